@@ -1,0 +1,33 @@
+import type { Request } from 'express';
+import { actingRole, type Permission, type Principal } from '../../../../libs/access/src/index.js';
+import type { Actor } from '../../../../libs/event-store/src/port.js';
+import { ApiError } from '../http/api-error.js';
+
+const principals = new WeakMap<Request, Principal>();
+
+export function setPrincipal(request: Request, principal: Principal): void {
+  principals.set(request, principal);
+}
+
+/** The authenticated caller, or null on a public route called without a key. */
+export function principalOf(request: Request): Principal | null {
+  return principals.get(request) ?? null;
+}
+
+export function requirePrincipal(request: Request): Principal {
+  const principal = principalOf(request);
+  if (principal === null) throw new ApiError(401, 'MISSING_CREDENTIALS', 'Send an API key: Authorization: Bearer <key>');
+  return principal;
+}
+
+/** The envelope's actor: organisation and key from authentication, role from the permission used. */
+export function actorFor(request: Request, permission: Permission): Actor {
+  const principal = requirePrincipal(request);
+  const role = actingRole(principal.organisation, permission);
+  if (role === null) throw forbidden(permission);
+  return { organisationId: principal.organisation.id, role, keyId: principal.keyId };
+}
+
+export function forbidden(permission: Permission, detail?: string): ApiError {
+  return new ApiError(403, 'FORBIDDEN', detail ?? `Your organisation's roles do not allow ${permission}`);
+}

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '../../../libs/event-store/src/port.js';
+import type { ApiConfig } from './config.js';
+import { AuditModule } from './audit/audit.module.js';
+import { DevicesModule } from './devices/devices.module.js';
+import { EventStoreModule } from './event-store.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PassportsModule } from './passports/passports.module.js';
+import { ProducersModule } from './producers/producers.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
+
+/** Feature modules, one per area; each injects EVENT_STORE / API_CONFIG from EventStoreModule. */
+const FEATURES = [
+  DevicesModule,
+  HealthModule,
+  ProducersModule,
+  ProjectionsModule,
+  PassportsModule,
+  StatisticsModule,
+  AuditModule,
+];
+
+@Module({})
+export class AppModule {
+  /** The store is created (and migrated) before Nest starts, so a bad DATABASE_URL fails fast. */
+  static withStore(store: EventStore, config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), EventStoreModule.of(store, config), ...FEATURES],
+    };
+  }
+}

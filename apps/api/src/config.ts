@@ -1,0 +1,87 @@
+import { isEventStoreDbUrl } from '../../../libs/event-store/src/eventstoredb/eventstoredb-event-store.js';
+
+import { DEFAULT_REPORTING_TIME_ZONE, isValidTimeZone } from '../../../libs/projections/src/statistics/time.js';
+
+/** Configuration from the environment; every setting has a default that works on one machine. */
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Folder of the embedded SQLite store (and, later, other local files). */
+  readonly dataDir: string;
+  /** postgres://… selects PostgreSQL; unset means the embedded SQLite store under dataDir. */
+  readonly databaseUrl: string | null;
+  /** PostgreSQL schema holding Kierto's tables. */
+  readonly databaseSchema: string;
+  /** kurrentdb://… selects EventStoreDB as the event store; read models stay in SQLite/PostgreSQL. */
+  readonly eventStoreUrl: string | null;
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+  /** IANA time zone whose calendar years the statistics count in (a change rebuilds the statistics). */
+  readonly reportingTimeZone: string;
+  /** Whether this process runs the projector; off when `kierto project --follow` runs elsewhere. */
+  readonly runProjector: boolean;
+  /** Longest a query waits for `?minPosition=` before answering PROJECTION_NOT_CAUGHT_UP, ms. */
+  readonly projectionWaitMs: number;
+  /** Requests per minute per API key (access control, issue 5). */
+  readonly rateLimitPerMinute: number;
+  /** Requests per minute per client address on public routes. */
+  readonly anonymousRateLimitPerMinute: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const logLevel = env['LOG_LEVEL'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${logLevel}`);
+  }
+  const databaseUrl = env['DATABASE_URL'] ?? '';
+  if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)');
+  }
+  const databaseSchema = env['DATABASE_SCHEMA'] ?? 'kierto';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)');
+  }
+  const eventStoreUrl = env['EVENTSTORE_URL'] ?? '';
+  if (eventStoreUrl !== '' && !isEventStoreDbUrl(eventStoreUrl)) {
+    throw new ConfigError('EVENTSTORE_URL must be a kurrentdb://, kurrent://, kdb:// or esdb:// connection string');
+  }
+  const reportingTimeZone = env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
+  if (!isValidTimeZone(reportingTimeZone)) {
+    throw new ConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Helsinki, not ${reportingTimeZone}`);
+  }
+  const projector = env['KIERTO_PROJECTOR'] ?? 'on';
+  if (projector !== 'on' && projector !== 'off') {
+    throw new ConfigError(`KIERTO_PROJECTOR must be on or off, not ${projector}`);
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] ?? '127.0.0.1',
+    dataDir: env['KIERTO_DATA_DIR'] ?? './data',
+    databaseUrl: databaseUrl === '' ? null : databaseUrl,
+    databaseSchema,
+    eventStoreUrl: eventStoreUrl === '' ? null : eventStoreUrl,
+    bodyLimitBytes: integer(env, 'KIERTO_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: logLevel as LogLevel,
+    rateLimitPerMinute: integer(env, 'KIERTO_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    anonymousRateLimitPerMinute: integer(env, 'KIERTO_ANONYMOUS_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+    reportingTimeZone,
+    runProjector: projector === 'on',
+    projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not ${raw}`);
+  }
+  return value;
+}

@@ -1,0 +1,230 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  deviceIdOf,
+  isWellFormedDeviceId,
+  type DeviceCommand,
+  type DeviceIdentifier,
+  type ProductDescription,
+} from '../../../../libs/domain/src/index.js';
+import type { CommandOutcome } from '../../../../libs/application/src/index.js';
+import { ApiError, badRequest } from '../http/api-error.js';
+import { LOCAL_ACTOR } from '../http/actor.js';
+import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
+import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
+import { GetDeviceHistory, GetDeviceSummary, type DeviceHistory, type DeviceSummary } from './device-queries.js';
+import { FindDeviceQuery } from './find-device.query.js';
+import type {
+  CollectDeviceBody,
+  PlaceDeviceOnMarketBody,
+  RecordDataWipeBody,
+  RecordRecyclingBody,
+  RecordRepairBody,
+  RecordResaleBody,
+} from './request-bodies.js';
+import { RecordDeviceEvent } from './record-device-event.js';
+
+export interface RecordedResponse {
+  readonly deviceId: string;
+  readonly revision: number;
+  readonly replayed: boolean;
+  readonly events: readonly RecordedEvent[];
+}
+
+const ERROR_RESPONSES = [
+  ApiResponse({ status: 400, description: 'Invalid body, header or parameter: `error.fields` names each field at fault' }),
+  ApiResponse({ status: 409, description: 'Concurrency conflict, duplicate registration or a reused Idempotency-Key' }),
+  ApiResponse({ status: 413, description: 'Body larger than the server accepts' }),
+  ApiResponse({ status: 415, description: 'Body is not application/json' }),
+  ApiResponse({ status: 422, description: 'A lifecycle rule refuses the command: `error.code` names the rule' }),
+];
+const COMMAND_HEADERS = [
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body return the first result and append nothing' }),
+  ApiHeader({ name: 'If-Match', required: false, description: 'Revision the caller last saw (the ETag of GET /devices/{deviceId}); a moved device is a 409' }),
+  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Echoed back and recorded in the event envelope' }),
+];
+
+function documented(...decorators: MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorator of [...decorators, ...ERROR_RESPONSES, ...COMMAND_HEADERS]) decorator(target, key, descriptor);
+  };
+}
+
+@ApiTags('devices')
+@Controller('devices')
+export class DevicesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Place a device on the market: starts its history (producers)' }),
+    ApiBody({ schema: openApiRequestSchema('PlaceDeviceOnMarket') }),
+    ApiResponse({ status: 201, description: 'Recorded; Location names the device' }),
+  )
+  placeOnMarket(
+    @Body(new RequestBodyPipe('PlaceDeviceOnMarket')) body: PlaceDeviceOnMarketBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
+    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, request, response);
+  }
+
+  @Post(':deviceId/collections')
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Record a collection (collectors); a device new to Kierto needs `product`' }),
+    ApiParam({ name: 'deviceId' }),
+    ApiBody({ schema: openApiRequestSchema('CollectDevice') }),
+  )
+  collect(
+    @Param('deviceId') deviceId: string,
+    @Body(new RequestBodyPipe('CollectDevice')) body: CollectDeviceBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+  }
+
+  @Post(':deviceId/data-wipes')
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Record a data wipe (refurbishers)' }),
+    ApiParam({ name: 'deviceId' }),
+    ApiBody({ schema: openApiRequestSchema('RecordDataWipe') }),
+  )
+  wipe(
+    @Param('deviceId') deviceId: string,
+    @Body(new RequestBodyPipe('RecordDataWipe')) body: RecordDataWipeBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+  }
+
+  @Post(':deviceId/repairs')
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Record a repair in Open Repair Data Standard terms (repairers)' }),
+    ApiParam({ name: 'deviceId' }),
+    ApiBody({ schema: openApiRequestSchema('RecordRepair') }),
+  )
+  repair(
+    @Param('deviceId') deviceId: string,
+    @Body(new RequestBodyPipe('RecordRepair')) body: RecordRepairBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+  }
+
+  @Post(':deviceId/resales')
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Record a resale (resellers); a data-bearing device needs a passing wipe first' }),
+    ApiParam({ name: 'deviceId' }),
+    ApiBody({ schema: openApiRequestSchema('RecordResale') }),
+  )
+  resell(
+    @Param('deviceId') deviceId: string,
+    @Body(new RequestBodyPipe('RecordResale')) body: RecordResaleBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+  }
+
+  @Post(':deviceId/recycling')
+  @HttpCode(201)
+  @documented(
+    ApiOperation({ summary: 'Record recycling and its outputs (recyclers); closes the history' }),
+    ApiParam({ name: 'deviceId' }),
+    ApiBody({ schema: openApiRequestSchema('RecordRecycling') }),
+  )
+  recycle(
+    @Param('deviceId') deviceId: string,
+    @Body(new RequestBodyPipe('RecordRecycling')) body: RecordRecyclingBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedResponse> {
+    const { occurredAt, ...data } = body;
+    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Find a device by GTIN + serial number or manufacturer + serial number' })
+  @ApiResponse({ status: 200, description: 'The device; `deviceId` is what the other endpoints take' })
+  @ApiResponse({ status: 404, description: 'No such device (the message names the id it would have)' })
+  async find(@Query() query: FindDeviceQuery, @Res({ passthrough: true }) response: Response): Promise<DeviceSummary> {
+    const identifier: DeviceIdentifier =
+      query.gtin !== undefined
+        ? { gtin: query.gtin, serialNumber: query.serialNumber }
+        : { manufacturer: query.manufacturer ?? '', serialNumber: query.serialNumber };
+    const deviceId = deviceIdOf(identifier);
+    return this.summary(deviceId, response);
+  }
+
+  @Get(':deviceId')
+  @ApiOperation({ summary: "A device's current state, folded from its history; ETag is its revision" })
+  @ApiParam({ name: 'deviceId' })
+  @ApiResponse({ status: 404, description: 'No such device' })
+  get(@Param('deviceId') deviceId: string, @Res({ passthrough: true }) response: Response): Promise<DeviceSummary> {
+    return this.summary(checkDeviceId(deviceId), response);
+  }
+
+  @Get(':deviceId/events')
+  @ApiOperation({ summary: "A device's history: every event with its full envelope (positions, actor, hashes)" })
+  @ApiParam({ name: 'deviceId' })
+  @ApiResponse({ status: 404, description: 'No such device' })
+  async history(@Param('deviceId') deviceId: string): Promise<DeviceHistory> {
+    const id = checkDeviceId(deviceId);
+    const history = await this.queryBus.execute(new GetDeviceHistory(id));
+    if (history === null) throw deviceNotFound(id);
+    return history;
+  }
+
+  private async summary(deviceId: string, response: Response): Promise<DeviceSummary> {
+    const summary = await this.queryBus.execute(new GetDeviceSummary(deviceId));
+    if (summary === null) throw deviceNotFound(deviceId);
+    response.setHeader('ETag', `"${summary.revision}"`);
+    return summary;
+  }
+
+  private async record(command: DeviceCommand, request: Request, response: Response): Promise<RecordedResponse> {
+    const outcome: CommandOutcome = await this.commandBus.execute(
+      new RecordDeviceEvent(command, commandContextOf(request, LOCAL_ACTOR)),
+    );
+    response.setHeader('Location', `/devices/${outcome.streamId}`);
+    response.setHeader('ETag', `"${outcome.revision}"`);
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return { deviceId: outcome.streamId, revision: outcome.revision, replayed: outcome.replayed, events: recordedEvents(outcome) };
+  }
+}
+
+function identifierOf(product: ProductDescription): DeviceIdentifier {
+  return product.gtin !== undefined
+    ? { gtin: product.gtin, serialNumber: product.serialNumber }
+    : { manufacturer: product.manufacturer, serialNumber: product.serialNumber };
+}
+
+function checkDeviceId(deviceId: string): string {
+  if (!isWellFormedDeviceId(deviceId)) {
+    throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
+  }
+  return deviceId;
+}
+
+function deviceNotFound(deviceId: string): ApiError {
+  return new ApiError(404, 'DEVICE_NOT_FOUND', `No device ${deviceId} is registered`);
+}

@@ -1,0 +1,42 @@
+import type { LoggerService } from '@nestjs/common';
+import type { LogLevel } from '../config.js';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+/** One JSON object per line on stdout, so logs can be shipped and queried without parsing prose. */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly level: LogLevel,
+    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.emit('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.emit('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+
+  /** Structured entry: `fields` become top-level keys of the log line. */
+  entry(level: Exclude<LogLevel, 'silent'>, msg: string, fields: Record<string, unknown>): void {
+    if (RANK[level] < RANK[this.level]) return;
+    this.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+  }
+
+  private emit(level: Exclude<LogLevel, 'silent'>, message: unknown, rest: unknown[]): void {
+    // Nest passes the context (a class name) as the last argument, and a stack before it for errors.
+    const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
+    const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    const msg = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    this.entry(level, msg, { context, stack });
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from './api-error.js';
+import type { JsonLogger } from './json-logger.js';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const correlationIds = new WeakMap<Request, string>();
+
+export function correlationIdOf(request: Request): string | undefined {
+  return correlationIds.get(request);
+}
+
+/**
+ * Gives every request a correlation id (the caller's X-Correlation-Id when it is sane, else a new
+ * one), echoes it, and writes one structured log line when the response is finished.
+ */
+export function requestContext(logger: JsonLogger) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const given = request.header(CORRELATION_HEADER);
+    const correlationId = given !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    correlationIds.set(request, correlationId);
+    response.setHeader('X-Correlation-Id', correlationId);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      logger.entry('info', 'request', {
+        method: request.method,
+        path: request.path,
+        status: response.statusCode,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        correlationId,
+      });
+    });
+    next();
+  };
+}
+
+/** Commands take JSON only; anything else is refused before it reaches validation. */
+export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  if (request.method === 'POST' && request.is('application/json') !== 'application/json') {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,88 @@
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { Permission } from '../../../../libs/access/src/index.js';
+import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import { importNdjson, type ImportLineError, type ImportSummary } from '../../../../libs/import/src/index.js';
+import { actorFor } from '../access/principal.js';
+import { Requires } from '../access/decorators.js';
+import { ApiError } from '../http/api-error.js';
+import { correlationIdOf } from '../http/request-context.js';
+import { EVENT_STORE } from '../event-store.provider.js';
+
+/**
+ * The permission an import needs. Until the permission table has its own `device:import` entry
+ * (admin, and whichever roles the lead decides), imports are an administrator's operation.
+ */
+export const IMPORT_PERMISSION: Permission = 'organisations:manage';
+
+/** Largest import body, separate from the JSON body limit (KIERTO_IMPORT_BODY_LIMIT, bytes). */
+export const DEFAULT_IMPORT_BODY_LIMIT = 2 * 1024 * 1024 * 1024;
+/** Error rows answered inline; the summary always counts them all. */
+export const MAX_INLINE_ERRORS = 1_000;
+
+export const IMPORT_BODY_LIMIT = Symbol('IMPORT_BODY_LIMIT');
+
+export interface ImportResponse {
+  readonly summary: ImportSummary;
+  readonly errors: readonly ImportLineError[];
+  /** True when more error rows exist than are listed (summary.refused counts them all). */
+  readonly errorsTruncated: boolean;
+}
+
+/** Counts bytes and fails the stream once the limit is passed. */
+class ByteLimit extends Transform {
+  private seen = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) {
+      callback(new ApiError(413, 'IMPORT_TOO_LARGE', `An import body holds at most ${this.limit} bytes`));
+      return;
+    }
+    callback(null, chunk);
+  }
+}
+
+@ApiTags('imports')
+@Controller('imports')
+export class ImportsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IMPORT_BODY_LIMIT) private readonly bodyLimit: number,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Requires(IMPORT_PERMISSION)
+  @ApiOperation({ summary: 'Bulk import of device events: NDJSON, one event per line (docs/import.md)' })
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({ schema: { type: 'string', description: 'One import line (schemas/v1/import-line.schema.json) per line' } })
+  @ApiResponse({ status: 200, description: 'The summary and the error rows (refused lines); the rest is imported' })
+  @ApiResponse({ status: 413, description: 'Body larger than the import limit' })
+  @ApiResponse({ status: 415, description: 'Body is not application/x-ndjson' })
+  async importEvents(@Req() request: Request): Promise<ImportResponse> {
+    if (!request.is('application/x-ndjson')) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the import as Content-Type: application/x-ndjson');
+    }
+    const declared = Number(request.header('content-length') ?? '0');
+    if (declared > this.bodyLimit) {
+      throw new ApiError(413, 'IMPORT_TOO_LARGE', `An import body holds at most ${this.bodyLimit} bytes`);
+    }
+    const actor = actorFor(request, IMPORT_PERMISSION);
+    const errors: ImportLineError[] = [];
+    const body = request.pipe(new ByteLimit(this.bodyLimit));
+    request.on('error', (error) => body.destroy(error));
+    const summary = await importNdjson(this.store, body, {
+      actor,
+      correlationId: correlationIdOf(request) ?? undefined,
+      onError: (row) => {
+        if (errors.length < MAX_INLINE_ERRORS) errors.push(row);
+      },
+    });
+    return { summary, errors, errorsTruncated: summary.refused > errors.length };
+  }
+}

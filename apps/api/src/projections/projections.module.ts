@@ -1,0 +1,122 @@
+import {
+  Controller,
+  Get,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import {
+  createReadModelStore,
+  kiertoProjections,
+  Projector,
+  type ProjectionStatusDocument,
+} from '../../../../libs/projections/src/index.js';
+import type { ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG, EVENT_STORE } from '../event-store.provider.js';
+import { openApiDocumentSchema } from '../http/document-schema.js';
+import { ProjectionGate } from './projection-gate.js';
+import { PROJECTOR, READ_MODELS } from './projections.tokens.js';
+
+/**
+ * Starts the projector with the application (unless KIERTO_PROJECTOR=off) and stops it first on
+ * shutdown, before the stores close: the page in flight commits or rolls back, never half.
+ */
+class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.runProjector) this.projector.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.projector.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.readModels.close();
+  }
+}
+
+@ApiTags('projections')
+@Controller('projections')
+class ProjectionsController {
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({ summary: 'How far each read model has followed the log: checkpoint and lag (head − checkpoint)' })
+  @ApiOkResponse({ schema: openApiDocumentSchema('ProjectionStatus') })
+  async status(): Promise<ProjectionStatusDocument> {
+    const checkpoints = await this.readModels.checkpoints();
+    const head = await this.store.headPosition();
+    return {
+      head,
+      projections: this.projector.projections.map((projection) => {
+        const checkpoint = checkpoints.get(projection.name);
+        const position = checkpoint?.position ?? 0;
+        return {
+          name: projection.name,
+          version: projection.version,
+          checkpoint: position,
+          lag: head - position,
+          updatedAt: checkpoint?.updatedAt ?? null,
+        };
+      }),
+      projector: { runsHere: this.config.runProjector, state: this.projector.state, lastError: this.projector.lastError },
+    };
+  }
+}
+
+/**
+ * The read models and their projector, for every feature that queries them (global: passports and
+ * statistics inject READ_MODELS and ProjectionGate). The read-model store follows the event store's
+ * configuration: PostgreSQL next to it, or `projections.sqlite` in the data folder.
+ */
+@Global()
+@Module({
+  controllers: [ProjectionsController],
+  providers: [
+    {
+      provide: READ_MODELS,
+      inject: [API_CONFIG],
+      useFactory: (config: ApiConfig): ReadModelStore =>
+        createReadModelStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir }),
+    },
+    {
+      provide: PROJECTOR,
+      inject: [EVENT_STORE, READ_MODELS, API_CONFIG],
+      useFactory: async (store: EventStore, readModels: ReadModelStore, config: ApiConfig): Promise<Projector> => {
+        const logger = new Logger('Projector');
+        const projector = new Projector({
+          store,
+          readModels,
+          projections: kiertoProjections({ reportingTimeZone: config.reportingTimeZone }),
+          onError: (error) => logger.error(`A projection page failed and will be retried: ${String(error)}`),
+          onReset: (name, reason) => logger.warn(`Rebuilding the ${name} read model from the log: ${reason}`),
+        });
+        // The tables exist before the first query, whether or not this process projects.
+        await projector.prepare();
+        return projector;
+      },
+    },
+    ProjectorLifecycle,
+    ProjectionGate,
+  ],
+  exports: [READ_MODELS, PROJECTOR, ProjectionGate],
+})
+export class ProjectionsModule {}

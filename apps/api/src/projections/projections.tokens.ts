@@ -1,0 +1,4 @@
+/** DI token of the ReadModelStore (SQLite or PostgreSQL, as the event store). */
+export const READ_MODELS = Symbol('READ_MODELS');
+/** DI token of the Projector of this process (prepared; started only when KIERTO_PROJECTOR=on). */
+export const PROJECTOR = Symbol('PROJECTOR');

@@ -1,0 +1,154 @@
+/**
+ * CSV renderings of the statistics documents (RFC 4180: comma, CRLF, quotes doubled). Tonnes are
+ * the documents' display strings (three decimals, half-up); rates their full precision and display.
+ * Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote.
+ */
+import type {
+  CollectionRateDocument,
+  FactsPage,
+  IndicatorsDocument,
+  RecoveryRatesDocument,
+  ReportColumns,
+  ReportDocument,
+} from '../../../../libs/projections/src/index.js';
+
+type Cell = string | number | boolean | null;
+
+function cell(value: Cell): string {
+  if (value === null) return '';
+  if (typeof value !== 'string') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function collectionRateCsv(document: CollectionRateDocument): string {
+  const [n3, n2, n1] = document.placedOnMarket;
+  return toCsv(
+    [
+      'year',
+      'collected_t',
+      `pom_${n3?.year ?? ''}_t`,
+      `pom_${n2?.year ?? ''}_t`,
+      `pom_${n1?.year ?? ''}_t`,
+      'average_pom_t',
+      'rate_percent',
+      'rate_display',
+      'target_percent',
+      'met',
+      'computable',
+      'reason',
+      'as_of',
+      'checkpoint',
+    ],
+    [
+      [
+        document.year,
+        document.collected.tonnes,
+        n3?.tonnes ?? null,
+        n2?.tonnes ?? null,
+        n1?.tonnes ?? null,
+        document.averagePlacedOnMarket?.tonnes ?? null,
+        document.rate?.percent ?? null,
+        document.rate?.display ?? null,
+        document.target?.percent ?? null,
+        document.met,
+        document.computable,
+        document.reason,
+        document.basis.asOf,
+        document.basis.checkpoint,
+      ],
+    ],
+  );
+}
+
+export function recoveryRatesCsv(document: RecoveryRatesDocument): string {
+  return toCsv(
+    ['year', 'category', 'category_name', 'collected_t', 'prepared_for_reuse_t', 'recycled_t', 'recovered_t', 'rate', 'formula', 'rate_percent', 'rate_display', 'target_percent', 'met'],
+    document.categories.flatMap((category) =>
+      category.rates.map((line) => [
+        document.year,
+        category.category,
+        category.name,
+        category.collected.tonnes,
+        category.preparedForReuse.tonnes,
+        category.recycled.tonnes,
+        category.recovered.tonnes,
+        line.kind,
+        line.formula,
+        line.rate?.percent ?? null,
+        line.rate?.display ?? null,
+        line.target,
+        line.met,
+      ]),
+    ),
+  );
+}
+
+const REPORT_COLUMNS: readonly (readonly [keyof ReportColumns, string])[] = [
+  ['placedOnMarket', 'placed_on_market_t'],
+  ['collected', 'collected_t'],
+  ['preparedForReuse', 'prepared_for_reuse_t'],
+  ['recycled', 'recycled_t'],
+  ['energyRecovery', 'energy_recovery_t'],
+  ['treatedSameCountry', 'treated_same_country_t'],
+  ['treatedOtherEu', 'treated_other_eu_t'],
+  ['treatedOutsideEu', 'treated_outside_eu_t'],
+  ['reuse', 'reuse_not_weee_t'],
+];
+
+export function reportCsv(document: ReportDocument): string {
+  const tonnes = (columns: ReportColumns): string[] => REPORT_COLUMNS.map(([key]) => columns[key].tonnes);
+  return toCsv(
+    ['year', 'category', 'category_name', 'market', ...REPORT_COLUMNS.map(([, name]) => name)],
+    [
+      ...document.rows.map((row) => [document.year, row.category, row.categoryName, row.market, ...tonnes(row)]),
+      [document.year, 'total', 'all categories', 'all', ...tonnes(document.totals)],
+    ],
+  );
+}
+
+export function indicatorsCsv(document: IndicatorsDocument): string {
+  return toCsv(
+    ['year', 'indicator', 'unit', 'numerator', 'denominator', 'value', 'display', 'definition'],
+    document.indicators.map((indicator) => [
+      document.year,
+      indicator.name,
+      indicator.unit,
+      indicator.numerator,
+      indicator.denominator,
+      indicator.value,
+      indicator.display,
+      indicator.definition,
+    ]),
+  );
+}
+
+export function factsCsv(page: FactsPage): string {
+  return toCsv(
+    ['global_position', 'event_id', 'device_id', 'measure', 'year', 'occurred_at', 'recorded_at', 'attributed_at', 'country', 'producer_id', 'on_behalf_of', 'organisation_id', 'category', 'market', 'treatment', 'kg', 'units', 'value'],
+    page.items.map((fact) => [
+      fact.globalPosition,
+      fact.eventId,
+      fact.deviceId,
+      fact.measure,
+      fact.year,
+      fact.occurredAt,
+      fact.recordedAt,
+      fact.attributedAt,
+      fact.country,
+      fact.producerId,
+      fact.onBehalfOf,
+      fact.organisationId,
+      fact.category,
+      fact.market,
+      fact.treatment,
+      fact.kg,
+      fact.units,
+      fact.value,
+    ]),
+  );
+}

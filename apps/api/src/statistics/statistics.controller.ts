@@ -1,0 +1,119 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { parseTimestamp } from '../../../../libs/domain/src/index.js';
+import { decodeCursor, type StatisticsRequest } from '../../../../libs/projections/src/index.js';
+import type { DocumentName } from '../../../../libs/schemas/src/index.js';
+import { badRequest } from '../http/api-error.js';
+import { openApiDocumentSchema } from '../http/document-schema.js';
+import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv } from './csv.js';
+import { GetCollectionRate, GetFacts, GetIndicators, GetRecoveryRates, GetReport } from './statistics-queries.js';
+import { FactsQuery, StatisticsQuery } from './statistics-query.dto.js';
+
+const DEFAULT_FACTS_PAGE = 100;
+
+function documented(summary: string, document: DocumentName): MethodDecorator {
+  const decorators = [
+    ApiOperation({ summary }),
+    ApiProduces('application/json', 'text/csv'),
+    ApiOkResponse({ schema: openApiDocumentSchema(document) }),
+    ApiResponse({ status: 400, description: 'A malformed or unknown query parameter: `error.fields` names each' }),
+    ApiResponse({ status: 503, description: 'PROJECTION_NOT_CAUGHT_UP: minPosition not reached within the wait' }),
+  ];
+  return (target, key, descriptor) => {
+    for (const decorator of decorators) decorator(target, key, descriptor);
+  };
+}
+
+/**
+ * WEEE statistics (DESIGN §4, docs/statistics.md) as JSON, or CSV with `?format=csv` or
+ * `Accept: text/csv`. Every figure is a sum of facts that GET /statistics/facts lists.
+ */
+@ApiTags('statistics')
+@Controller('statistics')
+export class StatisticsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('collection-rate')
+  @documented('Collection rate of a year (Article 7): value, numerator, the three POM years, target, met', 'CollectionRate')
+  async collectionRate(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const document = await this.queryBus.execute(new GetCollectionRate(requestOf(query), query.minPosition));
+    return respond(request, response, query, document, collectionRateCsv, `collection-rate-${query.year}`);
+  }
+
+  @Get('recovery-rates')
+  @documented('Annex V recovery and prepared-for-re-use + recycling rates per category against the targets', 'RecoveryRates')
+  async recoveryRates(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const document = await this.queryBus.execute(new GetRecoveryRates(requestOf(query), query.minPosition));
+    return respond(request, response, query, document, recoveryRatesCsv, `recovery-rates-${query.year}`);
+  }
+
+  @Get('report')
+  @documented('The yearly report table of a producer organisation: category × household/other, tonnes, totals', 'ProducerOrganisationReport')
+  async report(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const document = await this.queryBus.execute(new GetReport(requestOf(query), query.minPosition));
+    return respond(request, response, query, document, reportCsv, `report-${query.year}`);
+  }
+
+  @Get('indicators')
+  @documented('Device-level indicators: repair success, lives, age at collection and recycling, wipes before resale', 'DeviceIndicators')
+  async indicators(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const document = await this.queryBus.execute(new GetIndicators(requestOf(query), query.minPosition));
+    return respond(request, response, query, document, indicatorsCsv, `indicators-${query.year}`);
+  }
+
+  @Get('facts')
+  @documented('The facts (devices, events, positions, kg) behind any cell, a page at a time', 'StatisticsFacts')
+  async facts(@Query() query: FactsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === null) {
+      throw badRequest('INVALID_CURSOR', 'cursor', 'cursor is not a nextCursor this API gave out');
+    }
+    const page = await this.queryBus.execute(
+      new GetFacts(
+        {
+          ...requestOf(query),
+          measure: query.measure ?? null,
+          treatment: query.treatment ?? null,
+          after,
+          limit: query.limit ?? DEFAULT_FACTS_PAGE,
+        },
+        query.minPosition,
+      ),
+    );
+    return respond(request, response, query, page, factsCsv, `facts-${query.year}`);
+  }
+}
+
+function requestOf(query: StatisticsQuery): StatisticsRequest {
+  return {
+    year: query.year,
+    filters: {
+      country: query.country ?? null,
+      producerId: query.producerId ?? null,
+      organisationId: query.organisationId ?? null,
+      category: query.category ?? null,
+      market: query.market ?? null,
+    },
+    // The canonical UTC form compares correctly with the stored recordedAt; impossible days are refused.
+    asOf: query.asOf === undefined ? null : new Date(parseTimestamp(query.asOf, 'asOf')).toISOString(),
+  };
+}
+
+/** `?format=` decides; else the Accept header (JSON unless text/csv is preferred). */
+function respond<T extends object>(
+  request: Request,
+  response: Response,
+  query: StatisticsQuery,
+  document: T,
+  csv: (document: T) => string,
+  name: string,
+): T | string {
+  const format = query.format ?? (request.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json');
+  response.vary('Accept');
+  if (format === 'json') return document;
+  response.type('text/csv; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  return csv(document);
+}

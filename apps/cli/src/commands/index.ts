@@ -1,0 +1,24 @@
+import type { CliCommand } from '../cli-command.js';
+import { checkpointCommand } from './checkpoint.js';
+import { driftCommand } from './drift.js';
+import { exportBundleCommand } from './export-bundle.js';
+import { historyCommand } from './history.js';
+import { importCommand } from './import.js';
+import { keygenCommand } from './keygen.js';
+import { projectCommand, rebuildCommand } from './projections.js';
+import { verifyBundleCommand } from './verify-bundle.js';
+import { verifyCommand } from './verify.js';
+
+/** Every command of the CLI; `kierto help` lists them in this order. */
+export const COMMANDS: readonly CliCommand[] = [
+  verifyCommand,
+  keygenCommand,
+  checkpointCommand,
+  exportBundleCommand,
+  verifyBundleCommand,
+  historyCommand,
+  projectCommand,
+  rebuildCommand,
+  driftCommand,
+  importCommand,
+];

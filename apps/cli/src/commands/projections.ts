@@ -1,0 +1,130 @@
+/**
+ * `kierto project` and `kierto rebuild`: the projector outside the API (docs/projections.md). Both
+ * use the API's settings (DATABASE_URL / DATABASE_SCHEMA or KIERTO_DATA_DIR, and
+ * KIERTO_REPORTING_TIME_ZONE); running them while the API projects is safe, the checkpoints move by
+ * compare-and-set.
+ */
+import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import {
+  createReadModelStore,
+  DEFAULT_REPORTING_TIME_ZONE,
+  isValidTimeZone,
+  kiertoProjections,
+  PROJECTION_NAMES,
+  Projector,
+  type ProjectionName,
+  type ReadModelStore,
+} from '../../../../libs/projections/src/index.js';
+import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
+import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-env.js';
+
+function pageSizeOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 100_000) throw new UsageError('--page-size is an integer from 1 to 100000');
+  return size;
+}
+
+/** Opens the event store and the read models as the API would, and runs `work` with a prepared projector. */
+async function withProjector<T>(
+  io: CliIo,
+  pageSize: number | undefined,
+  work: (projector: Projector, store: EventStore, readModels: ReadModelStore) => Promise<T>,
+): Promise<T> {
+  const reportingTimeZone = io.env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
+  if (!isValidTimeZone(reportingTimeZone)) {
+    throw new StoreConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone, not ${reportingTimeZone}`);
+  }
+  const config = storeConfigFromEnv(io.env);
+  return withStore(io.env, async (store) => {
+    const readModels = createReadModelStore({
+      databaseUrl: config.databaseUrl ?? null,
+      databaseSchema: config.databaseSchema ?? 'kierto',
+      dataDir: config.dataDir,
+    });
+    try {
+      const projector = new Projector({
+        store,
+        readModels,
+        projections: kiertoProjections({ reportingTimeZone }),
+        ...(pageSize === undefined ? {} : { pageSize }),
+        onError: (error) => io.err(`a page failed and will be retried: ${String(error)}`),
+        onReset: (name, reason) => io.out(`${name}: rebuilding from the log (${reason})`),
+      });
+      await projector.prepare();
+      return await work(projector, store, readModels);
+    } finally {
+      await readModels.close();
+    }
+  });
+}
+
+async function printStatus(io: CliIo, store: EventStore, readModels: ReadModelStore): Promise<void> {
+  const head = await store.headPosition();
+  const checkpoints = await readModels.checkpoints();
+  for (const name of PROJECTION_NAMES) {
+    const position = checkpoints.get(name)?.position ?? 0;
+    io.out(`${name}: checkpoint ${position}, head ${head}, lag ${head - position}`);
+  }
+}
+
+/** Resolves on SIGINT or SIGTERM: --follow runs until the operator stops it. */
+function untilSignalled(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export const projectCommand: CliCommand = {
+  name: 'project',
+  summary: 'bring the read models (passports, statistics) up to the log; --follow keeps following',
+  usage: '[--follow] [--page-size <events>]',
+  async run(args, io) {
+    const { options, flags, rest } = parseOptions(args, ['page-size'], ['follow']);
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0] ?? ''}`);
+    const pageSize = pageSizeOf(options.get('page-size'));
+    return withProjector(io, pageSize, async (projector, store, readModels) => {
+      const applied = await projector.catchUp();
+      io.out(`applied ${applied} events`);
+      if (flags.has('follow')) {
+        io.out('following the log; stop with Ctrl-C');
+        projector.start();
+        const signal = await untilSignalled();
+        await projector.stop();
+        io.out(`stopped (${signal})`);
+      }
+      await printStatus(io, store, readModels);
+      return 0;
+    });
+  },
+};
+
+export const rebuildCommand: CliCommand = {
+  name: 'rebuild',
+  summary: 'drop the read models and replay the whole log into them (all, or one --projection)',
+  usage: `[--projection ${PROJECTION_NAMES.join('|')}] [--page-size <events>]`,
+  async run(args, io) {
+    const { options, rest } = parseOptions(args, ['projection', 'page-size']);
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0] ?? ''}`);
+    const only = options.get('projection');
+    const names: readonly ProjectionName[] =
+      only === undefined ? PROJECTION_NAMES : PROJECTION_NAMES.filter((name) => name === only);
+    if (names.length === 0) throw new UsageError(`--projection is one of ${PROJECTION_NAMES.join(', ')}`);
+    const pageSize = pageSizeOf(options.get('page-size'));
+    return withProjector(io, pageSize, async (projector, store, readModels) => {
+      const report = await projector.rebuild(names);
+      io.out(
+        `rebuilt ${report.projections.join(', ')}: ${report.events} events in ${report.seconds.toFixed(2)} s ` +
+          `(${report.eventsPerSecond} events/s)`,
+      );
+      await printStatus(io, store, readModels);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,56 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'jest.config.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Nest decorators need the constructor parameter types at run time, so value imports stay.
+      '@typescript-eslint/consistent-type-definitions': 'off',
+    },
+  },
+  {
+    // The domain is pure: no framework, no database, no Node built-ins, nothing outside libs/domain.
+    files: ['libs/domain/src/**/*.ts'],
+    ignores: ['libs/domain/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\./)', message: 'libs/domain imports only its own modules (./…): it stays free of frameworks, databases and Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Apps do not import each other; shared code lives in libs/.
+    files: ['apps/api/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: 'apps/cli', message: 'apps/api must not import apps/cli' }] }] },
+  },
+  {
+    files: ['apps/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: 'apps/api', message: 'apps/cli must not import apps/api' }] }] },
+  },
+  {
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      // supertest bodies are untyped JSON; tests assert on them.
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../event-store/src/testing/postgres.js';
+import type { AccessStore } from './access-store.js';
+import { OrganisationExistsError } from './access-store.js';
+import { hashSecret, issueKey, parseToken } from './api-keys.js';
+import { actingRole, authenticate, AuthenticationError, createKey } from './authentication.js';
+import { PostgresAccessStore } from './postgres-access-store.js';
+import { hasPermission, PERMISSIONS, ROLES } from './roles.js';
+import { SqliteAccessStore } from './sqlite-access-store.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const producer = { id: 'producer-1', name: 'Producer One', roles: ['producer'] as const, createdAt: NOW.toISOString() };
+
+async function expectAuthFailure(promise: Promise<unknown>, code: string): Promise<void> {
+  await expect(promise).rejects.toBeInstanceOf(AuthenticationError);
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+function accessStoreContract(name: string, open: () => Promise<{ store: AccessStore; cleanup: () => Promise<void> }>) {
+  describe(`${name} access store`, () => {
+    let store: AccessStore;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+      await store.createOrganisation({ ...producer, roles: [...producer.roles] });
+    });
+    afterAll(async () => {
+      await cleanup();
+    });
+
+    it('stores organisations and refuses a second one with the same id', async () => {
+      expect(await store.getOrganisation('producer-1')).toEqual({ ...producer, roles: ['producer'] });
+      await expect(store.createOrganisation({ ...producer, roles: ['collector'] })).rejects.toBeInstanceOf(OrganisationExistsError);
+      expect((await store.getOrganisation('producer-1'))?.roles).toEqual(['producer']);
+      expect(await store.getOrganisation('nobody')).toBeNull();
+    });
+
+    it('keeps only the hash of a key, and authenticates the token', async () => {
+      const { token, record } = await createKey(store, 'producer-1', { label: 'ci', expiresAt: null, now: NOW });
+      const stored = await store.getKey(record.keyId);
+      expect(stored?.secretHash).not.toContain(parseToken(token)?.secret);
+      expect(JSON.stringify(stored)).not.toContain(token);
+      const principal = await authenticate(store, `Bearer ${token}`, NOW);
+      expect(principal).toEqual({ organisation: { ...producer, roles: ['producer'] }, keyId: record.keyId });
+      expect((await store.listKeys('producer-1')).map((key) => key.keyId)).toContain(record.keyId);
+    });
+
+    it('refuses missing, malformed, unknown, revoked and expired keys', async () => {
+      await expectAuthFailure(authenticate(store, undefined, NOW), 'MISSING_CREDENTIALS');
+      await expectAuthFailure(authenticate(store, 'Basic abc', NOW), 'MALFORMED_CREDENTIALS');
+      await expectAuthFailure(authenticate(store, 'Bearer kierto_nope', NOW), 'MALFORMED_CREDENTIALS');
+      await expectAuthFailure(authenticate(store, `Bearer ${issueKey().token}`, NOW), 'UNKNOWN_KEY');
+
+      const { token, record } = await createKey(store, 'producer-1', { label: 'to revoke', expiresAt: null, now: NOW });
+      const wrongSecret = `kierto_${record.keyId}_${parseToken(issueKey().token)?.secret ?? ''}`;
+      await expectAuthFailure(authenticate(store, `Bearer ${wrongSecret}`, NOW), 'UNKNOWN_KEY');
+      const revoked = await store.revokeKey('producer-1', record.keyId, NOW.toISOString());
+      expect(revoked?.revokedAt).toBe(NOW.toISOString());
+      await expectAuthFailure(authenticate(store, `Bearer ${token}`, NOW), 'KEY_REVOKED');
+      expect(await store.revokeKey('someone-else', record.keyId, NOW.toISOString())).toBeNull();
+
+      const expiring = await createKey(store, 'producer-1', { label: 'short', expiresAt: '2026-06-01T12:00:01Z', now: NOW });
+      await expect(authenticate(store, `Bearer ${expiring.token}`, NOW)).resolves.toMatchObject({ keyId: expiring.record.keyId });
+      await expectAuthFailure(authenticate(store, `Bearer ${expiring.token}`, new Date('2026-06-01T12:00:01Z')), 'KEY_EXPIRED');
+    });
+  });
+}
+
+accessStoreContract('SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kierto-access-'));
+  const store = new SqliteAccessStore(join(dir, 'kierto.sqlite'));
+  return store.init().then(() => ({
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  }));
+});
+
+describeIfPostgres('PostgreSQL', () => {
+  const schema = createTestSchema('kierto_access');
+  accessStoreContract('PostgreSQL', async () => {
+    const store = new PostgresAccessStore(postgres.url, schema);
+    await store.init();
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropTestSchema(schema);
+      },
+    };
+  });
+});
+
+describe('API key tokens', () => {
+  it('have a public key id and a 256-bit secret, and parse back', () => {
+    const { token, keyId, secretHash } = issueKey();
+    const parsed = parseToken(token);
+    expect(parsed?.keyId).toBe(keyId);
+    expect(Buffer.from(parsed?.secret ?? '', 'base64url')).toHaveLength(32);
+    expect(hashSecret(parsed?.secret ?? '')).toBe(secretHash);
+    expect(issueKey().token).not.toBe(token);
+  });
+});
+
+describe('the permission table', () => {
+  it('names only known roles', () => {
+    for (const roles of Object.values(PERMISSIONS)) for (const role of roles) expect(ROLES).toContain(role);
+  });
+
+  it('lets auditors read everything and write nothing', () => {
+    const writes = Object.keys(PERMISSIONS).filter((permission) => permission.startsWith('device:') && !permission.includes('read'));
+    for (const permission of writes) expect(hasPermission(['auditor'], permission as keyof typeof PERMISSIONS)).toBe(false);
+    expect(hasPermission(['auditor'], 'audit:read')).toBe(true);
+    expect(hasPermission(['auditor'], 'passport:read-authority')).toBe(true);
+  });
+
+  it('records the role an organisation acts in', () => {
+    const both = { ...producer, roles: ['repairer', 'refurbisher'] as const };
+    expect(actingRole({ ...both, roles: [...both.roles] }, 'device:wipe')).toBe('refurbisher');
+    expect(actingRole({ ...both, roles: [...both.roles] }, 'device:repair')).toBe('repairer');
+    expect(actingRole({ ...both, roles: [...both.roles] }, 'device:recycle')).toBeNull();
+  });
+});

@@ -1,0 +1,6 @@
+export * from './access-store.js';
+export * from './api-keys.js';
+export * from './authentication.js';
+export * from './postgres-access-store.js';
+export * from './roles.js';
+export * from './sqlite-access-store.js';

@@ -1,0 +1,53 @@
+/**
+ * Who may do what (issue 5). One table: every permission names the roles that hold it. Scoping
+ * rules that depend on the data (a producer places on the market only as itself, a producer
+ * organisation reads only its members' figures) are enforced where the data is known and are
+ * listed in docs/access.md next to this table.
+ */
+export const ROLES = [
+  'producer',
+  'producer-organisation',
+  'collector',
+  'refurbisher',
+  'repairer',
+  'recycler',
+  'auditor',
+  'admin',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'device:place-on-market': ['producer'],
+  'device:collect': ['collector'],
+  'device:wipe': ['refurbisher'],
+  'device:resell': ['refurbisher'],
+  'device:repair': ['repairer'],
+  'device:recycle': ['recycler'],
+  'device:read-history': ['auditor', 'admin'],
+  'device:read-state': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'auditor', 'admin'],
+  'membership:record': ['producer-organisation', 'admin'],
+  'statistics:read': ['producer', 'producer-organisation', 'auditor', 'admin'],
+  'audit:read': ['auditor', 'admin'],
+  'passport:read-repairer': ['repairer', 'refurbisher', 'auditor', 'admin'],
+  'passport:read-recycler': ['recycler', 'auditor', 'admin'],
+  'passport:read-authority': ['auditor', 'admin'],
+  'projections:read': ['auditor', 'admin'],
+  'organisations:manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((role) => allowed.includes(role));
+}
+
+/** Roles that read every organisation's data; others are scoped to their own. */
+export function seesEverything(roles: readonly Role[]): boolean {
+  return roles.includes('auditor') || roles.includes('admin');
+}

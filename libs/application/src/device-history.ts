@@ -1,0 +1,14 @@
+import type { DeviceEvent, DeviceState } from '../../domain/src/index.js';
+import type { StoredEvent } from '../../event-store/src/port.js';
+import { deviceStreams, foldStream, type StreamSnapshot } from './streams.js';
+
+/** Reads a stored event as a device event. The store only holds events validated at append time. */
+export function toDeviceEvent(stored: StoredEvent): DeviceEvent {
+  return deviceStreams.toEvent(stored);
+}
+
+export type DeviceSnapshot = StreamSnapshot<DeviceState>;
+
+export function foldHistory(history: readonly StoredEvent[]): DeviceSnapshot {
+  return foldStream(deviceStreams, history);
+}

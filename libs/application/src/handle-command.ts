@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { SCHEMA_VERSION } from '../../domain/src/index.js';
+import { canonicalJson } from '../../event-store/src/canonical-json.js';
+import { ConcurrencyError } from '../../event-store/src/errors.js';
+import type { Actor, EventStore, JsonValue, NewEvent, StoredEvent } from '../../event-store/src/port.js';
+import { toJsonObject } from './json.js';
+import { foldStream, type DomainEventShape, type StreamKind } from './streams.js';
+
+export interface CommandContext {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** Makes a retried request a no-op that answers like the first time (Idempotency-Key header). */
+  readonly idempotencyKey: string | null;
+  /** Fingerprint of the request, to tell a retry from a different request reusing the key. */
+  readonly requestFingerprint: string;
+  /** When the caller states the revision it saw (If-Match), a moved stream is a conflict, not a retry. */
+  readonly expectedRevision: number | 'no-stream' | null;
+  /** Event ids for requests without an idempotency key. */
+  readonly newEventId: () => string;
+}
+
+export interface CommandOutcome {
+  readonly streamId: string;
+  readonly events: readonly StoredEvent[];
+  readonly revision: number;
+  /** True when this answers a retry: nothing new was appended. */
+  readonly replayed: boolean;
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly idempotencyKey: string) {
+    super(`Idempotency-Key ${idempotencyKey} was already used for a different request`);
+  }
+}
+
+/** Automatic retries when another writer moved the stream between our read and our append. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The one way a command is handled, for every kind of stream: read the stream, fold it, decide,
+ * append with the revision that was read. A concurrent writer makes the append fail; the command is
+ * then decided again on the new state (the rules are checked against what is really stored),
+ * unless the caller pinned the revision with If-Match.
+ */
+export async function handleCommand<Command, Event extends DomainEventShape, State>(
+  store: EventStore,
+  kind: StreamKind<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  context: CommandContext,
+): Promise<CommandOutcome> {
+  const eventIdAt = (index: number): string =>
+    context.idempotencyKey === null
+      ? context.newEventId()
+      : idempotentEventId(context.actor.organisationId, context.idempotencyKey, index);
+
+  if (context.idempotencyKey !== null) {
+    const earlier = await store.findEvent(eventIdAt(0));
+    if (earlier !== null) return replay(store, earlier, context, context.idempotencyKey);
+  }
+
+  for (let attempt = 1; ; attempt += 1) {
+    const { state, revision } = foldStream(kind, await store.readStream(streamId));
+    const current = revision ?? 'no-stream';
+    if (context.expectedRevision !== null && context.expectedRevision !== current) {
+      throw new ConcurrencyError(streamId, String(context.expectedRevision), revision ?? -1);
+    }
+    const decided = kind.decide(command, state);
+    const events: NewEvent[] = decided.map((event, index) => ({
+      eventId: eventIdAt(index),
+      type: event.type,
+      schemaVersion: SCHEMA_VERSION,
+      occurredAt: event.occurredAt,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      data: toJsonObject(event.data),
+      metadata: { requestFingerprint: context.requestFingerprint },
+    }));
+    try {
+      const result = await store.append(streamId, events, current);
+      if (result.replayed && context.idempotencyKey !== null) {
+        const first = result.events[0];
+        if (first !== undefined) return replay(store, first, context, context.idempotencyKey);
+      }
+      return { streamId, events: result.events, revision: result.nextExpectedRevision, replayed: result.replayed };
+    } catch (error) {
+      const retryable = error instanceof ConcurrencyError && context.expectedRevision === null;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function replay(
+  store: EventStore,
+  first: StoredEvent,
+  context: CommandContext,
+  idempotencyKey: string,
+): Promise<CommandOutcome> {
+  if (first.metadata['requestFingerprint'] !== context.requestFingerprint) {
+    throw new IdempotencyKeyReusedError(idempotencyKey);
+  }
+  const events: StoredEvent[] = [first];
+  for (let index = 1; ; index += 1) {
+    const next = await store.findEvent(idempotentEventId(context.actor.organisationId, idempotencyKey, index));
+    if (next === null) break;
+    events.push(next);
+  }
+  const last = events.at(-1) ?? first;
+  return { streamId: first.streamId, events, revision: last.streamRevision, replayed: true };
+}
+
+/**
+ * The same organisation retrying with the same key gets the same event ids, so the store's unique
+ * event ids make the retry harmless even when two retries race. Formatted as a UUID (version 8).
+ */
+export function idempotentEventId(organisationId: string, idempotencyKey: string, index: number): string {
+  const hex = createHash('sha256').update(`${organisationId}\n${idempotencyKey}\n${index}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A stable digest of what was asked, for telling a retry from a different request. */
+export function fingerprint(method: string, path: string, body: JsonValue): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+}

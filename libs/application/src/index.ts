@@ -1,0 +1,4 @@
+export * from './device-history.js';
+export * from './handle-command.js';
+export * from './json.js';
+export * from './streams.js';

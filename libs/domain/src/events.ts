@@ -1,0 +1,212 @@
+/**
+ * The event catalogue (DESIGN §3). Events are plain readonly data with a string `type`; the JSON
+ * Schemas in schemas/ describe the same shapes for outsiders, and a test fails when they drift apart.
+ */
+
+/** WEEE Annex III categories (from 15 Aug 2018). */
+export type WeeeCategory = 1 | 2 | 3 | 4 | 5 | 6;
+export type Market = 'household' | 'non-household';
+/** ISO 3166-1 alpha-2. */
+export type CountryCode = string;
+/** ISO 8601 date-time with a time zone, e.g. "2025-03-01T10:00:00Z". */
+export type Timestamp = string;
+
+export interface Material {
+  readonly name: string;
+  readonly massKg: number;
+  /** On the EU critical raw materials list (Regulation (EU) 2024/1252). */
+  readonly criticalRawMaterial: boolean;
+  /** Share of this material that comes from recycling, 0–100. */
+  readonly recycledContentPercent: number;
+}
+
+export interface HazardousSubstance {
+  readonly name: string;
+  readonly casNumber?: string;
+  readonly massKg?: number;
+  /** Where in the device it sits, for disassembly (e.g. "backlight", "battery"). */
+  readonly location?: string;
+}
+
+export type RepairabilityClass = 'A' | 'B' | 'C' | 'D' | 'E';
+
+export interface RepairInformation {
+  readonly repairManualUrl?: string;
+  readonly disassemblyInstructionsUrl?: string;
+  /** ISO date until which the producer keeps spare parts available. */
+  readonly sparePartsAvailableUntil?: string;
+  readonly repairabilityClass?: RepairabilityClass;
+}
+
+export interface ProductDescription {
+  readonly manufacturer: string;
+  readonly brand: string;
+  readonly model: string;
+  readonly gtin?: string;
+  readonly serialNumber: string;
+  readonly weeeCategory: WeeeCategory;
+  readonly weightKg: number;
+  readonly yearOfManufacture: number;
+  readonly hasDataStorage: boolean;
+  readonly materials: readonly Material[];
+  readonly hazardousSubstances: readonly HazardousSubstance[];
+  readonly repairInformation: RepairInformation;
+  readonly carbonFootprintKgCo2e?: number;
+  readonly warrantyMonths?: number;
+}
+
+export interface DevicePlacedOnMarketData {
+  readonly producerId: string;
+  readonly country: CountryCode;
+  readonly market: Market;
+  readonly product: ProductDescription;
+}
+
+export type CollectionChannel =
+  | 'municipal'
+  | 'retailer-take-back'
+  | 'producer-take-back'
+  | 'reuse-centre'
+  | 'repair-shop'
+  | 'other';
+
+export type DeviceCondition = 'working' | 'repairable' | 'broken' | 'unknown';
+
+export interface DeviceCollectedData {
+  readonly collectionPointId: string;
+  readonly channel: CollectionChannel;
+  readonly source: Market;
+  readonly country: CountryCode;
+  readonly measuredWeightKg?: number;
+  readonly condition: DeviceCondition;
+  /** The producer organisation this collection is reported for, when the collector knows it. */
+  readonly onBehalfOf?: string;
+  /** Required when the device was never placed on market in Kierto: it starts the stream. */
+  readonly product?: ProductDescription;
+}
+
+/** NIST SP 800-88 / IEEE 2883 sanitisation method types. */
+export type SanitisationMethod = 'clear' | 'purge' | 'destruct';
+export type SanitisationStandard = 'NIST SP 800-88' | 'IEEE 2883';
+export type StorageMediumType = 'hdd' | 'ssd' | 'nvme' | 'emmc' | 'flash' | 'hybrid' | 'other';
+export type WipeResult = 'passed' | 'failed';
+
+export interface StorageMedium {
+  readonly type: StorageMediumType;
+  readonly serialNumber: string;
+  readonly capacityGb: number;
+  readonly result: WipeResult;
+}
+
+export interface WipeVerification {
+  /** Full read-back or sampled verification (NIST SP 800-88 App. G). */
+  readonly method: 'full' | 'sampling' | 'none';
+  readonly verified: boolean;
+}
+
+export interface DeviceDataWipedData {
+  readonly standard: SanitisationStandard;
+  readonly method: SanitisationMethod;
+  /** The technique within the method, e.g. "overwrite", "block-erase", "crypto-erase". */
+  readonly technique?: string;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly media: readonly StorageMedium[];
+  readonly verification: WipeVerification;
+  readonly result: WipeResult;
+  readonly certificateId: string;
+}
+
+/** Open Repair Data Standard v0.3 repair status. */
+export type RepairOutcome = 'fixed' | 'repairable' | 'end-of-life';
+
+/** ORDS v0.3 `repair_barrier_if_end_of_life`. */
+export type RepairBarrier =
+  | 'spare-parts-not-available'
+  | 'spare-parts-too-expensive'
+  | 'no-way-to-open-product'
+  | 'repair-information-not-available'
+  | 'lack-of-equipment'
+  | 'item-too-worn-out';
+
+export type PartCondition = 'new' | 'used' | 'refurbished';
+
+export interface ReplacedPart {
+  readonly name: string;
+  readonly partNumber?: string;
+  readonly condition: PartCondition;
+}
+
+export interface Money {
+  readonly amount: number;
+  /** ISO 4217. */
+  readonly currency: string;
+}
+
+export interface DeviceRepairedData {
+  readonly problem: string;
+  readonly actions: readonly string[];
+  readonly partsReplaced: readonly ReplacedPart[];
+  readonly outcome: RepairOutcome;
+  /** Required when the outcome is end-of-life, absent otherwise. */
+  readonly barrier?: RepairBarrier;
+  readonly labourMinutes: number;
+  readonly cost?: Money;
+}
+
+export type SalesChannel = 'shop' | 'online' | 'marketplace' | 'auction' | 'business-to-business' | 'other';
+export type BuyerType = 'consumer' | 'business' | 'public-sector' | 'reseller';
+
+export interface DeviceResoldData {
+  readonly channel: SalesChannel;
+  readonly buyerType: BuyerType;
+  readonly country: CountryCode;
+  readonly price: Money;
+  readonly warrantyMonths: number;
+}
+
+export type OutputFate = 'recycled' | 'energy-recovery' | 'disposal';
+
+export interface RecyclingOutput {
+  readonly material: string;
+  readonly massKg: number;
+  readonly fate: OutputFate;
+}
+
+export interface DeviceRecycledData {
+  readonly facilityId: string;
+  readonly treatmentCountry: CountryCode;
+  readonly weightKg: number;
+  readonly outputs: readonly RecyclingOutput[];
+}
+
+export interface EventDataByType {
+  readonly DevicePlacedOnMarket: DevicePlacedOnMarketData;
+  readonly DeviceCollected: DeviceCollectedData;
+  readonly DeviceDataWiped: DeviceDataWipedData;
+  readonly DeviceRepaired: DeviceRepairedData;
+  readonly DeviceResold: DeviceResoldData;
+  readonly DeviceRecycled: DeviceRecycledData;
+}
+
+export type DeviceEventType = keyof EventDataByType;
+
+export const DEVICE_EVENT_TYPES: readonly DeviceEventType[] = [
+  'DevicePlacedOnMarket',
+  'DeviceCollected',
+  'DeviceDataWiped',
+  'DeviceRepaired',
+  'DeviceResold',
+  'DeviceRecycled',
+];
+
+/** Every event type is at schema version 1; an upcaster will sit beside this when one changes. */
+export const SCHEMA_VERSION = 1;
+
+/** A domain event as decide produces it and evolve folds it: the envelope is the store's business. */
+export type DeviceEvent = {
+  [T in DeviceEventType]: { readonly type: T; readonly occurredAt: Timestamp; readonly data: EventDataByType[T] };
+}[DeviceEventType];
+
+export function isDeviceEventType(type: string): type is DeviceEventType {
+  return (DEVICE_EVENT_TYPES as readonly string[]).includes(type);
+}

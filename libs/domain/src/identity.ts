@@ -1,0 +1,119 @@
+import { invalid } from './errors.js';
+
+/**
+ * A device is one physical unit. Its id derives deterministically from what identifies it, so two
+ * parties that register the same unit reach the same stream:
+ *   GTIN + serial           -> "gtin:{gtin14}:{serial}"
+ *   manufacturer + serial   -> "mfr:{normalised manufacturer}:{serial}"
+ * Each component is escaped so that the id is unambiguous and safe in a URL path without further
+ * encoding: characters outside [A-Za-z0-9-_.!*'()] become "~XX" (UTF-8 bytes in hex).
+ */
+export type DeviceIdentifier =
+  | { readonly gtin: string; readonly serialNumber: string }
+  | { readonly manufacturer: string; readonly serialNumber: string };
+
+export type DeviceId = string;
+
+const MAX_SERIAL_LENGTH = 64;
+const MAX_MANUFACTURER_LENGTH = 200;
+
+/** Validates a GTIN-8/12/13/14 (digits and mod-10 check digit) and returns it padded to 14 digits. */
+export function normaliseGtin(gtin: string, field = 'gtin'): string {
+  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(gtin)) {
+    throw invalid('INVALID_GTIN', field, 'A GTIN has 8, 12, 13 or 14 digits');
+  }
+  const gtin14 = gtin.padStart(14, '0');
+  if (gs1CheckDigit(gtin14.slice(0, 13)) !== Number(gtin14[13])) {
+    throw invalid('INVALID_GTIN', field, `GTIN ${gtin} has a wrong check digit`);
+  }
+  return gtin14;
+}
+
+/** GS1 mod-10: weights 3,1,3,1… from the rightmost digit of the body. */
+export function gs1CheckDigit(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    const digit = Number(body[body.length - 1 - i]);
+    sum += i % 2 === 0 ? digit * 3 : digit;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** Serials are case-sensitive (GS1 AI 21); only surrounding white space is dropped. */
+export function normaliseSerial(serialNumber: string, field = 'serialNumber'): string {
+  const serial = serialNumber.trim();
+  if (serial.length === 0 || serial.length > MAX_SERIAL_LENGTH || /\p{Cc}/u.test(serial)) {
+    throw invalid(
+      'INVALID_SERIAL_NUMBER',
+      field,
+      `A serial number has 1 to ${MAX_SERIAL_LENGTH} printable characters`,
+    );
+  }
+  return serial;
+}
+
+/** "ACME  Corp." and "acme corp." name the same manufacturer. */
+export function normaliseManufacturer(manufacturer: string, field = 'manufacturer'): string {
+  const name = manufacturer.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+  if (name.length === 0 || name.length > MAX_MANUFACTURER_LENGTH) {
+    throw invalid(
+      'INVALID_MANUFACTURER',
+      field,
+      `A manufacturer name has 1 to ${MAX_MANUFACTURER_LENGTH} characters`,
+    );
+  }
+  return name;
+}
+
+export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): DeviceId {
+  const serial = escapeComponent(normaliseSerial(identifier.serialNumber, `${fieldPrefix}serialNumber`));
+  if ('gtin' in identifier && identifier.gtin !== undefined) {
+    return `gtin:${normaliseGtin(identifier.gtin, `${fieldPrefix}gtin`)}:${serial}`;
+  }
+  if ('manufacturer' in identifier) {
+    const manufacturer = normaliseManufacturer(identifier.manufacturer, `${fieldPrefix}manufacturer`);
+    return `mfr:${escapeComponent(manufacturer)}:${serial}`;
+  }
+  throw invalid('INVALID_IDENTIFIER', fieldPrefix || 'identifier', 'Give a GTIN or a manufacturer');
+}
+
+/** The GS1 Digital Link path of a GTIN-identified device, or null for manufacturer + serial ids. */
+export function digitalLinkPathOf(deviceId: DeviceId): string | null {
+  const match = /^gtin:(\d{14}):(.+)$/.exec(deviceId);
+  if (match === null) return null;
+  return `/01/${match[1] ?? ''}/21/${encodeURIComponent(unescapeComponent(match[2] ?? ''))}`;
+}
+
+export function isWellFormedDeviceId(value: string): boolean {
+  return /^(gtin:\d{14}|mfr:[A-Za-z0-9\-_.!*'()~]+):[A-Za-z0-9\-_.!*'()~]+$/.test(value);
+}
+
+const SAFE = /[A-Za-z0-9\-_.!*'()]/u;
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+function escapeComponent(value: string): string {
+  let out = '';
+  for (const char of value) {
+    if (SAFE.test(char)) {
+      out += char;
+    } else {
+      for (const byte of utf8.encode(char)) out += `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+  }
+  return out;
+}
+
+function unescapeComponent(value: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; ) {
+    if (value[i] === '~') {
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      bytes.push(value.charCodeAt(i));
+      i += 1;
+    }
+  }
+  return utf8Decoder.decode(new Uint8Array(bytes));
+}

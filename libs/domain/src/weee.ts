@@ -1,0 +1,82 @@
+/**
+ * The WEEE rules the statistics follow (Directive 2012/19/EU; ../shared/reference/weee-rules.md):
+ * categories, the EU member states that decide where treatment happened, and the targets in force.
+ * Pure data and functions; the projections and the statistics queries use them.
+ */
+import type { CountryCode, WeeeCategory } from './events.js';
+
+export const WEEE_CATEGORIES: readonly WeeeCategory[] = [1, 2, 3, 4, 5, 6];
+
+/** Annex III names (from 15 Aug 2018). */
+export const WEEE_CATEGORY_NAMES: Readonly<Record<WeeeCategory, string>> = {
+  1: 'Temperature exchange equipment',
+  2: 'Screens, monitors and equipment containing screens > 100 cm²',
+  3: 'Lamps',
+  4: 'Large equipment',
+  5: 'Small equipment',
+  6: 'Small IT and telecommunication equipment',
+};
+
+/**
+ * The 27 member states as ISO 3166-1 alpha-2 codes (Greece is GR here; Eurostat writes EL). The
+ * United Kingdom left on 31 Jan 2020; treatment there counts as outside the EU.
+ */
+export const EU_MEMBER_STATES: ReadonlySet<CountryCode> = new Set([
+  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU',
+  'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
+]);
+
+export type TreatmentLocation = 'same-country' | 'other-eu' | 'outside-eu';
+
+/** Where a device was treated, relative to the country it was collected in (reporting of "treated"). */
+export function treatmentLocation(collectionCountry: CountryCode, treatmentCountry: CountryCode): TreatmentLocation {
+  if (treatmentCountry === collectionCountry) return 'same-country';
+  return EU_MEMBER_STATES.has(treatmentCountry) ? 'other-eu' : 'outside-eu';
+}
+
+export interface Target {
+  /** Minimum rate, percent. */
+  readonly percent: number;
+  /** Where the target comes from, for the reader of a report. */
+  readonly source: string;
+}
+
+/**
+ * Article 7(1): 45 % for 2016–2018, 65 % from 2019 (the alternative 85 % of WEEE generated is not
+ * computed: Kierto does not hold WEEE-generated estimates). No target before 2016.
+ */
+export function collectionRateTarget(year: number): Target | null {
+  if (year >= 2019) return { percent: 65, source: 'Directive 2012/19/EU Art. 7(1): 65 % from 2019' };
+  if (year >= 2016) return { percent: 45, source: 'Directive 2012/19/EU Art. 7(1): 45 % for 2016–2018' };
+  return null;
+}
+
+export type RateKind = 'recovery' | 'prepared-for-re-use-and-recycling' | 'recycling';
+
+export interface AnnexVTargets {
+  /** Rates reported for the category with their minimum; null where Annex V sets none. */
+  readonly recovery: number | null;
+  readonly preparedForReuseAndRecycling: number | null;
+  readonly recycling: number | null;
+}
+
+const ANNEX_V_PART_3: Readonly<Record<WeeeCategory, AnnexVTargets>> = {
+  1: { recovery: 85, preparedForReuseAndRecycling: 80, recycling: null },
+  2: { recovery: 80, preparedForReuseAndRecycling: 70, recycling: null },
+  3: { recovery: null, preparedForReuseAndRecycling: null, recycling: 80 },
+  4: { recovery: 85, preparedForReuseAndRecycling: 80, recycling: null },
+  5: { recovery: 75, preparedForReuseAndRecycling: 55, recycling: null },
+  6: { recovery: 75, preparedForReuseAndRecycling: 55, recycling: null },
+};
+
+/** First full calendar year of Annex V Part 3 (in force from 15 Aug 2018 for the six Annex III categories). */
+export const ANNEX_V_PART_3_FIRST_YEAR = 2019;
+
+/**
+ * The Annex V Part 3 minimum targets of a category, or null for years before 2019: until
+ * 14 Aug 2018 the targets applied to the ten Annex I categories, which Kierto does not record, and
+ * 2018 mixes both regimes.
+ */
+export function annexVTargets(category: WeeeCategory, year: number): AnnexVTargets | null {
+  return year >= ANNEX_V_PART_3_FIRST_YEAR ? ANNEX_V_PART_3[category] : null;
+}

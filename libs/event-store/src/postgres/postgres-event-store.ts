@@ -1,0 +1,384 @@
+/**
+ * The server event store (DESIGN §2) on PostgreSQL through a `pg` pool.
+ *
+ * Appends are serialised by locking the one-row head table (`SELECT … FOR UPDATE`) at the start of
+ * the transaction: the next append can only read the head after this one committed, so positions
+ * are dense and commit-ordered and a reader polling `WHERE global_position > $1` can never see
+ * p + 1 before p. PostgreSQL makes a commit visible before it releases the transaction's locks.
+ * The same lock makes the idempotency lookup race-free; the UNIQUE constraints stay as the last
+ * line of defence and are mapped to the port's errors.
+ */
+import pg from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import {
+  EVENT_COLUMNS,
+  eventFromRow,
+  planAppend,
+  requestedEventIds,
+  requestedStreamIds,
+  rowValues,
+  toSafeInteger,
+  validateAppend,
+} from '../append-plan.js';
+import type { AppendPlan, EventRow, SqlValue, StoreHead } from '../append-plan.js';
+import { ConcurrencyError, DuplicateEventIdError, EventStoreError, StoreUnavailableError } from '../errors.js';
+import { GENESIS_HASH } from '../hash-chain.js';
+import { DEFAULT_POLL_INTERVAL_MS, HeadWaiters } from '../head-waiters.js';
+import { DEFAULT_LIMITS } from '../port.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  StoreLimits,
+  StoredEvent,
+} from '../port.js';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the tables, created on init(); default 'kierto'. */
+  readonly schema?: string;
+  /** Most connections this store opens; default 10. */
+  readonly poolSize?: number;
+  readonly limits?: StoreLimits;
+  /** Source of recordedAt; real time by default. */
+  readonly clock?: () => Date;
+  /** How often waitForEvents looks for appends made by other processes, ms. */
+  readonly pollIntervalMs?: number;
+}
+
+export const DEFAULT_POSTGRES_SCHEMA = 'kierto';
+
+/** First key of the two-int advisory lock that guards migrations ('KI'); the second is the schema. */
+const MIGRATION_LOCK_CLASS = 0x4b49;
+
+/** PostgreSQL type of each of EVENT_COLUMNS, for the unnest() batch insert. */
+const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
+  global_position: 'bigint',
+  event_id: 'text',
+  stream_id: 'text',
+  stream_revision: 'bigint',
+  type: 'text',
+  schema_version: 'integer',
+  occurred_at: 'text',
+  recorded_at: 'text',
+  actor_organisation_id: 'text',
+  actor_role: 'text',
+  actor_key_id: 'text',
+  correlation_id: 'text',
+  causation_id: 'text',
+  data: 'jsonb',
+  metadata: 'jsonb',
+  hash: 'text',
+  prev_hash: 'text',
+};
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (schema: string) => string;
+}
+
+/**
+ * Applied in order on init(); never edit a released migration, add the next one. Timestamps are
+ * text so the exact string the hash covers comes back unchanged (timestamptz would reformat it).
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events',
+    sql: (s) => `
+      CREATE TABLE ${s}.events (
+        global_position bigint PRIMARY KEY,
+        event_id text NOT NULL,
+        stream_id text NOT NULL,
+        stream_revision bigint NOT NULL,
+        type text NOT NULL,
+        schema_version integer NOT NULL,
+        occurred_at text NOT NULL,
+        recorded_at text NOT NULL,
+        actor_organisation_id text NOT NULL,
+        actor_role text NOT NULL,
+        actor_key_id text NOT NULL,
+        correlation_id text NOT NULL,
+        causation_id text,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        hash text NOT NULL,
+        prev_hash text NOT NULL,
+        CONSTRAINT events_event_id_key UNIQUE (event_id),
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_id, stream_revision)
+      );
+      CREATE TABLE ${s}.head (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        position bigint NOT NULL,
+        hash text NOT NULL
+      );
+      INSERT INTO ${s}.head (singleton, position, hash) VALUES (true, 0, '${GENESIS_HASH}');`,
+  },
+];
+
+interface HeadRow extends QueryResultRow {
+  readonly position: string;
+  readonly hash: string;
+}
+
+type State = 'new' | 'ready' | 'closed';
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly limits: StoreLimits;
+  private readonly clock: () => Date;
+  private readonly waiters: HeadWaiters;
+  private readonly schemaName: string;
+  private readonly sql: ReturnType<typeof statements>;
+  private state: State = 'new';
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.schemaName = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
+    this.sql = statements(quoteSchema(this.schemaName));
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.clock = options.clock ?? (() => new Date());
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      // A client that dies mid-transaction must not hold the head lock (and stop every writer) for long.
+      idle_in_transaction_session_timeout: 60_000,
+    });
+    // An idle client that loses its connection emits 'error' on the pool; without a listener Node
+    // would crash the process. The pool discards that client and the next query reconnects.
+    this.pool.on('error', () => undefined);
+    this.waiters = new HeadWaiters(() => this.headPosition(), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  }
+
+  /** Creates the schema and applies pending migrations under an advisory lock (two processes may start at once). */
+  async init(): Promise<void> {
+    if (this.state === 'closed') throw new Error('PostgresEventStore is closed');
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, this.schemaName]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteSchema(this.schemaName)}`);
+      await client.query(this.sql.createMigrations);
+      const applied = await client.query<{ version: number }>(this.sql.appliedMigrations);
+      const versions = new Set(applied.rows.map((row) => row.version));
+      for (const migration of MIGRATIONS) {
+        if (versions.has(migration.version)) continue;
+        await client.query(migration.sql(quoteSchema(this.schemaName)));
+        await client.query(this.sql.recordMigration, [migration.version, migration.name]);
+      }
+    });
+    this.state = 'ready';
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ streamId, events, expectedRevision }]);
+    if (!result) throw new Error('appendMany returned no result for a single request');
+    return result;
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    validateAppend(requests, this.limits);
+    this.assertReady();
+    const plan = await this.transaction((client) => this.appendInTransaction(client, requests)).catch(
+      (error: unknown) => {
+        throw mapAppendError(error, requests);
+      },
+    );
+    if (plan.newEvents.length > 0) this.waiters.notify(plan.head.position);
+    return plan.results;
+  }
+
+  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+    return (await this.query<EventRow>(this.sql.readStream, [streamId, fromRevision])).map(eventFromRow);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return streams;
+    for (const row of await this.query<EventRow>(this.sql.readStreams, [[...new Set(streamIds)]])) {
+      const event = eventFromRow(row);
+      streams.get(event.streamId)?.push(event);
+    }
+    return streams;
+  }
+
+  async readAll(after: number, limit: number): Promise<StoredEvent[]> {
+    if (limit <= 0) return [];
+    return (await this.query<EventRow>(this.sql.readAll, [after, limit])).map(eventFromRow);
+  }
+
+  async headPosition(): Promise<number> {
+    const [row] = await this.query<HeadRow>(this.sql.readHead, []);
+    return row ? toSafeInteger(row.position) : 0;
+  }
+
+  async findEvent(eventId: string): Promise<StoredEvent | null> {
+    const [row] = await this.query<EventRow>(this.sql.findEvent, [eventId]);
+    return row ? eventFromRow(row) : null;
+  }
+
+  waitForEvents(after: number, timeoutMs: number): Promise<boolean> {
+    return this.waiters.wait(after, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.waiters.close();
+    await this.pool.end();
+  }
+
+  /** The head lock comes first: everything read after it is the committed state no writer can change. */
+  private async appendInTransaction(client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendPlan> {
+    const head = await lockHead(client, this.sql.lockHead);
+    const storedRows = await client.query<EventRow>(this.sql.eventsByIds, [requestedEventIds(requests)]);
+    const revisionRows = await client.query<{ stream_id: string; revision: string }>(this.sql.lastRevisions, [
+      requestedStreamIds(requests),
+    ]);
+    const plan = planAppend({
+      requests,
+      head,
+      recordedAt: this.clock().toISOString(),
+      stored: new Map(storedRows.rows.map((row) => [row.event_id, eventFromRow(row)])),
+      lastRevisions: new Map(revisionRows.rows.map((row) => [row.stream_id, toSafeInteger(row.revision)])),
+    });
+    if (plan.newEvents.length > 0) {
+      await client.query(this.sql.insertAndMoveHead, [...columnArrays(plan.newEvents), plan.head.position, plan.head.hash]);
+    }
+    return plan;
+  }
+
+  private async query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    this.assertReady();
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (error) {
+      throw mapConnectionError(error);
+    }
+  }
+
+  /** BEGIN … COMMIT on one pooled client; ROLLBACK on any error, and a client whose ROLLBACK failed is discarded. */
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw mapConnectionError(error);
+    });
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw mapConnectionError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private assertReady(): void {
+    if (this.state === 'ready') return;
+    throw new Error(this.state === 'closed' ? 'PostgresEventStore is closed' : 'PostgresEventStore: call init() first');
+  }
+}
+
+/** Only plain lower-case identifiers: the name is interpolated into SQL (quoted) and must stay harmless. */
+function quoteSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new RangeError(`Invalid PostgreSQL schema name ${JSON.stringify(schema)}: use [a-z_][a-z0-9_]*`);
+  }
+  return `"${schema}"`;
+}
+
+function statements(s: string) {
+  const select = `SELECT ${EVENT_COLUMNS.map((c) => (c === 'data' || c === 'metadata' ? `${c}::text AS ${c}` : c)).join(', ')} FROM ${s}.events`;
+  const unnest = EVENT_COLUMNS.map((column, index) => `$${index + 1}::${COLUMN_TYPES[column]}[]`).join(', ');
+  const headParams = `$${EVENT_COLUMNS.length + 1}, $${EVENT_COLUMNS.length + 2}`;
+  return {
+    createMigrations: `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    appliedMigrations: `SELECT version FROM ${s}.schema_migrations`,
+    recordMigration: `INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`,
+    lockHead: `SELECT position, hash FROM ${s}.head FOR UPDATE`,
+    readHead: `SELECT position, hash FROM ${s}.head`,
+    eventsByIds: `${select} WHERE event_id = ANY($1::text[])`,
+    lastRevisions: `SELECT stream_id, max(stream_revision) AS revision FROM ${s}.events
+      WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
+    // One round trip for the whole batch: the rows travel as one array per column.
+    insertAndMoveHead: `WITH inserted AS (
+        INSERT INTO ${s}.events (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${unnest})
+      ) UPDATE ${s}.head SET (position, hash) = (${headParams})`,
+    readStream: `${select} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+    readStreams: `${select} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+    readAll: `${select} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+    findEvent: `${select} WHERE event_id = $1`,
+  };
+}
+
+async function lockHead(client: PoolClient, sql: string): Promise<StoreHead> {
+  const [row] = (await client.query<HeadRow>(sql)).rows;
+  if (!row) throw new Error('The event store head row is missing; was the schema created by init()?');
+  return { position: toSafeInteger(row.position), hash: row.hash };
+}
+
+/** Transposes the events into one array per column, the shape unnest() takes. */
+function columnArrays(events: readonly StoredEvent[]): SqlValue[][] {
+  const columns: SqlValue[][] = EVENT_COLUMNS.map(() => []);
+  for (const event of events) {
+    rowValues(event).forEach((value, index) => columns[index]?.push(value));
+  }
+  return columns;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+function errorField(error: unknown, name: 'code' | 'constraint' | 'detail' | 'message'): string | undefined {
+  if (typeof error !== 'object' || error === null || !(name in error)) return undefined;
+  const value: unknown = (error as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+
+/**
+ * Errors that mean "the server cannot be reached" become StoreUnavailableError (HTTP 503). After a
+ * lost connection during COMMIT the outcome is unknown; retrying with the same event ids is safe
+ * because a stored append is replayed, not duplicated.
+ */
+function mapConnectionError(error: unknown): unknown {
+  if (error instanceof EventStoreError) return error;
+  const code = errorField(error, 'code') ?? '';
+  const message = errorField(error, 'message') ?? String(error);
+  const unreachable =
+    CONNECTION_ERROR_CODES.has(code) ||
+    code.startsWith('08') || // connection_exception class
+    code === '57P01' || // admin_shutdown
+    code === '57P02' || // crash_shutdown
+    code === '57P03' || // cannot_connect_now
+    code === '53300' || // too_many_connections
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return unreachable ? new StoreUnavailableError(`PostgreSQL is unavailable: ${message}`) : error;
+}
+
+/** Unique violations should not happen under the head lock; if one does, it still means what the port says. */
+function mapAppendError(error: unknown, requests: readonly AppendRequest[]): unknown {
+  if (errorField(error, 'code') !== '23505') return error;
+  const detail = errorField(error, 'detail') ?? '';
+  const constraint = errorField(error, 'constraint');
+  if (constraint === 'events_event_id_key') {
+    const eventId = /^Key \(event_id\)=\((.*)\) already exists\.$/.exec(detail)?.[1];
+    return new DuplicateEventIdError(eventId ?? 'unknown');
+  }
+  if (constraint === 'events_stream_revision_key') {
+    const match = /^Key \(stream_id, stream_revision\)=\((.*), (\d+)\) already exists\.$/.exec(detail);
+    const streamId = match?.[1] ?? 'unknown';
+    const expected = requests.find((request) => request.streamId === streamId)?.expectedRevision ?? 'any';
+    return new ConcurrencyError(streamId, String(expected), Number(match?.[2] ?? -1));
+  }
+  return error;
+}

@@ -1,0 +1,431 @@
+/**
+ * Bulk import of NDJSON device events (docs/import.md). Streaming: lines are read one by one, at most
+ * one batch is held in memory, and the only state that grows with the file is the set of devices
+ * that had a refused line (so their later lines are reported, not applied out of order).
+ *
+ * Each line is parsed, its data validated against the event's JSON Schema, and the domain's decide
+ * run against the device's state: the state of the devices of a batch is read from the store once
+ * per batch (concurrently) and folded forward through the batch's lines. The accepted events of a
+ * batch go to the store in one appendMany (one transaction, all or nothing), each device with the
+ * revision that was read, so a concurrent writer makes the batch fail and be decided again.
+ *
+ * Re-runs are idempotent: every event gets a deterministic id (the line's own eventId, or a UUIDv8 of
+ * the device id and the canonical line), and a line whose id the device's stream already holds is
+ * counted as already imported, never refused. A run killed midway leaves whole batches behind, so a
+ * restart imports exactly what is missing.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { deviceStreams, foldStream } from '../../application/src/streams.js';
+import {
+  decide,
+  deviceIdOf,
+  DomainError,
+  evolve,
+  isDeviceEventType,
+  isWellFormedDeviceId,
+  SCHEMA_VERSION,
+  type DeviceCommand,
+  type DeviceEventType,
+  type DeviceState,
+} from '../../domain/src/index.js';
+import { ConcurrencyError } from '../../event-store/src/errors.js';
+import {
+  DEFAULT_LIMITS,
+  type Actor,
+  type AppendRequest,
+  type EventStore,
+  type JsonObject,
+  type NewEvent,
+  type StoreLimits,
+  type StoredEvent,
+} from '../../event-store/src/port.js';
+import { findNulCharacter } from '../../schemas/src/text-safety.js';
+import { validateEventData } from '../../schemas/src/validator.js';
+
+/** One row of the error report. */
+export interface ImportLineError {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** The device the line is about, when it could be told; null otherwise. */
+  readonly deviceId: string | null;
+  readonly code: string;
+  /** Path of the field at fault (`data.product.weightKg`), empty for the whole line. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ImportProgress {
+  readonly lines: number;
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly refused: number;
+  /** Bytes of the input consumed so far. */
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  /** Lines that were empty or only whitespace (ignored). */
+  readonly blankLines: number;
+  readonly batches: number;
+  /** Imported events per second of wall time. */
+  readonly eventsPerSecond: number;
+}
+
+export interface ImportOptions {
+  /** Who records the imported events: the importing organisation's key (CLI operator, HTTP principal). */
+  readonly actor: Actor;
+  /** Events per transaction (default 5 000; never above the store's maxBatchEvents). */
+  readonly batchEvents?: number;
+  /** Concurrent stream reads per batch (default 8). */
+  readonly readConcurrency?: number;
+  readonly limits?: StoreLimits;
+  /** Decision time (rule: occurredAt not in the future); default the wall clock. */
+  readonly now?: () => Date;
+  readonly correlationId?: string;
+  /** Receives each error row, in line order; awaited (so a slow report file applies backpressure). */
+  readonly onError?: (error: ImportLineError) => void | Promise<void>;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Called after each committed batch (tests use it to simulate a crash). */
+  readonly afterBatch?: (batch: number, progress: ImportProgress) => void | Promise<void>;
+}
+
+/** Error codes of the import itself; domain and schema codes are passed through. */
+export const ImportErrorCodes = {
+  invalidJson: 'INVALID_JSON',
+  invalidLine: 'INVALID_LINE',
+  unknownEventType: 'UNKNOWN_EVENT_TYPE',
+  missingDeviceId: 'DEVICE_ID_REQUIRED',
+  invalidDeviceId: 'INVALID_DEVICE_ID',
+  lineTooLarge: 'LINE_TOO_LARGE',
+  nulCharacter: 'NUL_CHARACTER',
+  precedingLineRefused: 'PRECEDING_LINE_REFUSED',
+} as const;
+
+const COMMAND_OF: Readonly<Record<DeviceEventType, DeviceCommand['kind']>> = {
+  DevicePlacedOnMarket: 'PlaceDeviceOnMarket',
+  DeviceCollected: 'CollectDevice',
+  DeviceDataWiped: 'RecordDataWipe',
+  DeviceRepaired: 'RecordRepair',
+  DeviceResold: 'RecordResale',
+  DeviceRecycled: 'RecordRecycling',
+};
+
+const LINE_FIELDS = new Set(['type', 'deviceId', 'occurredAt', 'eventId', 'data']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Attempts of one batch when another writer moved one of its streams meanwhile. */
+const MAX_BATCH_ATTEMPTS = 3;
+
+/** A line that passed parsing and schema validation, waiting for its batch. */
+interface PendingLine {
+  readonly line: number;
+  readonly deviceId: string;
+  readonly type: DeviceEventType;
+  readonly occurredAt: string;
+  readonly eventId: string;
+  readonly data: JsonObject;
+}
+
+class LineError extends Error {
+  constructor(
+    readonly code: string,
+    readonly field: string,
+    message: string,
+    readonly deviceId: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The event id of an imported line: its own eventId, or a UUID (version 8) of the device id and the
+ * line's bytes, so the same line always maps to the same event (hashing the text, not a canonical
+ * form of the parsed JSON, is measurably cheaper; a re-formatted line counts as a different line).
+ */
+export function importEventId(deviceId: string, lineText: string): string {
+  const hex = createHash('sha256').update(`kierto-import\n${deviceId}\n`).update(lineText).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Parses and validates one line; throws LineError. */
+export function parseImportLine(text: string, lineNumber: number, limits: StoreLimits = DEFAULT_LIMITS): PendingLine {
+  if (Buffer.byteLength(text, 'utf8') > limits.maxEventBytes) {
+    throw new LineError(ImportErrorCodes.lineTooLarge, '', `A line holds at most ${limits.maxEventBytes} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new LineError(ImportErrorCodes.invalidJson, '', `Not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new LineError(ImportErrorCodes.invalidLine, '', 'A line is one JSON object');
+  }
+  const line = parsed as Record<string, unknown>;
+  const given = typeof line['deviceId'] === 'string' ? line['deviceId'] : null;
+  const fail = (code: string, field: string, message: string): never => {
+    throw new LineError(code, field, message, given);
+  };
+  for (const key of Object.keys(line)) {
+    if (!LINE_FIELDS.has(key)) fail('UNKNOWN_FIELD', key, `Unknown field ${key}`);
+  }
+  const type = line['type'];
+  if (typeof type !== 'string') return fail('REQUIRED', 'type', 'type is required: the event type');
+  if (!isDeviceEventType(type)) return fail(ImportErrorCodes.unknownEventType, 'type', `${type} is not a device event type`);
+  const occurredAt = line['occurredAt'];
+  if (typeof occurredAt !== 'string') return fail('REQUIRED', 'occurredAt', 'occurredAt is required (ISO 8601 date-time)');
+  const eventId = line['eventId'];
+  if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
+    fail('INVALID_FORMAT', 'eventId', 'eventId is a UUID');
+  }
+  if (line['deviceId'] !== undefined && (given === null || !isWellFormedDeviceId(given))) {
+    fail(ImportErrorCodes.invalidDeviceId, 'deviceId', 'deviceId is not a Kierto device id');
+  }
+  const data = line['data'];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('REQUIRED', 'data', 'data is required: an object');
+  const nul = findNulCharacter(line);
+  if (nul !== null) fail(ImportErrorCodes.nulCharacter, nul, 'Text may not contain the NUL character');
+  const validation = validateEventData(type, data);
+  if (!validation.ok) {
+    const [first, ...more] = validation.errors;
+    const field = first?.field ? `data.${first.field}` : 'data';
+    const message = validation.errors.map((issue) => `${issue.field || 'data'}: ${issue.message}`).join('; ');
+    fail(first?.code ?? 'INVALID', field, more.length > 0 ? `${message}` : message);
+  }
+  const deviceId = given ?? derivedDeviceId(type, data as Record<string, unknown>);
+  return {
+    line: lineNumber,
+    deviceId,
+    type,
+    occurredAt,
+    data: data as JsonObject,
+    eventId: typeof eventId === 'string' ? eventId.toLowerCase() : importEventId(deviceId, text.trim()),
+  };
+}
+
+function derivedDeviceId(type: DeviceEventType, data: Record<string, unknown>): string {
+  const product = data['product'] as { gtin?: string; manufacturer: string; serialNumber: string } | undefined;
+  if ((type !== 'DevicePlacedOnMarket' && type !== 'DeviceCollected') || product === undefined) {
+    throw new LineError(
+      ImportErrorCodes.missingDeviceId,
+      'deviceId',
+      'deviceId is required unless the line starts a history with a product description',
+    );
+  }
+  try {
+    return product.gtin !== undefined
+      ? deviceIdOf({ gtin: product.gtin, serialNumber: product.serialNumber }, 'data.product.')
+      : deviceIdOf({ manufacturer: product.manufacturer, serialNumber: product.serialNumber }, 'data.product.');
+  } catch (error) {
+    if (error instanceof DomainError) throw new LineError(error.code, error.field ?? '', error.message);
+    throw error;
+  }
+}
+
+type DeviceRead = { state: DeviceState; revision: number | null; ids: Set<string> };
+
+/** Stream ids per readStreams call. */
+const READ_CHUNK = 1_000;
+
+/** The device streams of a batch: with readStreams in chunks when the adapter has it, else concurrently one by one. */
+async function readDevices(store: EventStore, deviceIds: readonly string[], concurrency: number): Promise<Map<string, DeviceRead>> {
+  const result = new Map<string, DeviceRead>();
+  const add = (deviceId: string, history: readonly StoredEvent[]): void => {
+    const { state, revision } = foldStream(deviceStreams, history);
+    result.set(deviceId, { state, revision, ids: new Set(history.map((event) => event.eventId)) });
+  };
+  if (store.readStreams) {
+    for (let start = 0; start < deviceIds.length; start += READ_CHUNK) {
+      const streams = await store.readStreams(deviceIds.slice(start, start + READ_CHUNK));
+      for (const [deviceId, history] of streams) add(deviceId, history);
+    }
+    return result;
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < deviceIds.length) {
+      const deviceId = deviceIds[next] as string;
+      next += 1;
+      add(deviceId, await store.readStream(deviceId));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, deviceIds.length) }, worker));
+  return result;
+}
+
+/** Imports an NDJSON stream into the store; resolves with the summary once every line is handled. */
+export async function importNdjson(store: EventStore, input: Readable, options: ImportOptions): Promise<ImportSummary> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const batchEvents = Math.max(1, Math.min(options.batchEvents ?? 5_000, limits.maxBatchEvents));
+  const batchBytes = Math.floor(limits.maxBatchBytes / 2);
+  const readConcurrency = options.readConcurrency ?? 8;
+  const now = options.now ?? (() => new Date());
+  const correlationId = options.correlationId ?? randomUUID();
+  const started = performance.now();
+  /** Device id → the first line of it that was refused; its later lines are reported, not applied. */
+  const refusedAt = new Map<string, number>();
+  const isHeldBack = (deviceId: string, line: number): boolean => {
+    const at = refusedAt.get(deviceId);
+    return at !== undefined && at < line;
+  };
+
+  let lines = 0;
+  let blankLines = 0;
+  let imported = 0;
+  let duplicates = 0;
+  let refused = 0;
+  let bytes = 0;
+  let batches = 0;
+  let pending: PendingLine[] = [];
+  let pendingBytes = 0;
+  let errors: ImportLineError[] = [];
+
+  input.on('data', (chunk: Buffer | string) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  });
+  const progress = (): ImportProgress => ({ lines, imported, duplicates, refused, bytes, elapsedMs: performance.now() - started });
+
+  const flush = async (): Promise<void> => {
+    const batch = pending;
+    const parseErrors = errors;
+    pending = [];
+    pendingBytes = 0;
+    errors = [];
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await decideBatch(batch);
+      try {
+        if (outcome.requests.length > 0) await store.appendMany(outcome.requests);
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < MAX_BATCH_ATTEMPTS) continue;
+        throw error;
+      }
+      for (const [deviceId, line] of outcome.refusedDevices) if (!refusedAt.has(deviceId)) refusedAt.set(deviceId, line);
+      imported += outcome.imported;
+      duplicates += outcome.duplicates;
+      const rows = [...parseErrors, ...outcome.errors].sort((a, b) => a.line - b.line);
+      refused += rows.length;
+      batches += 1;
+      if (options.onError) for (const row of rows) await options.onError(row);
+      options.onProgress?.(progress());
+      if (options.afterBatch) await options.afterBatch(batches, progress());
+      return;
+    }
+  };
+
+  const decideBatch = async (
+    batch: readonly PendingLine[],
+  ): Promise<{ requests: AppendRequest[]; errors: ImportLineError[]; refusedDevices: Map<string, number>; imported: number; duplicates: number }> => {
+    const devices = await readDevices(store, [...new Set(batch.map((line) => line.deviceId))], readConcurrency);
+    const decidedAt = now().toISOString();
+    const newRefused = new Map<string, number>();
+    const rows: ImportLineError[] = [];
+    const eventsByDevice = new Map<string, NewEvent[]>();
+    let count = 0;
+    let dup = 0;
+    for (const line of batch) {
+      const device = devices.get(line.deviceId);
+      if (device === undefined) throw new Error(`device ${line.deviceId} was not read`);
+      if (isHeldBack(line.deviceId, line.line) || newRefused.has(line.deviceId)) {
+        rows.push({
+          line: line.line,
+          deviceId: line.deviceId,
+          code: ImportErrorCodes.precedingLineRefused,
+          field: '',
+          message: 'An earlier line of this device was refused; this line is not applied out of order',
+        });
+        continue;
+      }
+      if (device.ids.has(line.eventId)) {
+        dup += 1;
+        continue;
+      }
+      const command = {
+        kind: COMMAND_OF[line.type],
+        deviceId: line.deviceId,
+        occurredAt: line.occurredAt,
+        now: decidedAt,
+        data: line.data,
+      } as unknown as DeviceCommand;
+      try {
+        const decided = decide(command, device.state);
+        for (const event of decided) device.state = evolve(device.state, event);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        newRefused.set(line.deviceId, line.line);
+        rows.push({ line: line.line, deviceId: line.deviceId, code: error.code, field: error.field ?? '', message: error.message });
+        continue;
+      }
+      device.ids.add(line.eventId);
+      let events = eventsByDevice.get(line.deviceId);
+      if (events === undefined) {
+        events = [];
+        eventsByDevice.set(line.deviceId, events);
+      }
+      events.push({
+        eventId: line.eventId,
+        type: line.type,
+        schemaVersion: SCHEMA_VERSION,
+        occurredAt: line.occurredAt,
+        actor: options.actor,
+        correlationId,
+        causationId: null,
+        data: line.data,
+        metadata: { importLine: line.line },
+      });
+      count += 1;
+    }
+    const requests: AppendRequest[] = [];
+    for (const [deviceId, events] of eventsByDevice) {
+      const revision = devices.get(deviceId)?.revision ?? null;
+      requests.push({ streamId: deviceId, events, expectedRevision: revision ?? 'no-stream' });
+    }
+    return { requests, errors: rows, refusedDevices: newRefused, imported: count, duplicates: dup };
+  };
+
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  for await (const text of reader) {
+    lines += 1;
+    if (text.trim() === '') {
+      blankLines += 1;
+      continue;
+    }
+    try {
+      const line = parseImportLine(text, lines, limits);
+      if (isHeldBack(line.deviceId, lines)) {
+        errors.push({
+          line: lines,
+          deviceId: line.deviceId,
+          code: ImportErrorCodes.precedingLineRefused,
+          field: '',
+          message: 'An earlier line of this device was refused; this line is not applied out of order',
+        });
+      } else {
+        pending.push(line);
+        pendingBytes += text.length;
+      }
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      // A line that names its device and is invalid also holds back that device's later lines.
+      if (error.deviceId !== null && !refusedAt.has(error.deviceId)) refusedAt.set(error.deviceId, lines);
+      errors.push({ line: lines, deviceId: error.deviceId, code: error.code, field: error.field, message: error.message });
+    }
+    if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
+  }
+  if (pending.length > 0 || errors.length > 0) await flush();
+
+  const elapsedMs = performance.now() - started;
+  return {
+    lines,
+    blankLines,
+    imported,
+    duplicates,
+    refused,
+    bytes,
+    batches,
+    elapsedMs,
+    eventsPerSecond: elapsedMs > 0 ? Math.round((imported / elapsedMs) * 1000) : 0,
+  };
+}

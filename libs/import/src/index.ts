@@ -1,0 +1,3 @@
+export * from './import.js';
+export * from './progress.js';
+export * from './report.js';

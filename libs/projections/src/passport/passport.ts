@@ -1,0 +1,461 @@
+/**
+ * The passport (DESIGN §5): one document per device, folded from its events. Its field groups are
+ * kept apart on purpose: the role views of the access-control issue (public, repairer, recycler,
+ * authority) are projections of this document that keep some groups and drop others.
+ *
+ * Absent values are `null`, never missing, so a consumer sees every field the schema promises
+ * (schemas/v1/documents/Passport.schema.json).
+ */
+import {
+  digitalLinkPathOf,
+  isDeviceEventType,
+  WEEE_CATEGORY_NAMES,
+  type BuyerType,
+  type DeviceEvent,
+  type HazardousSubstance,
+  type LifecycleStatus,
+  type Market,
+  type Material,
+  type OutputFate,
+  type PartCondition,
+  type RepairabilityClass,
+  type RepairBarrier,
+  type RepairOutcome,
+  type SanitisationMethod,
+  type SanitisationStandard,
+  type StorageMediumType,
+  type WeeeCategory,
+  type WipeResult,
+} from '../../../domain/src/index.js';
+import type { StoredEvent } from '../../../event-store/src/port.js';
+import { unchanged, type Projection } from '../projection.js';
+
+export interface PassportIdentity {
+  readonly manufacturer: string;
+  readonly brand: string;
+  readonly model: string;
+  /** GTIN-14 as stored in the device id, or null for manufacturer + serial identities. */
+  readonly gtin: string | null;
+  readonly serialNumber: string;
+}
+
+export interface PassportProduct {
+  readonly weeeCategory: WeeeCategory;
+  readonly weeeCategoryName: string;
+  readonly weightKg: number;
+  readonly yearOfManufacture: number;
+  readonly hasDataStorage: boolean;
+  readonly warrantyMonths: number | null;
+}
+
+/** Who has the device, by the latest handover: placed on the market, collected, resold, recycled. */
+export interface PassportHolder {
+  readonly kind: 'producer' | 'collector' | 'buyer' | 'recycler';
+  /** occurredAt of the handover. */
+  readonly since: string;
+  /** For a buyer, the kind of buyer recorded with the sale. */
+  readonly buyerType: BuyerType | null;
+}
+
+export interface PassportStatus {
+  readonly lifecycle: LifecycleStatus;
+  readonly since: string;
+  readonly holder: PassportHolder;
+  /** The organisation and role that recorded the latest event (from authentication). */
+  readonly lastRecordedBy: {
+    readonly organisationId: string;
+    readonly role: string;
+    readonly eventType: string;
+    readonly occurredAt: string;
+    readonly recordedAt: string;
+  };
+}
+
+export interface PassportPlacement {
+  readonly producerId: string;
+  readonly country: string;
+  readonly market: Market;
+  readonly occurredAt: string;
+}
+
+/** One repair in Open Repair Data Standard v0.3 terms (repair_status, repair_barrier_if_end_of_life). */
+export interface PassportRepair {
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+  readonly problem: string;
+  readonly actions: readonly string[];
+  readonly partsReplaced: readonly {
+    readonly name: string;
+    readonly partNumber: string | null;
+    readonly condition: PartCondition;
+  }[];
+  readonly outcome: RepairOutcome;
+  readonly barrier: RepairBarrier | null;
+  readonly ords: { readonly repairStatus: OrdsRepairStatus; readonly repairBarrier: OrdsRepairBarrier | null };
+  readonly labourMinutes: number;
+  readonly cost: { readonly amount: number; readonly currency: string } | null;
+}
+
+export type OrdsRepairStatus = 'Fixed' | 'Repairable' | 'End of life';
+export type OrdsRepairBarrier =
+  | 'Spare parts not available'
+  | 'Spare parts too expensive'
+  | 'No way to open product'
+  | 'Repair information not available'
+  | 'Lack of equipment'
+  | 'Item too worn out';
+
+const ORDS_STATUS: Readonly<Record<RepairOutcome, OrdsRepairStatus>> = {
+  fixed: 'Fixed',
+  repairable: 'Repairable',
+  'end-of-life': 'End of life',
+};
+
+const ORDS_BARRIER: Readonly<Record<RepairBarrier, OrdsRepairBarrier>> = {
+  'spare-parts-not-available': 'Spare parts not available',
+  'spare-parts-too-expensive': 'Spare parts too expensive',
+  'no-way-to-open-product': 'No way to open product',
+  'repair-information-not-available': 'Repair information not available',
+  'lack-of-equipment': 'Lack of equipment',
+  'item-too-worn-out': 'Item too worn out',
+};
+
+export interface PassportRepairGroup {
+  readonly information: {
+    readonly repairManualUrl: string | null;
+    readonly disassemblyInstructionsUrl: string | null;
+    readonly sparePartsAvailableUntil: string | null;
+    readonly repairabilityClass: RepairabilityClass | null;
+  };
+  readonly history: readonly PassportRepair[];
+}
+
+export interface PassportSanitisationRecord {
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+  readonly standard: SanitisationStandard;
+  readonly method: SanitisationMethod;
+  readonly technique: string | null;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly media: readonly {
+    readonly type: StorageMediumType;
+    readonly serialNumber: string;
+    readonly capacityGb: number;
+    readonly result: WipeResult;
+  }[];
+  readonly verification: { readonly method: 'full' | 'sampling' | 'none'; readonly verified: boolean };
+  readonly result: WipeResult;
+  readonly certificateId: string;
+}
+
+export interface PassportDataSanitisation {
+  readonly dataBearing: boolean;
+  /** A passing wipe is recorded after the latest placing on market, collection or sale (rule 4). */
+  readonly wipedSinceHandover: boolean;
+  readonly records: readonly PassportSanitisationRecord[];
+}
+
+export interface PassportMaterials {
+  readonly materials: readonly Material[];
+  /** The materials on the EU critical raw materials list (Regulation (EU) 2024/1252). */
+  readonly criticalRawMaterials: readonly { readonly name: string; readonly massKg: number }[];
+  readonly criticalRawMaterialsKg: number;
+  /** Σ mass × recycled content over the materials. */
+  readonly recycledContentKg: number;
+  readonly hazardousSubstances: readonly {
+    readonly name: string;
+    readonly casNumber: string | null;
+    readonly massKg: number | null;
+    readonly location: string | null;
+  }[];
+}
+
+export interface PassportEndOfLife {
+  readonly recycling: {
+    readonly occurredAt: string;
+    readonly facilityId: string;
+    readonly treatmentCountry: string;
+    readonly weightKg: number;
+    readonly outputs: readonly { readonly material: string; readonly massKg: number; readonly fate: OutputFate }[];
+  } | null;
+}
+
+export interface PassportHistoryEntry {
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly globalPosition: number;
+  readonly streamRevision: number;
+  readonly eventId: string;
+  readonly recordedBy: { readonly organisationId: string; readonly role: string };
+  readonly hash: string;
+  readonly prevHash: string;
+}
+
+export interface Passport {
+  readonly deviceId: string;
+  /** GS1 Digital Link path `/01/{gtin14}/21/{serial}`, or null without a GTIN. */
+  readonly digitalLink: string | null;
+  /** Revision of the device's last event: the passport reflects the history up to it. */
+  readonly revision: number;
+  readonly globalPosition: number;
+  readonly updatedAt: string;
+  readonly identity: PassportIdentity;
+  readonly product: PassportProduct;
+  readonly status: PassportStatus;
+  /** The first use plus one per resale. */
+  readonly lives: number;
+  readonly placedOnMarket: PassportPlacement | null;
+  readonly repair: PassportRepairGroup;
+  readonly dataSanitisation: PassportDataSanitisation;
+  readonly materials: PassportMaterials;
+  readonly carbonFootprint: { readonly manufacturingKgCo2e: number | null };
+  readonly endOfLife: PassportEndOfLife;
+  readonly history: readonly PassportHistoryEntry[];
+}
+
+/** Bump when the passport an event history gives changes: stored passports are then rebuilt. */
+const PASSPORT_CODE_VERSION = 1;
+
+export const passportProjection: Projection<Passport> = {
+  name: 'passports',
+  version: `passports/${PASSPORT_CODE_VERSION}`,
+  collection: 'passports',
+  handles: isDeviceEventType,
+  documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
+  apply: (passport, event) => {
+    if (!isDeviceEventType(event.type)) return unchanged(passport);
+    if (passport !== null && event.globalPosition <= passport.globalPosition) return unchanged(passport);
+    return { document: evolvePassport(passport, event), facts: [], memberships: [] };
+  },
+};
+
+/** Folds one stored device event into the passport; pure. */
+export function evolvePassport(passport: Passport | null, stored: StoredEvent): Passport | null {
+  const event = { type: stored.type, occurredAt: stored.occurredAt, data: stored.data } as unknown as DeviceEvent;
+  const base = passport ?? start(stored, event);
+  if (base === null) return null;
+  const touched: Passport = {
+    ...base,
+    revision: stored.streamRevision,
+    globalPosition: stored.globalPosition,
+    updatedAt: stored.recordedAt,
+    status: {
+      ...base.status,
+      lastRecordedBy: {
+        organisationId: stored.actor.organisationId,
+        role: stored.actor.role,
+        eventType: stored.type,
+        occurredAt: stored.occurredAt,
+        recordedAt: stored.recordedAt,
+      },
+    },
+    history: [...base.history, historyEntry(stored)],
+  };
+  const organisation = stored.actor.organisationId;
+  switch (event.type) {
+    case 'DevicePlacedOnMarket':
+      return {
+        ...touched,
+        placedOnMarket: {
+          producerId: event.data.producerId,
+          country: event.data.country,
+          market: event.data.market,
+          occurredAt: event.occurredAt,
+        },
+      };
+    case 'DeviceCollected':
+      return {
+        ...touched,
+        status: { ...touched.status, ...handover('collected', 'collector', event.occurredAt, null) },
+        dataSanitisation: { ...touched.dataSanitisation, wipedSinceHandover: false },
+      };
+    case 'DeviceDataWiped': {
+      const { data } = event;
+      const record: PassportSanitisationRecord = {
+        occurredAt: event.occurredAt,
+        recordedAt: stored.recordedAt,
+        recordedBy: organisation,
+        standard: data.standard,
+        method: data.method,
+        technique: data.technique ?? null,
+        tool: { name: data.tool.name, version: data.tool.version },
+        media: data.media.map((medium) => ({ ...medium })),
+        verification: { ...data.verification },
+        result: data.result,
+        certificateId: data.certificateId,
+      };
+      const sanitisation = touched.dataSanitisation;
+      return {
+        ...touched,
+        dataSanitisation: {
+          ...sanitisation,
+          wipedSinceHandover: sanitisation.wipedSinceHandover || data.result === 'passed',
+          records: [...sanitisation.records, record],
+        },
+      };
+    }
+    case 'DeviceRepaired': {
+      const { data } = event;
+      const repair: PassportRepair = {
+        occurredAt: event.occurredAt,
+        recordedAt: stored.recordedAt,
+        recordedBy: organisation,
+        problem: data.problem,
+        actions: [...data.actions],
+        partsReplaced: data.partsReplaced.map((part) => ({
+          name: part.name,
+          partNumber: part.partNumber ?? null,
+          condition: part.condition,
+        })),
+        outcome: data.outcome,
+        barrier: data.barrier ?? null,
+        ords: {
+          repairStatus: ORDS_STATUS[data.outcome],
+          repairBarrier: data.barrier === undefined ? null : ORDS_BARRIER[data.barrier],
+        },
+        labourMinutes: data.labourMinutes,
+        cost: data.cost === undefined ? null : { amount: data.cost.amount, currency: data.cost.currency },
+      };
+      return { ...touched, repair: { ...touched.repair, history: [...touched.repair.history, repair] } };
+    }
+    case 'DeviceResold':
+      return {
+        ...touched,
+        lives: touched.lives + 1,
+        status: { ...touched.status, ...handover('in-use', 'buyer', event.occurredAt, event.data.buyerType) },
+        dataSanitisation: { ...touched.dataSanitisation, wipedSinceHandover: false },
+      };
+    case 'DeviceRecycled':
+      return {
+        ...touched,
+        status: { ...touched.status, ...handover('recycled', 'recycler', event.occurredAt, null) },
+        endOfLife: {
+          recycling: {
+            occurredAt: event.occurredAt,
+            facilityId: event.data.facilityId,
+            treatmentCountry: event.data.treatmentCountry,
+            weightKg: event.data.weightKg,
+            outputs: event.data.outputs.map((output) => ({ ...output })),
+          },
+        },
+      };
+    default:
+      return touched;
+  }
+}
+
+function handover(
+  lifecycle: LifecycleStatus,
+  kind: PassportHolder['kind'],
+  since: string,
+  buyerType: BuyerType | null,
+): Pick<PassportStatus, 'lifecycle' | 'since' | 'holder'> {
+  return { lifecycle, since, holder: { kind, since, buyerType } };
+}
+
+function historyEntry(stored: StoredEvent): PassportHistoryEntry {
+  return {
+    type: stored.type,
+    occurredAt: stored.occurredAt,
+    recordedAt: stored.recordedAt,
+    globalPosition: stored.globalPosition,
+    streamRevision: stored.streamRevision,
+    eventId: stored.eventId,
+    recordedBy: { organisationId: stored.actor.organisationId, role: stored.actor.role },
+    hash: stored.hash,
+    prevHash: stored.prevHash,
+  };
+}
+
+/**
+ * The passport as the stream's first event creates it (placing on market, or a collection carrying
+ * the product); null for an event that cannot start a history. Everything else is filled in by
+ * evolvePassport, like for any later event.
+ */
+function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
+  const product =
+    event.type === 'DevicePlacedOnMarket'
+      ? event.data.product
+      : event.type === 'DeviceCollected'
+        ? event.data.product
+        : undefined;
+  if (product === undefined) return null;
+  const gtin = /^gtin:(\d{14}):/.exec(stored.streamId)?.[1] ?? null;
+  const holder =
+    event.type === 'DevicePlacedOnMarket'
+      ? handover('in-use', 'producer', event.occurredAt, null)
+      : handover('collected', 'collector', event.occurredAt, null);
+  const materials = product.materials.map((material) => ({ ...material }));
+  const criticalRawMaterials = materials
+    .filter((material) => material.criticalRawMaterial)
+    .map((material) => ({ name: material.name, massKg: material.massKg }));
+  return {
+    deviceId: stored.streamId,
+    digitalLink: digitalLinkPathOf(stored.streamId),
+    revision: stored.streamRevision,
+    globalPosition: 0,
+    updatedAt: stored.recordedAt,
+    identity: {
+      manufacturer: product.manufacturer,
+      brand: product.brand,
+      model: product.model,
+      gtin,
+      serialNumber: product.serialNumber,
+    },
+    product: {
+      weeeCategory: product.weeeCategory,
+      weeeCategoryName: WEEE_CATEGORY_NAMES[product.weeeCategory],
+      weightKg: product.weightKg,
+      yearOfManufacture: product.yearOfManufacture,
+      hasDataStorage: product.hasDataStorage,
+      warrantyMonths: product.warrantyMonths ?? null,
+    },
+    status: {
+      ...holder,
+      lastRecordedBy: {
+        organisationId: stored.actor.organisationId,
+        role: stored.actor.role,
+        eventType: stored.type,
+        occurredAt: stored.occurredAt,
+        recordedAt: stored.recordedAt,
+      },
+    },
+    lives: 1,
+    placedOnMarket: null,
+    repair: {
+      information: {
+        repairManualUrl: product.repairInformation.repairManualUrl ?? null,
+        disassemblyInstructionsUrl: product.repairInformation.disassemblyInstructionsUrl ?? null,
+        sparePartsAvailableUntil: product.repairInformation.sparePartsAvailableUntil ?? null,
+        repairabilityClass: product.repairInformation.repairabilityClass ?? null,
+      },
+      history: [],
+    },
+    dataSanitisation: { dataBearing: product.hasDataStorage, wipedSinceHandover: false, records: [] },
+    materials: {
+      materials,
+      criticalRawMaterials,
+      criticalRawMaterialsKg: roundKg(criticalRawMaterials.reduce((sum, material) => sum + material.massKg, 0)),
+      recycledContentKg: roundKg(
+        materials.reduce((sum, material) => sum + (material.massKg * material.recycledContentPercent) / 100, 0),
+      ),
+      hazardousSubstances: product.hazardousSubstances.map((substance: HazardousSubstance) => ({
+        name: substance.name,
+        casNumber: substance.casNumber ?? null,
+        massKg: substance.massKg ?? null,
+        location: substance.location ?? null,
+      })),
+    },
+    carbonFootprint: { manufacturingKgCo2e: product.carbonFootprintKgCo2e ?? null },
+    endOfLife: { recycling: null },
+    history: [],
+  };
+}
+
+/** Sums of material masses to the milligram, so 0.08 + 0.025 shows as 0.105 and not 0.10500000000000001. */
+function roundKg(kg: number): number {
+  return Math.round(kg * 1_000_000) / 1_000_000;
+}

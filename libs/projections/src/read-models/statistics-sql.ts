@@ -1,0 +1,191 @@
+/**
+ * The statistics SQL, written once for both adapters: SQLite and PostgreSQL accept the same text
+ * for everything here (row values, INSERT … SELECT … ON CONFLICT DO UPDATE, positional GROUP BY).
+ * Parameters are `?`; the PostgreSQL adapter numbers them. Only the table DDL differs (./ddl.ts).
+ *
+ * Producer organisation attribution happens here, at query time (docs/adr/0006): a fact belongs to
+ * its collection's `onBehalfOf`, else to the organisation its producer was a member of at the fact's
+ * attribution time, per the membership intervals. As of a moment, an interval counts only from the
+ * recording of its join, and its end only from the recording of its leave.
+ */
+import type { Measure } from '../statistics/facts.js';
+import type { FactsQuery, StatisticsFilters, SumsQuery } from './port.js';
+
+export type SqlParam = string | number | null;
+
+/** Table names as the adapter qualifies them (PostgreSQL puts them in the configured schema). */
+export interface Tables {
+  readonly checkpoints: string;
+  readonly passports: string;
+  readonly statisticsDevices: string;
+  readonly facts: string;
+  readonly memberships: string;
+  readonly cells: string;
+}
+
+/** SQL text with its parameters in the order their `?` appear. */
+export class Sql {
+  private readonly parts: string[] = [];
+  readonly params: SqlParam[] = [];
+
+  add(text: string, ...params: SqlParam[]): this {
+    this.parts.push(text);
+    this.params.push(...params);
+    return this;
+  }
+
+  /** `column IN (?, ?, …)`; an empty list matches nothing. */
+  in(column: string, values: readonly SqlParam[]): this {
+    if (values.length === 0) return this.add('1 = 0');
+    return this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
+  }
+
+  get text(): string {
+    return this.parts.join(' ');
+  }
+}
+
+/** The organisation of a fact (alias f) once joined with its producer's membership (alias m). */
+const ORGANISATION = 'COALESCE(f.on_behalf_of, m.organisation_id)';
+
+/**
+ * Joins each fact (alias f) with the membership interval (alias m) of its producer that contains
+ * the fact's attribution time; as of a moment when asOf is given. A LEFT JOIN and not a subquery
+ * per fact, so the database can join in bulk: at most one interval matches, because a producer's
+ * intervals never overlap (one organisation at a time, half-open [joined, left), and a producer's
+ * changes are recorded in the order they take effect, so no later join is visible before an
+ * earlier leave).
+ */
+function joinMembership(sql: Sql, tables: Tables, asOf: string | null): Sql {
+  sql.add(
+    `LEFT JOIN ${tables.memberships} m ON m.producer_id = f.producer_id AND m.joined_ms <= f.attributed_ms`,
+  );
+  if (asOf === null) return sql.add('AND (m.left_ms IS NULL OR f.attributed_ms < m.left_ms)');
+  return sql.add(
+    'AND m.joined_recorded_at <= ? AND (m.left_ms IS NULL OR m.left_recorded_at > ? OR f.attributed_ms < m.left_ms)',
+    asOf,
+    asOf,
+  );
+}
+
+const CELL_KEY = 'year, measure, country, category, market, treatment, organisation_id, producer_id';
+
+/**
+ * Adds the facts selected by `where` (alias f) to the pre-aggregated cells. The cells hold, per
+ * combination of the dimensions, the sums the current (not as-of) figures read, with the
+ * organisation resolved from the memberships as they are stored now.
+ */
+export function addFactsToCells(tables: Tables, where: (sql: Sql) => Sql): Sql {
+  const sql = new Sql().add(
+    `INSERT INTO ${tables.cells} AS c (${CELL_KEY}, mass_mg, units, indicator_sum, facts)
+     SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, ''),
+            COALESCE(${ORGANISATION}, ''), COALESCE(f.producer_id, ''),
+            SUM(f.mass_mg), SUM(f.units), SUM(COALESCE(f.indicator_value, 0)), COUNT(*)
+     FROM ${tables.facts} f`,
+  );
+  joinMembership(sql, tables, null).add('WHERE');
+  where(sql);
+  return sql.add(`GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+     ON CONFLICT (${CELL_KEY}) DO UPDATE SET
+       mass_mg = c.mass_mg + excluded.mass_mg,
+       units = c.units + excluded.units,
+       indicator_sum = c.indicator_sum + excluded.indicator_sum,
+       facts = c.facts + excluded.facts`);
+}
+
+/** The cells of the facts a page appended, except those of producers whose membership changed. */
+export function addPageToCells(tables: Tables, from: number, to: number, changedProducers: readonly string[]): Sql {
+  return addFactsToCells(tables, (sql) => {
+    sql.add('f.global_position > ? AND f.global_position <= ?', from, to);
+    if (changedProducers.length === 0) return sql;
+    sql.add('AND (f.producer_id IS NULL OR NOT');
+    return sql.in('f.producer_id', changedProducers).add(')');
+  });
+}
+
+/** A producer's membership changed: its cells are recomputed from its facts (all of them, this page's too). */
+export function recomputeProducerCells(tables: Tables, producers: readonly string[]): Sql[] {
+  return [
+    new Sql().add(`DELETE FROM ${tables.cells} WHERE`).in('producer_id', producers),
+    addFactsToCells(tables, (sql) => sql.in('f.producer_id', producers)),
+  ];
+}
+
+function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrganisation: boolean): Sql {
+  if (filters.country !== null) sql.add(`AND ${alias}.country = ?`, filters.country);
+  if (filters.category !== null) sql.add(`AND ${alias}.category = ?`, filters.category);
+  if (filters.market !== null) sql.add(`AND ${alias}.market = ?`, filters.market);
+  if (filters.producerId !== null) sql.add(`AND ${alias}.producer_id = ?`, filters.producerId);
+  if (withOrganisation && filters.organisationId !== null) sql.add(`AND ${alias}.organisation_id = ?`, filters.organisationId);
+  return sql;
+}
+
+/**
+ * Sums per year and measure (and the requested dimensions). Current figures read the cells; as-of
+ * figures aggregate the facts recorded by then, with the memberships recorded by then. Both give
+ * the same rows for the same facts; a spec holds them to it.
+ */
+export function sumsSql(tables: Tables, query: SumsQuery): Sql {
+  const dimensions = query.groupBy.map((dimension) => `c.${dimension}`);
+  const select = ['c.year', 'c.measure', ...dimensions].join(', ');
+  const sql = new Sql().add(
+    `SELECT ${select}, SUM(c.mass_mg) AS mass_mg, SUM(c.units) AS units,
+            SUM(c.indicator_sum) AS indicator_sum, SUM(c.facts) AS facts FROM`,
+  );
+  if (query.asOf === null) {
+    sql.add(`${tables.cells} c`);
+  } else {
+    sql.add(`(SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, '') AS treatment,
+                     COALESCE(f.producer_id, '') AS producer_id, COALESCE(${ORGANISATION}, '') AS organisation_id,
+                     f.mass_mg, f.units, COALESCE(f.indicator_value, 0) AS indicator_sum, 1 AS facts
+              FROM ${tables.facts} f`);
+    joinMembership(sql, tables, query.asOf).add('WHERE f.recorded_at <= ? AND', query.asOf);
+    sql.in('f.year', query.years).add('AND').in('f.measure', query.measures);
+    filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
+  }
+  sql.add('WHERE').in('c.year', query.years).add('AND').in('c.measure', query.measures);
+  filtersOn(sql, 'c', query.filters, true);
+  return sql.add(`GROUP BY ${select}`);
+}
+
+const FACT_COLUMNS = `f.global_position, f.measure, f.event_id, f.device_id, f.recorded_at, f.occurred_at, f.year,
+  f.country, f.producer_id, f.on_behalf_of, f.attributed_ms, f.category, f.market, f.treatment, f.mass_mg,
+  f.units, f.indicator_value`;
+
+/** A page of facts in (measure, position) order within the year (the by_year index), with their organisation resolved (as of asOf). */
+export function factsSql(tables: Tables, query: FactsQuery): Sql {
+  const sql = new Sql().add(`SELECT * FROM (SELECT ${FACT_COLUMNS}, ${ORGANISATION} AS organisation_id FROM ${tables.facts} f`);
+  joinMembership(sql, tables, query.asOf).add('WHERE f.year = ?', query.year);
+  if (query.measure !== null) sql.add('AND f.measure = ?', query.measure);
+  if (query.treatment !== null) sql.add('AND f.treatment = ?', query.treatment);
+  if (query.asOf !== null) sql.add('AND f.recorded_at <= ?', query.asOf);
+  if (query.after !== null) sql.add('AND (f.measure, f.global_position) > (?, ?)', query.after.measure, query.after.globalPosition);
+  filtersOn(sql, 'f', query.filters, false).add(') x');
+  if (query.filters.organisationId !== null) sql.add('WHERE x.organisation_id = ?', query.filters.organisationId);
+  return sql.add('ORDER BY x.measure, x.global_position LIMIT ?', query.limit);
+}
+
+/** Column order of a fact row in the INSERT both adapters use. */
+export const FACT_INSERT_COLUMNS = [
+  'global_position',
+  'measure',
+  'event_id',
+  'device_id',
+  'recorded_at',
+  'occurred_at',
+  'year',
+  'country',
+  'producer_id',
+  'on_behalf_of',
+  'attributed_ms',
+  'category',
+  'market',
+  'treatment',
+  'mass_mg',
+  'units',
+  'indicator_value',
+] as const;
+
+export function isMeasure(value: string, measures: readonly Measure[]): value is Measure {
+  return (measures as readonly string[]).includes(value);
+}

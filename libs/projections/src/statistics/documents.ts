@@ -1,0 +1,197 @@
+/**
+ * The statistics documents the API serves (schemas/v1/documents/*.schema.json). Masses come as
+ * full-precision kilograms (`kg`) and as tonnes with three decimals for display (`tonnes`, a
+ * string, rounded half-up); rates as full-precision percent and one-decimal display. `facts` says
+ * how many facts a quantity sums: `GET /statistics/facts` lists them.
+ */
+import type { Market, RateKind, Target, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
+import type { ProjectionName } from '../projection.js';
+import type { StatisticsFilters } from '../read-models/port.js';
+import type { Measure } from './facts.js';
+
+export interface Quantity {
+  readonly kg: number;
+  readonly tonnes: string;
+  readonly units: number;
+  readonly facts: number;
+}
+
+export interface Rate {
+  /** Full precision. */
+  readonly percent: number;
+  /** One decimal, rounded half-up: for display only. */
+  readonly display: string;
+}
+
+/** What the figures were computed from. */
+export interface Basis {
+  /** Only events recorded at or before this instant count; null for everything recorded. */
+  readonly asOf: string | null;
+  /** The statistics projection's checkpoint (global position) of the snapshot read. */
+  readonly checkpoint: number;
+  /** Calendar years are those of this IANA time zone. */
+  readonly reportingTimeZone: string;
+}
+
+export interface YearQuantity extends Quantity {
+  readonly year: number;
+}
+
+export interface CollectionRateDocument {
+  readonly year: number;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  readonly formula: string;
+  /** COL(N), household and other together. */
+  readonly collected: Quantity;
+  /** POM(N−3), POM(N−2), POM(N−1), oldest first. */
+  readonly placedOnMarket: readonly YearQuantity[];
+  readonly averagePlacedOnMarket: { readonly kg: number; readonly tonnes: string } | null;
+  readonly computable: boolean;
+  /** Why the rate cannot be computed; null when it can. */
+  readonly reason: string | null;
+  /** Placed-on-market years without any data under the filters. */
+  readonly missingYears: readonly number[];
+  readonly rate: Rate | null;
+  readonly target: Target | null;
+  /** Why no target is given; null when one is. */
+  readonly targetNote: string | null;
+  readonly met: boolean | null;
+}
+
+export interface RateLine {
+  readonly kind: RateKind;
+  readonly formula: string;
+  readonly rate: Rate | null;
+  /** Minimum in percent (Annex V Part 3), or null where none applies. */
+  readonly target: number | null;
+  readonly met: boolean | null;
+}
+
+export interface CategoryRates {
+  readonly category: WeeeCategory;
+  readonly name: string;
+  readonly collected: Quantity;
+  readonly preparedForReuse: Quantity;
+  readonly recycled: Quantity;
+  readonly recovered: Quantity;
+  readonly rates: readonly RateLine[];
+  readonly computable: boolean;
+  readonly reason: string | null;
+}
+
+export interface RecoveryRatesDocument {
+  readonly year: number;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  /** Where the targets come from, or why there are none for the year. */
+  readonly targetsSource: string;
+  readonly categories: readonly CategoryRates[];
+}
+
+/** The columns of a producer organisation's yearly report (weee-rules.md, "What a producer organisation reports"). */
+export interface ReportColumns {
+  readonly placedOnMarket: Quantity;
+  readonly collected: Quantity;
+  readonly preparedForReuse: Quantity;
+  readonly recycled: Quantity;
+  readonly energyRecovery: Quantity;
+  readonly treatedSameCountry: Quantity;
+  readonly treatedOtherEu: Quantity;
+  readonly treatedOutsideEu: Quantity;
+  /** Re-use of devices resold before they were discarded: not WEEE, reported apart, in no rate. */
+  readonly reuse: Quantity;
+}
+
+export interface ReportRow extends ReportColumns {
+  readonly category: WeeeCategory;
+  readonly categoryName: string;
+  readonly market: Market;
+}
+
+export interface ReportDocument {
+  readonly year: number;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  /** One row per category, household and other apart. */
+  readonly rows: readonly ReportRow[];
+  /** Sums of the exact masses of the rows (not of their rounded tonnes). */
+  readonly totals: ReportColumns;
+}
+
+export type IndicatorName =
+  | 'repair-success-rate'
+  | 'average-lives-at-recycling'
+  | 'average-age-at-collection'
+  | 'average-age-at-recycling'
+  | 'wiped-before-resale';
+
+export interface Indicator {
+  readonly name: IndicatorName;
+  readonly definition: string;
+  readonly unit: 'percent' | 'years' | 'lives';
+  readonly numerator: number;
+  readonly denominator: number;
+  /** numerator / denominator (× 100 for percent); null when the denominator is 0. */
+  readonly value: number | null;
+  readonly display: string | null;
+}
+
+export interface IndicatorsDocument {
+  readonly year: number;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  readonly indicators: readonly Indicator[];
+}
+
+export interface FactItem {
+  readonly globalPosition: number;
+  readonly eventId: string;
+  readonly deviceId: string;
+  readonly measure: Measure;
+  readonly year: number;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly attributedAt: string;
+  readonly country: string;
+  readonly producerId: string | null;
+  readonly onBehalfOf: string | null;
+  /** The producer organisation the fact counts for (as of `basis.asOf`), or null: national totals only. */
+  readonly organisationId: string | null;
+  readonly category: WeeeCategory;
+  readonly market: Market;
+  readonly treatment: TreatmentLocation | null;
+  readonly kg: number;
+  readonly units: number;
+  readonly value: number | null;
+}
+
+export interface FactsPage {
+  readonly year: number;
+  readonly measure: Measure | null;
+  readonly treatment: TreatmentLocation | null;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  readonly items: readonly FactItem[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface ProjectionStatusDocument {
+  /** The event store's last global position. */
+  readonly head: number;
+  readonly projections: readonly {
+    readonly name: ProjectionName;
+    readonly version: string;
+    readonly checkpoint: number;
+    /** head − checkpoint: events recorded but not yet in this read model. */
+    readonly lag: number;
+    readonly updatedAt: string | null;
+  }[];
+  readonly projector: {
+    /** Whether this process runs a projector (KIERTO_PROJECTOR); else another process must. */
+    readonly runsHere: boolean;
+    readonly state: 'stopped' | 'following' | 'failing';
+    readonly lastError: { readonly message: string; readonly at: string } | null;
+  };
+}

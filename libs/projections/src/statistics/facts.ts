@@ -1,0 +1,387 @@
+/**
+ * The statistics projection (DESIGN §4, docs/statistics.md): every event becomes zero or more
+ * **facts**, one per (event, measure), appended and never changed. Every published figure is a sum
+ * of facts, so every figure can list the devices and events behind it, and an as-of figure is the
+ * same sum over the facts recorded by then.
+ *
+ * A fact carries what the WEEE reports group by (year, country, category, household or not, the
+ * treatment location) and what producer organisation attribution needs (producer, onBehalfOf and
+ * the attribution time). The organisation itself is resolved when a figure is asked for, from the
+ * membership intervals this projection also maintains: a membership recorded late still moves the
+ * facts it concerns (docs/adr/0006-statistics-fact-table.md).
+ */
+import {
+  isDeviceEventType,
+  isMembershipEventType,
+  treatmentLocation,
+  type CountryCode,
+  type DeviceEvent,
+  type Market,
+  type MembershipEvent,
+  type TreatmentLocation,
+  type WeeeCategory,
+} from '../../../domain/src/index.js';
+import type { StoredEvent } from '../../../event-store/src/port.js';
+import { unchanged, type Applied, type Projection } from '../projection.js';
+import { kgToMg } from './mass.js';
+import { calendarYear, epochMillis, utcIso } from './time.js';
+
+/**
+ * WEEE measures (weee-rules.md) and the device-level indicators. Mass-bearing device measures count
+ * 1 unit per device; output masses (RCV, RCY, ER) count 0 units; indicator measures count 1 per
+ * occurrence and carry their number in `value`.
+ */
+export const MEASURES = [
+  'POM',
+  'COL',
+  'PFR',
+  'REUSE',
+  'TREATED',
+  'RCV',
+  'RCY',
+  'ER',
+  'REPAIR',
+  'REPAIR_FIXED',
+  'AGE_AT_COL',
+  'AGE_AT_RCY',
+  'LIVES_AT_RCY',
+  'DATA_RESALE',
+  'DATA_RESALE_WIPED',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export const TREATMENT_LOCATIONS: readonly TreatmentLocation[] = ['same-country', 'other-eu', 'outside-eu'];
+
+export interface StatisticsFact {
+  readonly globalPosition: number;
+  readonly measure: Measure;
+  readonly eventId: string;
+  readonly deviceId: string;
+  /** Server time of the event, canonical UTC ISO: what `asOf` compares with. */
+  readonly recordedAt: string;
+  readonly occurredAt: string;
+  /** Calendar year of occurredAt in the reporting time zone. */
+  readonly year: number;
+  /** Reporting country: the market's for POM, the collection's for COL and what follows it. */
+  readonly country: CountryCode;
+  readonly producerId: string | null;
+  /** The collection's onBehalfOf, inherited by what follows the collection. */
+  readonly onBehalfOf: string | null;
+  /** When membership is looked up (epoch ms): POM its own time, COL and what follows the collection's. */
+  readonly attributedAt: number;
+  readonly category: WeeeCategory;
+  /** The market placed on for POM; the collection's source for COL and what follows. */
+  readonly market: Market;
+  /** TREATED, RCV, RCY, ER: where treatment happened relative to the country of collection. */
+  readonly treatment: TreatmentLocation | null;
+  readonly massMg: number;
+  readonly units: number;
+  /** Indicator measures: the age in years, or the number of lives. */
+  readonly value: number | null;
+}
+
+/** A membership interval opens at a join and closes at a leave (half-open: [joined, left)). */
+export interface MembershipChange {
+  readonly kind: 'joined' | 'left';
+  readonly producerId: string;
+  readonly organisationId: string;
+  readonly effectiveAt: number;
+  readonly recordedAt: string;
+  readonly globalPosition: number;
+}
+
+/** Where a device's figures are reported while it is in the waste chain. */
+interface CollectionContext {
+  readonly country: CountryCode;
+  readonly source: Market;
+  readonly onBehalfOf: string | null;
+  readonly attributedAt: number;
+  /** The whole-appliance weight of this collection: measured at collection, else the product weight. */
+  readonly massMg: number;
+}
+
+/**
+ * What the statistics need to remember about a device between its events: much less than a
+ * passport, so a rebuild moves little data. Lifecycle fields follow the domain's evolve (state.ts);
+ * a spec folds the same histories through both and compares them.
+ */
+export interface StatisticsDevice {
+  /** Global position of the last event applied: older events are replays and change nothing. */
+  readonly position: number;
+  readonly category: WeeeCategory;
+  readonly productMassMg: number;
+  readonly yearOfManufacture: number;
+  readonly hasDataStorage: boolean;
+  readonly producerId: string | null;
+  /** The market placed on, else the source of the first collection. */
+  readonly market: Market;
+  /** Where and since when the device is reported now: its latest placing on market, collection or resale. */
+  readonly country: CountryCode;
+  readonly attributedAt: number;
+  readonly status: 'in-use' | 'collected' | 'recycled';
+  readonly lives: number;
+  /** The latest weight measured at a collection, else null. */
+  readonly measuredMassMg: number | null;
+  readonly wipedSinceHandover: boolean;
+  /** Set from a collection until the device leaves the waste chain (resale or recycling). */
+  readonly collection: CollectionContext | null;
+}
+
+export interface StatisticsOptions {
+  /** IANA time zone whose calendar years the figures use (default UTC). */
+  readonly timeZone: string;
+}
+
+/** Bump when the facts an event produces change: stored statistics are then rebuilt. */
+const STATISTICS_CODE_VERSION = 1;
+
+export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice> {
+  return {
+    name: 'statistics',
+    version: `statistics/${STATISTICS_CODE_VERSION};timeZone=${options.timeZone}`,
+    collection: 'statistics_devices',
+    handles: (type) => isDeviceEventType(type) || isMembershipEventType(type),
+    documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
+    apply: (device, event) => applyStatistics(device, event, options.timeZone),
+  };
+}
+
+export function applyStatistics(
+  device: StatisticsDevice | null,
+  stored: StoredEvent,
+  timeZone: string,
+): Applied<StatisticsDevice> {
+  if (isMembershipEventType(stored.type)) {
+    const event = stored as unknown as StoredEvent & MembershipEvent;
+    return { document: null, facts: [], memberships: [membershipChange(event, stored)] };
+  }
+  if (!isDeviceEventType(stored.type)) return unchanged(device);
+  if (device !== null && stored.globalPosition <= device.position) return unchanged(device);
+  const event = { type: stored.type, occurredAt: stored.occurredAt, data: stored.data } as unknown as DeviceEvent;
+  const facts = new FactsOf(stored, timeZone);
+  const next = evolveStatistics(device, event, stored.globalPosition, facts);
+  return { document: next, facts: facts.list, memberships: [] };
+}
+
+function membershipChange(event: MembershipEvent, stored: StoredEvent): MembershipChange {
+  return {
+    kind: event.type === 'ProducerJoinedOrganisation' ? 'joined' : 'left',
+    producerId: stored.streamId.slice('producer:'.length),
+    organisationId: event.data.organisationId,
+    effectiveAt: epochMillis(stored.occurredAt),
+    recordedAt: utcIso(stored.recordedAt),
+    globalPosition: stored.globalPosition,
+  };
+}
+
+/** Collects the facts of one event; everything an event's facts share comes from its envelope. */
+class FactsOf {
+  readonly list: StatisticsFact[] = [];
+  private readonly year: number;
+  private readonly recordedAt: string;
+
+  constructor(
+    private readonly stored: StoredEvent,
+    timeZone: string,
+  ) {
+    this.year = calendarYear(stored.occurredAt, timeZone);
+    this.recordedAt = utcIso(stored.recordedAt);
+  }
+
+  get occurredYear(): number {
+    return this.year;
+  }
+
+  add(
+    measure: Measure,
+    device: StatisticsDevice,
+    where: Where,
+    amounts: { massMg?: number; units: number; value?: number; treatment?: TreatmentLocation },
+  ): void {
+    this.list.push({
+      globalPosition: this.stored.globalPosition,
+      measure,
+      eventId: this.stored.eventId,
+      deviceId: this.stored.streamId,
+      recordedAt: this.recordedAt,
+      occurredAt: this.stored.occurredAt,
+      year: this.year,
+      country: where.country,
+      producerId: device.producerId,
+      onBehalfOf: where.onBehalfOf,
+      attributedAt: where.attributedAt,
+      category: device.category,
+      market: where.market,
+      treatment: amounts.treatment ?? null,
+      massMg: amounts.massMg ?? 0,
+      units: amounts.units,
+      value: amounts.value ?? null,
+    });
+  }
+}
+
+interface Where {
+  readonly country: CountryCode;
+  readonly market: Market;
+  readonly onBehalfOf: string | null;
+  readonly attributedAt: number;
+}
+
+/** The attribution of the collection a device is in: COL and everything that follows it. */
+const collectionWhere = (collection: CollectionContext): Where => ({
+  country: collection.country,
+  market: collection.source,
+  onBehalfOf: collection.onBehalfOf,
+  attributedAt: collection.attributedAt,
+});
+
+function evolveStatistics(
+  device: StatisticsDevice | null,
+  event: DeviceEvent,
+  position: number,
+  facts: FactsOf,
+): StatisticsDevice | null {
+  const at = epochMillis(event.occurredAt);
+  switch (event.type) {
+    case 'DevicePlacedOnMarket': {
+      const { product, producerId, country, market } = event.data;
+      const placed: StatisticsDevice = {
+        position,
+        category: product.weeeCategory,
+        productMassMg: kgToMg(product.weightKg),
+        yearOfManufacture: product.yearOfManufacture,
+        hasDataStorage: product.hasDataStorage,
+        producerId,
+        market,
+        country,
+        attributedAt: at,
+        status: 'in-use',
+        lives: 1,
+        measuredMassMg: null,
+        wipedSinceHandover: false,
+        collection: null,
+      };
+      facts.add('POM', placed, { country, market, onBehalfOf: null, attributedAt: at }, { massMg: placed.productMassMg, units: 1 });
+      return placed;
+    }
+    case 'DeviceCollected': {
+      const { data } = event;
+      const product = data.product;
+      const base: StatisticsDevice | null =
+        device ??
+        (product === undefined
+          ? null
+          : {
+              position,
+              category: product.weeeCategory,
+              productMassMg: kgToMg(product.weightKg),
+              yearOfManufacture: product.yearOfManufacture,
+              hasDataStorage: product.hasDataStorage,
+              producerId: null,
+              market: data.source,
+              country: data.country,
+              attributedAt: at,
+              status: 'in-use',
+              lives: 1,
+              measuredMassMg: null,
+              wipedSinceHandover: false,
+              collection: null,
+            });
+      if (base === null) return null;
+      const measuredMassMg = data.measuredWeightKg === undefined ? null : kgToMg(data.measuredWeightKg);
+      const collection: CollectionContext = {
+        country: data.country,
+        source: data.source,
+        onBehalfOf: data.onBehalfOf ?? null,
+        attributedAt: at,
+        massMg: measuredMassMg ?? base.productMassMg,
+      };
+      const next: StatisticsDevice = {
+        ...base,
+        position,
+        country: data.country,
+        attributedAt: at,
+        status: 'collected',
+        measuredMassMg: measuredMassMg ?? base.measuredMassMg,
+        wipedSinceHandover: false,
+        collection,
+      };
+      const where = collectionWhere(collection);
+      facts.add('COL', next, where, { massMg: collection.massMg, units: 1 });
+      facts.add('AGE_AT_COL', next, where, { units: 1, value: facts.occurredYear - next.yearOfManufacture });
+      return next;
+    }
+    case 'DeviceDataWiped':
+      if (device === null) return null;
+      return { ...device, position, wipedSinceHandover: device.wipedSinceHandover || event.data.result === 'passed' };
+    case 'DeviceRepaired': {
+      if (device === null) return null;
+      const where = whereNow(device);
+      facts.add('REPAIR', device, where, { units: 1 });
+      if (event.data.outcome === 'fixed') facts.add('REPAIR_FIXED', device, where, { units: 1 });
+      return { ...device, position };
+    }
+    case 'DeviceResold': {
+      if (device === null) return null;
+      const { collection } = device;
+      const fromWasteChain = device.status === 'collected' && collection !== null;
+      const where: Where = fromWasteChain
+        ? collectionWhere(collection)
+        : { country: event.data.country, market: device.market, onBehalfOf: null, attributedAt: at };
+      if (fromWasteChain) {
+        // Resold after collection: prepared for re-use at whole-appliance weight, still in COL.
+        facts.add('PFR', device, where, { massMg: collection.massMg, units: 1 });
+      } else {
+        // Resold before it was discarded: a product, not waste. Re-use only, never in WEEE figures.
+        facts.add('REUSE', device, where, { massMg: device.measuredMassMg ?? device.productMassMg, units: 1 });
+      }
+      if (device.hasDataStorage) {
+        facts.add('DATA_RESALE', device, where, { units: 1 });
+        if (device.wipedSinceHandover) facts.add('DATA_RESALE_WIPED', device, where, { units: 1 });
+      }
+      return {
+        ...device,
+        position,
+        country: event.data.country,
+        attributedAt: at,
+        status: 'in-use',
+        lives: device.lives + 1,
+        wipedSinceHandover: false,
+        collection: null,
+      };
+    }
+    case 'DeviceRecycled': {
+      if (device === null) return null;
+      const { collection } = device;
+      // The domain only recycles collected devices; a history without its collection has no reporting country.
+      if (collection === null) return { ...device, position, status: 'recycled' };
+      const where = collectionWhere(collection);
+      const treatment = treatmentLocation(collection.country, event.data.treatmentCountry);
+      let recycledMg = 0;
+      let energyMg = 0;
+      for (const output of event.data.outputs) {
+        if (output.fate === 'recycled') recycledMg += kgToMg(output.massKg);
+        else if (output.fate === 'energy-recovery') energyMg += kgToMg(output.massKg);
+      }
+      facts.add('TREATED', device, where, { massMg: kgToMg(event.data.weightKg), units: 1, treatment });
+      if (recycledMg + energyMg > 0) facts.add('RCV', device, where, { massMg: recycledMg + energyMg, units: 0, treatment });
+      if (recycledMg > 0) facts.add('RCY', device, where, { massMg: recycledMg, units: 0, treatment });
+      if (energyMg > 0) facts.add('ER', device, where, { massMg: energyMg, units: 0, treatment });
+      facts.add('AGE_AT_RCY', device, where, { units: 1, value: facts.occurredYear - device.yearOfManufacture });
+      facts.add('LIVES_AT_RCY', device, where, { units: 1, value: device.lives });
+      return { ...device, position, status: 'recycled', collection: null };
+    }
+    default:
+      return device;
+  }
+}
+
+/**
+ * Attribution of the indicator facts (repairs, resales of data-bearing devices): the collection's
+ * while the device is in the waste chain, else where and when it was last placed on the market or
+ * sold, for its producer.
+ */
+function whereNow(device: StatisticsDevice): Where {
+  if (device.collection !== null) return collectionWhere(device.collection);
+  return { country: device.country, market: device.market, onBehalfOf: null, attributedAt: device.attributedAt };
+}

@@ -1,0 +1,41 @@
+/**
+ * Calendar years in the reporting time zone (DESIGN §4: "year = calendar year of occurredAt in a
+ * configured reporting time zone, default UTC"). 2025-12-31T23:30:00Z is 2026 in Helsinki.
+ */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+export const DEFAULT_REPORTING_TIME_ZONE = 'UTC';
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar year of an instant (ISO 8601 with a zone, or epoch milliseconds) in a time zone. */
+export function calendarYear(instant: string | number, timeZone: string): number {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not an instant: ${String(instant)}`);
+  if (timeZone === 'UTC') return date.getUTCFullYear();
+  let format = yearFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, format);
+  }
+  return Number(format.format(date));
+}
+
+/** Epoch milliseconds of an ISO 8601 instant; the store only holds valid ones. */
+export function epochMillis(instant: string): number {
+  const millis = Date.parse(instant);
+  if (Number.isNaN(millis)) throw new RangeError(`Not an instant: ${instant}`);
+  return millis;
+}
+
+/** The canonical UTC form (`toISOString`) that orders correctly as text. */
+export function utcIso(instant: string): string {
+  return new Date(epochMillis(instant)).toISOString();
+}

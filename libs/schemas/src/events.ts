@@ -1,0 +1,239 @@
+/**
+ * JSON Schemas (draft 2020-12) of the data of the six device events (DESIGN §3). They describe the
+ * `data` of an event only; the envelope (eventId, occurredAt, actor, hashes, …) is the store's.
+ * drift.check.ts fails the build when one of these and its type in libs/domain/src/events.ts differ.
+ */
+import type { DomainEventType } from '../../domain/src/catalogue.js';
+import {
+  countryCode,
+  eventSchemaId,
+  freeText,
+  idString,
+  market,
+  money,
+  nameString,
+  nonNegativeInteger,
+  positiveKg,
+  productDescription,
+  SCHEMA_DIALECT,
+  serialNumber,
+  wipeResult,
+} from './common.js';
+import { producerJoinedOrganisationSchema, producerLeftOrganisationSchema } from './membership.js';
+
+export const devicePlacedOnMarketSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DevicePlacedOnMarket'),
+  title: 'DevicePlacedOnMarket',
+  description:
+    'A producer placed the device on a national market. Starts the device history; happens once, first.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['producerId', 'country', 'market', 'product'],
+  properties: {
+    producerId: { ...idString, description: 'The producer (manufacturer or importer) placing the device on the market.' },
+    country: { ...countryCode, description: 'Country of the market, ISO 3166-1 alpha-2.' },
+    market: { ...market, description: 'Whether the device is sold for household or non-household use.' },
+    product: productDescription,
+  },
+} as const;
+
+export const deviceCollectedSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DeviceCollected'),
+  title: 'DeviceCollected',
+  description:
+    'A collector took the device in: it enters the reuse or waste chain. Carries the product description when ' +
+    'the device was never placed on market in Kierto (the event then starts its history).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['collectionPointId', 'channel', 'source', 'country', 'condition'],
+  properties: {
+    collectionPointId: { ...idString, description: 'The collection point that took the device in.' },
+    channel: {
+      type: 'string',
+      enum: ['municipal', 'retailer-take-back', 'producer-take-back', 'reuse-centre', 'repair-shop', 'other'],
+    },
+    source: { ...market, description: 'Whether the device comes from a household or not.' },
+    country: { ...countryCode, description: 'Country of collection, ISO 3166-1 alpha-2.' },
+    measuredWeightKg: { ...positiveKg, description: 'Weight measured at collection, kg.' },
+    condition: { type: 'string', enum: ['working', 'repairable', 'broken', 'unknown'] },
+    onBehalfOf: {
+      ...idString,
+      description: 'The producer organisation this collection is reported for, when the collector knows it.',
+    },
+    product: productDescription,
+  },
+} as const;
+
+export const deviceDataWipedSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DeviceDataWiped'),
+  title: 'DeviceDataWiped',
+  description: 'A refurbisher sanitised the storage media of the device (NIST SP 800-88 / IEEE 2883).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['standard', 'method', 'tool', 'media', 'verification', 'result', 'certificateId'],
+  properties: {
+    standard: { type: 'string', enum: ['NIST SP 800-88', 'IEEE 2883'] },
+    method: { type: 'string', enum: ['clear', 'purge', 'destruct'] },
+    technique: {
+      ...nameString,
+      description: 'The technique within the method, e.g. "overwrite", "block-erase", "crypto-erase".',
+    },
+    tool: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'version'],
+      properties: { name: nameString, version: nameString },
+    },
+    media: {
+      type: 'array',
+      // A wipe that names no medium proves nothing, yet a passing one would unlock resale (rule 4).
+      minItems: 1,
+      maxItems: 32,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'serialNumber', 'capacityGb', 'result'],
+        properties: {
+          type: { type: 'string', enum: ['hdd', 'ssd', 'nvme', 'emmc', 'flash', 'hybrid', 'other'] },
+          serialNumber,
+          capacityGb: { type: 'number', exclusiveMinimum: 0, description: 'Capacity in GB (10^9 bytes).' },
+          result: wipeResult,
+        },
+      },
+    },
+    verification: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method', 'verified'],
+      properties: {
+        method: {
+          type: 'string',
+          enum: ['full', 'sampling', 'none'],
+          description: 'Full read-back or sampled verification (NIST SP 800-88 App. G).',
+        },
+        verified: { type: 'boolean' },
+      },
+    },
+    result: { ...wipeResult, description: 'Overall result; passes only when every medium passed and was verified.' },
+    certificateId: { ...idString, description: 'Id of the sanitisation certificate issued for this wipe.' },
+  },
+} as const;
+
+export const deviceRepairedSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DeviceRepaired'),
+  title: 'DeviceRepaired',
+  description:
+    'A repairer worked on the device. Outcome and barrier follow the Open Repair Data Standard v0.3; ' +
+    'a barrier is required when the outcome is end-of-life and absent otherwise.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['problem', 'actions', 'partsReplaced', 'outcome', 'labourMinutes'],
+  properties: {
+    problem: { ...freeText, description: 'The fault as reported or found.' },
+    actions: { type: 'array', maxItems: 50, items: freeText, description: 'What was done, one entry per action.' },
+    partsReplaced: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'condition'],
+        properties: {
+          name: nameString,
+          partNumber: idString,
+          condition: { type: 'string', enum: ['new', 'used', 'refurbished'] },
+        },
+      },
+    },
+    outcome: { type: 'string', enum: ['fixed', 'repairable', 'end-of-life'] },
+    barrier: {
+      type: 'string',
+      enum: [
+        'spare-parts-not-available',
+        'spare-parts-too-expensive',
+        'no-way-to-open-product',
+        'repair-information-not-available',
+        'lack-of-equipment',
+        'item-too-worn-out',
+      ],
+      description: 'ORDS repair_barrier_if_end_of_life.',
+    },
+    labourMinutes: { ...nonNegativeInteger, description: 'Working time spent on the repair, minutes.' },
+    cost: { ...money, description: 'What the repair cost.' },
+  },
+  // "barrier iff end-of-life". json-schema-to-ts ignores if/then/else by default, so the derived
+  // type stays the domain's flat interface; the domain checks the same rule (decide.ts checkRepair).
+  // `barrier: true` in `then` only declares the property for Ajv's strictRequired; `false` in `else`
+  // forbids it.
+  if: { properties: { outcome: { const: 'end-of-life' } }, required: ['outcome'] },
+  then: { required: ['barrier'], properties: { barrier: true } },
+  else: { properties: { barrier: false } },
+} as const;
+
+export const deviceResoldSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DeviceResold'),
+  title: 'DeviceResold',
+  description: 'A reseller sold the device to its next holder; the device is in use again.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'buyerType', 'country', 'price', 'warrantyMonths'],
+  properties: {
+    channel: {
+      type: 'string',
+      enum: ['shop', 'online', 'marketplace', 'auction', 'business-to-business', 'other'],
+    },
+    buyerType: { type: 'string', enum: ['consumer', 'business', 'public-sector', 'reseller'] },
+    country: { ...countryCode, description: 'Country of the sale, ISO 3166-1 alpha-2.' },
+    price: { ...money, description: 'Sale price.' },
+    warrantyMonths: { ...nonNegativeInteger, description: 'Warranty given to the buyer, months (0 for none).' },
+  },
+} as const;
+
+export const deviceRecycledSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: eventSchemaId('DeviceRecycled'),
+  title: 'DeviceRecycled',
+  description:
+    'A recycler treated the device. Final: no event follows. The outputs never weigh more than the device.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['facilityId', 'treatmentCountry', 'weightKg', 'outputs'],
+  properties: {
+    facilityId: { ...idString, description: 'The treatment facility.' },
+    treatmentCountry: { ...countryCode, description: 'Country where the device was treated, ISO 3166-1 alpha-2.' },
+    weightKg: { ...positiveKg, description: 'Weight received for treatment, kg.' },
+    outputs: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['material', 'massKg', 'fate'],
+        properties: {
+          material: { ...nameString, description: 'Output fraction, e.g. "copper", "mixed plastics".' },
+          massKg: { ...positiveKg, description: 'Mass of this output, kg.' },
+          fate: { type: 'string', enum: ['recycled', 'energy-recovery', 'disposal'] },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Schemas of event data by event type. `satisfies` makes a missing or extra event type a compile error. */
+export const eventDataSchemas = {
+  DevicePlacedOnMarket: devicePlacedOnMarketSchema,
+  DeviceCollected: deviceCollectedSchema,
+  DeviceDataWiped: deviceDataWipedSchema,
+  DeviceRepaired: deviceRepairedSchema,
+  DeviceResold: deviceResoldSchema,
+  DeviceRecycled: deviceRecycledSchema,
+  ProducerJoinedOrganisation: producerJoinedOrganisationSchema,
+  ProducerLeftOrganisation: producerLeftOrganisationSchema,
+} as const satisfies Record<DomainEventType, { readonly $id: string; readonly title: string }>;
+
+export type EventDataSchemas = typeof eventDataSchemas;

@@ -1,0 +1,153 @@
+/**
+ * JSON Schemas (draft 2020-12) of the bodies the API's POST endpoints accept: the data of the event
+ * the command records, plus `occurredAt` (when it happened, given by the caller; DESIGN §2 envelope).
+ * Everything else of the envelope (actor, ids, hashes) comes from authentication and the store, never
+ * from the body, which is why the schemas are closed.
+ */
+import type { DomainCommandKind, DomainEventType } from '../../domain/src/catalogue.js';
+import type {
+  DeviceCollectedData,
+  DeviceDataWipedData,
+  DevicePlacedOnMarketData,
+  DeviceRecycledData,
+  DeviceRepairedData,
+  DeviceResoldData,
+  Timestamp,
+} from '../../domain/src/events.js';
+import type { ProducerJoinedOrganisationData, ProducerLeftOrganisationData } from '../../domain/src/membership.js';
+import { requestSchemaId, SCHEMA_DIALECT, timestamp } from './common.js';
+import {
+  deviceCollectedSchema,
+  deviceDataWipedSchema,
+  devicePlacedOnMarketSchema,
+  deviceRecycledSchema,
+  deviceRepairedSchema,
+  deviceResoldSchema,
+} from './events.js';
+import { joinProducerOrganisationRequestSchema, leaveProducerOrganisationRequestSchema } from './membership.js';
+
+/** Request names are the domain's command kinds, so a request maps onto a command one to one. */
+export type RequestName = DomainCommandKind;
+
+/** The event each request records when it is accepted. */
+export const REQUEST_EVENT_TYPES = {
+  PlaceDeviceOnMarket: 'DevicePlacedOnMarket',
+  CollectDevice: 'DeviceCollected',
+  RecordDataWipe: 'DeviceDataWiped',
+  RecordRepair: 'DeviceRepaired',
+  RecordResale: 'DeviceResold',
+  RecordRecycling: 'DeviceRecycled',
+  JoinProducerOrganisation: 'ProducerJoinedOrganisation',
+  LeaveProducerOrganisation: 'ProducerLeftOrganisation',
+} as const satisfies Record<RequestName, DomainEventType>;
+
+export const REQUEST_NAMES = Object.keys(REQUEST_EVENT_TYPES) as readonly RequestName[];
+
+interface WithOccurredAt {
+  readonly occurredAt: Timestamp;
+}
+
+/** The TypeScript shape of each request body; drift.check.ts holds the schemas to exactly these. */
+export interface RequestBodyByName {
+  readonly PlaceDeviceOnMarket: WithOccurredAt & DevicePlacedOnMarketData;
+  readonly CollectDevice: WithOccurredAt & DeviceCollectedData;
+  readonly RecordDataWipe: WithOccurredAt & DeviceDataWipedData;
+  readonly RecordRepair: WithOccurredAt & DeviceRepairedData;
+  readonly RecordResale: WithOccurredAt & DeviceResoldData;
+  readonly RecordRecycling: WithOccurredAt & DeviceRecycledData;
+  readonly JoinProducerOrganisation: WithOccurredAt & ProducerJoinedOrganisationData;
+  readonly LeaveProducerOrganisation: WithOccurredAt & ProducerLeftOrganisationData;
+}
+
+const occurredAt = {
+  ...timestamp,
+  description:
+    'When it happened (RFC 3339 with a time zone). Never before the device\'s previous event, never in the future.',
+} as const;
+
+// The request schemas are written out rather than built by a generic helper: json-schema-to-ts needs
+// the literal object types, and written-out objects also keep a readable key order in the JSON files.
+
+export const placeDeviceOnMarketRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('PlaceDeviceOnMarket'),
+  title: 'PlaceDeviceOnMarket',
+  description: 'Body of the request that records a DevicePlacedOnMarket event.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...devicePlacedOnMarketSchema.required],
+  properties: { occurredAt, ...devicePlacedOnMarketSchema.properties },
+} as const;
+
+export const collectDeviceRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('CollectDevice'),
+  title: 'CollectDevice',
+  description: 'Body of the request that records a DeviceCollected event.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...deviceCollectedSchema.required],
+  properties: { occurredAt, ...deviceCollectedSchema.properties },
+} as const;
+
+export const recordDataWipeRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('RecordDataWipe'),
+  title: 'RecordDataWipe',
+  description: 'Body of the request that records a DeviceDataWiped event.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...deviceDataWipedSchema.required],
+  properties: { occurredAt, ...deviceDataWipedSchema.properties },
+} as const;
+
+export const recordRepairRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('RecordRepair'),
+  title: 'RecordRepair',
+  description:
+    'Body of the request that records a DeviceRepaired event. A barrier is required when the outcome is ' +
+    'end-of-life and absent otherwise.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...deviceRepairedSchema.required],
+  properties: { occurredAt, ...deviceRepairedSchema.properties },
+  if: deviceRepairedSchema.if,
+  then: deviceRepairedSchema.then,
+  else: deviceRepairedSchema.else,
+} as const;
+
+export const recordResaleRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('RecordResale'),
+  title: 'RecordResale',
+  description: 'Body of the request that records a DeviceResold event.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...deviceResoldSchema.required],
+  properties: { occurredAt, ...deviceResoldSchema.properties },
+} as const;
+
+export const recordRecyclingRequestSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: requestSchemaId('RecordRecycling'),
+  title: 'RecordRecycling',
+  description: 'Body of the request that records a DeviceRecycled event.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['occurredAt', ...deviceRecycledSchema.required],
+  properties: { occurredAt, ...deviceRecycledSchema.properties },
+} as const;
+
+export const requestSchemas = {
+  PlaceDeviceOnMarket: placeDeviceOnMarketRequestSchema,
+  CollectDevice: collectDeviceRequestSchema,
+  RecordDataWipe: recordDataWipeRequestSchema,
+  RecordRepair: recordRepairRequestSchema,
+  RecordResale: recordResaleRequestSchema,
+  RecordRecycling: recordRecyclingRequestSchema,
+  JoinProducerOrganisation: joinProducerOrganisationRequestSchema,
+  LeaveProducerOrganisation: leaveProducerOrganisationRequestSchema,
+} as const satisfies Record<RequestName, { readonly $id: string; readonly title: string }>;
+
+export type RequestSchemas = typeof requestSchemas;
