@@ -9,7 +9,7 @@ let app: TestApp;
 let kierto: Lifecycle;
 beforeAll(async () => {
   app = await startTestApp();
-  kierto = new Lifecycle(app.http);
+  kierto = new Lifecycle(app.api);
 });
 afterAll(async () => {
   await app.close();
@@ -25,7 +25,7 @@ describe('the passport of a device that lived two lives', () => {
 
   beforeAll(async () => {
     const post = async (path: string, body: Body): Promise<Recorded> => {
-      const response = await request(app.http).post(path).send(body);
+      const response = await app.api.post(path).send(body);
       expect(response.status).toBe(201);
       const event = response.body.events.at(-1);
       return { id: response.body.deviceId, position: event.globalPosition, recordedAt: event.recordedAt };
@@ -46,10 +46,71 @@ describe('the passport of a device that lived two lives', () => {
     last = await post(`${device}/resales`, example('resell-laptop'));
   });
 
+  describe('views by role (docs/passport.md)', () => {
+    const get = (client: { get(path: string): request.Test } | null, query: Record<string, string | number> = {}) =>
+      (client === null ? request(app.http).get(`/passports/${LAPTOP_ID}`) : client.get(`/passports/${LAPTOP_ID}`)).query({
+        minPosition: last.position,
+        ...query,
+      });
+
+    it('answers the public view without a key: no actors, prices, internal ids or certificates', async () => {
+      const response = await get(null);
+      expect({ status: response.status, view: response.headers['kierto-passport-view'] }).toEqual({ status: 200, view: 'public' });
+      expect(response.headers['etag']).toBe('"4-public"');
+      expect(response.headers['vary']).toContain('Authorization');
+      const validation = validateDocument('PassportPublic', response.body);
+      expect(validation.ok ? [] : validation.errors).toEqual([]);
+      const text = JSON.stringify(response.body);
+      for (const hidden of ['producer-fi-0042', 'test-refurbisher', 'test-collector', 'test-repairer', 'WIPE-2026-000917', 'NVME-7731', '"cost"', '"eventId"', '"hash"', '"revision"', '"recordedBy"']) {
+        expect(text).not.toContain(hidden);
+      }
+      expect(response.body).toMatchObject({ deviceId: LAPTOP_ID, lives: 2, status: { lifecycle: 'in-use' } });
+    });
+
+    it('gives repairers and refurbishers the repairer view, recyclers the recycler view, auditors everything', async () => {
+      const views = {
+        repairer: await get(app.as('shop', 'repairer')),
+        refurbisher: await get(app.as('refurb', 'refurbisher')),
+        recycler: await get(app.as('smelter', 'recycler')),
+        collector: await get(app.as('collector-x', 'collector')),
+        auditor: await get(app.as('authority', 'auditor')),
+      };
+      expect(Object.fromEntries(Object.entries(views).map(([role, response]) => [role, response.headers['kierto-passport-view']]))).toEqual({
+        repairer: 'repairer',
+        refurbisher: 'repairer',
+        recycler: 'recycler',
+        collector: 'public',
+        auditor: 'authority',
+      });
+      for (const [document, response] of [['PassportRepairer', views.repairer], ['PassportRecycler', views.recycler], ['Passport', views.auditor]] as const) {
+        const validation = validateDocument(document, response.body);
+        expect(validation.ok ? [] : validation.errors).toEqual([]);
+      }
+      expect(JSON.stringify(views.repairer.body)).toContain('WIPE-2026-000917');
+      expect(JSON.stringify(views.repairer.body)).not.toContain('"cost"');
+      expect(views.auditor.body.repair.history[0].cost).toEqual({ amount: 89, currency: 'EUR' });
+    });
+
+    it('answers a narrower view on request, and refuses a richer one: 403 with a key, 401 without', async () => {
+      const narrower = await get(app.as('authority', 'auditor'), { view: 'public' });
+      expect({ status: narrower.status, view: narrower.headers['kierto-passport-view'] }).toEqual({ status: 200, view: 'public' });
+      const richer = await get(app.as('shop', 'repairer'), { view: 'authority' });
+      expect({ status: richer.status, code: richer.body.error?.code, fields: richer.body.error?.fields }).toEqual({
+        status: 403,
+        code: 'FORBIDDEN',
+        fields: [expect.objectContaining({ field: 'view' })],
+      });
+      const anonymous = await get(null, { view: 'repairer' });
+      expect({ status: anonymous.status, code: anonymous.body.error?.code }).toEqual({ status: 401, code: 'MISSING_CREDENTIALS' });
+      const unknown = await get(null, { view: 'everything' });
+      expect({ status: unknown.status, field: unknown.body.error?.fields?.[0]?.field }).toEqual({ status: 400, field: 'view' });
+    });
+  });
+
   it('is served by device id, once the passports reach the position of the last command', async () => {
-    const response = await request(app.http).get(`/passports/${LAPTOP_ID}`).query({ minPosition: last.position });
+    const response = await app.api.get(`/passports/${LAPTOP_ID}`).query({ minPosition: last.position });
     expect(response.status).toBe(200);
-    expect(response.headers['etag']).toBe('"4"');
+    expect(response.headers['etag']).toBe('"4-authority"');
     expect(Number(response.headers['kierto-projection-checkpoint'])).toBeGreaterThanOrEqual(last.position);
     expectValidPassport(response.body);
     const passport = response.body;
@@ -63,7 +124,7 @@ describe('the passport of a device that lived two lives', () => {
       status: {
         lifecycle: 'in-use',
         holder: { kind: 'buyer', buyerType: 'consumer', since: example('resell-laptop')['occurredAt'] },
-        lastRecordedBy: { organisationId: 'local', role: 'operator', eventType: 'DeviceResold' },
+        lastRecordedBy: { organisationId: 'test-refurbisher', role: 'refurbisher', eventType: 'DeviceResold' },
       },
       lives: 2,
       placedOnMarket: { producerId: 'producer-fi-0042', country: 'FI', market: 'household' },
@@ -98,8 +159,8 @@ describe('the passport of a device that lived two lives', () => {
   });
 
   it('carries the event history with the hashes of the log, which recompute', async () => {
-    const passport = (await request(app.http).get(`/passports/${LAPTOP_ID}`).query({ minPosition: last.position })).body;
-    const stored = (await request(app.http).get(`/devices/${LAPTOP_ID}/events`)).body.events;
+    const passport = (await app.api.get(`/passports/${LAPTOP_ID}`).query({ minPosition: last.position })).body;
+    const stored = (await app.api.get(`/devices/${LAPTOP_ID}/events`)).body.events;
     expect(passport.history.map((entry: Body) => entry['type'])).toEqual([
       'DevicePlacedOnMarket',
       'DeviceCollected',
@@ -126,9 +187,9 @@ describe('the passport of a device that lived two lives', () => {
   });
 
   it('is served by GS1 Digital Link path, with the GTIN in any of its lengths and the serial URL-encoded', async () => {
-    const byId = (await request(app.http).get(`/passports/${LAPTOP_ID}`)).body;
+    const byId = (await app.api.get(`/passports/${LAPTOP_ID}`)).body;
     for (const path of ['/01/09506000134352/21/LAP-0001', '/01/9506000134352/21/LAP%2D0001']) {
-      const response = await request(app.http).get(path);
+      const response = await app.api.get(path);
       expect(response.status).toBe(200);
       expect(response.body).toEqual(byId);
     }
@@ -155,7 +216,7 @@ describe('the passport of a device that lived two lives', () => {
       { material: 'copper', massKg: 0.02, fate: 'recycled' },
       { material: 'plastics', massKg: 0.05, fate: 'energy-recovery' },
     ]);
-    const response = await request(app.http)
+    const response = await app.api
       .get(`/01/06430012345679/21/${encodeURIComponent('SN 42/7')}`)
       .query({ minPosition: recycled.position });
     expect(response.status).toBe(200);
@@ -174,10 +235,10 @@ describe('the passport of a device that lived two lives', () => {
 
 describe('passport errors', () => {
   it('answers 404 for a device Kierto does not know', async () => {
-    const response = await request(app.http).get('/passports/gtin:09506000134352:NOPE');
+    const response = await app.api.get('/passports/gtin:09506000134352:NOPE');
     expect(response.status).toBe(404);
     expect(response.body.error).toMatchObject({ code: 'DEVICE_NOT_FOUND', status: 404 });
-    expect((await request(app.http).get('/01/09506000134352/21/NOPE')).status).toBe(404);
+    expect((await app.api.get('/01/09506000134352/21/NOPE')).status).toBe(404);
   });
 
   it('refuses a malformed device id, GTIN or serial with 400 and the field', async () => {
@@ -187,10 +248,11 @@ describe('passport errors', () => {
       ['/01/12345/21/LAP-0001', 'INVALID_GTIN', 'gtin'],
       [`/01/09506000134352/21/${'x'.repeat(65)}`, 'INVALID_SERIAL_NUMBER', 'serial'],
       [`/passports/${LAPTOP_ID}?minPosition=soon`, 'VALIDATION_FAILED', 'minPosition'],
-      [`/passports/${LAPTOP_ID}?view=public`, 'VALIDATION_FAILED', 'view'],
+      [`/passports/${LAPTOP_ID}?view=everything`, 'VALIDATION_FAILED', 'view'],
+      [`/passports/${LAPTOP_ID}?colour=red`, 'VALIDATION_FAILED', 'colour'],
     ];
     for (const [path, code, field] of cases) {
-      const response = await request(app.http).get(path);
+      const response = await app.api.get(path);
       expect({ path, status: response.status, code: response.body.error.code, fields: response.body.error.fields }).toEqual({
         path,
         status: 400,

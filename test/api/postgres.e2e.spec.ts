@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -15,22 +14,22 @@ describeIfPostgres('the API on PostgreSQL (DATABASE_URL)', () => {
   });
 
   it('runs the README walk-through with the same answers as on SQLite', async () => {
-    expect((await request(app.http).get('/health')).body.store).toBe('postgres');
-    expect((await request(app.http).post('/devices').send(example('place-laptop-on-market'))).status).toBe(201);
+    expect((await app.api.get('/health')).body.store).toBe('postgres');
+    expect((await app.api.post('/devices').send(example('place-laptop-on-market'))).status).toBe(201);
     const path = `/devices/${LAPTOP_ID}`;
-    expect((await request(app.http).post(`${path}/collections`).send(example('collect-laptop'))).status).toBe(201);
-    const refused = await request(app.http).post(`${path}/resales`).send(example('resell-laptop'));
+    expect((await app.api.post(`${path}/collections`).send(example('collect-laptop'))).status).toBe(201);
+    const refused = await app.api.post(`${path}/resales`).send(example('resell-laptop'));
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('WIPE_REQUIRED_BEFORE_RESALE');
-    expect((await request(app.http).post(`${path}/data-wipes`).send(example('wipe-laptop'))).status).toBe(201);
-    expect((await request(app.http).post(`${path}/resales`).send(example('resell-laptop'))).status).toBe(201);
-    const history = await request(app.http).get(`${path}/events`);
+    expect((await app.api.post(`${path}/data-wipes`).send(example('wipe-laptop'))).status).toBe(201);
+    expect((await app.api.post(`${path}/resales`).send(example('resell-laptop'))).status).toBe(201);
+    const history = await app.api.get(`${path}/events`);
     expect(history.body.events.map((event: { globalPosition: number }) => event.globalPosition)).toEqual([1, 2, 3, 4]);
   });
 
   it('refuses a NUL character in text, which PostgreSQL could not store', async () => {
     const body = example('collect-laptop');
-    const response = await request(app.http)
+    const response = await app.api
       .post(`/devices/${LAPTOP_ID}/collections`)
       .send({ ...body, collectionPointId: 'point\u0000one' });
     expect(response.status).toBe(400);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
+import type request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -11,9 +11,9 @@ afterAll(async () => {
 });
 
 const join = (producerId: string, body: Record<string, unknown>) =>
-  request(app.http).post(`/producers/${encodeURIComponent(producerId)}/memberships`).send(body);
+  app.api.post(`/producers/${encodeURIComponent(producerId)}/memberships`).send(body);
 const leave = (producerId: string, body: Record<string, unknown>) =>
-  request(app.http).post(`/producers/${encodeURIComponent(producerId)}/departures`).send(body);
+  app.api.post(`/producers/${encodeURIComponent(producerId)}/departures`).send(body);
 
 /** A refused request answers with the code and appends nothing. */
 async function expectRefused(send: () => Promise<request.Response>, status: number, code: string, field?: string) {
@@ -40,7 +40,7 @@ describe('producer organisation membership', () => {
     expect(left.status).toBe(201);
     expect((await join('producer-fi-0042', { organisationId: 'serty', occurredAt: '2025-07-01T00:00:00Z' })).status).toBe(201);
 
-    const history = await request(app.http).get('/producers/producer-fi-0042/memberships');
+    const history = await app.api.get('/producers/producer-fi-0042/memberships');
     expect(history.status).toBe(200);
     expect(history.headers['etag']).toBe('"2"');
     expect(history.body).toMatchObject({
@@ -89,7 +89,7 @@ describe('producer organisation membership', () => {
   });
 
   it('answers 404 for a producer with no recorded membership', async () => {
-    const response = await request(app.http).get('/producers/nobody/memberships');
+    const response = await app.api.get('/producers/nobody/memberships');
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('PRODUCER_NOT_FOUND');
   });

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { runCli } from '../../apps/cli/src/run-cli.js';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
 import { validateDocument } from '../../libs/schemas/src/index.js';
@@ -15,7 +14,7 @@ function expectValid(name: 'ProjectionStatus' | 'Passport' | 'CollectionRate', b
 }
 
 async function placeSome(app: TestApp, prefix: string, count: number): Promise<Recorded[]> {
-  const kierto = new Lifecycle(app.http);
+  const kierto = new Lifecycle(app.api);
   const placed: Recorded[] = [];
   for (let index = 0; index < count; index += 1) {
     placed.push(await kierto.place(`2025-03-0${index + 1}T10:00:00Z`, 'producer-fi-1', 'FI', productOf({ serialNumber: `${prefix}-${index}`, weeeCategory: 4, weightKg: 40 })));
@@ -31,7 +30,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
     const app = await startTestApp({ dataDir, runProjector: false, projectionWaitMs: 100 });
     try {
       const placed = await placeSome(app, 'LAG', 3);
-      const status = await request(app.http).get('/projections/status');
+      const status = await app.api.get('/projections/status');
       expect(status.status).toBe(200);
       expectValid('ProjectionStatus', status.body);
       expect(status.body).toMatchObject({
@@ -43,7 +42,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
         projector: { runsHere: false, state: 'stopped', lastError: null },
       });
       const started = Date.now();
-      const waited = await request(app.http).get(`/passports/${placed[2]?.id ?? ''}`).query({ minPosition: 3 });
+      const waited = await app.api.get(`/passports/${placed[2]?.id ?? ''}`).query({ minPosition: 3 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(90);
       expect(waited.status).toBe(503);
       expect(waited.headers['retry-after']).toBeDefined();
@@ -52,7 +51,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
         fields: [{ field: 'minPosition', message: 'checkpoint 0' }],
       });
       expect(waited.body.error.message).toMatch(/position 0, not yet at 3/);
-      const statistics = await request(app.http).get('/statistics/collection-rate').query({ year: 2026, minPosition: 1 });
+      const statistics = await app.api.get('/statistics/collection-rate').query({ year: 2026, minPosition: 1 });
       expect(statistics.status).toBe(503);
     } finally {
       await app.close();
@@ -63,13 +62,13 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
     const app = await startTestApp({ dataDir });
     try {
       const lagged = idOf(productOf({ serialNumber: 'LAG-2', weeeCategory: 4, weightKg: 40 }));
-      const passport = await request(app.http).get(`/passports/${lagged}`).query({ minPosition: 3 });
+      const passport = await app.api.get(`/passports/${lagged}`).query({ minPosition: 3 });
       expect(passport.status).toBe(200);
       expectValid('Passport', passport.body);
       const more = await placeSome(app, 'MORE', 2);
-      const rate = await request(app.http).get('/statistics/report').query({ year: 2025, country: 'FI', minPosition: more[1]?.position ?? 0 });
+      const rate = await app.api.get('/statistics/report').query({ year: 2025, country: 'FI', minPosition: more[1]?.position ?? 0 });
       expect(rate.body.totals.placedOnMarket).toMatchObject({ kg: 200, units: 5 });
-      const status = await request(app.http).get('/projections/status');
+      const status = await app.api.get('/projections/status');
       expect(status.body).toMatchObject({
         head: 5,
         projections: [
@@ -86,7 +85,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
   it('documents the read-model endpoints in OpenAPI, with their document schemas', async () => {
     const app = await startTestApp({ dataDir, runProjector: false });
     try {
-      const openApi = (await request(app.http).get('/docs-json')).body;
+      const openApi = (await app.api.get('/docs-json')).body;
       for (const path of [
         '/projections/status',
         '/passports/{deviceId}',
@@ -138,21 +137,21 @@ describeIfPostgres('passports and statistics on PostgreSQL', () => {
 
   it('serves the same documents as on SQLite, read models next to the store', async () => {
     app = await startTestApp({ databaseUrl: postgres.url, databaseSchema: schema });
-    const kierto = new Lifecycle(app.http);
+    const kierto = new Lifecycle(app.api);
     const years = { 2022: 1000, 2023: 1100, 2024: 1200 };
     for (const [year, kg] of Object.entries(years)) {
       await kierto.place(`${year}-05-01T00:00:00Z`, 'producer-pg', 'FI', productOf({ serialNumber: `PG-${year}`, weeeCategory: 1, weightKg: kg }));
     }
     const collected = await kierto.collectNew(productOf({ serialNumber: 'PG-C', weeeCategory: 1, weightKg: 880 }), '2025-02-01T00:00:00Z', 'FI');
-    const rate = await request(app.http).get('/statistics/collection-rate').query({ year: 2025, minPosition: collected.position });
+    const rate = await app.api.get('/statistics/collection-rate').query({ year: 2025, minPosition: collected.position });
     expect(rate.status).toBe(200);
     expectValid('CollectionRate', rate.body);
     expect(rate.body).toMatchObject({ computable: true, rate: { percent: 80, display: '80.0' }, target: { percent: 65 }, met: true });
-    const passport = await request(app.http).get(`/passports/${collected.id}`);
+    const passport = await app.api.get(`/passports/${collected.id}`);
     expect(passport.status).toBe(200);
     expectValid('Passport', passport.body);
     expect(passport.body.status).toMatchObject({ lifecycle: 'collected', holder: { kind: 'collector' } });
-    const status = await request(app.http).get('/projections/status');
+    const status = await app.api.get('/projections/status');
     expect(status.body.projections).toEqual([
       expect.objectContaining({ name: 'passports', lag: 0 }),
       expect.objectContaining({ name: 'statistics', lag: 0 }),

@@ -3,7 +3,6 @@
  * devices in its own country, so the scenarios share one application without seeing each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { validateDocument, type DocumentName } from '../../libs/schemas/src/index.js';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -15,7 +14,7 @@ let head = 0;
 
 beforeAll(async () => {
   app = await startTestApp();
-  kierto = new Lifecycle(app.http);
+  kierto = new Lifecycle(app.api);
 });
 afterAll(async () => {
   await app.close();
@@ -36,7 +35,7 @@ async function inBatches(calls: readonly (() => Promise<Recorded>)[], size = 8):
 }
 
 async function statistics(path: string, query: Record<string, string | number>, document: DocumentName): Promise<Body> {
-  const response = await request(app.http).get(`/statistics/${path}`).query({ minPosition: head, ...query });
+  const response = await app.api.get(`/statistics/${path}`).query({ minPosition: head, ...query });
   expect({ status: response.status, error: response.body.error }).toEqual({ status: 200, error: undefined });
   const validation = validateDocument(document, response.body);
   expect(validation.ok ? [] : validation.errors).toEqual([]);
@@ -104,7 +103,7 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md)', () =
   });
 
   it('is served as CSV too, by ?format=csv or Accept: text/csv', async () => {
-    const byFormat = await request(app.http).get('/statistics/collection-rate').query({ year: 2018, country: 'FI', format: 'csv' });
+    const byFormat = await app.api.get('/statistics/collection-rate').query({ year: 2018, country: 'FI', format: 'csv' });
     expect(byFormat.status).toBe(200);
     expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
     const [header, row] = byFormat.text.trimEnd().split('\r\n');
@@ -112,7 +111,7 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md)', () =
       'year,collected_t,pom_2015_t,pom_2016_t,pom_2017_t,average_pom_t,rate_percent,rate_display,target_percent,met,computable,reason,as_of,checkpoint',
     );
     expect(row).toMatch(/^2018,66683\.000,118011\.000,122608\.000,124294\.000,121637\.667,54\.82\d+,54\.8,45,true,true,,,\d+$/);
-    const byAccept = await request(app.http).get('/statistics/collection-rate').query({ year: 2018, country: 'FI' }).set('Accept', 'text/csv');
+    const byAccept = await app.api.get('/statistics/collection-rate').query({ year: 2018, country: 'FI' }).set('Accept', 'text/csv');
     expect(byAccept.text).toBe(byFormat.text);
   });
 
@@ -344,7 +343,7 @@ describe('device-level indicators (LV 2025)', () => {
     expect(byName['average-age-at-recycling']).toMatchObject({ numerator: 5, denominator: 1, value: 5 });
     expect(byName['average-lives-at-recycling']).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
     expect(byName['wiped-before-resale']).toMatchObject({ denominator: 0, value: null, display: null });
-    const csv = await request(app.http).get('/statistics/indicators').query({ year: 2025, country: 'LV', format: 'csv' });
+    const csv = await app.api.get('/statistics/indicators').query({ year: 2025, country: 'LV', format: 'csv' });
     expect(csv.text.split('\r\n')[1]).toMatch(/^2025,repair-success-rate,percent,1,2,50,50\.0,/);
   });
 });
@@ -352,7 +351,7 @@ describe('device-level indicators (LV 2025)', () => {
 describe('read your writes: ?minPosition=', () => {
   it('waits until the statistics include the position a command returned', async () => {
     const placed = track(await kierto.place('2025-02-02T09:00:00Z', 'producer-lt', 'LT', productOf({ serialNumber: 'LT-1', weeeCategory: 6, weightKg: 0.2 })));
-    const response = await request(app.http).get('/statistics/facts').query({ year: 2025, country: 'LT', minPosition: placed.position });
+    const response = await app.api.get('/statistics/facts').query({ year: 2025, country: 'LT', minPosition: placed.position });
     expect(response.status).toBe(200);
     expect(response.body.items.map((fact: Body) => fact['globalPosition'])).toEqual([placed.position]);
     expect(response.body.basis.checkpoint).toBeGreaterThanOrEqual(placed.position);
@@ -374,26 +373,26 @@ describe('bad query parameters', () => {
     ['an unknown parameter', '/statistics/collection-rate', { year: 2025, organisation: 'org-se' }, 'organisation'],
     ['an unknown format', '/statistics/collection-rate', { year: 2025, format: 'xlsx' }, 'format'],
   ])('refuses %s with 400 and the parameter as the field', async (_name, path, query, field) => {
-    const response = await request(app.http).get(path).query(query);
+    const response = await app.api.get(path).query(query);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
     expect(response.body.error.fields.map((each: { field: string }) => each.field)).toEqual([field]);
   });
 
   it('refuses an asOf on a day that does not exist', async () => {
-    const response = await request(app.http).get('/statistics/report').query({ year: 2025, asOf: '2025-02-30T00:00:00Z' });
+    const response = await app.api.get('/statistics/report').query({ year: 2025, asOf: '2025-02-30T00:00:00Z' });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'INVALID_TIMESTAMP', fields: [{ field: 'asOf' }] });
   });
 
   it('refuses a cursor it did not give out', async () => {
-    const response = await request(app.http).get('/statistics/facts').query({ year: 2025, cursor: 'bm90LWEtY3Vyc29y' });
+    const response = await app.api.get('/statistics/facts').query({ year: 2025, cursor: 'bm90LWEtY3Vyc29y' });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'INVALID_CURSOR', fields: [{ field: 'cursor' }] });
   });
 
   it('refuses a minPosition beyond the last recorded event', async () => {
-    const response = await request(app.http).get('/statistics/report').query({ year: 2025, minPosition: head + 1000 });
+    const response = await app.api.get('/statistics/report').query({ year: 2025, minPosition: head + 1000 });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'POSITION_NOT_IN_STORE', fields: [{ field: 'minPosition' }] });
   });

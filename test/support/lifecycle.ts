@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { expect } from '@jest/globals';
-import request from 'supertest';
+import type { Client } from './test-app.js';
 import { deviceIdOf } from '../../libs/domain/src/index.js';
 
 /**
@@ -73,7 +72,7 @@ export function idOf(product: Body): string {
 }
 
 export class Lifecycle {
-  constructor(private readonly http: Server) {}
+  constructor(private readonly api: Client) {}
 
   place(occurredAt: string, producerId: string, country: string, product: Body, market = 'household'): Promise<Recorded> {
     return this.post('/devices', { occurredAt, producerId, country, market, product });
@@ -129,7 +128,7 @@ export class Lifecycle {
   }
 
   private async post(path: string, body: Body): Promise<Recorded> {
-    const response = await request(this.http).post(path).send(body);
+    const response = await this.api.post(path).send(body);
     expect({ path, status: response.status, error: response.body.error }).toEqual({ path, status: 201, error: undefined });
     const events = response.body.events as { globalPosition: number; recordedAt: string }[];
     const last = events.at(-1);

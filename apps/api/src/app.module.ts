@@ -1,11 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { AccessStore } from '../../../libs/access/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/port.js';
+import { AccessModule } from './access/access.module.js';
 import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { EventStoreModule } from './event-store.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportModule } from './import/import.module.js';
 import { PassportsModule } from './passports/passports.module.js';
 import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -20,15 +23,16 @@ const FEATURES = [
   PassportsModule,
   StatisticsModule,
   AuditModule,
+  ImportModule,
 ];
 
 @Module({})
 export class AppModule {
-  /** The store is created (and migrated) before Nest starts, so a bad DATABASE_URL fails fast. */
-  static withStore(store: EventStore, config: ApiConfig): DynamicModule {
+  /** The stores are created (and migrated) before Nest starts, so a bad DATABASE_URL fails fast. */
+  static withStores(store: EventStore, access: AccessStore, config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.of(store, config), ...FEATURES],
+      imports: [CqrsModule.forRoot(), EventStoreModule.of(store, config), AccessModule.of(access), ...FEATURES],
     };
   }
 }

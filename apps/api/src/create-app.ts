@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createAccessStore, type AccessStore } from '../../../libs/access/src/index.js';
 import { createEventStore } from '../../../libs/event-store/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/port.js';
 import { AppModule } from './app.module.js';
@@ -10,10 +11,12 @@ import { ApiError } from './http/api-error.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JsonLogger } from './http/json-logger.js';
 import { requestContext, requireJsonBody } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 
 export interface CreatedApp {
   readonly app: INestApplication;
   readonly store: EventStore;
+  readonly access: AccessStore;
   readonly logger: JsonLogger;
 }
 
@@ -26,12 +29,16 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
     dataDir: config.dataDir,
   });
   await store.init();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.withStore(store, config), {
+  // Organisations and keys live beside the read models: PostgreSQL when configured, else dataDir.
+  const access = createAccessStore({ databaseUrl: config.databaseUrl ?? undefined, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+  await access.init();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(store, access, config), {
     logger,
     bodyParser: false,
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(requestContext(logger));
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
   app.use(requireJsonBody);
@@ -62,11 +69,22 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
       .setTitle('Kierto')
       .setDescription(
         'Event-sourced lifecycle histories of electrical and electronic devices. Every error answers ' +
-          '`{ error: { status, code, message, fields?, correlationId } }`; see docs/api-errors.md.',
+          '`{ error: { status, code, message, fields?, correlationId } }`; see docs/api-errors.md.\n\n' +
+          'Authentication: `Authorization: Bearer kierto_<keyId>_<secret>`, an API key of an organisation. ' +
+          'Only /health, the API docs and the public passport views answer without a key. An organisation ' +
+          'has roles (producer, producer-organisation, collector, refurbisher, repairer, recycler, auditor, ' +
+          'admin); each route names the permission it needs and the roles holding it (the 403 response). ' +
+          'The actor recorded in every event comes from the key. See docs/access.md.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'kierto_<keyId>_<secret>',
+        description: "An API key of your organisation, issued by an admin (POST /organisations/{id}/api-keys)",
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return { app, store, logger };
+  return { app, store, access, logger };
 }

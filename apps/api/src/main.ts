@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { ensureLocalAdmin } from './access/local-admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { app, logger, store } = await createApp(config);
+  const { app, logger, store, access } = await createApp(config);
+  // Quick start on the embedded store only: the first start writes an admin key to a 0600 file.
+  // On PostgreSQL an operator creates the first admin with `npm run cli -- create-admin`.
+  const keyFile = access.kind === 'sqlite' ? await ensureLocalAdmin(access, config.dataDir) : null;
   await app.listen(config.port, config.host);
   logger.entry('info', 'Kierto API listening', {
     url: `http://${config.host}:${config.port}`,
@@ -12,6 +16,12 @@ async function main(): Promise<void> {
     store: store.kind,
     dataDir: store.kind === 'sqlite' ? config.dataDir : undefined,
   });
+  if (keyFile !== null) {
+    logger.entry('info', 'Created the local admin organisation; its API key is in the key file (shown nowhere else)', {
+      keyFile,
+      try: `curl -H "Authorization: Bearer $(cat ${keyFile})" http://${config.host}:${config.port}/organisations`,
+    });
+  }
 }
 
 main().catch((error: unknown) => {

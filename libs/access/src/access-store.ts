@@ -28,6 +28,8 @@ export class OrganisationExistsError extends Error {
 
 /** Organisations and their API keys: plain tables beside the event store (docs/adr/0007). */
 export interface AccessStore {
+  /** 'sqlite' is the embedded store, where `npm start` may create a local admin (docs/access.md). */
+  readonly kind: 'sqlite' | 'postgres';
   init(): Promise<void>;
   createOrganisation(organisation: Organisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | null>;

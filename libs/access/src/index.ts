@@ -4,3 +4,5 @@ export * from './authentication.js';
 export * from './postgres-access-store.js';
 export * from './roles.js';
 export * from './sqlite-access-store.js';
+export * from './create-access-store.js';
+export * from './scoping.js';

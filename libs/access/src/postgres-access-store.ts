@@ -4,6 +4,7 @@ import { toKey, toOrganisation, type KeyRow } from './sqlite-access-store.js';
 
 /** Same tables as SqliteAccessStore, in the configured schema of Kierto's PostgreSQL database. */
 export class PostgresAccessStore implements AccessStore {
+  readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly table: { organisations: string; keys: string };
 

@@ -24,9 +24,13 @@ export const PERMISSIONS = {
   'device:resell': ['refurbisher'],
   'device:repair': ['repairer'],
   'device:recycle': ['recycler'],
+  // Bulk import (POST /imports): each line is then checked like the command it stands for; an
+  // admin may import any line (loading a register's existing history), recorded as admin.
+  'device:import': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
   'device:read-history': ['auditor', 'admin'],
   'device:read-state': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'auditor', 'admin'],
   'membership:record': ['producer-organisation', 'admin'],
+  'membership:read': ['producer', 'producer-organisation', 'auditor', 'admin'],
   'statistics:read': ['producer', 'producer-organisation', 'auditor', 'admin'],
   'audit:read': ['auditor', 'admin'],
   'passport:read-repairer': ['repairer', 'refurbisher', 'auditor', 'admin'],
@@ -45,6 +49,24 @@ export function isRole(value: string): value is Role {
 export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
   const allowed: readonly Role[] = PERMISSIONS[permission];
   return roles.some((role) => allowed.includes(role));
+}
+
+/**
+ * The passport views (libs/projections/src/passport/views.ts) beyond the public one, richest first,
+ * and the permission each needs. Without a key, or without these permissions, a caller sees the
+ * public view.
+ */
+export const PASSPORT_VIEW_PERMISSIONS = [
+  ['authority', 'passport:read-authority'],
+  ['repairer', 'passport:read-repairer'],
+  ['recycler', 'passport:read-recycler'],
+] as const satisfies readonly (readonly [string, Permission])[];
+
+export type RestrictedPassportView = (typeof PASSPORT_VIEW_PERMISSIONS)[number][0];
+
+/** The views the roles may read, richest first, always ending with 'public'. */
+export function passportViewsOf(roles: readonly Role[]): (RestrictedPassportView | 'public')[] {
+  return [...PASSPORT_VIEW_PERMISSIONS.filter(([, permission]) => hasPermission(roles, permission)).map(([view]) => view), 'public'];
 }
 
 /** Roles that read every organisation's data; others are scoped to their own. */

@@ -21,6 +21,7 @@ interface KeyRow {
 }
 
 export class SqliteAccessStore implements AccessStore {
+  readonly kind = 'sqlite' as const;
   private db: Database.Database | null = null;
 
   constructor(private readonly file: string) {}

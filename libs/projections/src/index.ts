@@ -7,6 +7,7 @@ import type { AnyProjection } from './projection.js';
 import { statisticsProjection } from './statistics/facts.js';
 
 export * from './passport/passport.js';
+export * from './passport/views.js';
 export * from './projection.js';
 export * from './projector.js';
 export * from './read-models/index.js';

@@ -4,8 +4,10 @@
  * closed (a consumer learns of every field) but, unlike the inputs, not bounded. drift.check.ts holds
  * each to its TypeScript type in libs/projections.
  */
+import { PASSPORT_VIEW_SELECTIONS, type PassportView } from '../../projections/src/passport/views.js';
 import { documentSchemaId, SCHEMA_DIALECT } from './common.js';
 import { deviceDataWipedSchema, deviceRepairedSchema, deviceResoldSchema, deviceRecycledSchema } from './events.js';
+import { selectSchema } from './select-schema.js';
 
 const string = { type: 'string' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -291,6 +293,60 @@ export const passportSchema = {
     history: arrayOf(historyEntry),
   },
 } as const;
+
+/** A document schema's own keywords; the rest is whatever the document needs. */
+export interface DocumentSchemaHeader {
+  readonly $schema: typeof SCHEMA_DIALECT;
+  readonly $id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly [keyword: string]: unknown;
+}
+
+const PASSPORT_VIEW_HEADERS = {
+  public: {
+    title: 'PassportPublic',
+    description:
+      'The public view of a passport (docs/passport.md, Views by role): identity, product, lifecycle, repairs, ' +
+      'data sanitisation, materials, carbon footprint and recycling, without actors, prices, internal ids or ' +
+      'hashes. A projection of the Passport: same fields, fewer of them.',
+  },
+  repairer: {
+    title: 'PassportRepairer',
+    description:
+      'The view of a passport for repairers and refurbishers (docs/passport.md, Views by role): the public view ' +
+      'plus the current holder, disassembly instructions, part numbers, repair bookkeeping and the wipe evidence ' +
+      '(tool, media, certificate ids). A projection of the Passport: same fields, fewer of them.',
+  },
+  recycler: {
+    title: 'PassportRecycler',
+    description:
+      'The view of a passport for recyclers (docs/passport.md, Views by role): the public view plus the current ' +
+      'holder, disassembly instructions, part numbers, wipe certificate ids and the treatment facility. A ' +
+      'projection of the Passport: same fields, fewer of them.',
+  },
+} as const satisfies Record<Exclude<PassportView, 'authority'>, { title: string; description: string }>;
+
+/**
+ * The JSON Schema of a passport view, derived from the Passport schema by the view's selection
+ * (libs/projections/src/passport/views.ts), so the view's fields are listed once. The authority view
+ * is the whole document, and its schema the Passport schema itself.
+ *
+ * Derived at run time, so drift.check.ts cannot compare these schemas with the view types (json-schema-
+ * to-ts needs literal schemas); libs/projections/src/passport/views.spec.ts validates each view of a
+ * rich passport against its schema instead, and the Passport schema itself is drift-checked.
+ */
+export function passportViewSchema(view: PassportView): DocumentSchemaHeader {
+  if (view === 'authority') return passportSchema;
+  const { title, description } = PASSPORT_VIEW_HEADERS[view];
+  return {
+    ...selectSchema(passportSchema, PASSPORT_VIEW_SELECTIONS[view]),
+    $schema: SCHEMA_DIALECT,
+    $id: documentSchemaId(title),
+    title,
+    description,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
@@ -627,6 +683,9 @@ export const projectionStatusSchema = {
 /** Document schemas by title; `schemas/v1/documents/<title>.schema.json`. */
 export const documentSchemas = {
   Passport: passportSchema,
+  PassportPublic: passportViewSchema('public'),
+  PassportRepairer: passportViewSchema('repairer'),
+  PassportRecycler: passportViewSchema('recycler'),
   CollectionRate: collectionRateSchema,
   RecoveryRates: recoveryRatesSchema,
   ProducerOrganisationReport: producerOrganisationReportSchema,
@@ -636,3 +695,11 @@ export const documentSchemas = {
 } as const;
 
 export type DocumentName = keyof typeof documentSchemas;
+
+/** The document (schema) name of each passport view. */
+export const PASSPORT_VIEW_DOCUMENTS = {
+  public: 'PassportPublic',
+  repairer: 'PassportRepairer',
+  recycler: 'PassportRecycler',
+  authority: 'Passport',
+} as const satisfies Record<PassportView, DocumentName>;

@@ -1,12 +1,32 @@
-import { SetMetadata } from '@nestjs/common';
-import type { Permission } from '../../../../libs/access/src/index.js';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { PERMISSIONS, type Permission } from '../../../../libs/access/src/index.js';
 
 export const PUBLIC_KEY = 'kierto:public';
 export const PERMISSION_KEY = 'kierto:permission';
 
-/** Reachable without a key (a key, when sent, is still checked and identifies the caller). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+const UNAUTHORISED = ApiResponse({
+  status: 401,
+  description: 'MISSING_CREDENTIALS, MALFORMED_CREDENTIALS, UNKNOWN_KEY, KEY_REVOKED or KEY_EXPIRED',
+});
+const RATE_LIMITED = ApiResponse({ status: 429, description: 'RATE_LIMITED: see the RateLimit-* and Retry-After headers' });
 
-/** The permission a route needs; every non-public route names one (a test checks them all). */
+/**
+ * Reachable without a key. A key, when sent, is still checked (a bad one is a 401) and identifies
+ * the caller, e.g. for a richer passport view.
+ */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiBearerAuth(), RATE_LIMITED);
+
+/**
+ * The permission a route needs; every route is either public or names one (deny by default, and
+ * test/api/access.e2e.spec.ts checks every route). The OpenAPI document lists the roles.
+ */
 export const Requires = (permission: Permission): MethodDecorator & ClassDecorator =>
-  SetMetadata(PERMISSION_KEY, permission);
+  applyDecorators(
+    SetMetadata(PERMISSION_KEY, permission),
+    ApiBearerAuth(),
+    UNAUTHORISED,
+    ApiResponse({ status: 403, description: `FORBIDDEN: needs ${permission}, held by ${PERMISSIONS[permission].join(', ')}` }),
+    RATE_LIMITED,
+  );

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import {
   createKey,
@@ -47,7 +47,6 @@ export class CreateApiKeyBody {
 export type ShownKey = Omit<ApiKeyRecord, 'secretHash'>;
 
 @ApiTags('organisations')
-@ApiBearerAuth()
 @Controller('organisations')
 @Requires('organisations:manage')
 export class OrganisationsController {

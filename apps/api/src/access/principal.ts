@@ -28,6 +28,8 @@ export function actorFor(request: Request, permission: Permission): Actor {
   return { organisationId: principal.organisation.id, role, keyId: principal.keyId };
 }
 
-export function forbidden(permission: Permission, detail?: string): ApiError {
-  return new ApiError(403, 'FORBIDDEN', detail ?? `Your organisation's roles do not allow ${permission}`);
+/** 403 FORBIDDEN; `field` names the part of the request that asks for more than the key allows. */
+export function forbidden(permission: Permission, detail?: string, field?: string): ApiError {
+  const message = detail ?? `Your organisation's roles do not allow ${permission}`;
+  return new ApiError(403, 'FORBIDDEN', message, field === undefined ? undefined : [{ field, code: 'FORBIDDEN', message }]);
 }

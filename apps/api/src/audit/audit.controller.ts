@@ -3,17 +3,16 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ChainVerdict, DeviceAuditHistory } from '../../../../libs/audit/src/index.js';
 import { isWellFormedDeviceId } from '../../../../libs/domain/src/index.js';
+import { Requires } from '../access/decorators.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import type { Passport } from '../../../../libs/projections/src/passport/passport.js';
 import { GetDeviceAuditHistory, GetPassportAsOf, VerifyChain } from './audit-queries.js';
 import { PassportAsOfQuery } from './passport-as-of.query.js';
 
-/**
- * Auditor endpoints (docs/audit.md). Open to every caller until access control lands (issue 5),
- * which is to require the `audit:read` permission here.
- */
+/** Auditor endpoints (docs/audit.md): the `audit:read` permission (auditors, admins). */
 @ApiTags('audit')
 @Controller('audit')
+@Requires('audit:read')
 export class AuditController {
   constructor(private readonly queryBus: QueryBus) {}
 

@@ -9,9 +9,11 @@ import {
   type DeviceIdentifier,
   type ProductDescription,
 } from '../../../../libs/domain/src/index.js';
+import type { Permission } from '../../../../libs/access/src/index.js';
 import type { CommandOutcome } from '../../../../libs/application/src/index.js';
+import { Requires } from '../access/decorators.js';
+import { actorFor, forbidden } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';
-import { LOCAL_ACTOR } from '../http/actor.js';
 import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { GetDeviceHistory, GetDeviceSummary, type DeviceHistory, type DeviceSummary } from './device-queries.js';
@@ -62,8 +64,9 @@ export class DevicesController {
 
   @Post()
   @HttpCode(201)
+  @Requires('device:place-on-market')
   @documented(
-    ApiOperation({ summary: 'Place a device on the market: starts its history (producers)' }),
+    ApiOperation({ summary: 'Place a device on the market: starts its history (producers, as themselves: producerId is your organisation id)' }),
     ApiBody({ schema: openApiRequestSchema('PlaceDeviceOnMarket') }),
     ApiResponse({ status: 201, description: 'Recorded; Location names the device' }),
   )
@@ -73,12 +76,17 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
+    const actor = actorFor(request, 'device:place-on-market');
+    if (data.producerId !== actor.organisationId) {
+      throw forbidden('device:place-on-market', `A producer places devices on the market only as itself: producerId must be ${actor.organisationId}`, 'producerId');
+    }
     const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
-    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, 'device:place-on-market', request, response);
   }
 
   @Post(':deviceId/collections')
   @HttpCode(201)
+  @Requires('device:collect')
   @documented(
     ApiOperation({ summary: 'Record a collection (collectors); a device new to Kierto needs `product`' }),
     ApiParam({ name: 'deviceId' }),
@@ -91,11 +99,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:collect', request, response);
   }
 
   @Post(':deviceId/data-wipes')
   @HttpCode(201)
+  @Requires('device:wipe')
   @documented(
     ApiOperation({ summary: 'Record a data wipe (refurbishers)' }),
     ApiParam({ name: 'deviceId' }),
@@ -108,11 +117,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:wipe', request, response);
   }
 
   @Post(':deviceId/repairs')
   @HttpCode(201)
+  @Requires('device:repair')
   @documented(
     ApiOperation({ summary: 'Record a repair in Open Repair Data Standard terms (repairers)' }),
     ApiParam({ name: 'deviceId' }),
@@ -125,13 +135,14 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:repair', request, response);
   }
 
   @Post(':deviceId/resales')
   @HttpCode(201)
+  @Requires('device:resell')
   @documented(
-    ApiOperation({ summary: 'Record a resale (resellers); a data-bearing device needs a passing wipe first' }),
+    ApiOperation({ summary: 'Record a resale (refurbishers); a data-bearing device needs a passing wipe first' }),
     ApiParam({ name: 'deviceId' }),
     ApiBody({ schema: openApiRequestSchema('RecordResale') }),
   )
@@ -142,11 +153,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:resell', request, response);
   }
 
   @Post(':deviceId/recycling')
   @HttpCode(201)
+  @Requires('device:recycle')
   @documented(
     ApiOperation({ summary: 'Record recycling and its outputs (recyclers); closes the history' }),
     ApiParam({ name: 'deviceId' }),
@@ -159,10 +171,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:recycle', request, response);
   }
 
   @Get()
+  @Requires('device:read-state')
   @ApiOperation({ summary: 'Find a device by GTIN + serial number or manufacturer + serial number' })
   @ApiResponse({ status: 200, description: 'The device; `deviceId` is what the other endpoints take' })
   @ApiResponse({ status: 404, description: 'No such device (the message names the id it would have)' })
@@ -176,6 +189,7 @@ export class DevicesController {
   }
 
   @Get(':deviceId')
+  @Requires('device:read-state')
   @ApiOperation({ summary: "A device's current state, folded from its history; ETag is its revision" })
   @ApiParam({ name: 'deviceId' })
   @ApiResponse({ status: 404, description: 'No such device' })
@@ -184,6 +198,7 @@ export class DevicesController {
   }
 
   @Get(':deviceId/events')
+  @Requires('device:read-history')
   @ApiOperation({ summary: "A device's history: every event with its full envelope (positions, actor, hashes)" })
   @ApiParam({ name: 'deviceId' })
   @ApiResponse({ status: 404, description: 'No such device' })
@@ -201,9 +216,9 @@ export class DevicesController {
     return summary;
   }
 
-  private async record(command: DeviceCommand, request: Request, response: Response): Promise<RecordedResponse> {
+  private async record(command: DeviceCommand, permission: Permission, request: Request, response: Response): Promise<RecordedResponse> {
     const outcome: CommandOutcome = await this.commandBus.execute(
-      new RecordDeviceEvent(command, commandContextOf(request, LOCAL_ACTOR)),
+      new RecordDeviceEvent(command, commandContextOf(request, actorFor(request, permission))),
     );
     response.setHeader('Location', `/devices/${outcome.streamId}`);
     response.setHeader('ETag', `"${outcome.revision}"`);

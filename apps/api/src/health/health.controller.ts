@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import { Public } from '../access/decorators.js';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 export interface Health {
@@ -11,6 +12,7 @@ export interface Health {
 
 @ApiTags('health')
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, type DomainErrorKind } from '../../../../libs/domain/src/index.js';
+import { AuthenticationError } from '../../../../libs/access/src/index.js';
 import { IdempotencyKeyReusedError } from '../../../../libs/application/src/index.js';
 import {
   BatchTooLargeError,
@@ -62,6 +63,7 @@ export class ErrorFilter implements ExceptionFilter {
       },
     };
     if (mapped.status === 503) response.setHeader('Retry-After', '5');
+    if (mapped.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="kierto"');
     response.status(mapped.status).json(body);
   }
 }
@@ -69,6 +71,9 @@ export class ErrorFilter implements ExceptionFilter {
 export function mapError(exception: unknown): Mapped {
   if (exception instanceof ApiError) {
     return { status: exception.status, code: exception.code, message: exception.message, fields: exception.fields };
+  }
+  if (exception instanceof AuthenticationError) {
+    return { status: 401, code: exception.code, message: exception.message, fields: [{ field: 'Authorization', code: exception.code, message: exception.message }] };
   }
   if (exception instanceof DomainError) {
     const fields = exception.field === undefined ? [] : [{ field: exception.field, code: exception.code, message: exception.message }];

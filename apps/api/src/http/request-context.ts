@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './api-error.js';
+import { principalOf } from '../access/principal.js';
 import type { JsonLogger } from './json-logger.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -26,6 +27,8 @@ export function requestContext(logger: JsonLogger) {
         method: request.method,
         path: request.path,
         status: response.statusCode,
+        // The key's public id, never the token: the Authorization header is not logged.
+        keyId: principalOf(request)?.keyId,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         correlationId,
       });

@@ -1,11 +1,15 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { Response } from 'express';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { Request, Response } from 'express';
+import { passportViewsOf } from '../../../../libs/access/src/index.js';
 import { deviceIdOf, isWellFormedDeviceId, normaliseGtin, normaliseSerial } from '../../../../libs/domain/src/index.js';
-import type { Passport } from '../../../../libs/projections/src/index.js';
+import { PASSPORT_VIEWS, passportView, type PassportView, type PassportViewDocument } from '../../../../libs/projections/src/index.js';
+import { PASSPORT_VIEW_DOCUMENTS } from '../../../../libs/schemas/src/index.js';
+import { principalOf, requirePrincipal, forbidden } from '../access/principal.js';
+import { Public } from '../access/decorators.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { GetPassport } from './passport-queries.js';
@@ -19,13 +23,29 @@ export class PassportQuery {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
+
+  @ApiPropertyOptional({
+    enum: PASSPORT_VIEWS,
+    description: 'The view to answer with; default the richest your key allows (public without a key). docs/passport.md, "Views by role"',
+  })
+  @IsOptional()
+  @IsIn(PASSPORT_VIEWS)
+  view?: PassportView;
 }
+
+/** The response header naming the view a passport answer shows. */
+export const VIEW_HEADER = 'Kierto-Passport-View';
 
 /** The response header naming the read model's checkpoint the answer was read at. */
 export const CHECKPOINT_HEADER = 'Kierto-Projection-Checkpoint';
 
 const PASSPORT_RESPONSES = [
-  ApiOkResponse({ schema: openApiDocumentSchema('Passport') }),
+  ApiOkResponse({
+    description: 'The view named in the Kierto-Passport-View header',
+    schema: { oneOf: PASSPORT_VIEWS.map((view) => openApiDocumentSchema(PASSPORT_VIEW_DOCUMENTS[view])) },
+  }),
+  ApiResponse({ status: 401, description: 'A key was sent and is not valid, or `view` needs a key' }),
+  ApiResponse({ status: 403, description: 'FORBIDDEN: your roles do not allow the `view` asked for' }),
   ApiResponse({ status: 400, description: 'Malformed id, GTIN or query parameter (`error.fields`)' }),
   ApiResponse({ status: 404, description: 'DEVICE_NOT_FOUND: no passport (yet: see minPosition)' }),
   ApiResponse({ status: 503, description: 'PROJECTION_NOT_CAUGHT_UP: minPosition not reached within the wait' }),
@@ -39,23 +59,28 @@ function documented(...decorators: MethodDecorator[]): MethodDecorator {
 
 @ApiTags('passports')
 @Controller()
+@Public()
 export class PassportsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('passports/:deviceId')
   @documented(
-    ApiOperation({ summary: "A device's passport: identity, status, lives, repairs, wipes, materials, history with hashes" }),
+    ApiOperation({
+      summary: "A device's passport: identity, status, lives, repairs, wipes, materials, history",
+      description: 'Public: without a key it answers the public view; a key of a repairer, refurbisher, recycler, auditor or admin gives a richer view.',
+    }),
     ApiParam({ name: 'deviceId' }),
   )
   async byId(
     @Param('deviceId') deviceId: string,
     @Query() query: PassportQuery,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<Passport> {
+  ): Promise<PassportViewDocument<PassportView>> {
     if (!isWellFormedDeviceId(deviceId)) {
       throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
     }
-    return this.passport(deviceId, query, response);
+    return this.passport(deviceId, query, request, response);
   }
 
   /** GS1 Digital Link (AI 01 GTIN, AI 21 serial): what the QR code on the device resolves to. */
@@ -69,16 +94,24 @@ export class PassportsController {
     @Param('gtin') gtin: string,
     @Param('serial') serial: string,
     @Query() query: PassportQuery,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<Passport> {
+  ): Promise<PassportViewDocument<PassportView>> {
     // Express has decoded the serial; the GTIN is padded to 14 digits and its check digit verified,
     // each refused with the path parameter's name as the field.
     const deviceId = deviceIdOf({ gtin: normaliseGtin(gtin, 'gtin'), serialNumber: normaliseSerial(serial, 'serial') });
-    return this.passport(deviceId, query, response);
+    return this.passport(deviceId, query, request, response);
   }
 
-  private async passport(deviceId: string, query: PassportQuery, response: Response): Promise<Passport> {
+  private async passport(
+    deviceId: string,
+    query: PassportQuery,
+    request: Request,
+    response: Response,
+  ): Promise<PassportViewDocument<PassportView>> {
+    const view = viewFor(request, query.view);
     const { value, checkpoint } = await this.queryBus.execute(new GetPassport(deviceId, query.minPosition));
+    response.vary('Authorization');
     response.setHeader(CHECKPOINT_HEADER, String(checkpoint));
     if (value === null) {
       throw new ApiError(
@@ -87,7 +120,22 @@ export class PassportsController {
         `No passport for device ${deviceId} at projection position ${checkpoint}; pass minPosition to wait for a recent write`,
       );
     }
-    response.setHeader('ETag', `"${value.revision}"`);
-    return value;
+    response.setHeader(VIEW_HEADER, view);
+    // One revision, several representations: each view has its own validator.
+    response.setHeader('ETag', `"${value.revision}-${view}"`);
+    return passportView(value, view);
   }
+}
+
+/** The view asked for if the caller's roles allow it, else the richest they allow (public without a key). */
+function viewFor(request: Request, asked: PassportView | undefined): PassportView {
+  if (asked === undefined || asked === 'public') {
+    const principal = principalOf(request);
+    return asked ?? (principal === null ? 'public' : (passportViewsOf(principal.organisation.roles)[0] ?? 'public'));
+  }
+  const allowed: readonly PassportView[] = passportViewsOf(requirePrincipal(request).organisation.roles);
+  if (!allowed.includes(asked)) {
+    throw forbidden(`passport:read-${asked}`, `Your organisation's roles do not allow the ${asked} view of a passport`, 'view');
+  }
+  return asked;
 }

@@ -4,9 +4,10 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from
 import type { Request, Response } from 'express';
 import type { MembershipCommand } from '../../../../libs/domain/src/index.js';
 import type { CommandOutcome } from '../../../../libs/application/src/index.js';
+import { Requires } from '../access/decorators.js';
+import { actorFor, forbidden, requirePrincipal } from '../access/principal.js';
 import type { RequestBodyByName } from '../../../../libs/schemas/src/index.js';
 import { ApiError, badRequest } from '../http/api-error.js';
-import { LOCAL_ACTOR } from '../http/actor.js';
 import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { GetMembershipHistory, type MembershipHistory } from './membership-history.js';
@@ -50,6 +51,7 @@ export class ProducersController {
 
   @Post(':producerId/memberships')
   @HttpCode(201)
+  @Requires('membership:record')
   @documented(
     ApiOperation({ summary: 'A producer joins a producer organisation (at most one at a time)' }),
     ApiBody({ schema: openApiRequestSchema('JoinProducerOrganisation') }),
@@ -66,6 +68,7 @@ export class ProducersController {
 
   @Post(':producerId/departures')
   @HttpCode(201)
+  @Requires('membership:record')
   @documented(
     ApiOperation({ summary: 'A producer leaves the producer organisation it is in' }),
     ApiBody({ schema: openApiRequestSchema('LeaveProducerOrganisation') }),
@@ -81,10 +84,21 @@ export class ProducersController {
   }
 
   @Get(':producerId/memberships')
+  @Requires('membership:read')
   @ApiOperation({ summary: "A producer's membership history and current organisation; ETag is its revision" })
   @ApiParam({ name: 'producerId' })
   @ApiResponse({ status: 404, description: 'PRODUCER_NOT_FOUND: no membership recorded for this producer' })
-  async memberships(@Param('producerId') producerId: string, @Res({ passthrough: true }) response: Response): Promise<MembershipHistory> {
+  async memberships(
+    @Param('producerId') producerId: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MembershipHistory> {
+    // A producer reads its own memberships. Producer organisations read any producer's: which scheme
+    // a producer belongs to is public in the national producer registers anyway.
+    const { organisation } = requirePrincipal(request);
+    if (organisation.roles.every((role) => role === 'producer') && producerId !== organisation.id) {
+      throw forbidden('membership:read', `A producer reads only its own memberships (${organisation.id})`, 'producerId');
+    }
     const history = await this.queryBus.execute(new GetMembershipHistory(checkProducerId(producerId)));
     if (history === null) {
       throw new ApiError(404, 'PRODUCER_NOT_FOUND', `No membership is recorded for producer ${producerId}`);
@@ -94,8 +108,13 @@ export class ProducersController {
   }
 
   private async record(command: MembershipCommand, request: Request, response: Response): Promise<MembershipRecordedResponse> {
+    const actor = actorFor(request, 'membership:record');
+    // An organisation records who joins and leaves it; only an admin records for any organisation.
+    if (actor.role !== 'admin' && command.data.organisationId !== actor.organisationId) {
+      throw forbidden('membership:record', `Your organisation records memberships of ${actor.organisationId} only`, 'organisationId');
+    }
     const outcome: CommandOutcome = await this.commandBus.execute(
-      new RecordMembershipChange(command, commandContextOf(request, LOCAL_ACTOR)),
+      new RecordMembershipChange(command, commandContextOf(request, actor)),
     );
     response.setHeader('Location', `/producers/${encodeURIComponent(command.producerId)}/memberships`);
     response.setHeader('ETag', `"${outcome.revision}"`);

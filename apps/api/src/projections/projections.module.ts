@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import { Requires } from '../access/decorators.js';
 import {
   createReadModelStore,
   kiertoProjections,
@@ -50,6 +51,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnA
 
 @ApiTags('projections')
 @Controller('projections')
+@Requires('projections:read')
 class ProjectionsController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: Projector,

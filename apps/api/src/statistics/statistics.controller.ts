@@ -2,7 +2,10 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { statisticsScope } from '../../../../libs/access/src/index.js';
 import { parseTimestamp } from '../../../../libs/domain/src/index.js';
+import { Requires } from '../access/decorators.js';
+import { forbidden, requirePrincipal } from '../access/principal.js';
 import { decodeCursor, type StatisticsRequest } from '../../../../libs/projections/src/index.js';
 import type { DocumentName } from '../../../../libs/schemas/src/index.js';
 import { badRequest } from '../http/api-error.js';
@@ -32,34 +35,35 @@ function documented(summary: string, document: DocumentName): MethodDecorator {
  */
 @ApiTags('statistics')
 @Controller('statistics')
+@Requires('statistics:read')
 export class StatisticsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('collection-rate')
   @documented('Collection rate of a year (Article 7): value, numerator, the three POM years, target, met', 'CollectionRate')
   async collectionRate(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetCollectionRate(requestOf(query), query.minPosition));
+    const document = await this.queryBus.execute(new GetCollectionRate(requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, collectionRateCsv, `collection-rate-${query.year}`);
   }
 
   @Get('recovery-rates')
   @documented('Annex V recovery and prepared-for-re-use + recycling rates per category against the targets', 'RecoveryRates')
   async recoveryRates(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetRecoveryRates(requestOf(query), query.minPosition));
+    const document = await this.queryBus.execute(new GetRecoveryRates(requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, recoveryRatesCsv, `recovery-rates-${query.year}`);
   }
 
   @Get('report')
   @documented('The yearly report table of a producer organisation: category × household/other, tonnes, totals', 'ProducerOrganisationReport')
   async report(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetReport(requestOf(query), query.minPosition));
+    const document = await this.queryBus.execute(new GetReport(requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, reportCsv, `report-${query.year}`);
   }
 
   @Get('indicators')
   @documented('Device-level indicators: repair success, lives, age at collection and recycling, wipes before resale', 'DeviceIndicators')
   async indicators(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetIndicators(requestOf(query), query.minPosition));
+    const document = await this.queryBus.execute(new GetIndicators(requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, indicatorsCsv, `indicators-${query.year}`);
   }
 
@@ -73,7 +77,7 @@ export class StatisticsController {
     const page = await this.queryBus.execute(
       new GetFacts(
         {
-          ...requestOf(query),
+          ...requestOf(query, request),
           measure: query.measure ?? null,
           treatment: query.treatment ?? null,
           after,
@@ -86,13 +90,31 @@ export class StatisticsController {
   }
 }
 
-function requestOf(query: StatisticsQuery): StatisticsRequest {
+/**
+ * The query as asked, narrowed to what the caller may read (libs/access/src/scoping.ts): a producer
+ * gets its own figures, a producer organisation those attributed to it. Asking for someone else's
+ * is a 403 naming the parameter, never an empty or silently widened answer.
+ */
+function requestOf(query: StatisticsQuery, request: Request): StatisticsRequest {
+  const scope = statisticsScope(requirePrincipal(request).organisation);
+  let { producerId, organisationId } = query;
+  if (scope.kind === 'producer') {
+    if (producerId !== undefined && producerId !== scope.producerId) {
+      throw forbidden('statistics:read', `A producer reads its own figures only: producerId ${scope.producerId}`, 'producerId');
+    }
+    producerId = scope.producerId;
+  } else if (scope.kind === 'organisation') {
+    if (organisationId !== undefined && organisationId !== scope.organisationId) {
+      throw forbidden('statistics:read', `A producer organisation reads its members' figures only: organisationId ${scope.organisationId}`, 'organisationId');
+    }
+    organisationId = scope.organisationId;
+  }
   return {
     year: query.year,
     filters: {
       country: query.country ?? null,
-      producerId: query.producerId ?? null,
-      organisationId: query.organisationId ?? null,
+      producerId: producerId ?? null,
+      organisationId: organisationId ?? null,
       category: query.category ?? null,
       market: query.market ?? null,
     },

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command.js';
 import { checkpointCommand } from './checkpoint.js';
+import { createAdminCommand } from './create-admin.js';
 import { driftCommand } from './drift.js';
 import { exportBundleCommand } from './export-bundle.js';
 import { historyCommand } from './history.js';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CliCommand[] = [
   rebuildCommand,
   driftCommand,
   importCommand,
+  createAdminCommand,
 ];
