@@ -138,6 +138,12 @@ const WRITES: readonly WriteEndpoint[] = [
     },
   },
   {
+    // Route level; each line is then checked like its command (test/import/imports-http.spec.ts).
+    name: 'POST /imports',
+    allowed: ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
+    prepare: () => Promise.resolve((role) => as(role).post('/imports').set('Content-Type', 'application/x-ndjson').send('\n')),
+  },
+  {
     name: 'POST /organisations',
     allowed: ['admin'],
     prepare: () => {

@@ -1,61 +1,82 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { NextFunction, Request, Response } from 'express';
-import type { Server } from 'node:http';
 import request from 'supertest';
-import { datasetLines } from '../../bench/dataset.js';
-import { setPrincipal } from '../../apps/api/src/access/principal.js';
-import { EVENT_STORE } from '../../apps/api/src/event-store.provider.js';
-import { IMPORT_BODY_LIMIT, ImportsController, type ImportResponse } from '../../apps/api/src/import/imports.controller.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { datasetLines, type ImportLine } from '../../bench/dataset.js';
+import type { ImportResponse } from '../../apps/api/src/import/imports.controller.js';
+import { parseToken } from '../../libs/access/src/index.js';
+import { deviceIdOf } from '../../libs/domain/src/index.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** The controller alone, behind a stand-in for the auth guard (the full app wiring is the lead's). */
+const MANUFACTURER = 'Import Test Oy';
+
+/** POST /imports on the real application: streaming, the error report, and per-line permissions. */
 describe('POST /imports', () => {
-  const store = new SqliteEventStore({ file: ':memory:' });
-  let app: INestApplication;
-  const principal = { organisation: { id: 'org-admin', name: 'Admin', roles: ['admin' as const], createdAt: '2025-01-01T00:00:00Z' }, keyId: 'key-9' };
-
+  let app: TestApp;
   beforeAll(async () => {
-    await store.init();
-    const moduleRef = await Test.createTestingModule({
-      controllers: [ImportsController],
-      providers: [
-        { provide: EVENT_STORE, useValue: store },
-        { provide: IMPORT_BODY_LIMIT, useValue: 1_000_000 },
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ bodyParser: false });
-    app.use((req: Request, _res: Response, next: NextFunction) => {
-      setPrincipal(req, principal);
-      next();
-    });
-    await app.init();
+    app = await startTestApp();
   });
   afterAll(async () => {
     await app.close();
-    await store.close();
   });
 
-  it('streams the NDJSON body, answers the summary and the error rows, and records the principal as actor', async () => {
+  const ndjson = (lines: readonly (ImportLine | string)[]): string =>
+    lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n');
+  const post = (client: ReturnType<TestApp['as']>, body: string) =>
+    client.post('/imports').set('Content-Type', 'application/x-ndjson').send(body);
+  /** A placement line of the synthetic dataset, for another producer and serial number. */
+  const placement = (producerId: string, serialNumber: string): ImportLine => {
+    const template = [...datasetLines(1, 3)].find((line) => line.type === 'DevicePlacedOnMarket');
+    const data = template?.data as { product: Record<string, unknown> };
+    return { type: 'DevicePlacedOnMarket', occurredAt: '2025-02-01T00:00:00Z', data: { ...data, producerId, product: { ...data.product, manufacturer: MANUFACTURER, serialNumber } } };
+  };
+
+  it('streams the NDJSON body, answers the summary and the error rows, and records an admin as admin', async () => {
     const lines = [...datasetLines(10, 5)].map((line) => JSON.stringify(line));
-    const body = [lines[0], '{oops', ...lines.slice(1)].join('\n');
-    const response = await request(app.getHttpServer() as Server)
-      .post('/imports')
-      .set('Content-Type', 'application/x-ndjson')
-      .send(body)
-      .expect(200);
+    const response = await post(app.as('registry', 'admin'), [lines[0], '{oops', ...lines.slice(1)].join('\n'));
+    expect(response.status).toBe(200);
     const answer = response.body as ImportResponse;
     expect(answer.summary).toMatchObject({ lines: lines.length + 1, imported: lines.length, duplicates: 0, refused: 1 });
     expect(answer.errors).toEqual([{ line: 2, deviceId: null, code: 'INVALID_JSON', field: '', message: expect.any(String) }]);
     expect(answer.errorsTruncated).toBe(false);
-    const [first] = await store.readAll(0, 1);
-    expect(first?.actor).toEqual({ organisationId: 'org-admin', role: 'admin', keyId: 'key-9' });
+    const [first] = await app.store.readAll(0, 1);
+    const keyId = parseToken(await app.tokenOf('registry', 'admin'))?.keyId;
+    expect(first?.actor).toEqual({ organisationId: 'registry', role: 'admin', keyId });
   });
 
-  it('refuses a body that is not NDJSON', async () => {
-    const controller = app.get(ImportsController);
-    const fake = { is: () => false, header: () => undefined } as unknown as Request;
-    await expect(controller.importEvents(fake)).rejects.toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+  it('checks each line like its command: a collector imports collections, not placements', async () => {
+    await post(app.as('maker-c', 'producer'), ndjson([placement('maker-c', 'C-1')])).expect(200);
+    const head = await app.store.headPosition();
+    const collection: ImportLine = {
+      type: 'DeviceCollected',
+      deviceId: deviceIdOf({ manufacturer: MANUFACTURER, serialNumber: 'C-1' }),
+      occurredAt: '2025-06-01T00:00:00Z',
+      data: { collectionPointId: 'point-9', channel: 'municipal', source: 'household', country: 'FI', condition: 'broken' },
+    };
+    const response = await post(app.as('sorting-centre', 'collector'), ndjson([placement('maker-c', 'C-2'), collection]));
+    expect(response.status).toBe(200);
+    expect(response.body.summary).toMatchObject({ lines: 2, imported: 1, refused: 1 });
+    expect(response.body.errors).toEqual([
+      { line: 1, deviceId: deviceIdOf({ manufacturer: MANUFACTURER, serialNumber: 'C-2' }), code: 'FORBIDDEN', field: 'data.producerId', message: expect.stringContaining('sorting-centre') },
+    ]);
+    const appended = await app.store.readAll(head, 10);
+    expect(appended.map((event) => [event.type, event.actor.organisationId, event.actor.role])).toEqual([['DeviceCollected', 'sorting-centre', 'collector']]);
+  });
+
+  it("lets a producer organisation import its members' placements, and nobody else's", async () => {
+    await app.as('scheme', 'producer-organisation').post('/producers/maker-m/memberships').send({ organisationId: 'scheme', occurredAt: '2024-01-01T00:00:00Z' }).expect(201);
+    const response = await post(app.as('scheme', 'producer-organisation'), ndjson([placement('maker-m', 'M-1'), placement('maker-n', 'N-1')]));
+    expect(response.body.summary).toMatchObject({ imported: 1, refused: 1 });
+    expect(response.body.errors).toEqual([expect.objectContaining({ line: 2, code: 'FORBIDDEN', field: 'data.producerId' })]);
+  });
+
+  it('refuses callers without the import permission or a key, and bodies that are not NDJSON, appending nothing', async () => {
+    const body = ndjson([...datasetLines(2, 11)]);
+    const head = await app.store.headPosition();
+    const auditor = await post(app.as('inspector', 'auditor'), body);
+    expect({ status: auditor.status, code: auditor.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const anonymous = await request(app.http).post('/imports').set('Content-Type', 'application/x-ndjson').send(body);
+    expect({ status: anonymous.status, code: anonymous.body.error?.code }).toEqual({ status: 401, code: 'MISSING_CREDENTIALS' });
+    const json = await app.as('registry', 'admin').post('/imports').set('Content-Type', 'application/json').send('{}');
+    expect({ status: json.status, code: json.body.error?.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(await app.store.headPosition()).toBe(head);
   });
 });

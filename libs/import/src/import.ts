@@ -74,9 +74,28 @@ export interface ImportSummary extends ImportProgress {
   readonly eventsPerSecond: number;
 }
 
+/** A parsed line, as the importer's authorisation sees it. */
+export interface ImportLineRequest {
+  readonly line: number;
+  readonly type: DeviceEventType;
+  readonly deviceId: string;
+  readonly data: JsonObject;
+}
+
+/** Whether the importer may record a line, and in which role (recorded as the actor's role). */
+export type LineAuthorisation =
+  | { readonly allowed: true; readonly role: string }
+  | { readonly allowed: false; readonly field: string; readonly message: string };
+
 export interface ImportOptions {
   /** Who records the imported events: the importing organisation's key (CLI operator, HTTP principal). */
   readonly actor: Actor;
+  /**
+   * Checks each line against what the importer may record (the HTTP import: the caller's roles,
+   * docs/access.md); a refused line is reported as FORBIDDEN and holds back the device's later
+   * lines, like a lifecycle refusal. Without it every line is recorded as `actor`.
+   */
+  readonly authorise?: (line: ImportLineRequest) => LineAuthorisation | Promise<LineAuthorisation>;
   /** Events per transaction (default 5 000; never above the store's maxBatchEvents). */
   readonly batchEvents?: number;
   /** Concurrent stream reads per batch (default 8). */
@@ -102,6 +121,7 @@ export const ImportErrorCodes = {
   lineTooLarge: 'LINE_TOO_LARGE',
   nulCharacter: 'NUL_CHARACTER',
   precedingLineRefused: 'PRECEDING_LINE_REFUSED',
+  forbidden: 'FORBIDDEN',
 } as const;
 
 const COMMAND_OF: Readonly<Record<DeviceEventType, DeviceCommand['kind']>> = {
@@ -338,6 +358,13 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
         });
         continue;
       }
+      // Before the duplicate check: whether a line was imported before is not for a caller who may not record it.
+      const authorisation = options.authorise === undefined ? null : await options.authorise(line);
+      if (authorisation !== null && !authorisation.allowed) {
+        newRefused.set(line.deviceId, line.line);
+        rows.push({ line: line.line, deviceId: line.deviceId, code: ImportErrorCodes.forbidden, field: authorisation.field, message: authorisation.message });
+        continue;
+      }
       if (device.ids.has(line.eventId)) {
         dup += 1;
         continue;
@@ -369,7 +396,7 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
         type: line.type,
         schemaVersion: SCHEMA_VERSION,
         occurredAt: line.occurredAt,
-        actor: options.actor,
+        actor: authorisation === null ? options.actor : { ...options.actor, role: authorisation.role },
         correlationId,
         causationId: null,
         data: line.data,

@@ -37,9 +37,12 @@ export function requestContext(logger: JsonLogger) {
   };
 }
 
-/** Commands take JSON only; anything else is refused before it reaches validation. */
+/**
+ * Commands take JSON only; anything else is refused before it reaches validation. The bulk import
+ * streams NDJSON and checks its own media type.
+ */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (request.method === 'POST' && request.is('application/json') !== 'application/json') {
+  if (request.method === 'POST' && request.path !== '/imports' && request.is('application/json') !== 'application/json') {
     next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
     return;
   }

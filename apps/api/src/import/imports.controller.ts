@@ -5,17 +5,15 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { Permission } from '../../../../libs/access/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/port.js';
 import { importNdjson, type ImportLineError, type ImportSummary } from '../../../../libs/import/src/index.js';
-import { actorFor } from '../access/principal.js';
+import { actorFor, requirePrincipal } from '../access/principal.js';
+import { importAuthorisation } from './import-authorisation.js';
 import { Requires } from '../access/decorators.js';
 import { ApiError } from '../http/api-error.js';
 import { correlationIdOf } from '../http/request-context.js';
 import { EVENT_STORE } from '../event-store.provider.js';
 
-/**
- * The permission an import needs. Until the permission table has its own `device:import` entry
- * (admin, and whichever roles the lead decides), imports are an administrator's operation.
- */
-export const IMPORT_PERMISSION: Permission = 'organisations:manage';
+/** The permission an import needs; each line is then checked like its command (import-authorisation.ts). */
+export const IMPORT_PERMISSION: Permission = 'device:import';
 
 /** Largest import body, separate from the JSON body limit (KIERTO_IMPORT_BODY_LIMIT, bytes). */
 export const DEFAULT_IMPORT_BODY_LIMIT = 2 * 1024 * 1024 * 1024;
@@ -73,11 +71,13 @@ export class ImportsController {
       throw new ApiError(413, 'IMPORT_TOO_LARGE', `An import body holds at most ${this.bodyLimit} bytes`);
     }
     const actor = actorFor(request, IMPORT_PERMISSION);
+    const { organisation } = requirePrincipal(request);
     const errors: ImportLineError[] = [];
     const body = request.pipe(new ByteLimit(this.bodyLimit));
     request.on('error', (error) => body.destroy(error));
     const summary = await importNdjson(this.store, body, {
       actor,
+      authorise: importAuthorisation(organisation, this.store),
       correlationId: correlationIdOf(request) ?? undefined,
       onError: (row) => {
         if (errors.length < MAX_INLINE_ERRORS) errors.push(row);
