@@ -7,7 +7,7 @@ import { ensureLocalAdmin } from '../../apps/api/src/access/local-admin.js';
 import { JsonLogger } from '../../apps/api/src/http/json-logger.js';
 import { authenticate, createKey, parseToken, ROLES, SqliteAccessStore, type Role } from '../../libs/access/src/index.js';
 import { idOf, passingWipe, productOf, resale, type Body } from '../support/lifecycle.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Access control (issue 5, docs/access.md): who may write what, who may read whose figures, and
@@ -459,5 +459,47 @@ describe('the OpenAPI document', () => {
     expect(spec.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(spec.paths['/devices']?.['post']?.responses['403']?.description).toBe('FORBIDDEN: needs device:place-on-market, held by producer');
     expect(spec.paths['/devices']?.['post']?.security).toEqual([{ bearer: [] }]);
+  });
+});
+
+describe('the README walk-through, keys included', () => {
+  it('runs as written: the admin registers organisations, issues keys, and each records its own step', async () => {
+    const fresh = await startTestApp();
+    try {
+      const admin = `Bearer ${await fresh.tokenOf('local-admin', 'admin')}`;
+      const call = (method: 'get' | 'post', path: string, key: string | null, body?: object) => {
+        const test = request(fresh.http)[method](path);
+        if (key !== null) test.set('Authorization', key);
+        return body === undefined ? test : test.send(body);
+      };
+      for (const org of ['producer', 'collector', 'refurbisher']) {
+        expect((await call('post', '/organisations', admin, example(`organisation-${org}`))).status).toBe(201);
+      }
+      const key = async (id: string): Promise<string> => `Bearer ${(await call('post', `/organisations/${id}/api-keys`, admin, example('api-key'))).body.token as string}`;
+      const producer = await key('producer-fi-0042');
+      const collector = await key('helsinki-reuse-centre');
+      const refurbisher = await key('kierto-refurb');
+      const device = `/devices/${LAPTOP_ID}`;
+      expect((await call('post', '/devices', producer, example('place-laptop-on-market'))).body.deviceId).toBe(LAPTOP_ID);
+      expect((await call('post', `${device}/collections`, collector, example('collect-laptop'))).status).toBe(201);
+      expect((await call('post', `${device}/resales`, refurbisher, example('resell-laptop'))).body.error.code).toBe('WIPE_REQUIRED_BEFORE_RESALE');
+      expect((await call('post', `${device}/resales`, collector, example('resell-laptop'))).body.error.code).toBe('FORBIDDEN');
+      expect((await call('post', `${device}/data-wipes`, refurbisher, example('wipe-laptop'))).status).toBe(201);
+      const resold = await call('post', `${device}/resales`, refurbisher, example('resell-laptop'));
+      expect(resold.status).toBe(201);
+      const history = await call('get', `${device}/events`, admin);
+      expect(history.body.events.map((event: { actor: { organisationId: string } }) => event.actor.organisationId)).toEqual([
+        'producer-fi-0042',
+        'helsinki-reuse-centre',
+        'kierto-refurb',
+        'kierto-refurb',
+      ]);
+      const position = resold.body.events[0].globalPosition as number;
+      const publicView = await call('get', `/passports/${LAPTOP_ID}?minPosition=${position}`, null);
+      const repairerView = await call('get', `/passports/${LAPTOP_ID}?minPosition=${position}`, refurbisher);
+      expect([publicView.headers['kierto-passport-view'], repairerView.headers['kierto-passport-view']]).toEqual(['public', 'repairer']);
+    } finally {
+      await fresh.close();
+    }
   });
 });
