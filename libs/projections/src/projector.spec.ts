@@ -18,11 +18,12 @@ import {
 import { MEASURES, statisticsProjection, type StatisticsFact } from './statistics/facts.js';
 import { randomHistories, Recorder, scenarioClock, type ScenarioCommand } from './testing/scenario.js';
 
-// KNOWN FLAKE, under investigation: in about one of three full-suite runs from a fresh clone (never
-// when this file runs alone, even with both cores loaded), 'stops in the middle of a page when the
-// store refuses a write' saw catchUp() resolve instead of failing on the poisoned fact. One retry
-// keeps CI honest about real regressions (a retry that fails again still fails the run) while the
-// cause is found; see the closing note of 2026-11-23.
+// KNOWN FLAKE, cause not found yet: in 3 of about 8 full-suite runs from a fresh clone (never when
+// this file runs alone, and in none of 6 instrumented full runs since), 'stops in the middle of a
+// page when the store refuses a write' saw catchUp() resolve instead of failing on the poisoned
+// fact. That test now records every page commit and shows them in its failure message, and each
+// attempt works on read models of its own, so the one retry below is a real second attempt (a retry
+// that fails again still fails the run). See the closing notes of 2026-11-23.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const TIME_ZONE = 'Europe/Helsinki';
@@ -184,6 +185,7 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
     let head: number;
     let fromZero: Record<string, unknown[]>;
     const history = randomHistories(60);
+    let attempts = 0;
 
     beforeAll(async () => {
       backend = makeBackend();
@@ -208,11 +210,32 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
     });
 
     it('stops in the middle of a page when the store refuses a write: nothing of that page is kept, and a restart ends equal to a rebuild from zero', async () => {
-      const readModels = backend.readModels('crash-sql');
+      attempts += 1;
+      const readModels = backend.readModels(`crash-sql-${attempts}`);
       const failAt = 42;
-      const crashing = new Projector({ store, readModels, projections: [passportProjection, failingInSql(failAt)], pageSize: 10 });
+      // Every page commit, kept for the failure message: which pages went through, and whether the
+      // poisoned fact was in one of them.
+      const commits: string[] = [];
+      await readModels.init();
+      const recording = Object.create(readModels) as ReadModelStore;
+      recording.commit = async (page) => {
+        const pageOf = `${page.checkpoints.map((move) => `${move.name} ${move.from}→${move.to}`).join(', ')}; facts ${page.facts.length}`;
+        const poisoned = page.facts.some((fact) => fact.globalPosition === -1) ? ', poisoned' : '';
+        try {
+          await readModels.commit(page);
+          commits.push(`committed ${pageOf}${poisoned}`);
+        } catch (error) {
+          commits.push(`refused ${pageOf}${poisoned}: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        }
+      };
+      const crashing = new Projector({ store, readModels: recording, projections: [passportProjection, failingInSql(failAt)], pageSize: 10 });
       await crashing.prepare();
-      await expect(crashing.catchUp()).rejects.toThrow();
+      const outcome = await crashing.catchUp().then(
+        (events) => `resolved after ${events} events`,
+        () => 'rejected',
+      );
+      expect({ outcome, commits }).toEqual({ outcome: 'rejected', commits: expect.arrayContaining([expect.stringMatching(/^refused .*poisoned/)]) });
       // Pages 1–40 committed; the page 41–50 rolled back entirely, passports included (one transaction).
       const checkpoints = await readModels.checkpoints();
       expect(checkpoints.get('statistics')?.position).toBe(40);
