@@ -7,12 +7,6 @@
  * p + 1 before p. PostgreSQL makes a commit visible before it releases the transaction's locks.
  * The same lock makes the idempotency lookup race-free; the UNIQUE constraints stay as the last
  * line of defence and are mapped to the port's errors.
- *
- * An append is four round trips, three of them under the lock: `BEGIN` and the lock in one simple
- * query; the stored ids and the streams' last revisions in one statement; the rows; and the head
- * with `COMMIT`. Small appends insert their rows with one `INSERT … SELECT unnest(…)` that also
- * moves the head; larger ones (bulk import) `COPY` them straight into the events table, which costs
- * both sides far less CPU than binding and parsing one array per column (docs/adr/0008).
  */
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
@@ -31,7 +25,6 @@ import { ConcurrencyError, DuplicateEventIdError, EventStoreError, StoreUnavaila
 import { GENESIS_HASH } from '../hash-chain.js';
 import { DEFAULT_POLL_INTERVAL_MS, HeadWaiters } from '../head-waiters.js';
 import { DEFAULT_LIMITS } from '../port.js';
-import { copyField, copyIn } from './copy-in.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -53,14 +46,7 @@ export interface PostgresEventStoreOptions {
   readonly clock?: () => Date;
   /** How often waitForEvents looks for appends made by other processes, ms. */
   readonly pollIntervalMs?: number;
-  /**
-   * Appends of at least this many new events write their rows with COPY, smaller ones with one
-   * INSERT; default DEFAULT_COPY_MIN_EVENTS. Both give the same result (the contract suite runs both).
-   */
-  readonly copyMinEvents?: number;
 }
-
-export const DEFAULT_COPY_MIN_EVENTS = 64;
 
 export const DEFAULT_POSTGRES_SCHEMA = 'kierto';
 
@@ -148,7 +134,6 @@ export class PostgresEventStore implements EventStore {
   private readonly waiters: HeadWaiters;
   private readonly schemaName: string;
   private readonly sql: ReturnType<typeof statements>;
-  private readonly copyMinEvents: number;
   private state: State = 'new';
 
   constructor(options: PostgresEventStoreOptions) {
@@ -156,7 +141,6 @@ export class PostgresEventStore implements EventStore {
     this.sql = statements(quoteSchema(this.schemaName));
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.clock = options.clock ?? (() => new Date());
-    this.copyMinEvents = options.copyMinEvents ?? DEFAULT_COPY_MIN_EVENTS;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
@@ -197,7 +181,7 @@ export class PostgresEventStore implements EventStore {
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     validateAppend(requests, this.limits);
     this.assertReady();
-    const plan = await this.withClient((client) => this.appendInTransaction(client, requests)).catch(
+    const plan = await this.transaction((client) => this.appendInTransaction(client, requests)).catch(
       (error: unknown) => {
         throw mapAppendError(error, requests);
       },
@@ -246,58 +230,24 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  /**
-   * The head lock comes first: everything read after it is the committed state no writer can change
-   * (each statement of a READ COMMITTED transaction reads what was committed when it started, so the
-   * lookups must be statements of their own, after the one that waited for the lock).
-   */
+  /** The head lock comes first: everything read after it is the committed state no writer can change. */
   private async appendInTransaction(client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendPlan> {
-    let open = false;
-    try {
-      open = true;
-      const head = await lockHead(client, this.sql.beginAndLockHead);
-      const lookup = await client.query<LookupRow>(this.sql.lookup, [requestedEventIds(requests), requestedStreamIds(requests)]);
-      const stored = new Map<string, StoredEvent>();
-      const lastRevisions = new Map<string, number>();
-      for (const row of lookup.rows) {
-        if (row.last_revision === null) stored.set(row.event_id, eventFromRow(row));
-        else lastRevisions.set(row.stream_id, toSafeInteger(row.last_revision));
-      }
-      const plan = planAppend({ requests, head, recordedAt: this.clock().toISOString(), stored, lastRevisions });
-      if (plan.newEvents.length === 0) {
-        await client.query('COMMIT');
-      } else if (plan.newEvents.length < this.copyMinEvents) {
-        await client.query(this.sql.insertAndMoveHead, [...columnArrays(plan.newEvents), plan.head.position, plan.head.hash]);
-        await client.query('COMMIT');
-      } else {
-        await copyIn(client, this.sql.copyEvents, copyPayload(plan.newEvents));
-        await client.query(this.sql.moveHeadAndCommit(plan.head));
-      }
-      open = false;
-      return plan;
-    } catch (error) {
-      if (open) await client.query('ROLLBACK');
-      throw error;
-    }
-  }
-
-  /**
-   * One pooled client for `work`; a client whose transaction could not be closed (ROLLBACK failed) is
-   * discarded rather than returned to the pool.
-   */
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw mapConnectionError(error);
+    const head = await lockHead(client, this.sql.lockHead);
+    const storedRows = await client.query<EventRow>(this.sql.eventsByIds, [requestedEventIds(requests)]);
+    const revisionRows = await client.query<{ stream_id: string; revision: string }>(this.sql.lastRevisions, [
+      requestedStreamIds(requests),
+    ]);
+    const plan = planAppend({
+      requests,
+      head,
+      recordedAt: this.clock().toISOString(),
+      stored: new Map(storedRows.rows.map((row) => [row.event_id, eventFromRow(row)])),
+      lastRevisions: new Map(revisionRows.rows.map((row) => [row.stream_id, toSafeInteger(row.revision)])),
     });
-    let broken: Error | undefined;
-    try {
-      return await work(client);
-    } catch (error) {
-      if (errorField(error, 'message') === ROLLBACK_FAILED) broken = error as Error;
-      throw mapConnectionError(error);
-    } finally {
-      client.release(broken);
+    if (plan.newEvents.length > 0) {
+      await client.query(this.sql.insertAndMoveHead, [...columnArrays(plan.newEvents), plan.head.position, plan.head.hash]);
     }
+    return plan;
   }
 
   private async query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
