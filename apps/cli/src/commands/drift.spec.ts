@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import request from 'supertest';
 import { example, LAPTOP_ID, startTestApp } from '../../../../test/support/test-app.js';
 import { cli } from './testing/audit-cli.js';
 
@@ -12,8 +11,8 @@ describe('kierto drift', () => {
   const env = { KIERTO_DATA_DIR: dataDir };
   beforeAll(async () => {
     const app = await startTestApp({ dataDir });
-    await request(app.http).post('/devices').send(example('place-laptop-on-market')).expect(201);
-    await request(app.http).post(`/devices/${LAPTOP_ID}/collections`).send(example('collect-laptop')).expect(201);
+    await app.api.post('/devices').send(example('place-laptop-on-market')).expect(201);
+    await app.api.post(`/devices/${LAPTOP_ID}/collections`).send(example('collect-laptop')).expect(201);
     await app.close();
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
