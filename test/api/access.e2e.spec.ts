@@ -503,3 +503,45 @@ describe('the README walk-through, keys included', () => {
     }
   });
 });
+
+describe('organisations and keys: the admin endpoints refuse bad requests and change nothing', () => {
+  const admin = () => as('admin');
+  beforeAll(async () => {
+    for (const role of ROLES) await app.tokenOf(orgOf(role), role);
+  });
+
+  it('refuses an invalid organisation with 400 naming each field', async () => {
+    const response = await expectRefused(
+      async () => admin().post('/organisations').send({ id: 'Not An Id', name: '', roles: ['wizard'], colour: 'red' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect((response.body.error.fields as { field: string }[]).map((field) => field.field).sort()).toEqual(['colour', 'id', 'name', 'roles']);
+    expect(response.body.error.message).toBe('The request is invalid');
+  });
+
+  it('refuses a second organisation with the same id (409), keys for an unknown organisation (404) and past expiries (400)', async () => {
+    await accepted(admin().post('/organisations').send({ id: 'dup-org', name: 'First', roles: ['collector'] }));
+    await expectRefused(async () => admin().post('/organisations').send({ id: 'dup-org', name: 'Second', roles: ['recycler'] }), 409, 'ORGANISATION_EXISTS');
+    expect((await app.access.getOrganisation('dup-org'))?.name).toBe('First');
+    await expectRefused(async () => admin().post('/organisations/nobody/api-keys').send({ label: 'x' }), 404, 'ORGANISATION_NOT_FOUND');
+    await expectRefused(
+      async () => admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: '2020-01-01T00:00:00Z' }),
+      400,
+      'VALIDATION_FAILED',
+      'expiresAt',
+    );
+    await expectRefused(async () => admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: 'soon' }), 400, 'VALIDATION_FAILED', 'expiresAt');
+    await expectRefused(async () => admin().post('/organisations/dup-org/api-keys/k0000000000000000/revocation').send({}), 404, 'KEY_NOT_FOUND');
+    await expectRefused(async () => admin().get('/organisations/nobody/api-keys'), 404, 'ORGANISATION_NOT_FOUND');
+  });
+
+  it('keeps the first revocation time when a key is revoked twice', async () => {
+    const issued = await accepted(admin().post(`/organisations/${orgOf('collector')}/api-keys`).send({ label: 'twice', expiresAt: '2099-01-01T00:00:00Z' }));
+    const path = `/organisations/${orgOf('collector')}/api-keys/${issued.body.keyId as string}/revocation`;
+    const first = await accepted(admin().post(path).send({}));
+    const second = await accepted(admin().post(path).send({}));
+    expect(second.body.revokedAt).toBe(first.body.revokedAt);
+    expect(first.body.expiresAt).toBe('2099-01-01T00:00:00Z');
+  });
+});

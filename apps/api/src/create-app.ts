@@ -43,7 +43,8 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
   app.use(requireJsonBody);
   app.useGlobalFilters(new ErrorFilter(logger));
-  // Query strings are validated by class-validator DTOs; bodies by JSON Schema (RequestBodyPipe).
+  // Query strings and the administrative bodies (organisations, keys) are validated by class-validator
+  // DTOs; event bodies by JSON Schema (RequestBodyPipe).
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -53,7 +54,7 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
         new ApiError(
           400,
           'VALIDATION_FAILED',
-          'The query string is invalid',
+          'The request is invalid',
           errors.map((error) => ({
             field: error.property,
             code: error.constraints?.['whitelistValidation'] !== undefined ? 'UNKNOWN_FIELD' : 'INVALID_VALUE',
