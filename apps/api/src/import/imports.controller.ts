@@ -58,7 +58,7 @@ export class ImportsController {
   @Requires(IMPORT_PERMISSION)
   @ApiOperation({ summary: 'Bulk import of device events: NDJSON, one event per line (docs/import.md)' })
   @ApiConsumes('application/x-ndjson')
-  @ApiBody({ schema: { type: 'string', description: 'One import line (schemas/v1/import-line.schema.json) per line' } })
+  @ApiBody({ schema: { type: 'string', description: 'One import line per line: {type, deviceId?, occurredAt, eventId?, data} (docs/import.md)' } })
   @ApiResponse({ status: 200, description: 'The summary and the error rows (refused lines); the rest is imported' })
   @ApiResponse({ status: 413, description: 'Body larger than the import limit' })
   @ApiResponse({ status: 415, description: 'Body is not application/x-ndjson' })
