@@ -59,21 +59,39 @@ export type Selected<T, S> = S extends true
 // ---------------------------------------------------------------------------------------------
 // The views. Fields appear in the Passport's order; a field a view omits is simply not listed.
 
+// Parts every view shows alike: what the product is, what it is made of and where it was placed on
+// the market. All Public in the Battery Pass matrix ("Battery identifier", "Manufacturer identifier",
+// "Battery category", "Battery mass", "Manufacturing date", "Warranty period", "Battery chemistry",
+// "Critical raw materials", "Hazardous substances", recycled content, "Battery carbon footprint").
+const IDENTITY = { manufacturer: true, brand: true, model: true, gtin: true, serialNumber: true } as const;
+const PRODUCT = {
+  weeeCategory: true,
+  weeeCategoryName: true,
+  weightKg: true,
+  yearOfManufacture: true,
+  hasDataStorage: true,
+  warrantyMonths: true,
+} as const;
+const MATERIALS = {
+  materials: { name: true, massKg: true, criticalRawMaterial: true, recycledContentPercent: true },
+  criticalRawMaterials: { name: true, massKg: true },
+  criticalRawMaterialsKg: true,
+  recycledContentKg: true,
+  hazardousSubstances: { name: true, casNumber: true, massKg: true, location: true },
+} as const;
+const CARBON_FOOTPRINT = { manufacturingKgCo2e: true } as const;
+// producerId is Kierto's organisation id of the registrant (an account: authority only); the
+// manufacturer itself is public in identity.
+const PLACEMENT = { country: true, market: true, occurredAt: true } as const;
+
 /** Anyone scanning the QR code: the product, what happened to it, and nothing about who did it. */
 const PUBLIC = {
   deviceId: true, // product identifier (Battery Pass "Battery identifier": Public)
   digitalLink: true,
   // revision, globalPosition: positions in Kierto's log, internal (authority).
   updatedAt: true,
-  identity: { manufacturer: true, brand: true, model: true, gtin: true, serialNumber: true }, // "Manufacturer identifier", "Battery identifier": Public
-  product: {
-    weeeCategory: true, // "Battery category": Public
-    weeeCategoryName: true,
-    weightKg: true, // "Battery mass": Public
-    yearOfManufacture: true, // "Manufacturing date": Public
-    hasDataStorage: true,
-    warrantyMonths: true, // "Warranty period": Public
-  },
+  identity: IDENTITY,
+  product: PRODUCT,
   status: {
     // Kept public although "Battery status" is legitimate-interest: a buyer of a used device must be
     // able to see that it was recorded as collected or recycled (a device taken from the waste stream).
@@ -83,13 +101,7 @@ const PUBLIC = {
     // lastRecordedBy: an actor (authority).
   },
   lives: true, // how many times the device was resold: what a second-hand buyer needs to know
-  placedOnMarket: {
-    // producerId is Kierto's organisation id of the registrant (an account, authority); the
-    // manufacturer itself is public in identity.
-    country: true,
-    market: true,
-    occurredAt: true,
-  },
+  placedOnMarket: PLACEMENT,
   repair: {
     information: {
       repairManualUrl: true, // consumer right to repair
@@ -128,15 +140,8 @@ const PUBLIC = {
       result: true,
     },
   },
-  materials: {
-    // "Battery chemistry", "Critical raw materials", "Hazardous substances", recycled content: Public.
-    materials: { name: true, massKg: true, criticalRawMaterial: true, recycledContentPercent: true },
-    criticalRawMaterials: { name: true, massKg: true },
-    criticalRawMaterialsKg: true,
-    recycledContentKg: true,
-    hazardousSubstances: { name: true, casNumber: true, massKg: true, location: true },
-  },
-  carbonFootprint: { manufacturingKgCo2e: true }, // "Battery carbon footprint": Public
+  materials: MATERIALS,
+  carbonFootprint: CARBON_FOOTPRINT,
   endOfLife: {
     // facilityId: an actor (recycler, authority).
     recycling: {
@@ -159,22 +164,15 @@ const REPAIRER = {
   deviceId: true,
   digitalLink: true,
   updatedAt: true,
-  identity: { manufacturer: true, brand: true, model: true, gtin: true, serialNumber: true },
-  product: {
-    weeeCategory: true,
-    weeeCategoryName: true,
-    weightKg: true,
-    yearOfManufacture: true,
-    hasDataStorage: true,
-    warrantyMonths: true,
-  },
+  identity: IDENTITY,
+  product: PRODUCT,
   status: {
     lifecycle: true,
     since: true,
     holder: { kind: true, since: true, buyerType: true }, // who they get it from ("Battery status")
   },
   lives: true,
-  placedOnMarket: { country: true, market: true, occurredAt: true },
+  placedOnMarket: PLACEMENT,
   repair: {
     information: {
       repairManualUrl: true,
@@ -213,14 +211,8 @@ const REPAIRER = {
       certificateId: true, // the evidence a refurbisher hands on to its buyer
     },
   },
-  materials: {
-    materials: { name: true, massKg: true, criticalRawMaterial: true, recycledContentPercent: true },
-    criticalRawMaterials: { name: true, massKg: true },
-    criticalRawMaterialsKg: true,
-    recycledContentKg: true,
-    hazardousSubstances: { name: true, casNumber: true, massKg: true, location: true },
-  },
-  carbonFootprint: { manufacturingKgCo2e: true },
+  materials: MATERIALS,
+  carbonFootprint: CARBON_FOOTPRINT,
   endOfLife: {
     recycling: {
       occurredAt: true,
@@ -240,22 +232,15 @@ const RECYCLER = {
   deviceId: true,
   digitalLink: true,
   updatedAt: true,
-  identity: { manufacturer: true, brand: true, model: true, gtin: true, serialNumber: true },
-  product: {
-    weeeCategory: true,
-    weeeCategoryName: true,
-    weightKg: true,
-    yearOfManufacture: true,
-    hasDataStorage: true,
-    warrantyMonths: true,
-  },
+  identity: IDENTITY,
+  product: PRODUCT,
   status: {
     lifecycle: true,
     since: true,
     holder: { kind: true, since: true, buyerType: true },
   },
   lives: true,
-  placedOnMarket: { country: true, market: true, occurredAt: true },
+  placedOnMarket: PLACEMENT,
   repair: {
     information: {
       repairManualUrl: true,
@@ -291,14 +276,8 @@ const RECYCLER = {
       certificateId: true,
     },
   },
-  materials: {
-    materials: { name: true, massKg: true, criticalRawMaterial: true, recycledContentPercent: true },
-    criticalRawMaterials: { name: true, massKg: true },
-    criticalRawMaterialsKg: true,
-    recycledContentKg: true,
-    hazardousSubstances: { name: true, casNumber: true, massKg: true, location: true },
-  },
-  carbonFootprint: { manufacturingKgCo2e: true },
+  materials: MATERIALS,
+  carbonFootprint: CARBON_FOOTPRINT,
   endOfLife: {
     recycling: {
       occurredAt: true,
