@@ -1,0 +1,122 @@
+/**
+ * `COPY … FROM STDIN` through a `pg` client without another dependency: a Submittable that sends the
+ * COPY statement, answers the server's CopyInResponse with the whole payload (CopyData messages of
+ * at most COPY_CHUNK_BYTES) and CopyDone, and settles once the server is ready for the next query.
+ *
+ * The payload is built in memory by the caller (one append batch, bounded by the store's
+ * maxBatchBytes), so there is no stream and no backpressure to manage here. COPY inside the append
+ * transaction is as atomic as an INSERT: an error (a unique violation, say) aborts the transaction
+ * and the server ignores whatever CopyData is still in flight.
+ */
+import type { Connection, PoolClient, Submittable } from 'pg';
+
+/** Rows are sent in CopyData messages of this many bytes at most. */
+const COPY_CHUNK_BYTES = 256 * 1024;
+
+/** The copy-in messages of pg's Connection, which @types/pg does not declare. */
+interface CopyInConnection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  sendCopyFail(message: string): void;
+}
+
+function isCopyInConnection(connection: Connection): connection is Connection & CopyInConnection {
+  const candidate = connection as Connection & Partial<CopyInConnection>;
+  return (
+    typeof candidate.sendCopyFromChunk === 'function' &&
+    typeof candidate.endCopyFrom === 'function' &&
+    typeof candidate.sendCopyFail === 'function'
+  );
+}
+
+/** What pg's Client calls on the active query; every handler a simple-protocol COPY can receive. */
+class CopyIn implements Submittable {
+  private error: unknown = null;
+  private settled = false;
+  rowCount = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly payload: Buffer,
+    private readonly done: (error: unknown, rowCount: number) => void,
+  ) {}
+
+  submit(connection: Connection): void {
+    connection.query(this.text);
+  }
+
+  handleCopyInResponse(connection: Connection): void {
+    // copyIn() checked the client's connection before submitting.
+    if (!isCopyInConnection(connection)) return;
+    for (let start = 0; start < this.payload.length; start += COPY_CHUNK_BYTES) {
+      connection.sendCopyFromChunk(this.payload.subarray(start, start + COPY_CHUNK_BYTES));
+    }
+    connection.endCopyFrom();
+  }
+
+  handleCommandComplete(message: { text?: string }): void {
+    const count = /^COPY (\d+)$/.exec(message.text ?? '')?.[1];
+    this.rowCount = count === undefined ? 0 : Number(count);
+  }
+
+  /** pg calls this for a server error (then never calls handleReadyForQuery) and for a lost connection. */
+  handleError(error: unknown): void {
+    this.error = error;
+    this.settle();
+  }
+
+  handleReadyForQuery(): void {
+    this.settle();
+  }
+
+  // A COPY FROM STDIN answers with none of these; pg may still call them on a protocol surprise.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(this.error, this.rowCount);
+  }
+}
+
+/** Runs `COPY <target> FROM STDIN` (text format) with the given payload; resolves with the rows copied. */
+export function copyIn(client: PoolClient, copyStatement: string, payload: Buffer): Promise<number> {
+  if (!isCopyInConnection(client.connection)) {
+    return Promise.reject(new Error('This pg version offers no copy-in messages on its Connection'));
+  }
+  return new Promise<number>((resolve, reject) => {
+    const copy = new CopyIn(copyStatement, payload, (error, rowCount) => {
+      if (error === null) resolve(rowCount);
+      // pg's DatabaseError as it came (code, constraint and detail are what the store maps).
+      else reject(asError(error));
+    });
+    client.query(copy);
+  });
+}
+
+/** Not `instanceof Error`: under jest's vm modules, errors from node_modules come from another realm. */
+function asError(error: unknown): Error {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return error as Error;
+  }
+  return new Error(String(error));
+}
+
+/**
+ * One field in COPY's text format: `\N` for null, and the four characters COPY treats specially
+ * (backslash, newline, carriage return, tab) as backslash escapes. Everything else goes as is.
+ */
+export function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value.replace(ESCAPED, (c) => COPY_ESCAPES[c] ?? c);
+}
+
+const NEEDS_ESCAPE = /[\\\n\r\t]/;
+const ESCAPED = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
