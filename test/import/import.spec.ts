@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { datasetLines } from '../../bench/dataset.js';
 import { deviceIdOf } from '../../libs/domain/src/index.js';
-import { GENESIS_HASH, hashEvent } from '../../libs/event-store/src/hash-chain.js';
 import type { EventStore, StoredEvent } from '../../libs/event-store/src/port.js';
 import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
@@ -14,6 +13,7 @@ import {
   type ImportOptions,
   type ImportSummary,
 } from '../../libs/import/src/index.js';
+import { expectIntactLog } from '../../libs/event-store/src/testing/intact-log.js';
 
 const actor = { organisationId: 'org-importer', role: 'operator', keyId: 'key-1' };
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -112,19 +112,6 @@ async function readEverything(store: EventStore): Promise<StoredEvent[]> {
     if (page.length === 0) return all;
     all.push(...page);
   }
-}
-
-/** Every event once, positions dense, the chain intact. */
-function expectIntactLog(events: readonly StoredEvent[]): void {
-  expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
-  let prevHash = GENESIS_HASH;
-  events.forEach((event, index) => {
-    expect(event.globalPosition).toBe(index + 1);
-    expect(event.prevHash).toBe(prevHash);
-    const { hash, ...unhashed } = event;
-    expect(hashEvent(unhashed)).toBe(hash);
-    prevHash = hash;
-  });
 }
 
 function importSuite(name: string, open: () => Promise<EventStore>): void {

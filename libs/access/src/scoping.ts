@@ -1,16 +1,17 @@
 import type { Organisation } from './access-store.js';
 
 /**
- * Whose figures an organisation may read (issue 5): auditors and admins everyone's; a producer
- * organisation those attributed to it (its members' at the time of each event); a producer its own.
- * The narrowest role wins when an organisation holds several, except that auditor and admin see all.
+ * Whose data an organisation may read (issue 5): auditors and admins everyone's; a producer
+ * organisation its own (statistics: those attributed to it, its members' at the time of each event);
+ * a producer its own. Auditor and admin see all whatever else they hold; otherwise producer
+ * organisation wins over producer.
  */
 export type ReadScope =
   | { readonly kind: 'all' }
   | { readonly kind: 'organisation'; readonly organisationId: string }
   | { readonly kind: 'producer'; readonly producerId: string };
 
-export function statisticsScope(organisation: Organisation): ReadScope {
+export function readScope(organisation: Organisation): ReadScope {
   const { roles, id } = organisation;
   if (roles.includes('auditor') || roles.includes('admin')) return { kind: 'all' };
   if (roles.includes('producer-organisation')) return { kind: 'organisation', organisationId: id };

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { deviceIdOf } from '../../domain/src/index.js';
-import { GENESIS_HASH, hashEvent } from '../../event-store/src/hash-chain.js';
-import type { AppendRequest, AppendResult, EventStore, StoredEvent } from '../../event-store/src/port.js';
+import type { AppendRequest, AppendResult, EventStore } from '../../event-store/src/port.js';
 import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
 import { importNdjson, type ImportLineError, type ImportOptions, type ImportSummary } from './import.js';
+import { expectIntactLog } from '../../event-store/src/testing/intact-log.js';
 
 const actor = { organisationId: 'org-importer', role: 'operator', keyId: 'key-1' };
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -69,18 +69,6 @@ async function openStore(): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ file: ':memory:' });
   await store.init();
   return store;
-}
-
-function expectIntactLog(events: readonly StoredEvent[]): void {
-  expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
-  let prevHash = GENESIS_HASH;
-  events.forEach((event, index) => {
-    expect(event.globalPosition).toBe(index + 1);
-    expect(event.prevHash).toBe(prevHash);
-    const { hash, ...unhashed } = event;
-    expect(hashEvent(unhashed)).toBe(hash);
-    prevHash = hash;
-  });
 }
 
 /** What an import leaves: each device's event types and import lines, in order. */

@@ -367,14 +367,11 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
    */
   const decideBatch = async (batch: readonly PendingLine[], basis: Decision | null): Promise<Decision> => {
     const deviceIds = [...new Set(batch.map((line) => line.deviceId))];
-    const devices = await readDevices(
-      store,
-      basis === null ? deviceIds : deviceIds.filter((deviceId) => !basis.after.has(deviceId)),
-      readConcurrency,
-    );
-    for (const deviceId of basis === null ? [] : deviceIds) {
-      const carried = basis?.after.get(deviceId);
-      if (carried !== undefined) devices.set(deviceId, { ...carried, ids: new Set(carried.ids) });
+    const carried: ReadonlyMap<string, DeviceRead> = basis?.after ?? new Map();
+    const devices = await readDevices(store, deviceIds.filter((deviceId) => !carried.has(deviceId)), readConcurrency);
+    for (const deviceId of deviceIds) {
+      const device = carried.get(deviceId);
+      if (device !== undefined) devices.set(deviceId, { ...device, ids: new Set(device.ids) });
     }
     const decidedAt = now().toISOString();
     const newRefused = new Map<string, number>();

@@ -9,8 +9,8 @@ import {
   type DeviceIdentifier,
   type ProductDescription,
 } from '../../../../libs/domain/src/index.js';
-import type { Permission } from '../../../../libs/access/src/index.js';
 import type { CommandOutcome } from '../../../../libs/application/src/index.js';
+import type { Actor } from '../../../../libs/event-store/src/port.js';
 import { Requires } from '../access/decorators.js';
 import { actorFor, forbidden } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';
@@ -81,7 +81,7 @@ export class DevicesController {
       throw forbidden('device:place-on-market', `A producer places devices on the market only as itself: producerId must be ${actor.organisationId}`, 'producerId');
     }
     const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
-    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, 'device:place-on-market', request, response);
+    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, actor, request, response);
   }
 
   @Post(':deviceId/collections')
@@ -99,7 +99,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:collect', request, response);
+    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:collect'), request, response);
   }
 
   @Post(':deviceId/data-wipes')
@@ -117,7 +117,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:wipe', request, response);
+    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:wipe'), request, response);
   }
 
   @Post(':deviceId/repairs')
@@ -135,7 +135,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:repair', request, response);
+    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:repair'), request, response);
   }
 
   @Post(':deviceId/resales')
@@ -153,7 +153,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:resell', request, response);
+    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:resell'), request, response);
   }
 
   @Post(':deviceId/recycling')
@@ -171,7 +171,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, 'device:recycle', request, response);
+    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:recycle'), request, response);
   }
 
   @Get()
@@ -216,9 +216,9 @@ export class DevicesController {
     return summary;
   }
 
-  private async record(command: DeviceCommand, permission: Permission, request: Request, response: Response): Promise<RecordedResponse> {
+  private async record(command: DeviceCommand, actor: Actor, request: Request, response: Response): Promise<RecordedResponse> {
     const outcome: CommandOutcome = await this.commandBus.execute(
-      new RecordDeviceEvent(command, commandContextOf(request, actorFor(request, permission))),
+      new RecordDeviceEvent(command, commandContextOf(request, actor)),
     );
     response.setHeader('Location', `/devices/${outcome.streamId}`);
     response.setHeader('ETag', `"${outcome.revision}"`);

@@ -129,11 +129,11 @@ export class PassportsController {
 
 /** The view asked for if the caller's roles allow it, else the richest they allow (public without a key). */
 function viewFor(request: Request, asked: PassportView | undefined): PassportView {
-  if (asked === undefined || asked === 'public') {
-    const principal = principalOf(request);
-    return asked ?? (principal === null ? 'public' : (passportViewsOf(principal.organisation.roles)[0] ?? 'public'));
-  }
-  const allowed: readonly PassportView[] = passportViewsOf(requirePrincipal(request).organisation.roles);
+  if (asked === 'public') return asked;
+  // Only a restricted view asked for by name needs a key; the default falls back to public.
+  const principal = asked === undefined ? principalOf(request) : requirePrincipal(request);
+  const allowed: readonly PassportView[] = principal === null ? ['public'] : passportViewsOf(principal.organisation.roles);
+  if (asked === undefined) return allowed[0] ?? 'public';
   if (!allowed.includes(asked)) {
     throw forbidden(`passport:read-${asked}`, `Your organisation's roles do not allow the ${asked} view of a passport`, 'view');
   }

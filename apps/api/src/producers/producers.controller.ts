@@ -4,6 +4,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from
 import type { Request, Response } from 'express';
 import type { MembershipCommand } from '../../../../libs/domain/src/index.js';
 import type { CommandOutcome } from '../../../../libs/application/src/index.js';
+import { readScope } from '../../../../libs/access/src/index.js';
 import { Requires } from '../access/decorators.js';
 import { actorFor, forbidden, requirePrincipal } from '../access/principal.js';
 import type { RequestBodyByName } from '../../../../libs/schemas/src/index.js';
@@ -96,7 +97,7 @@ export class ProducersController {
     // A producer reads its own memberships. Producer organisations read any producer's: which scheme
     // a producer belongs to is public in the national producer registers anyway.
     const { organisation } = requirePrincipal(request);
-    if (organisation.roles.every((role) => role === 'producer') && producerId !== organisation.id) {
+    if (readScope(organisation).kind === 'producer' && producerId !== organisation.id) {
       throw forbidden('membership:read', `A producer reads only its own memberships (${organisation.id})`, 'producerId');
     }
     const history = await this.queryBus.execute(new GetMembershipHistory(checkProducerId(producerId)));

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { statisticsScope } from '../../../../libs/access/src/index.js';
+import { readScope } from '../../../../libs/access/src/index.js';
 import { parseTimestamp } from '../../../../libs/domain/src/index.js';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
@@ -96,7 +96,7 @@ export class StatisticsController {
  * is a 403 naming the parameter, never an empty or silently widened answer.
  */
 function requestOf(query: StatisticsQuery, request: Request): StatisticsRequest {
-  const scope = statisticsScope(requirePrincipal(request).organisation);
+  const scope = readScope(requirePrincipal(request).organisation);
   let { producerId, organisationId } = query;
   if (scope.kind === 'producer') {
     if (producerId !== undefined && producerId !== scope.producerId) {
