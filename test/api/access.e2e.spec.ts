@@ -330,6 +330,9 @@ describe('reads are scoped to what a role may see', () => {
   it("keeps a producer out of another producer's memberships, and reserves histories and audit to auditors", async () => {
     expect((await app.as('maker-a', 'producer').get('/producers/maker-a/memberships')).status).toBe(200);
     await expectRefused(async () => app.as('maker-a', 'producer').get('/producers/maker-b/memberships'), 403, 'FORBIDDEN', 'producerId');
+    // Another role beside producer that does not read memberships changes nothing.
+    await app.tokenOf('maker-c', 'producer', 'collector');
+    await expectRefused(async () => app.as('maker-c', 'producer', 'collector').get('/producers/maker-b/memberships'), 403, 'FORBIDDEN', 'producerId');
     const device = await deviceReadyFor('collections');
     for (const path of [`/devices/${device}/events`, '/audit/verify', `/audit/devices/${device}/history`, '/projections/status']) {
       for (const role of ['producer', 'collector', 'repairer', 'producer-organisation'] as const) {
