@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { app, logger, store, access } = await createApp(config);
   // Quick start on the embedded store only: the first start writes an admin key to a 0600 file.
-  // On PostgreSQL an operator creates the first admin with `npm run cli -- create-admin`.
+  // On PostgreSQL an operator creates the first admin with `npx kierto create-admin`.
   const keyFile = access.kind === 'sqlite' ? await ensureLocalAdmin(access, config.dataDir) : null;
   await app.listen(config.port, config.host);
   logger.entry('info', 'Kierto API listening', {

@@ -7,7 +7,7 @@ export const LOCAL_ADMIN_ID = 'local-admin';
 /**
  * The quick start on the embedded store: when no organisation exists yet, create an admin and
  * write its key to `<dataDir>/admin.key` (mode 0600) so a newcomer can make authenticated calls.
- * Never on PostgreSQL: there an operator creates the first admin with `npm run cli -- create-admin`.
+ * Never on PostgreSQL: there an operator creates the first admin with `npx kierto create-admin`.
  */
 export async function ensureLocalAdmin(access: AccessStore, dataDir: string): Promise<string | null> {
   const keyFile = join(dataDir, 'admin.key');
