@@ -1,5 +1,6 @@
 export * from './catalogue.js';
 export * from './commands.js';
+export * from './countries.js';
 export * from './decide.js';
 export * from './decider.js';
 export * from './errors.js';

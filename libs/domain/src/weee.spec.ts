@@ -1,20 +1,48 @@
 import { describe, expect, it } from '@jest/globals';
-import { annexVTargets, collectionRateTarget, EU_MEMBER_STATES, treatmentLocation } from './weee.js';
+import { annexVTargets, collectionRateTarget, treatmentLocation } from './weee.js';
 
-describe('treatment location relative to the country of collection', () => {
+describe('treatment location relative to the country of collection, on the day of treatment', () => {
   it.each([
-    ['FI', 'FI', 'same-country'],
-    ['FI', 'EE', 'other-eu'],
-    ['FI', 'GR', 'other-eu'],
-    ['FI', 'NO', 'outside-eu'],
-    ['FI', 'GB', 'outside-eu'],
-    ['SE', 'FI', 'other-eu'],
-  ] as const)('collected in %s, treated in %s: %s', (collected, treated, expected) => {
-    expect(treatmentLocation(collected, treated)).toBe(expected);
+    ['FI', 'FI', '2025-06-01T00:00:00Z', 'same-country'],
+    ['FI', 'EE', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['FI', 'GR', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['SE', 'FI', '2025-06-01T00:00:00Z', 'other-eu'],
+    // The United Kingdom was a member until 31 Jan 2020 inclusive.
+    ['FI', 'GB', '2019-06-01T00:00:00Z', 'other-eu'],
+    ['FI', 'GB', '2020-01-31T23:59:59+00:00', 'other-eu'],
+    ['FI', 'GB', '2020-02-01T00:00:00Z', 'outside-eu'],
+    ['FI', 'GB', '2021-06-01T00:00:00Z', 'outside-eu'],
+    // Croatia from 1 Jul 2013.
+    ['SI', 'HR', '2012-06-01T00:00:00Z', 'outside-eu'],
+    ['SI', 'HR', '2013-06-30T23:59:59Z', 'outside-eu'],
+    ['SI', 'HR', '2013-07-01T00:00:00Z', 'other-eu'],
+    ['SI', 'HR', '2014-06-01T00:00:00Z', 'other-eu'],
+    // The 2004 and 2007 enlargements.
+    ['DE', 'PL', '2004-04-30T12:00:00Z', 'outside-eu'],
+    ['DE', 'PL', '2004-05-01T12:00:00Z', 'other-eu'],
+    ['AT', 'RO', '2006-12-31T12:00:00Z', 'outside-eu'],
+    ['AT', 'RO', '2007-01-01T12:00:00Z', 'other-eu'],
+    // EEA EFTA states apply the directive: treatment there is in "another member state".
+    ['FI', 'NO', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['SE', 'IS', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['AT', 'LI', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['NO', 'SE', '2025-06-01T00:00:00Z', 'other-eu'],
+    ['FI', 'CH', '2025-06-01T00:00:00Z', 'outside-eu'],
+    ['FI', 'CN', '2025-06-01T00:00:00Z', 'outside-eu'],
+    // Parts of a member state with codes of their own are that state while they are EU territory.
+    ['FI', 'AX', '2025-06-01T00:00:00Z', 'same-country'],
+    ['FR', 'RE', '2025-06-01T00:00:00Z', 'same-country'],
+    ['RE', 'FR', '2025-06-01T00:00:00Z', 'same-country'],
+    ['FR', 'YT', '2013-06-01T00:00:00Z', 'outside-eu'],
+    ['FR', 'YT', '2014-06-01T00:00:00Z', 'same-country'],
+    ['DK', 'GL', '2025-06-01T00:00:00Z', 'outside-eu'],
+  ] as const)('collected in %s, treated in %s on %s: %s', (collected, treated, at, expected) => {
+    expect(treatmentLocation(collected, treated, at)).toBe(expected);
   });
 
-  it('knows the 27 member states', () => {
-    expect(EU_MEMBER_STATES.size).toBe(27);
+  it('takes the day of an instant with an offset in UTC', () => {
+    // 1 Feb 2020 00:30 in Helsinki is still 31 Jan in UTC.
+    expect(treatmentLocation('FI', 'GB', '2020-02-01T00:30:00+02:00')).toBe('other-eu');
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The WEEE rules the statistics follow (Directive 2012/19/EU; ../shared/reference/weee-rules.md):
- * categories, the EU member states that decide where treatment happened, and the targets in force.
+ * categories, where treatment happened (membership by date in countries.ts), and the targets in force.
  * Pure data and functions; the projections and the statistics queries use them.
  */
+import { appliesWeeeDirectiveOn, euMemberStateOn } from './countries.js';
 import type { CountryCode, WeeeCategory } from './events.js';
 
 export const WEEE_CATEGORIES: readonly WeeeCategory[] = [1, 2, 3, 4, 5, 6];
@@ -17,21 +18,25 @@ export const WEEE_CATEGORY_NAMES: Readonly<Record<WeeeCategory, string>> = {
   6: 'Small IT and telecommunication equipment',
 };
 
-/**
- * The 27 member states as ISO 3166-1 alpha-2 codes (Greece is GR here; Eurostat writes EL). The
- * United Kingdom left on 31 Jan 2020; treatment there counts as outside the EU.
- */
-export const EU_MEMBER_STATES: ReadonlySet<CountryCode> = new Set([
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU',
-  'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
-]);
-
 export type TreatmentLocation = 'same-country' | 'other-eu' | 'outside-eu';
 
-/** Where a device was treated, relative to the country it was collected in (reporting of "treated"). */
-export function treatmentLocation(collectionCountry: CountryCode, treatmentCountry: CountryCode): TreatmentLocation {
+/**
+ * Where a device was treated, relative to the country it was collected in, on the day of treatment
+ * (the report's "treated in the Member State / in another Member State / outside the EU"):
+ * - `same-country`: the collection country, or a part of it with its own ISO code inside the EU
+ *   (Åland for Finland, the French outermost regions);
+ * - `other-eu`: another state where the WEEE Directive applied that day: an EU member state (the
+ *   United Kingdom until 31 Jan 2020, Croatia from 1 Jul 2013, …) or an EEA EFTA state (Norway,
+ *   Iceland, Liechtenstein), because the EEA Agreement makes the directive theirs and shipments
+ *   between them are not exports out of the area the directive covers;
+ * - `outside-eu`: anywhere else, which counts towards recovery only with evidence of equivalent
+ *   treatment (Art. 10(2)); docs/adr/0010-countries-and-membership-by-date.md.
+ */
+export function treatmentLocation(collectionCountry: CountryCode, treatmentCountry: CountryCode, at: string): TreatmentLocation {
   if (treatmentCountry === collectionCountry) return 'same-country';
-  return EU_MEMBER_STATES.has(treatmentCountry) ? 'other-eu' : 'outside-eu';
+  const treatedIn = euMemberStateOn(treatmentCountry, at);
+  if (treatedIn !== null && treatedIn === (euMemberStateOn(collectionCountry, at) ?? collectionCountry)) return 'same-country';
+  return appliesWeeeDirectiveOn(treatmentCountry, at) ? 'other-eu' : 'outside-eu';
 }
 
 export interface Target {

@@ -107,8 +107,23 @@ describe('re-use is not preparing for re-use', () => {
 
   it('a collected device wiped and resold is prepared for re-use at its collection weight, attributed as its collection', () => {
     const { facts, device } = project([placedOnMarket(), collected({ measuredWeightKg: 1.5, onBehalfOf: 'org-elker' }), wiped(), resold()]);
-    expect(measuresOf(facts)).toEqual(['1:POM', '2:COL', '2:AGE_AT_COL', '4:PFR', '4:DATA_RESALE', '4:DATA_RESALE_WIPED']);
+    expect(measuresOf(facts)).toEqual([
+      '1:POM',
+      '2:COL',
+      '2:AGE_AT_COL',
+      '4:PFR',
+      '4:TREATED',
+      '4:RCV',
+      '4:DATA_RESALE',
+      '4:DATA_RESALE_WIPED',
+    ]);
     expect(facts[3]).toMatchObject({ massMg: 1_500_000, onBehalfOf: 'org-elker', attributedAt: Date.parse('2025-03-03T10:00:00Z') });
+    // Preparing for re-use is a recovery operation and so a treatment, where the device was collected.
+    expect(facts.slice(3, 6).map((fact) => [fact.measure, fact.massMg, fact.units, fact.treatment])).toEqual([
+      ['PFR', 1_500_000, 1, null],
+      ['TREATED', 1_500_000, 1, 'same-country'],
+      ['RCV', 1_500_000, 0, 'same-country'],
+    ]);
     expect(device).toMatchObject({ status: 'in-use', lives: 2, collection: null });
   });
 
@@ -139,10 +154,25 @@ describe('facts of recycling', () => {
     const { facts } = project([
       placedOnMarket(),
       collected(),
-      recycled({ treatmentCountry: 'NO', outputs: [{ material: 'residue', massKg: 1, fate: 'disposal' }] }),
+      recycled({ treatmentCountry: 'CH', outputs: [{ material: 'residue', massKg: 1, fate: 'disposal' }] }),
     ]);
     expect(measuresOf(facts.filter((fact) => fact.globalPosition === 3))).toEqual(['3:TREATED', '3:AGE_AT_RCY', '3:LIVES_AT_RCY']);
     expect(facts.find((fact) => fact.measure === 'TREATED')?.treatment).toBe('outside-eu');
+  });
+
+  it.each([
+    ['GB', '2019-11-04T10:00:00Z', 'other-eu'],
+    ['GB', '2021-03-04T10:00:00Z', 'outside-eu'],
+    ['HR', '2012-11-04T10:00:00Z', 'outside-eu'],
+    ['HR', '2014-03-04T10:00:00Z', 'other-eu'],
+    ['NO', '2021-03-04T10:00:00Z', 'other-eu'],
+  ] as const)('places treatment in %s on %s as %s: membership on the day of treatment', (treatmentCountry, occurredAt, location) => {
+    const { facts } = project([
+      placedOnMarket({ occurredAt: '2010-01-15T09:00:00Z' }),
+      collected({ occurredAt: '2010-06-01T09:00:00Z' }),
+      recycled({ occurredAt, treatmentCountry }),
+    ]);
+    expect(facts.filter((fact) => fact.measure === 'TREATED').map((fact) => fact.treatment)).toEqual([location]);
   });
 });
 
@@ -190,6 +220,50 @@ describe('replays', () => {
 
   it('the projection version names the time zone, so changing it rebuilds the statistics', () => {
     expect(statisticsProjection({ timeZone: 'Europe/Helsinki' }).version).not.toBe(statisticsProjection({ timeZone: 'UTC' }).version);
+  });
+});
+
+/** The device histories of the random scenario, as the events its commands record. */
+function randomDeviceHistories(devices: number, seed: number): DeviceEvent[][] {
+  const byDevice = new Map<string, DeviceEvent[]>();
+  for (const command of randomHistories(devices, seed)) {
+    if (!('deviceId' in command)) continue;
+    // A command the scenario made valid becomes the event of the same type and data.
+    const type = {
+      PlaceDeviceOnMarket: 'DevicePlacedOnMarket',
+      CollectDevice: 'DeviceCollected',
+      RecordDataWipe: 'DeviceDataWiped',
+      RecordRepair: 'DeviceRepaired',
+      RecordResale: 'DeviceResold',
+      RecordRecycling: 'DeviceRecycled',
+    }[command.kind];
+    const events = byDevice.get(command.deviceId) ?? [];
+    events.push({ type, occurredAt: command.occurredAt, data: command.data } as DeviceEvent);
+    byDevice.set(command.deviceId, events);
+  }
+  return [...byDevice.values()];
+}
+
+describe('the WEEE quantities nest: PfR ⊆ PfR + RCY ⊆ RCV ⊆ TREATED', () => {
+  it('holds, and RCV = PfR + RCY + ER exactly, in every reporting cell of random histories', () => {
+    const cells = new Map<string, Record<'PFR' | 'RCY' | 'ER' | 'RCV' | 'TREATED', number>>();
+    let prepared = 0;
+    for (const events of randomDeviceHistories(300, 11)) {
+      for (const fact of project(events).facts) {
+        if (fact.measure !== 'PFR' && fact.measure !== 'RCY' && fact.measure !== 'ER' && fact.measure !== 'RCV' && fact.measure !== 'TREATED') continue;
+        if (fact.measure === 'PFR') prepared += 1;
+        const key = [fact.year, fact.country, fact.category, fact.market, fact.onBehalfOf, fact.producerId].join('|');
+        const cell = cells.get(key) ?? { PFR: 0, RCY: 0, ER: 0, RCV: 0, TREATED: 0 };
+        cell[fact.measure] += fact.massMg;
+        cells.set(key, cell);
+      }
+    }
+    // The scenario must exercise preparing for re-use, or the property says little.
+    expect(prepared).toBeGreaterThan(5);
+    for (const [key, cell] of cells) {
+      const nested = cell.PFR <= cell.PFR + cell.RCY && cell.PFR + cell.RCY <= cell.RCV && cell.RCV <= cell.TREATED;
+      expect({ key, nested, recoveredIsTheSum: cell.RCV === cell.PFR + cell.RCY + cell.ER }).toEqual({ key, nested: true, recoveredIsTheSum: true });
+    }
   });
 });
 

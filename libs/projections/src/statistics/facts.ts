@@ -28,8 +28,9 @@ import { calendarYear, epochMillis, utcIso } from './time.js';
 
 /**
  * WEEE measures (weee-rules.md) and the device-level indicators. Mass-bearing device measures count
- * 1 unit per device; output masses (RCV, RCY, ER) count 0 units; indicator measures count 1 per
- * occurrence and carry their number in `value`.
+ * 1 unit per device; RCV, RCY and ER count 0 units (RCY and ER are output fractions, and the whole
+ * devices in RCV are already counted in PFR); indicator measures count 1 per occurrence and carry
+ * their number in `value`. RCV = PFR + RCY + ER, each part written as its own RCV fact.
  */
 export const MEASURES = [
   'POM',
@@ -133,7 +134,7 @@ export interface StatisticsOptions {
 }
 
 /** Bump when the facts an event produces change: stored statistics are then rebuilt. */
-const STATISTICS_CODE_VERSION = 1;
+const STATISTICS_CODE_VERSION = 2;
 
 export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice> {
   return {
@@ -330,7 +331,14 @@ function evolveStatistics(
         : { country: event.data.country, market: device.market, onBehalfOf: null, attributedAt: at };
       if (fromWasteChain) {
         // Resold after collection: prepared for re-use at whole-appliance weight, still in COL.
+        // Preparing for re-use is a recovery operation (Directive 2008/98/EC Art. 3(16); Annex V of
+        // 2012/19/EU counts it in the recovery target) and so a treatment: the same mass is recovered
+        // and treated too, which makes PfR ⊆ RCV ⊆ TREATED hold fact by fact. The checking and
+        // repair happen under the collection, in its country (docs/adr/0009-recovery-includes-preparing-for-re-use.md).
+        const treated = { massMg: collection.massMg, treatment: 'same-country' as const };
         facts.add('PFR', device, where, { massMg: collection.massMg, units: 1 });
+        facts.add('TREATED', device, where, { ...treated, units: 1 });
+        facts.add('RCV', device, where, { ...treated, units: 0 });
       } else {
         // Resold before it was discarded: a product, not waste. Re-use only, never in WEEE figures.
         facts.add('REUSE', device, where, { massMg: device.measuredMassMg ?? device.productMassMg, units: 1 });
@@ -356,7 +364,7 @@ function evolveStatistics(
       // The domain only recycles collected devices; a history without its collection has no reporting country.
       if (collection === null) return { ...device, position, status: 'recycled' };
       const where = collectionWhere(collection);
-      const treatment = treatmentLocation(collection.country, event.data.treatmentCountry);
+      const treatment = treatmentLocation(collection.country, event.data.treatmentCountry, event.occurredAt);
       let recycledMg = 0;
       let energyMg = 0;
       for (const output of event.data.outputs) {
