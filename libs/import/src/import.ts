@@ -44,6 +44,7 @@ import {
   type StoredEvent,
 } from '../../event-store/src/port.js';
 import { findNulCharacter } from '../../schemas/src/text-safety.js';
+import { withIsoCountryCodes } from '../../schemas/src/country-aliases.js';
 import { validateEventData } from '../../schemas/src/validator.js';
 
 /** One row of the error report. */
@@ -207,7 +208,8 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
   if (line['deviceId'] !== undefined && (given === null || !isWellFormedDeviceId(given))) {
     fail(ImportErrorCodes.invalidDeviceId, 'deviceId', 'deviceId is not a Kierto device id');
   }
-  const data = line['data'];
+  // Eurostat's EL and UK are taken as GR and GB, as in request bodies: the stored event holds ISO codes.
+  const data = withIsoCountryCodes(line['data']);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('REQUIRED', 'data', 'data is required: an object');
   // A parsed string can only hold NUL if the text has the escape \u0000 (JSON forbids the raw
   // character in strings), so most lines skip the walk through every member.

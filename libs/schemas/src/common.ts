@@ -8,6 +8,8 @@
  * types; drift.check.ts compares that type with the domain's (libs/domain/src/events.ts).
  */
 
+import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2 } from '../../domain/src/countries.js';
+
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 /** The major version of the contract. Within v1 only additive, backwards-compatible changes. */
@@ -38,10 +40,28 @@ export const serialNumber = {
   description: 'Serial number of the unit, case-sensitive (surrounding white space is ignored).',
 } as const;
 
+/**
+ * The assigned ISO 3166-1 alpha-2 codes as a pattern (libs/domain/src/countries.ts): a pattern, not
+ * an enum, so the TypeScript type stays `string` like the domain's CountryCode, and a validator
+ * without our code still refuses "XX" or Eurostat's "EL".
+ */
+export const COUNTRY_CODE_PATTERN = `^(?:${ISO_3166_1_ALPHA_2.join('|')})$`;
+
+/** Request bodies and import lines also take Eurostat's EL and UK, stored as GR and GB. */
+export const REQUEST_COUNTRY_CODE_PATTERN = `^(?:${[...ISO_3166_1_ALPHA_2, ...Object.keys(EUROSTAT_COUNTRY_ALIASES)].sort().join('|')})$`;
+
 export const countryCode = {
   type: 'string',
-  pattern: '^[A-Z]{2}$',
-  description: 'ISO 3166-1 alpha-2 country code, e.g. "FI".',
+  pattern: COUNTRY_CODE_PATTERN,
+  description: 'ISO 3166-1 alpha-2 country code, e.g. "FI": one of the 249 officially assigned codes.',
+} as const;
+
+export const requestCountryCode = {
+  type: 'string',
+  pattern: REQUEST_COUNTRY_CODE_PATTERN,
+  description:
+    'ISO 3166-1 alpha-2 country code, e.g. "FI": one of the 249 officially assigned codes, or Eurostat\'s ' +
+    '"EL" (Greece) or "UK" (United Kingdom), which are recorded as "GR" and "GB".',
 } as const;
 
 export const currencyCode = {

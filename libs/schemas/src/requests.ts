@@ -15,7 +15,7 @@ import type {
   Timestamp,
 } from '../../domain/src/events.js';
 import type { ProducerJoinedOrganisationData, ProducerLeftOrganisationData } from '../../domain/src/membership.js';
-import { requestSchemaId, SCHEMA_DIALECT, timestamp } from './common.js';
+import { requestCountryCode, requestSchemaId, SCHEMA_DIALECT, timestamp } from './common.js';
 import {
   deviceCollectedSchema,
   deviceDataWipedSchema,
@@ -76,7 +76,11 @@ export const placeDeviceOnMarketRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['occurredAt', ...devicePlacedOnMarketSchema.required],
-  properties: { occurredAt, ...devicePlacedOnMarketSchema.properties },
+  properties: {
+    occurredAt,
+    ...devicePlacedOnMarketSchema.properties,
+    country: { ...requestCountryCode, description: 'Country of the market, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+  },
 } as const;
 
 export const collectDeviceRequestSchema = {
@@ -87,7 +91,11 @@ export const collectDeviceRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['occurredAt', ...deviceCollectedSchema.required],
-  properties: { occurredAt, ...deviceCollectedSchema.properties },
+  properties: {
+    occurredAt,
+    ...deviceCollectedSchema.properties,
+    country: { ...requestCountryCode, description: 'Country of collection, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+  },
 } as const;
 
 export const recordDataWipeRequestSchema = {
@@ -125,7 +133,11 @@ export const recordResaleRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['occurredAt', ...deviceResoldSchema.required],
-  properties: { occurredAt, ...deviceResoldSchema.properties },
+  properties: {
+    occurredAt,
+    ...deviceResoldSchema.properties,
+    country: { ...requestCountryCode, description: 'Country of the sale, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+  },
 } as const;
 
 export const recordRecyclingRequestSchema = {
@@ -136,7 +148,14 @@ export const recordRecyclingRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['occurredAt', ...deviceRecycledSchema.required],
-  properties: { occurredAt, ...deviceRecycledSchema.properties },
+  properties: {
+    occurredAt,
+    ...deviceRecycledSchema.properties,
+    treatmentCountry: {
+      ...requestCountryCode,
+      description: 'Country where the device was treated, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.',
+    },
+  },
 } as const;
 
 export const requestSchemas = {

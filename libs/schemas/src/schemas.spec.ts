@@ -14,7 +14,7 @@ import type {
   DeviceResoldData,
   ProductDescription,
 } from '../../domain/src/events.js';
-import { SCHEMA_DIALECT } from './common.js';
+import { COUNTRY_CODE_PATTERN, REQUEST_COUNTRY_CODE_PATTERN, SCHEMA_DIALECT } from './common.js';
 import { documentSchemas } from './documents.js';
 import { deviceCollectedSchema, eventDataSchemas } from './events.js';
 import { GENERATED_DIRS, schemaFiles } from './files.js';
@@ -376,7 +376,18 @@ describe('schema conventions', () => {
       const request = requestSchemas[name];
       const event = eventDataSchemas[REQUEST_EVENT_TYPES[name]];
       expect(request.required).toEqual(['occurredAt', ...event.required]);
-      expect(request.properties).toEqual({ occurredAt: request.properties.occurredAt, ...event.properties });
+      // A request's country also takes Eurostat's EL and UK (recorded as GR and GB); otherwise the same property.
+      const asInEvent = Object.fromEntries(
+        Object.entries(request.properties).map(([key, property]) => [
+          key,
+          'pattern' in property && property.pattern === REQUEST_COUNTRY_CODE_PATTERN ? { ...property, pattern: COUNTRY_CODE_PATTERN } : property,
+        ]),
+      );
+      expect(Object.keys(asInEvent)).toEqual(['occurredAt', ...Object.keys(event.properties)]);
+      for (const [key, property] of Object.entries(event.properties)) {
+        expect({ key, pattern: (asInEvent[key] as { pattern?: string }).pattern }).toEqual({ key, pattern: (property as { pattern?: string }).pattern });
+      }
+      expect(Object.keys(asInEvent).filter((key) => key !== 'occurredAt' && asInEvent[key] !== (event.properties as Record<string, unknown>)[key] && !/[cC]ountry$/.test(key))).toEqual([]);
     }
   });
 });

@@ -7,7 +7,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { DomainEventDataByType, DomainEventType } from '../../domain/src/catalogue.js';
-import { FORMAT_PATTERNS } from './common.js';
+import { COUNTRY_CODE_PATTERN, FORMAT_PATTERNS, REQUEST_COUNTRY_CODE_PATTERN } from './common.js';
+import { withIsoCountryCodes } from './country-aliases.js';
 import { documentSchemas, type DocumentName } from './documents.js';
 import { eventDataSchemas } from './events.js';
 import { requestSchemas, type RequestBodyByName, type RequestName } from './requests.js';
@@ -65,7 +66,8 @@ export function createSchemaValidator(): SchemaValidator {
   return {
     validateRequest<N extends RequestName>(name: N, body: unknown): ValidationResult<RequestBodyByName[N]> {
       // `run` casts on success; drift.check.ts is what makes that sound: what the schema accepts has this type.
-      return run<RequestBodyByName[N]>(requestValidators.get(name), body);
+      // Eurostat's EL and UK become GR and GB here, so the command (and the event) carries ISO codes only.
+      return run<RequestBodyByName[N]>(requestValidators.get(name), withIsoCountryCodes(body));
     },
     validateEventData<T extends DomainEventType>(type: T, data: unknown): ValidationResult<DomainEventDataByType[T]> {
       return run<DomainEventDataByType[T]>(eventValidators.get(type), data);
@@ -180,6 +182,11 @@ function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
       const pattern = String(params['pattern']);
       const format = Object.hasOwn(FORMAT_PATTERNS, pattern) ? FORMAT_PATTERNS[pattern] : undefined;
       if (format !== undefined) return issue(path, 'INVALID_FORMAT', `must be a valid ${format}`);
+      // The country patterns list 249 codes: naming the rule helps a client more than echoing them.
+      if (pattern === COUNTRY_CODE_PATTERN || pattern === REQUEST_COUNTRY_CODE_PATTERN) {
+        const aliases = pattern === REQUEST_COUNTRY_CODE_PATTERN ? ' (or Eurostat\'s EL or UK)' : '';
+        return issue(path, 'INVALID_VALUE', `must be an assigned ISO 3166-1 alpha-2 country code such as FI${aliases}`);
+      }
       return issue(path, 'INVALID_VALUE', `must match the pattern ${pattern}`);
     }
     case 'minimum':

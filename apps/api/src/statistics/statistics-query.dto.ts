@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import type { Market, TreatmentLocation, WeeeCategory } from '../../../../libs/domain/src/index.js';
+import { ISO_3166_1_ALPHA_2, normaliseCountryCode, type Market, type TreatmentLocation, type WeeeCategory } from '../../../../libs/domain/src/index.js';
 import { MEASURES, TREATMENT_LOCATIONS, type Measure } from '../../../../libs/projections/src/index.js';
 import { TIMESTAMP_PATTERN } from '../../../../libs/schemas/src/index.js';
 
@@ -17,9 +17,14 @@ export class StatisticsQuery {
   @Max(2100)
   year!: number;
 
-  @ApiPropertyOptional({ description: 'Reporting country, ISO 3166-1 alpha-2', example: 'FI' })
+  @ApiPropertyOptional({
+    description: 'Reporting country, ISO 3166-1 alpha-2 (an assigned code); Eurostat\'s EL and UK are read as GR and GB',
+    example: 'FI',
+  })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country is an ISO 3166-1 alpha-2 code such as FI' })
+  // The figures are stored under ISO codes only, so an alias is translated rather than matching nothing.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (normaliseCountryCode(value) ?? value) : value))
+  @IsIn(ISO_3166_1_ALPHA_2, { message: 'country is an assigned ISO 3166-1 alpha-2 code such as FI (or Eurostat\'s EL or UK)' })
   country?: string;
 
   @ApiPropertyOptional({ description: 'Only the figures of this producer' })
