@@ -168,7 +168,7 @@ describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
     ]);
   });
 
-  it('computes recovery = RCV / COL and prepared for re-use + recycled = (PfR + RCY) / COL against the targets', async () => {
+  it('computes recovery = (PfR + RCY + ER) / COL and prepared for re-use + recycled = (PfR + RCY) / COL against the targets', async () => {
     const document = await statistics('recovery-rates', { year: 2025, country: 'SE' }, 'RecoveryRates');
     const categories = document['categories'] as Body[];
     expect(categories).toHaveLength(6);
@@ -178,9 +178,10 @@ describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
       collected: { kg: 400, units: 4 },
       preparedForReuse: { kg: 100, units: 1 },
       recycled: { kg: 240, units: 0, facts: 3 },
-      recovered: { kg: 270 },
+      // Recovery includes preparing for re-use: 100 kg resold after collection + 240 recycled + 30 energy recovery.
+      recovered: { kg: 370 },
       rates: [
-        { kind: 'recovery', formula: 'RCV / COL', rate: { percent: 67.5, display: '67.5' }, target: 85, met: false },
+        { kind: 'recovery', formula: 'RCV / COL', rate: { percent: 92.5, display: '92.5' }, target: 85, met: true },
         { kind: 'prepared-for-re-use-and-recycling', formula: '(PfR + RCY) / COL', rate: { percent: 85, display: '85.0' }, target: 80, met: true },
       ],
     });
@@ -205,9 +206,10 @@ describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
       preparedForReuse: { tonnes: '0.100' },
       recycled: { tonnes: '0.240' },
       energyRecovery: { tonnes: '0.030' },
-      treatedSameCountry: { tonnes: '0.200', units: 2 },
-      treatedOtherEu: { tonnes: '0.000', units: 0 },
-      treatedOutsideEu: { tonnes: '0.100', units: 1 },
+      // The fridge prepared for re-use in Sweden is treated there; Norway applies the directive through the EEA.
+      treatedSameCountry: { tonnes: '0.300', units: 3 },
+      treatedOtherEu: { tonnes: '0.100', units: 1 },
+      treatedOutsideEu: { tonnes: '0.000', units: 0 },
     });
     // The lamp was collected for no organisation: national figures only.
     expect(report['totals']).toMatchObject({ collected: { kg: 400 } });
@@ -253,8 +255,8 @@ describe('re-use is not preparing for re-use (DK 2025)', () => {
       reuse: { kg: 2, units: 1 },
     });
     const rates = await statistics('recovery-rates', { year: 2025, country: 'DK', category: 2 }, 'RecoveryRates');
-    // Re-use is in no rate: (PfR + RCY) / COL = 2.1 / 2.1.
-    expect((rates['categories'] as Body[])[0]).toMatchObject({ rates: [{ rate: { percent: 0 } }, { rate: { percent: 100 } }] });
+    // Re-use is in no rate; preparing for re-use is recovery too: RCV / COL = (PfR + RCY) / COL = 2.1 / 2.1.
+    expect((rates['categories'] as Body[])[0]).toMatchObject({ rates: [{ rate: { percent: 100 } }, { rate: { percent: 100 } }] });
   });
 
   it('shows both resales of data-bearing devices with a passing wipe before them', async () => {

@@ -75,6 +75,12 @@ export interface ImportSummary extends ImportProgress {
   readonly batches: number;
   /** Imported events per second of wall time. */
   readonly eventsPerSecond: number;
+  /**
+   * The highest global position of the events this import appended (or found stored by an earlier
+   * run of the same lines), null when it appended none: pass it as `?minPosition=` to read figures
+   * and passports that include the import.
+   */
+  readonly lastPosition: number | null;
 }
 
 /** A parsed line, as the importer's authorisation sees it. */
@@ -317,6 +323,7 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
   let blankLines = 0;
   let imported = 0;
   let duplicates = 0;
+  let lastPosition: number | null = null;
   let refused = 0;
   let bytes = 0;
   let batches = 0;
@@ -343,7 +350,12 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
     let asDecided = true;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        if (decision.requests.length > 0) await store.appendMany(decision.requests);
+        if (decision.requests.length > 0) {
+          for (const result of await store.appendMany(decision.requests)) {
+            const last = result.events.at(-1);
+            if (last !== undefined && (lastPosition === null || last.globalPosition > lastPosition)) lastPosition = last.globalPosition;
+          }
+        }
         break;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
@@ -540,5 +552,6 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
     batches,
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? Math.round((imported / elapsedMs) * 1000) : 0,
+    lastPosition,
   };
 }

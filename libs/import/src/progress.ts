@@ -58,6 +58,8 @@ export function progressBar(target: ProgressTarget, totalBytes: number | null): 
 export function formatSummary(summary: ImportSummary): string {
   return (
     `${group(summary.lines)} lines: ${group(summary.imported)} imported, ${group(summary.duplicates)} already imported (skipped), ` +
-    `${group(summary.refused)} refused; ${group(summary.eventsPerSecond)} events/s in ${(summary.elapsedMs / 1000).toFixed(1)} s`
+    `${group(summary.refused)} refused; ${group(summary.eventsPerSecond)} events/s in ${(summary.elapsedMs / 1000).toFixed(1)} s; ` +
+    // The position, ungrouped, is what `?minPosition=` takes to read figures that include the import.
+    (summary.lastPosition === null ? 'nothing appended' : `last position ${summary.lastPosition}`)
   );
 }

@@ -59,7 +59,12 @@ export class ImportsController {
   @ApiOperation({ summary: 'Bulk import of device events: NDJSON, one event per line (docs/import.md)' })
   @ApiConsumes('application/x-ndjson')
   @ApiBody({ schema: { type: 'string', description: 'One import line per line: {type, deviceId?, occurredAt, eventId?, data} (docs/import.md)' } })
-  @ApiResponse({ status: 200, description: 'The summary and the error rows (refused lines); the rest is imported' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The summary and the error rows (refused lines); the rest is imported. `summary.lastPosition` is the highest ' +
+      'global position appended (null when nothing was): pass it as `minPosition` to read figures that include the import',
+  })
   @ApiResponse({ status: 413, description: 'Body larger than the import limit' })
   @ApiResponse({ status: 415, description: 'Body is not application/x-ndjson' })
   async importEvents(@Req() request: Request): Promise<ImportResponse> {

@@ -16,11 +16,20 @@ import { FactsQuery, StatisticsQuery } from './statistics-query.dto.js';
 
 const DEFAULT_FACTS_PAGE = 100;
 
+/** Every statistics response carries the global position it is computed up to (docs/statistics.md). */
+export const CHECKPOINT_HEADER = 'Kierto-Checkpoint';
+
 function documented(summary: string, document: DocumentName): MethodDecorator {
   const decorators = [
     ApiOperation({ summary }),
     ApiProduces('application/json', 'text/csv'),
-    ApiOkResponse({ schema: openApiDocumentSchema(document) }),
+    ApiOkResponse({
+      schema: openApiDocumentSchema(document),
+      description:
+        'The figures; `basis.checkpoint` and the `Kierto-Checkpoint` header give the global position they are computed up to ' +
+        '(compare it with the position a command or `POST /imports` returned, or pass that as `minPosition`)',
+      headers: { [CHECKPOINT_HEADER]: { description: 'Global position the figures are computed up to', schema: { type: 'integer', minimum: 0 } } },
+    }),
     ApiResponse({ status: 400, description: 'A malformed or unknown query parameter: `error.fields` names each' }),
     ApiResponse({ status: 503, description: 'PROJECTION_NOT_CAUGHT_UP: minPosition not reached within the wait' }),
   ];
@@ -123,8 +132,12 @@ function requestOf(query: StatisticsQuery, request: Request): StatisticsRequest 
   };
 }
 
-/** `?format=` decides; else the Accept header (JSON unless text/csv is preferred). */
-function respond<T extends object>(
+/**
+ * `?format=` decides; else the Accept header (JSON unless text/csv is preferred). Either way the
+ * `Kierto-Checkpoint` header says up to which global position the figures are computed (the JSON's
+ * `basis.checkpoint`), so a CSV reader too can tell whether its own writes are in.
+ */
+function respond<T extends { readonly basis: { readonly checkpoint: number } }>(
   request: Request,
   response: Response,
   query: StatisticsQuery,
@@ -134,6 +147,7 @@ function respond<T extends object>(
 ): T | string {
   const format = query.format ?? (request.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json');
   response.vary('Accept');
+  response.setHeader(CHECKPOINT_HEADER, String(document.basis.checkpoint));
   if (format === 'json') return document;
   response.type('text/csv; charset=utf-8');
   response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);

@@ -26,6 +26,8 @@ describe('kierto import', () => {
     const first = io(env);
     expect(await importCommand.run([file, '--errors', report], first)).toBe(1);
     expect(first.outLines[0]).toMatch(new RegExp(`^${good.length + 1} lines: ${good.length} imported, 0 already imported \\(skipped\\), 1 refused;`));
+    // A fresh store numbers the imported events 1, 2, …: the last one is what ?minPosition= waits for.
+    expect(first.outLines[0]).toMatch(new RegExp(`; last position ${good.length}$`));
     expect(readFileSync(report, 'utf8').split('\n')).toEqual([
       'line,deviceId,code,field,message',
       expect.stringMatching(/^6,,INVALID_JSON,,/),
@@ -35,6 +37,7 @@ describe('kierto import', () => {
     const second = io(env);
     expect(await importCommand.run([file, '--errors', report], second)).toBe(1);
     expect(second.outLines[0]).toMatch(new RegExp(`: 0 imported, ${good.length} already imported \\(skipped\\), 1 refused;`));
+    expect(second.outLines[0]).toMatch(/; nothing appended$/);
   });
 
   it('prints the error rows on stderr without --errors', async () => {
