@@ -314,9 +314,10 @@ describe('reads are scoped to what a role may see', () => {
   it("gives a producer organisation its members' figures, and a 403 for another organisation's", async () => {
     const own = await facts(app.as('scheme-a', 'producer-organisation'), {});
     expect(producersIn(own)).toEqual(['maker-a']);
-    // Naming a producer of another scheme narrows within the caller's own figures: nothing leaks.
-    const other = await facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-b' });
-    expect({ status: other.status, items: other.body.items }).toEqual({ status: 200, items: [] });
+    // Naming a producer of another scheme is asking for someone else's figures (issue 12, item 6).
+    await expectRefused(async () => facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-b' }), 403, 'FORBIDDEN', 'producerId');
+    // Naming its own member narrows within its own figures.
+    expect(producersIn(await facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-a' }))).toEqual(['maker-a']);
     await expectRefused(async () => facts(app.as('scheme-a', 'producer-organisation'), { organisationId: 'scheme-b' }), 403, 'FORBIDDEN', 'organisationId');
   });
 

@@ -12,6 +12,7 @@ import { ErrorFilter } from './http/error.filter.js';
 import { JsonLogger } from './http/json-logger.js';
 import { requestContext, requireJsonBody } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
+import { checkJsonBodyBytes, TextRulePipe, wellFormedUrl } from './http/text-rule.js';
 
 export interface CreatedApp {
   readonly app: INestApplication;
@@ -35,17 +36,23 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(store, access, config), {
     logger,
     bodyParser: false,
+    // Keeps the body's bytes beside the parsed body, for checkJsonBodyBytes (text-rule.ts).
+    rawBody: true,
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(requestContext(logger));
+  app.use(wellFormedUrl);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
+  app.use(checkJsonBodyBytes);
   app.use(requireJsonBody);
   app.useGlobalFilters(new ErrorFilter(logger));
-  // Query strings and the administrative bodies (organisations, keys) are validated by class-validator
-  // DTOs; event bodies by JSON Schema (RequestBodyPipe).
+  // The text rule first, for every body, query and path parameter (text-rule.ts). Then query strings
+  // and the administrative bodies (organisations, keys) are validated by class-validator DTOs; event
+  // bodies by JSON Schema (RequestBodyPipe).
   app.useGlobalPipes(
+    new TextRulePipe(),
     new ValidationPipe({
       transform: true,
       whitelist: true,

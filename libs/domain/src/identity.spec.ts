@@ -53,6 +53,10 @@ describe('GTINs', () => {
     });
   });
 
+  it.each(['00000000000000', '000000000000', '00000000'])('refuses the all-zero GTIN %p, whose check digit is right', (gtin) => {
+    expect(refusalOf(() => normaliseGtin(gtin))).toMatchObject({ code: 'INVALID_GTIN', field: 'gtin' });
+  });
+
   it.each(['950600013435', '123456789', '0950600013435X', ' 09506000134352', ''])(
     'refuses %p, which is not 8, 12, 13 or 14 digits with a valid check digit',
     (gtin) => {

@@ -23,6 +23,8 @@ export function normaliseGtin(gtin: string, field = 'gtin'): string {
     throw invalid('INVALID_GTIN', field, 'A GTIN has 8, 12, 13 or 14 digits');
   }
   const gtin14 = gtin.padStart(14, '0');
+  // All zeros passes the check digit, but GS1 never allocates it: it is a placeholder, not a product.
+  if (/^0+$/.test(gtin14)) throw invalid('INVALID_GTIN', field, 'A GTIN of only zeros identifies no product');
   if (gs1CheckDigit(gtin14.slice(0, 13)) !== Number(gtin14[13])) {
     throw invalid('INVALID_GTIN', field, `GTIN ${gtin} has a wrong check digit`);
   }

@@ -43,9 +43,10 @@ import {
   type StoreLimits,
   type StoredEvent,
 } from '../../event-store/src/port.js';
-import { findNulCharacter } from '../../schemas/src/text-safety.js';
+import { findTextProblem, TEXT_RULE_MESSAGE } from '../../schemas/src/text-safety.js';
 import { withIsoCountryCodes } from '../../schemas/src/country-aliases.js';
 import { validateEventData } from '../../schemas/src/validator.js';
+import { Utf8LineWatch } from './utf8-lines.js';
 
 /** One row of the error report. */
 export interface ImportLineError {
@@ -128,7 +129,11 @@ export const ImportErrorCodes = {
   missingDeviceId: 'DEVICE_ID_REQUIRED',
   invalidDeviceId: 'INVALID_DEVICE_ID',
   lineTooLarge: 'LINE_TOO_LARGE',
-  nulCharacter: 'NUL_CHARACTER',
+  /** The text rule of every entry (text-safety.ts): a NUL or a lone surrogate in a string. */
+  invalidCharacter: 'INVALID_CHARACTER',
+  /** Bytes of the line that are not UTF-8 (they would otherwise be read as U+FFFD). */
+  invalidUtf8: 'INVALID_UTF8',
+  nestingTooDeep: 'NESTING_TOO_DEEP',
   precedingLineRefused: 'PRECEDING_LINE_REFUSED',
   forbidden: 'FORBIDDEN',
 } as const;
@@ -195,6 +200,16 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
     throw new LineError(ImportErrorCodes.invalidLine, '', 'A line is one JSON object');
   }
   const line = parsed as Record<string, unknown>;
+  // The text rule before anything reads the line. A parsed string can hold a NUL or a lone surrogate
+  // only if the text has a \u escape (JSON forbids the raw NUL, and decoding UTF-8 never yields a
+  // surrogate), so most lines skip the walk. Its device id is not echoed when it is the field at fault.
+  const textProblem = text.includes('\\u') ? findTextProblem(line) : null;
+  if (textProblem !== null) {
+    const echoed = textProblem.field === 'deviceId' || typeof line['deviceId'] !== 'string' ? null : line['deviceId'];
+    throw textProblem.problem === 'character'
+      ? new LineError(ImportErrorCodes.invalidCharacter, textProblem.field, TEXT_RULE_MESSAGE, echoed)
+      : new LineError(ImportErrorCodes.nestingTooDeep, textProblem.field, 'Arrays and objects nest too deeply', echoed);
+  }
   const given = typeof line['deviceId'] === 'string' ? line['deviceId'] : null;
   const fail = (code: string, field: string, message: string): never => {
     throw new LineError(code, field, message, given);
@@ -217,10 +232,6 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
   // Eurostat's EL and UK are taken as GR and GB, as in request bodies: the stored event holds ISO codes.
   const data = withIsoCountryCodes(line['data']);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('REQUIRED', 'data', 'data is required: an object');
-  // A parsed string can only hold NUL if the text has the escape \u0000 (JSON forbids the raw
-  // character in strings), so most lines skip the walk through every member.
-  const nul = text.includes('\\u0000') ? findNulCharacter(line) : null;
-  if (nul !== null) fail(ImportErrorCodes.nulCharacter, nul, 'Text may not contain the NUL character');
   const validation = validateEventData(type, data);
   if (!validation.ok) {
     const [first, ...more] = validation.errors;
@@ -331,9 +342,13 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
   let pendingBytes = 0;
   let errors: ImportLineError[] = [];
 
+  // Registered before readline's own listeners, so each chunk is watched before its lines are read.
+  const utf8 = new Utf8LineWatch();
   input.on('data', (chunk: Buffer | string) => {
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (typeof chunk !== 'string') utf8.feed(chunk);
   });
+  input.on('end', () => utf8.end());
   const progress = (): ImportProgress => ({ lines, imported, duplicates, refused, bytes, elapsedMs: performance.now() - started });
 
   /**
@@ -512,6 +527,9 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
         continue;
       }
       try {
+        if (utf8.takeInvalid(lines)) {
+          throw new LineError(ImportErrorCodes.invalidUtf8, '', 'The line holds bytes that are not UTF-8');
+        }
         const line = parseImportLine(text, lines, limits);
         if (isHeldBack(line.deviceId, lines)) {
           errors.push({

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import {
   createKey,
   OrganisationExistsError,
@@ -25,9 +26,11 @@ export class CreateOrganisationBody {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true })
+  @ApiProperty({ enum: ROLES, isArray: true, minItems: 1, maxItems: ROLES.length, description: 'Each role at most once' })
   @IsArray()
   @ArrayMinSize(1)
+  // Bounded so that a huge array is refused before it is checked item by item.
+  @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true })
   roles!: Role[];
 }
@@ -109,8 +112,18 @@ export class OrganisationsController {
 
   @Post(':organisationId/api-keys/:keyId/revocation')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke a key at once (admin); revoking twice keeps the first time' })
-  async revoke(@Param('organisationId') organisationId: string, @Param('keyId') keyId: string): Promise<ShownKey> {
+  @ApiOperation({
+    summary: 'Revoke a key at once (admin); revoking twice keeps the first time',
+    description: 'Takes no body: send none, or an empty JSON object `{}`. A body with fields is a 400.',
+  })
+  @ApiResponse({ status: 400, description: 'A body with fields (VALIDATION_FAILED, UNKNOWN_FIELD)' })
+  @ApiResponse({ status: 404, description: 'KEY_NOT_FOUND' })
+  async revoke(
+    @Param('organisationId') organisationId: string,
+    @Param('keyId') keyId: string,
+    @Req() request: Request,
+  ): Promise<ShownKey> {
+    refuseBody(request.body);
     const revoked = await this.access.revokeKey(organisationId, keyId, new Date().toISOString());
     if (revoked === null) throw new ApiError(404, 'KEY_NOT_FOUND', `Organisation ${organisationId} has no key ${keyId}`);
     const { secretHash: _hidden, ...shown } = revoked;
@@ -122,4 +135,25 @@ export class OrganisationsController {
     if (organisation === null) throw new ApiError(404, 'ORGANISATION_NOT_FOUND', `No organisation ${id}`);
     return organisation;
   }
+}
+
+/**
+ * Revocation takes no body. Clients that always send JSON may send `{}`; anything with content is
+ * refused rather than ignored, so that a caller who thinks it is passing something learns it is not.
+ */
+function refuseBody(body: unknown): void {
+  if (body === undefined) return;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'VALIDATION_FAILED', 'This route takes no body', [
+      { field: '(body)', code: 'NOT_ALLOWED', message: 'Send no body, or {}' },
+    ]);
+  }
+  const fields = Object.keys(body);
+  if (fields.length === 0) return;
+  throw new ApiError(
+    400,
+    'VALIDATION_FAILED',
+    'This route takes no body',
+    fields.map((field) => ({ field, code: 'UNKNOWN_FIELD', message: `${field} is not a field of this route: it takes no body` })),
+  );
 }

@@ -1,17 +1,15 @@
 import type { PipeTransform } from '@nestjs/common';
 import { requestSchemas, validateRequest, type RequestName } from '../../../../libs/schemas/src/index.js';
-import { findNulCharacter } from '../../../../libs/schemas/src/text-safety.js';
-import { ApiError, badRequest } from './api-error.js';
+import { ApiError } from './api-error.js';
 
-/** Validates a request body against its JSON Schema in schemas/v1/requests (the public contract). */
+/**
+ * Validates a request body against its JSON Schema in schemas/v1/requests (the public contract).
+ * The text rule (NUL, lone surrogates) has been applied before, by the global TextRulePipe.
+ */
 export class RequestBodyPipe implements PipeTransform<unknown, unknown> {
   constructor(private readonly name: RequestName) {}
 
   transform(body: unknown): unknown {
-    const nulAt = findNulCharacter(body);
-    if (nulAt !== null) {
-      throw badRequest('INVALID_CHARACTER', nulAt, 'Text may not contain the NUL character (\\u0000)');
-    }
     const result = validateRequest(this.name, body);
     if (result.ok) return result.value;
     throw new ApiError(400, 'VALIDATION_FAILED', `The ${this.name} request body is invalid`, result.errors);

@@ -38,13 +38,21 @@ export function requestContext(logger: JsonLogger) {
 }
 
 /**
- * Commands take JSON only; anything else is refused before it reaches validation. The bulk import
- * streams NDJSON and checks its own media type.
+ * A body that is sent must be JSON; anything else is refused before it reaches validation. A POST
+ * without a body passes: a route that takes none (key revocation) works without one, and a route
+ * that needs one answers 400 naming the body (TextRulePipe). The bulk import streams NDJSON and
+ * checks its own media type.
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (request.method === 'POST' && request.path !== '/imports' && request.is('application/json') !== 'application/json') {
+  if (request.method === 'POST' && request.path !== '/imports' && hasBody(request) && request.is('application/json') !== 'application/json') {
     next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
     return;
   }
   next();
+}
+
+/** Whether the request carries body bytes: a chunked body, or a Content-Length above zero. */
+function hasBody(request: Request): boolean {
+  const length = request.header('content-length');
+  return request.header('transfer-encoding') !== undefined || (length !== undefined && length.trim() !== '0');
 }

@@ -11,6 +11,7 @@ import type { DocumentName } from '../../../../libs/schemas/src/index.js';
 import { badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv } from './csv.js';
+import { GetMembershipHistory } from '../producers/membership-history.js';
 import { GetCollectionRate, GetFacts, GetIndicators, GetRecoveryRates, GetReport } from './statistics-queries.js';
 import { FactsQuery, StatisticsQuery } from './statistics-query.dto.js';
 
@@ -51,28 +52,28 @@ export class StatisticsController {
   @Get('collection-rate')
   @documented('Collection rate of a year (Article 7): value, numerator, the three POM years, target, met', 'CollectionRate')
   async collectionRate(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetCollectionRate(requestOf(query, request), query.minPosition));
+    const document = await this.queryBus.execute(new GetCollectionRate(await this.requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, collectionRateCsv, `collection-rate-${query.year}`);
   }
 
   @Get('recovery-rates')
   @documented('Annex V recovery and prepared-for-re-use + recycling rates per category against the targets', 'RecoveryRates')
   async recoveryRates(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetRecoveryRates(requestOf(query, request), query.minPosition));
+    const document = await this.queryBus.execute(new GetRecoveryRates(await this.requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, recoveryRatesCsv, `recovery-rates-${query.year}`);
   }
 
   @Get('report')
   @documented('The yearly report table of a producer organisation: category × household/other, tonnes, totals', 'ProducerOrganisationReport')
   async report(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetReport(requestOf(query, request), query.minPosition));
+    const document = await this.queryBus.execute(new GetReport(await this.requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, reportCsv, `report-${query.year}`);
   }
 
   @Get('indicators')
   @documented('Device-level indicators: repair success, lives, age at collection and recycling, wipes before resale', 'DeviceIndicators')
   async indicators(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetIndicators(requestOf(query, request), query.minPosition));
+    const document = await this.queryBus.execute(new GetIndicators(await this.requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, indicatorsCsv, `indicators-${query.year}`);
   }
 
@@ -86,7 +87,7 @@ export class StatisticsController {
     const page = await this.queryBus.execute(
       new GetFacts(
         {
-          ...requestOf(query, request),
+          ...(await this.requestOf(query, request)),
           measure: query.measure ?? null,
           treatment: query.treatment ?? null,
           after,
@@ -97,40 +98,58 @@ export class StatisticsController {
     );
     return respond(request, response, query, page, factsCsv, `facts-${query.year}`);
   }
+
+  /**
+   * The query as asked, narrowed to what the caller may read (libs/access/src/scoping.ts): a producer
+   * gets its own figures, a producer organisation those attributed to it. Asking for someone else's
+   * is a 403 naming the parameter, never an empty or silently widened answer: that includes a
+   * producer organisation naming a producer that never was its member (DESIGN §6, docs/access.md).
+   */
+  private async requestOf(query: StatisticsQuery, request: Request): Promise<StatisticsRequest> {
+    const scope = readScope(requirePrincipal(request).organisation);
+    let { producerId, organisationId } = query;
+    if (scope.kind === 'producer') {
+      if (producerId !== undefined && producerId !== scope.producerId) {
+        throw forbidden('statistics:read', `A producer reads its own figures only: producerId ${scope.producerId}`, 'producerId');
+      }
+      producerId = scope.producerId;
+    } else if (scope.kind === 'organisation') {
+      if (organisationId !== undefined && organisationId !== scope.organisationId) {
+        throw forbidden('statistics:read', `A producer organisation reads its members' figures only: organisationId ${scope.organisationId}`, 'organisationId');
+      }
+      organisationId = scope.organisationId;
+      if (producerId !== undefined && !(await this.everMember(producerId, scope.organisationId))) {
+        throw forbidden(
+          'statistics:read',
+          `A producer organisation reads its members' figures only: ${producerId} has never been a member of ${scope.organisationId}`,
+          'producerId',
+        );
+      }
+    }
+    return {
+      year: query.year,
+      filters: {
+        country: query.country ?? null,
+        producerId: producerId ?? null,
+        organisationId: organisationId ?? null,
+        category: query.category ?? null,
+        market: query.market ?? null,
+      },
+      // The canonical UTC form compares correctly with the stored recordedAt; impossible days are refused.
+      asOf: query.asOf === undefined ? null : new Date(parseTimestamp(query.asOf, 'asOf')).toISOString(),
+    };
+  }
+
+  /**
+   * Whether the producer is or was a member: a former member's figures from its years in the
+   * organisation stay the organisation's, so they stay readable to it.
+   */
+  private async everMember(producerId: string, organisationId: string): Promise<boolean> {
+    const history = await this.queryBus.execute(new GetMembershipHistory(producerId));
+    return history !== null && history.changes.some((change) => change.organisationId === organisationId);
+  }
 }
 
-/**
- * The query as asked, narrowed to what the caller may read (libs/access/src/scoping.ts): a producer
- * gets its own figures, a producer organisation those attributed to it. Asking for someone else's
- * is a 403 naming the parameter, never an empty or silently widened answer.
- */
-function requestOf(query: StatisticsQuery, request: Request): StatisticsRequest {
-  const scope = readScope(requirePrincipal(request).organisation);
-  let { producerId, organisationId } = query;
-  if (scope.kind === 'producer') {
-    if (producerId !== undefined && producerId !== scope.producerId) {
-      throw forbidden('statistics:read', `A producer reads its own figures only: producerId ${scope.producerId}`, 'producerId');
-    }
-    producerId = scope.producerId;
-  } else if (scope.kind === 'organisation') {
-    if (organisationId !== undefined && organisationId !== scope.organisationId) {
-      throw forbidden('statistics:read', `A producer organisation reads its members' figures only: organisationId ${scope.organisationId}`, 'organisationId');
-    }
-    organisationId = scope.organisationId;
-  }
-  return {
-    year: query.year,
-    filters: {
-      country: query.country ?? null,
-      producerId: producerId ?? null,
-      organisationId: organisationId ?? null,
-      category: query.category ?? null,
-      market: query.market ?? null,
-    },
-    // The canonical UTC form compares correctly with the stored recordedAt; impossible days are refused.
-    asOf: query.asOf === undefined ? null : new Date(parseTimestamp(query.asOf, 'asOf')).toISOString(),
-  };
-}
 
 /**
  * `?format=` decides; else the Accept header (JSON unless text/csv is preferred). Either way the
