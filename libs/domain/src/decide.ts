@@ -7,11 +7,14 @@ import type {
   DeviceRecycledData,
   DeviceRepairedData,
   ProductDescription,
+  WeeeCategory,
 } from './events.js';
 import { deviceIdOf } from './identity.js';
+import { PLAUSIBLE_UNIT_WEIGHT_KG } from './limits.js';
 import { ErrorCodes } from './rules.js';
 import { assertNever, isRegistered, type DeviceState, type RegisteredDevice } from './state.js';
 import { checkOccurredAt } from './time.js';
+import { WEEE_CATEGORY_NAMES } from './weee.js';
 
 /**
  * Decides which events a command produces given the device's current state, or throws a
@@ -46,6 +49,7 @@ export function decide(command: DeviceCommand, state: DeviceState): DeviceEvent[
           );
         }
         checkProduct(product, 'product');
+        checkMeasuredWeight(command.data, product.weeeCategory);
         checkDeviceId(command.deviceId, product, 'product');
         checkTime(command, null);
         return [{ type: 'DeviceCollected', occurredAt, data: command.data }];
@@ -58,6 +62,7 @@ export function decide(command: DeviceCommand, state: DeviceState): DeviceEvent[
         checkProduct(command.data.product, 'product');
         checkDeviceId(command.deviceId, command.data.product, 'product');
       }
+      checkMeasuredWeight(command.data, device.product.weeeCategory);
       checkTime(command, device);
       return [{ type: 'DeviceCollected', occurredAt, data: command.data }];
     }
@@ -144,8 +149,26 @@ function checkPositive(value: number, field: string): void {
   }
 }
 
+/**
+ * A unit heavier than its category's plausible limit (limits.ts) is a mistake, most often kg and g
+ * mixed up; refused so that it never lands in the totals. A rule (422), not a shape error: the value
+ * is a well-formed weight, only implausible for this category.
+ */
+function checkPlausibleWeight(weightKg: number, category: WeeeCategory, field: string): void {
+  const limitKg = PLAUSIBLE_UNIT_WEIGHT_KG[category];
+  if (weightKg > limitKg) {
+    throw ruleBroken(
+      ErrorCodes.implausibleWeight,
+      `${field} ${weightKg} kg is more than ${limitKg} kg, the plausible limit for one unit of WEEE category ${category}` +
+        ` (${WEEE_CATEGORY_NAMES[category]}); check the unit (kg, not g)`,
+      field,
+    );
+  }
+}
+
 function checkProduct(product: ProductDescription, field: string): void {
   checkPositive(product.weightKg, `${field}.weightKg`);
+  checkPlausibleWeight(product.weightKg, product.weeeCategory, `${field}.weightKg`);
   let materialsKg = 0;
   product.hazardousSubstances.forEach((substance, index) => {
     if (substance.massKg !== undefined) checkPositive(substance.massKg, `${field}.hazardousSubstances[${index}].massKg`);
@@ -165,6 +188,11 @@ function checkProduct(product: ProductDescription, field: string): void {
 
 function checkCollection(data: DeviceCollectedData): void {
   if (data.measuredWeightKg !== undefined) checkPositive(data.measuredWeightKg, 'measuredWeightKg');
+}
+
+/** The weight measured at collection, against the category the device's history gives it. */
+function checkMeasuredWeight(data: DeviceCollectedData, category: WeeeCategory): void {
+  if (data.measuredWeightKg !== undefined) checkPlausibleWeight(data.measuredWeightKg, category, 'measuredWeightKg');
 }
 
 function checkWipe(data: DeviceDataWipedData): void {
@@ -190,6 +218,7 @@ function checkRepair(data: DeviceRepairedData): void {
 
 function checkRecycling(data: DeviceRecycledData, device: RegisteredDevice): void {
   checkPositive(data.weightKg, 'weightKg');
+  checkPlausibleWeight(data.weightKg, device.product.weeeCategory, 'weightKg');
   let outputsKg = 0;
   data.outputs.forEach((output, index) => {
     checkPositive(output.massKg, `outputs[${index}].massKg`);

@@ -13,6 +13,9 @@ export const ErrorCodes = {
   occurredInFuture: 'OCCURRED_IN_FUTURE',
   invalidTimestamp: 'INVALID_TIMESTAMP',
   nonPositiveWeight: 'WEIGHT_NOT_POSITIVE',
+  // Plausibility per WEEE category (limits.ts): 422, the message and field name the limit.
+  implausibleWeight: 'WEIGHT_IMPLAUSIBLE',
+  occurredTooEarly: 'OCCURRED_BEFORE_EARLIEST',
   materialsExceedWeight: 'MATERIALS_EXCEED_WEIGHT',
   recyclingOutputsExceedWeight: 'RECYCLING_OUTPUTS_EXCEED_WEIGHT',
   wipeResultInconsistent: 'WIPE_RESULT_INCONSISTENT',

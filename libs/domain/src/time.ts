@@ -1,5 +1,6 @@
 import { invalid, ruleBroken } from './errors.js';
 import type { Timestamp } from './events.js';
+import { EARLIEST_OCCURRED_AT, EARLIEST_OCCURRED_AT_MS } from './limits.js';
 import { ALLOWED_CLOCK_SKEW_MS, ErrorCodes } from './rules.js';
 
 /**
@@ -9,6 +10,14 @@ import { ALLOWED_CLOCK_SKEW_MS, ErrorCodes } from './rules.js';
 export function checkOccurredAt(occurredAt: Timestamp, now: Timestamp, previous: Timestamp | null): void {
   const occurred = parseTimestamp(occurredAt, 'occurredAt');
   const clock = parseTimestamp(now, 'now');
+  // The schemas refuse years before 1970 by pattern; an offset can still reach back before the epoch.
+  if (occurred < EARLIEST_OCCURRED_AT_MS) {
+    throw invalid(
+      ErrorCodes.occurredTooEarly,
+      'occurredAt',
+      `occurredAt ${occurredAt} is before ${EARLIEST_OCCURRED_AT}, the earliest date Kierto records`,
+    );
+  }
   if (occurred > clock + ALLOWED_CLOCK_SKEW_MS) {
     throw ruleBroken(ErrorCodes.occurredInFuture, `occurredAt ${occurredAt} lies in the future`, 'occurredAt');
   }

@@ -11,6 +11,11 @@
  *   it reads on from the new checkpoint.
  * - On start, a projection whose stored version differs from the code's, or whose checkpoint does
  *   not match the log (another store, a restored backup), is dropped and rebuilt from zero.
+ * - One event never stops a read model (docs/adr/0009-poison-event-quarantine.md): when a page fails
+ *   with an error that is not a known transient one (./transient.ts), each projection retries its
+ *   part alone, halving it until the event that fails by itself is found; that event is quarantined
+ *   with its reason and passed, everything else is applied. Transient errors (the database is away)
+ *   fail the page as before, to be retried whole.
  */
 import { EventEmitter } from 'node:events';
 import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
@@ -20,9 +25,11 @@ import {
   type Checkpoint,
   type DocumentWrite,
   type PageWrite,
+  type QuarantinedEvent,
   type ReadModelStore,
 } from './read-models/port.js';
 import type { MembershipChange, StatisticsFact } from './statistics/facts.js';
+import { isTransientError, reasonOf } from './transient.js';
 
 export interface ProjectorOptions {
   readonly store: EventStore;
@@ -42,7 +49,17 @@ export interface ProjectorOptions {
   readonly onError?: (error: unknown) => void;
   /** Told when a projection is dropped to be rebuilt, and why; for logs. */
   readonly onReset?: (name: ProjectionName, reason: string) => void;
+  /** Told about every event quarantined (passed without being applied); for logs and alerts. */
+  readonly onQuarantine?: (event: QuarantinedEvent) => void;
 }
+
+/** What re-projecting a quarantined event did (`kierto quarantine --retry`). */
+export type RetryOutcome =
+  | { readonly outcome: 'applied' }
+  /** Still failing: it stays quarantined; `reason` is the new error. */
+  | { readonly outcome: 'failed'; readonly reason: string }
+  /** Not re-projected, nothing written: `reason` says why and what to do instead. */
+  | { readonly outcome: 'refused'; readonly reason: string };
 
 export type ProjectorState = 'stopped' | 'following' | 'failing';
 
@@ -124,17 +141,113 @@ export class Projector {
     const events = await store.readAll(Math.min(...positions), this.pageSize);
     const last = events.at(-1);
     if (last === undefined) return 0;
-    const page: MutablePage = { checkpoints: [], documents: [], facts: [], memberships: [] };
-    for (const [index, projection] of this.options.projections.entries()) {
+    const parts = this.options.projections.flatMap((projection, index) => {
       const from = positions[index] ?? 0;
       const unseen = events.filter((event) => event.globalPosition > from);
-      if (unseen.length === 0) continue;
-      await applyPage(projection, unseen, readModels, page);
-      page.checkpoints.push({ name: projection.name, from, to: last.globalPosition, hash: last.hash });
+      return unseen.length === 0 ? [] : [{ projection, from, events: unseen }];
+    });
+    try {
+      // The fast path: every projection's part in one transaction.
+      const page = emptyPage();
+      for (const part of parts) {
+        await applyPage(part.projection, part.events, readModels, page);
+        page.checkpoints.push({ name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash });
+      }
+      await readModels.commit(page);
+    } catch (error) {
+      if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+      // Possibly one event's fault: each projection on its own, so that passports and statistics
+      // never share a failure, and within it the part that fails narrowed down to its event.
+      for (const part of parts) await this.isolate(part.projection, part.from, part.events);
     }
-    await readModels.commit(page);
     this.progress.emit('progress');
     return events.length;
+  }
+
+  /**
+   * Commits a projection's part of a page on its own; when it fails for a reason that is not
+   * transient, commits each half in turn, down to the single event that fails alone, which is
+   * quarantined: its checkpoint moves past it with nothing applied. A page with one poison event
+   * costs about 2·log2(page size) transactions.
+   */
+  private async isolate(projection: AnyProjection, from: number, events: readonly StoredEvent[]): Promise<void> {
+    const { readModels } = this.options;
+    const last = events.at(-1);
+    if (last === undefined) return;
+    const move = { name: projection.name, from, to: last.globalPosition, hash: last.hash };
+    let failure: unknown;
+    try {
+      const page = emptyPage();
+      await applyPage(projection, events, readModels, page);
+      page.checkpoints.push(move);
+      await readModels.commit(page);
+      return;
+    } catch (error) {
+      if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+      failure = error;
+    }
+    if (events.length === 1) {
+      const quarantined: QuarantinedEvent = {
+        name: projection.name,
+        globalPosition: last.globalPosition,
+        eventId: last.eventId,
+        eventType: last.type,
+        streamId: last.streamId,
+        reason: reasonOf(failure),
+        quarantinedAt: new Date().toISOString(),
+      };
+      await readModels.commit({ ...emptyPage(), checkpoints: [move], quarantine: [quarantined] });
+      this.options.onQuarantine?.(quarantined);
+      return;
+    }
+    const half = Math.ceil(events.length / 2);
+    const first = events.slice(0, half);
+    await this.isolate(projection, from, first);
+    await this.isolate(projection, first.at(-1)?.globalPosition ?? from, events.slice(half));
+  }
+
+  /**
+   * Applies a quarantined event after a fix (`kierto quarantine --retry`). Only when no later event
+   * of its stream has reached the projection since: the projections fold a stream in order, so an
+   * event applied after its successors would be ignored or give another document than a replay
+   * does; then the answer is a rebuild of that projection, which replays everything in order.
+   * The event leaves the quarantine in the same transaction that applies it, so concurrent retries
+   * apply it once (QuarantineReleasedError for the other).
+   */
+  async retryQuarantined(name: ProjectionName, position: number): Promise<RetryOutcome> {
+    const { readModels, store } = this.options;
+    const projection = this.options.projections.find((each) => each.name === name);
+    if (projection === undefined) return { outcome: 'refused', reason: `no projection ${name} runs here` };
+    const { events } = await readModels.quarantined(Number.MAX_SAFE_INTEGER);
+    if (!events.some((event) => event.name === name && event.globalPosition === position)) {
+      return { outcome: 'refused', reason: `the ${name} quarantine holds no event at position ${position}` };
+    }
+    const [event] = await store.readAll(position - 1, 1);
+    if (event === undefined || event.globalPosition !== position) {
+      return { outcome: 'refused', reason: `the log has no event at position ${position}` };
+    }
+    const checkpoint = positionOf(await readModels.checkpoints(), name);
+    const later = (await store.readStream(event.streamId)).filter(
+      (each) => each.globalPosition > position && each.globalPosition <= checkpoint && projection.handles(each.type),
+    );
+    if (later.length > 0) {
+      return {
+        outcome: 'refused',
+        reason:
+          `${later.length} later event(s) of ${event.streamId} reached ${name} without it (first at position ` +
+          `${later[0]?.globalPosition ?? 0}); run \`kierto rebuild --projection ${name}\` to replay the stream in order`,
+      };
+    }
+    try {
+      const page = emptyPage();
+      await applyPage(projection, [event], readModels, page);
+      await readModels.commit({ ...page, release: { name, position } });
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      return { outcome: 'failed', reason: reasonOf(error) };
+    }
+    this.progress.emit('progress');
+    return { outcome: 'applied' };
   }
 
   /**
@@ -233,9 +346,14 @@ export class Projector {
   }
 }
 
+/** A page being assembled: the list fields of PageWrite, growable. */
 type MutablePage = {
-  -readonly [K in keyof PageWrite]: PageWrite[K] extends readonly (infer E)[] ? E[] : PageWrite[K];
+  -readonly [K in 'checkpoints' | 'documents' | 'facts' | 'memberships']: PageWrite[K] extends readonly (infer E)[] ? E[] : never;
 };
+
+function emptyPage(): MutablePage {
+  return { checkpoints: [], documents: [], facts: [], memberships: [] };
+}
 
 /** Folds a projection over the unseen events of a page, loading each document once and writing it once. */
 async function applyPage(

@@ -48,6 +48,25 @@ export function checkpointsDdl(dialect: Dialect, tables: Tables): string {
   )${t.strict}`;
 }
 
+/**
+ * Events a projection passed without applying them (docs/adr/0009-poison-event-quarantine.md). One
+ * table for every projection, created with the checkpoints and never dropped with a projection's
+ * tables: a reset deletes that projection's rows instead, so the rows outlive nothing they explain.
+ */
+export function quarantineDdl(dialect: Dialect, tables: Tables): string {
+  const t = TYPES[dialect];
+  return `CREATE TABLE IF NOT EXISTS ${tables.quarantine} (
+    name ${t.text} NOT NULL,
+    global_position ${t.int} NOT NULL,
+    event_id ${t.text} NOT NULL,
+    event_type ${t.text} NOT NULL,
+    stream_id ${t.text} NOT NULL,
+    reason ${t.text} NOT NULL,
+    quarantined_at ${t.text} NOT NULL,
+    PRIMARY KEY (name, global_position)
+  )${t.strict}`;
+}
+
 /** The tables of each projection, with the name of the index-free part for DROP. */
 export function projectionTables(name: ProjectionName, tables: Tables): readonly string[] {
   return name === 'passports'

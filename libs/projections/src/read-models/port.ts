@@ -39,6 +39,43 @@ export interface PageWrite {
   readonly documents: readonly DocumentWrite[];
   readonly facts: readonly StatisticsFact[];
   readonly memberships: readonly MembershipChange[];
+  /** Events this page passes without applying them (docs/adr/0009): recorded with the checkpoint move. */
+  readonly quarantine?: readonly QuarantinedEvent[];
+  /**
+   * A quarantined event applied after all (`kierto quarantine --retry`): its row is deleted in the
+   * page's transaction, which fails with QuarantineReleasedError when it is gone already, so two
+   * operators never apply it twice. No checkpoint moves; the statistics cells take the facts at
+   * its position.
+   */
+  readonly release?: { readonly name: ProjectionName; readonly position: number };
+}
+
+/**
+ * An event a projection could not apply, deterministically: the projector passed it so that the
+ * read model goes on for every other device, and keeps it here, with the reason, until an operator
+ * re-projects it or a rebuild replays it.
+ */
+export interface QuarantinedEvent {
+  readonly name: ProjectionName;
+  readonly globalPosition: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly streamId: string;
+  /** The error the event gave, as text (first 2000 characters). */
+  readonly reason: string;
+  /** When it was quarantined (server time, UTC ISO). */
+  readonly quarantinedAt: string;
+}
+
+/** The release of a quarantined event found its row gone: another operator re-projected it first. */
+export class QuarantineReleasedError extends Error {
+  constructor(
+    readonly projection: ProjectionName,
+    readonly position: number,
+  ) {
+    super(`The ${projection} quarantine no longer holds position ${position}; it was re-projected or rebuilt meanwhile`);
+    this.name = 'QuarantineReleasedError';
+  }
 }
 
 /** Another projector instance (or a rebuild) moved the checkpoint since the page was read: nothing was written. */
@@ -128,8 +165,17 @@ export interface ReadModelStore {
   /** Writes a page and moves its checkpoints in one transaction; CheckpointMovedError when one moved. */
   commit(page: PageWrite): Promise<void>;
 
-  /** Drops and recreates a projection's tables, checkpoint back to 0 (rebuild from the log). */
+  /**
+   * Drops and recreates a projection's tables, checkpoint back to 0 (rebuild from the log). Its
+   * quarantine is emptied too: the rebuild meets those events again and quarantines what still fails.
+   */
   reset(name: ProjectionName, version: string): Promise<void>;
+
+  /** The quarantined events, oldest first (at most `limit`), and how many there are per projection. */
+  quarantined(limit: number): Promise<{
+    readonly events: readonly QuarantinedEvent[];
+    readonly counts: ReadonlyMap<ProjectionName, number>;
+  }>;
 
   passport(deviceId: string): Promise<AtCheckpoint<Passport | null>>;
   sums(query: SumsQuery): Promise<AtCheckpoint<SumRow[]>>;

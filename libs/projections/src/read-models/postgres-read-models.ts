@@ -9,25 +9,38 @@ import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { Passport } from '../passport/passport.js';
 import { PROJECTION_NAMES, type DocumentCollection, type ProjectionName } from '../projection.js';
-import { checkpointsDdl, DUMP_ORDER, projectionDdl, projectionTables } from './ddl.js';
+import { checkpointsDdl, DUMP_ORDER, projectionDdl, projectionTables, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
+  QuarantineReleasedError,
   type AtCheckpoint,
   type AttributedFact,
   type Checkpoint,
   type FactsQuery,
   type PageWrite,
   type PrepareOutcome,
+  type QuarantinedEvent,
   type ReadModelStore,
   type SumRow,
   type SumsQuery,
 } from './port.js';
-import { factRow, factValues, integer, normaliseDumpRow, sumRow, type Row } from './rows.js';
+import {
+  factRow,
+  factValues,
+  integer,
+  normaliseDumpRow,
+  quarantineCounts,
+  quarantineRow,
+  quarantineValues,
+  sumRow,
+  type Row,
+} from './rows.js';
 import {
   addPageToCells,
   FACT_INSERT_COLUMNS,
   factsSql,
   recomputeProducerCells,
+  statisticsRange,
   sumsSql,
   type Sql,
   type Tables,
@@ -83,6 +96,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       facts: `${s}.statistics_facts`,
       memberships: `${s}.statistics_memberships`,
       cells: `${s}.statistics_cells`,
+      quarantine: `${s}.projection_quarantine`,
     };
     // Index names live in the schema of their table, so the same name in two schemas is fine.
     this.indexPrefix = '';
@@ -102,6 +116,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       await this.lockSchema(client);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.options.schema}"`);
       await client.query(checkpointsDdl('postgres', this.tables));
+      await client.query(quarantineDdl('postgres', this.tables));
     });
   }
 
@@ -161,6 +176,17 @@ export class PostgresReadModelStore implements ReadModelStore {
     });
   }
 
+  quarantined(limit: number): Promise<{ events: QuarantinedEvent[]; counts: Map<ProjectionName, number> }> {
+    return this.transaction(async (client) => {
+      const rows = await client.query<Row>(
+        `SELECT * FROM ${this.tables.quarantine} ORDER BY global_position, name LIMIT $1`,
+        [limit],
+      );
+      const counts = await client.query<Row>(`SELECT name, COUNT(*) AS events FROM ${this.tables.quarantine} GROUP BY name`);
+      return { events: rows.rows.flatMap(quarantineRow), counts: quarantineCounts(counts.rows) };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
   async passport(deviceId: string): Promise<AtCheckpoint<Passport | null>> {
     // One statement, one snapshot: the checkpoint row with the passport (if any) beside it.
     const { rows } = await this.pool.query<{ position: string; document: string | null }>(
@@ -212,6 +238,20 @@ export class PostgresReadModelStore implements ReadModelStore {
       );
       if (result.rowCount !== 1) throw new CheckpointMovedError(move.name, move.from);
     }
+    if (page.release !== undefined) {
+      const released = await client.query(`DELETE FROM ${this.tables.quarantine} WHERE name = $1 AND global_position = $2`, [
+        page.release.name,
+        page.release.position,
+      ]);
+      if (released.rowCount !== 1) throw new QuarantineReleasedError(page.release.name, page.release.position);
+    }
+    for (const event of page.quarantine ?? []) {
+      await client.query(
+        `INSERT INTO ${this.tables.quarantine} (name, global_position, event_id, event_type, stream_id, reason, quarantined_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name, global_position) DO NOTHING`,
+        quarantineValues(event),
+      );
+    }
     for (const collection of ['passports', 'statistics_devices'] as const) {
       const writes = page.documents.filter((write) => write.collection === collection);
       for (const chunk of chunks(writes, DOCUMENT_ROWS_PER_STATEMENT)) {
@@ -247,8 +287,8 @@ export class PostgresReadModelStore implements ReadModelStore {
         );
       }
     }
-    const statistics = page.checkpoints.find((move) => move.name === 'statistics');
-    if (statistics !== undefined && (page.facts.length > 0 || page.memberships.length > 0)) {
+    const statistics = statisticsRange(page);
+    if (statistics !== null && (page.facts.length > 0 || page.memberships.length > 0)) {
       const changed = [...new Set(page.memberships.map((change) => change.producerId))];
       await query_(client, addPageToCells(this.tables, statistics.from, statistics.to, changed));
       if (changed.length > 0) for (const sql of recomputeProducerCells(this.tables, changed)) await query_(client, sql);
@@ -258,6 +298,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   private async recreate(client: PoolClient, name: ProjectionName, version: string): Promise<void> {
     for (const table of projectionTables(name, this.tables)) await client.query(`DROP TABLE IF EXISTS ${table}`);
     for (const statement of projectionDdl('postgres', name, this.tables, this.indexPrefix)) await client.query(statement);
+    await client.query(`DELETE FROM ${this.tables.quarantine} WHERE name = $1`, [name]);
     await client.query(
       `INSERT INTO ${this.tables.checkpoints} (name, position, version, hash, updated_at) VALUES ($1, 0, $2, NULL, $3)
        ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,

@@ -5,7 +5,8 @@
  */
 import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
 import { MEASURES, type Measure, type StatisticsFact } from '../statistics/facts.js';
-import type { AttributedFact, SumDimension, SumRow } from './port.js';
+import { PROJECTION_NAMES, type ProjectionName } from '../projection.js';
+import type { AttributedFact, QuarantinedEvent, SumDimension, SumRow } from './port.js';
 import { FACT_INSERT_COLUMNS, isMeasure, type SqlParam } from './statistics-sql.js';
 
 export type Row = Record<string, unknown>;
@@ -126,4 +127,55 @@ export function normaliseDumpRow(row: Row): Row {
     else out[column] = value;
   }
   return out;
+}
+
+/** Longest reason kept for a quarantined event: an error message, never a payload dump. */
+export const QUARANTINE_REASON_MAX = 2000;
+
+/** A quarantined event's values in the column order of the quarantine INSERT of both adapters. */
+export function quarantineValues(event: QuarantinedEvent): SqlParam[] {
+  return [
+    event.name,
+    event.globalPosition,
+    event.eventId,
+    event.eventType,
+    event.streamId,
+    storableText(event.reason.slice(0, QUARANTINE_REASON_MAX)),
+    event.quarantinedAt,
+  ];
+}
+
+/**
+ * An error message may quote the bad value itself, and PostgreSQL text refuses NUL and lone
+ * surrogates (the cut above can split a pair too): a reason that could not be stored would fail
+ * the very page that isolates the event, so those characters become U+FFFD.
+ */
+function storableText(value: string): string {
+  return value.replaceAll('\u0000', '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/** A quarantine row; rows of a projection this code no longer has are skipped (as checkpoints are). */
+export function quarantineRow(row: Row): QuarantinedEvent[] {
+  const name = PROJECTION_NAMES.find((known) => known === row['name']);
+  if (name === undefined) return [];
+  return [
+    {
+      name,
+      globalPosition: integer(row['global_position'], 'global_position'),
+      eventId: text(row['event_id'], 'event_id'),
+      eventType: text(row['event_type'], 'event_type'),
+      streamId: text(row['stream_id'], 'stream_id'),
+      reason: text(row['reason'], 'reason'),
+      quarantinedAt: text(row['quarantined_at'], 'quarantined_at'),
+    },
+  ];
+}
+
+export function quarantineCounts(rows: readonly Row[]): Map<ProjectionName, number> {
+  const counts = new Map<ProjectionName, number>();
+  for (const row of rows) {
+    const name = PROJECTION_NAMES.find((known) => known === row['name']);
+    if (name !== undefined) counts.set(name, integer(row['events'], 'events'));
+  }
+  return counts;
 }

@@ -13,25 +13,38 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Passport } from '../passport/passport.js';
 import { PROJECTION_NAMES, type DocumentCollection, type ProjectionName } from '../projection.js';
-import { checkpointsDdl, DUMP_ORDER, projectionDdl, projectionTables } from './ddl.js';
+import { checkpointsDdl, DUMP_ORDER, projectionDdl, projectionTables, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
+  QuarantineReleasedError,
   type AtCheckpoint,
   type AttributedFact,
   type Checkpoint,
   type FactsQuery,
   type PageWrite,
   type PrepareOutcome,
+  type QuarantinedEvent,
   type ReadModelStore,
   type SumRow,
   type SumsQuery,
 } from './port.js';
-import { factRow, factValues, integer, normaliseDumpRow, sumRow, type Row } from './rows.js';
+import {
+  factRow,
+  factValues,
+  integer,
+  normaliseDumpRow,
+  quarantineCounts,
+  quarantineRow,
+  quarantineValues,
+  sumRow,
+  type Row,
+} from './rows.js';
 import {
   addPageToCells,
   FACT_INSERT_COLUMNS,
   factsSql,
   recomputeProducerCells,
+  statisticsRange,
   sumsSql,
   type Sql,
   type SqlParam,
@@ -52,6 +65,7 @@ const TABLES: Tables = {
   facts: 'statistics_facts',
   memberships: 'statistics_memberships',
   cells: 'statistics_cells',
+  quarantine: 'projection_quarantine',
 };
 
 const COLLECTION_TABLES: Readonly<Record<DocumentCollection, string>> = {
@@ -93,6 +107,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         // documents B-trees all over, and at a million devices the default cache thrashes.
         db.pragma('cache_size = -65536');
         db.exec(checkpointsDdl('sqlite', TABLES));
+        db.exec(quarantineDdl('sqlite', TABLES));
       } catch (error) {
         db.close();
         throw error;
@@ -146,6 +161,21 @@ export class SqliteReadModelStore implements ReadModelStore {
     return settled(() => {
       const db = this.open();
       db.transaction(() => this.recreate(db, name, version)).immediate();
+    });
+  }
+
+  quarantined(limit: number): Promise<{ events: QuarantinedEvent[]; counts: Map<ProjectionName, number> }> {
+    return settled(() => {
+      const db = this.open();
+      return db.transaction(() => {
+        const rows = db
+          .prepare<[number], Row>(`SELECT * FROM ${TABLES.quarantine} ORDER BY global_position, name LIMIT ?`)
+          .all(limit);
+        const counts = db
+          .prepare<[], Row>(`SELECT name, COUNT(*) AS events FROM ${TABLES.quarantine} GROUP BY name`)
+          .all();
+        return { events: rows.flatMap(quarantineRow), counts: quarantineCounts(counts) };
+      })();
     });
   }
 
@@ -212,6 +242,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.statements.clear();
     for (const table of projectionTables(name, TABLES)) db.exec(`DROP TABLE IF EXISTS ${table}`);
     for (const statement of projectionDdl('sqlite', name, TABLES, '')) db.exec(statement);
+    db.prepare(`DELETE FROM ${TABLES.quarantine} WHERE name = ?`).run(name);
     db.prepare(
       `INSERT INTO ${TABLES.checkpoints} (name, position, version, hash, updated_at) VALUES (?, 0, ?, NULL, ?)
        ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,
@@ -265,6 +296,19 @@ function writePage(prepare: Prepare, page: PageWrite): void {
       throw new CheckpointMovedError(move.name, move.from);
     }
   }
+  if (page.release !== undefined) {
+    const released = prepare<[string, number]>(`DELETE FROM ${TABLES.quarantine} WHERE name = ? AND global_position = ?`).run(
+      page.release.name,
+      page.release.position,
+    );
+    if (released.changes !== 1) throw new QuarantineReleasedError(page.release.name, page.release.position);
+  }
+  for (const event of page.quarantine ?? []) {
+    prepare<SqlParam[]>(
+      `INSERT INTO ${TABLES.quarantine} (name, global_position, event_id, event_type, stream_id, reason, quarantined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, global_position) DO NOTHING`,
+    ).run(...quarantineValues(event));
+  }
   for (const write of page.documents) {
     prepare<[string, string]>(
       `INSERT INTO ${COLLECTION_TABLES[write.collection]} (device_id, document) VALUES (?, ?)
@@ -290,8 +334,8 @@ function writePage(prepare: Prepare, page: PageWrite): void {
       ).run(change.effectiveAt, change.recordedAt, change.globalPosition, change.producerId, change.organisationId);
     }
   }
-  const statistics = page.checkpoints.find((move) => move.name === 'statistics');
-  if (statistics !== undefined && (page.facts.length > 0 || page.memberships.length > 0)) {
+  const statistics = statisticsRange(page);
+  if (statistics !== null && (page.facts.length > 0 || page.memberships.length > 0)) {
     const changed = [...new Set(page.memberships.map((change) => change.producerId))];
     run(addPageToCells(TABLES, statistics.from, statistics.to, changed));
     if (changed.length > 0) for (const sql of recomputeProducerCells(TABLES, changed)) run(sql);

@@ -9,7 +9,7 @@
  * recording of its join, and its end only from the recording of its leave.
  */
 import type { Measure } from '../statistics/facts.js';
-import type { FactsQuery, StatisticsFilters, SumsQuery } from './port.js';
+import type { FactsQuery, PageWrite, StatisticsFilters, SumsQuery } from './port.js';
 
 export type SqlParam = string | number | null;
 
@@ -21,6 +21,7 @@ export interface Tables {
   readonly facts: string;
   readonly memberships: string;
   readonly cells: string;
+  readonly quarantine: string;
 }
 
 /** SQL text with its parameters in the order their `?` appear. */
@@ -101,6 +102,17 @@ export function addPageToCells(tables: Tables, from: number, to: number, changed
     sql.add('AND (f.producer_id IS NULL OR NOT');
     return sql.in('f.producer_id', changedProducers).add(')');
   });
+}
+
+/**
+ * The positions whose facts a page adds to the cells: those its statistics checkpoint moves over,
+ * or the one quarantined event it re-projects; null when the page writes no statistics.
+ */
+export function statisticsRange(page: PageWrite): { readonly from: number; readonly to: number } | null {
+  const move = page.checkpoints.find((each) => each.name === 'statistics');
+  if (move !== undefined) return { from: move.from, to: move.to };
+  if (page.release?.name === 'statistics') return { from: page.release.position - 1, to: page.release.position };
+  return null;
 }
 
 /** A producer's membership changed: its cells are recomputed from its facts (all of them, this page's too). */

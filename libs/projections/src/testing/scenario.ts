@@ -14,6 +14,7 @@ import {
   type ProductDescription,
   type WeeeCategory,
 } from '../../../domain/src/index.js';
+import { PLAUSIBLE_UNIT_WEIGHT_KG } from '../../../domain/src/limits.js';
 import { deviceStreams, handleCommand, producerStreams, type CommandContext } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/port.js';
 import {
@@ -182,7 +183,9 @@ export function randomHistories(devices: number, seed = 7): ScenarioCommand[] {
   const streams: { at: number; command: ScenarioCommand }[] = [];
   for (let index = 0; index < devices; index += 1) {
     const category = pick([1, 2, 3, 4, 5, 6] as const);
-    const weight = Math.round((0.1 + next() * 80) * 1000) / 1000;
+    // Capped at the category's plausible unit weight (a lamp never weighs 80 kg); the draw stays, so
+    // every later random number, and the log, is what it was before the cap.
+    const weight = Math.min(Math.round((0.1 + next() * 80) * 1000) / 1000, PLAUSIBLE_UNIT_WEIGHT_KG[category]);
     const p = product(`R-${seed}-${index}`, category, weight, { yearOfManufacture: 2015 + Math.floor(next() * 8) });
     const d = device(p);
     let at = Date.parse('2021-01-01T00:00:00Z') + Math.floor(next() * 4 * 365) * day;
