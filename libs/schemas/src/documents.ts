@@ -444,8 +444,9 @@ export const recoveryRatesSchema = {
   $id: documentSchemaId('RecoveryRates'),
   title: 'RecoveryRates',
   description:
-    'Annex V rates per WEEE category of a year: recovery RCV / COL and prepared for re-use + recycled ' +
-    '(PfR + RCY) / COL (lamps: RCY / COL), against the minimum targets.',
+    'Annex V rates per WEEE category of a year: recovery RCV / COL, where RCV = PfR + RCY + energy recovery ' +
+    '(preparing for re-use is recovery), and prepared for re-use + recycled (PfR + RCY) / COL (lamps: RCY / COL), ' +
+    'against the minimum targets.',
   type: 'object',
   additionalProperties: false,
   required: ['year', 'filters', 'basis', 'targetsSource', 'categories'],
