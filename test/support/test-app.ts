@@ -69,6 +69,9 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     logLevel: 'silent',
     rateLimitPerMinute: 100_000,
     anonymousRateLimitPerMinute: 100_000,
+    // Many suites send bad keys on purpose; test/api/auth-failures.e2e.spec.ts tests these limits.
+    failedAuthPerAddressPerMinute: 100_000,
+    failedAuthPerKeyPerMinute: 100_000,
     reportingTimeZone: 'UTC',
     runProjector: true,
     projectionWaitMs: 5_000,

@@ -27,6 +27,10 @@ export interface ApiConfig {
   readonly rateLimitPerMinute: number;
   /** Requests per minute per client address on public routes. */
   readonly anonymousRateLimitPerMinute: number;
+  /** Failed authentications per minute from one client address before it is refused (429). */
+  readonly failedAuthPerAddressPerMinute: number;
+  /** Failed authentications per minute for one key id before it is refused to addresses that failed. */
+  readonly failedAuthPerKeyPerMinute: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -70,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: logLevel as LogLevel,
     rateLimitPerMinute: integer(env, 'KIERTO_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     anonymousRateLimitPerMinute: integer(env, 'KIERTO_ANONYMOUS_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+    failedAuthPerAddressPerMinute: integer(env, 'KIERTO_FAILED_AUTH_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    failedAuthPerKeyPerMinute: integer(env, 'KIERTO_FAILED_AUTH_PER_KEY_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
     reportingTimeZone,
     runProjector: projector === 'on',
     projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),

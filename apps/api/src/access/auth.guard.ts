@@ -1,29 +1,41 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { authenticate, hasPermission, type AccessStore, type Permission } from '../../../../libs/access/src/index.js';
+import {
+  authenticate,
+  AuthenticationError,
+  hasPermission,
+  parseToken,
+  type AccessStore,
+  type Permission,
+  type Principal,
+} from '../../../../libs/access/src/index.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
 import { ACCESS_STORE } from './access.tokens.js';
 import { PERMISSION_KEY, PUBLIC_KEY } from './decorators.js';
 import { forbidden, setPrincipal } from './principal.js';
-import { RateLimiter } from './rate-limiter.js';
+import { FailedAuthenticationLimiter, RateLimiter } from './rate-limiter.js';
 
 /**
- * Runs before every route: authenticates the bearer key, applies the rate limit of the key (or of
- * the client address on public routes), then checks the route's permission. Deny by default: a
- * route that is neither public nor names a permission refuses everyone.
+ * Runs before every route: refuses a client that failed authentication too often (before looking at
+ * its key), authenticates the bearer key, applies the rate limit of the key (or of the client address
+ * on public routes), then checks the route's permission. Deny by default: a route that is neither
+ * public nor names a permission refuses everyone.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly limiter = new RateLimiter();
+  private readonly failures: FailedAuthenticationLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(ACCESS_STORE) private readonly access: AccessStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.failures = new FailedAuthenticationLimiter(config.failedAuthPerAddressPerMinute, config.failedAuthPerKeyPerMinute);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
@@ -38,13 +50,32 @@ export class AuthGuard implements CanActivate {
       this.limit(response, `ip:${request.ip ?? 'unknown'}`, this.config.anonymousRateLimitPerMinute);
       return true;
     }
-    const principal = await authenticate(this.access, request.header('authorization'), new Date());
+    const principal = await this.authenticate(request, response);
     setPrincipal(request, principal);
     this.limit(response, `key:${principal.keyId}`, this.config.rateLimitPerMinute);
     if (isPublic) return true;
     if (permission === undefined) throw new ApiError(403, 'FORBIDDEN', 'This route has no permission defined');
     if (!hasPermission(principal.organisation.roles, permission)) throw forbidden(permission);
     return true;
+  }
+
+  /** Authentication behind the failure limits; every failure counts for the address and the key id. */
+  private async authenticate(request: Request, response: Response): Promise<Principal> {
+    const address = request.ip ?? 'unknown';
+    const authorization = request.header('authorization');
+    const keyId = keyIdOf(authorization);
+    const now = Date.now();
+    const wait = this.failures.blockedFor(address, keyId, now);
+    if (wait !== null) {
+      response.setHeader('Retry-After', String(wait));
+      throw new ApiError(429, 'AUTHENTICATION_RATE_LIMITED', `Too many failed authentications; try again in ${wait} s`);
+    }
+    try {
+      return await authenticate(this.access, authorization, new Date(now));
+    } catch (error) {
+      if (error instanceof AuthenticationError) this.failures.record(address, keyId, now);
+      throw error;
+    }
   }
 
   private limit(response: Response, client: string, perMinute: number): void {
@@ -57,4 +88,10 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${decision.resetSeconds} s`);
     }
   }
+}
+
+/** The key id an Authorization header names, when it is well-formed: what the per-key limit counts. */
+function keyIdOf(authorization: string | undefined): string | null {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+  return token === undefined ? null : (parseToken(token)?.keyId ?? null);
 }

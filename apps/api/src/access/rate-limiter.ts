@@ -27,7 +27,50 @@ export class RateLimiter {
     return { allowed: window.count <= limit, limit, remaining: Math.max(0, limit - window.count), resetSeconds };
   }
 
+  /** How many requests `client` has made in its current window, without counting one. */
+  count(client: string, nowMs: number): { count: number; resetSeconds: number } {
+    const window = this.windows.get(client);
+    if (window === undefined || nowMs - window.start >= this.windowMs) return { count: 0, resetSeconds: 0 };
+    return { count: window.count, resetSeconds: Math.max(1, Math.ceil((window.start + this.windowMs - nowMs) / 1000)) };
+  }
+
   private evictExpired(nowMs: number): void {
     for (const [client, window] of this.windows) if (nowMs - window.start >= this.windowMs) this.windows.delete(client);
+  }
+}
+
+/**
+ * Limits on failed authentication (issue 12, item 5), so that keys cannot be guessed at full speed:
+ * - per client address: after `perAddress` failures in a window the address is refused (429) before
+ *   its key is even looked at, whatever key it sends, until the window resets;
+ * - per key id: after `perKey` failures for one key id (wrong secret, revoked, expired) in a window,
+ *   the key id is refused to every address that has itself failed in that window. Guessing one key
+ *   from many addresses is then held to one try per address and window, while the key's owner, whose
+ *   address has not failed, keeps working: key ids are public (they are in every event's actor), so
+ *   refusing the key id to everyone would let anyone lock any key out.
+ */
+export class FailedAuthenticationLimiter {
+  private readonly failures: RateLimiter;
+
+  constructor(
+    private readonly perAddress: number,
+    private readonly perKey: number,
+    windowMs = 60_000,
+  ) {
+    this.failures = new RateLimiter(windowMs);
+  }
+
+  /** Seconds the client must wait before trying again, or null when it may try now. */
+  blockedFor(address: string, keyId: string | null, nowMs: number): number | null {
+    const byAddress = this.failures.count(`ip:${address}`, nowMs);
+    if (byAddress.count >= this.perAddress) return byAddress.resetSeconds;
+    if (keyId === null || byAddress.count === 0) return null;
+    const byKey = this.failures.count(`key:${keyId}`, nowMs);
+    return byKey.count >= this.perKey ? byKey.resetSeconds : null;
+  }
+
+  record(address: string, keyId: string | null, nowMs: number): void {
+    this.failures.take(`ip:${address}`, this.perAddress, nowMs);
+    if (keyId !== null) this.failures.take(`key:${keyId}`, this.perKey, nowMs);
   }
 }
