@@ -10,6 +10,18 @@
 
 import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2 } from '../../domain/src/countries.js';
 
+import {
+  EARLIEST_OCCURRED_AT,
+  MAX_CAPACITY_GB,
+  MAX_CARBON_FOOTPRINT_KG_CO2E,
+  MAX_LABOUR_MINUTES,
+  MAX_MASS_KG,
+  MAX_MONEY_AMOUNT,
+  MAX_WARRANTY_MONTHS,
+  MAX_YEAR_OF_MANUFACTURE,
+  MIN_YEAR_OF_MANUFACTURE,
+} from '../../domain/src/limits.js';
+
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 /** The major version of the contract. Within v1 only additive, backwards-compatible changes. */
@@ -83,6 +95,27 @@ export const timestamp = {
   description: 'RFC 3339 date-time with a time zone, e.g. "2025-03-01T10:00:00Z".',
 } as const;
 
+/**
+ * `occurredAt` of every request: a timestamp from 1970 on (EARLIEST_OCCURRED_AT; a year before is
+ * refused by the pattern, an offset reaching back before the epoch by the domain). The pattern is
+ * TIMESTAMP_PATTERN with the year restricted, so that any 2020-12 validator refuses `0000-01-01`.
+ */
+export const OCCURRED_AT_PATTERN =
+  '^(19[7-9]\\d|[2-9]\\d{3})-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
+export const occurredAtTimestamp = {
+  type: 'string',
+  format: 'date-time',
+  pattern: OCCURRED_AT_PATTERN,
+} as const;
+
+/**
+ * Patterns that bound a value rather than shape it, with the message of their OUT_OF_RANGE issue.
+ * A value failing one of them is reported as out of range, not as a bad format.
+ */
+export const RANGE_PATTERNS: Readonly<Record<string, string>> = {
+  [OCCURRED_AT_PATTERN]: `must be a date-time from ${EARLIEST_OCCURRED_AT} on`,
+};
+
 /** ISO 8601 calendar date; pattern for the same reason as TIMESTAMP_PATTERN. */
 export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 export const isoDate = {
@@ -122,11 +155,16 @@ export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Numbers
+// Numbers. Every number is bounded on both sides (libs/domain/src/limits.ts says why each bound is
+// where it is, docs/limits.md for integrators): an accepted value is stored and projected forever,
+// so none may be large enough to break the arithmetic or the columns downstream (issue 12).
 
-export const positiveKg = { type: 'number', exclusiveMinimum: 0 } as const;
+/** A mass in kg: above 0, at most 10 t (MAX_MASS_KG); per-category plausibility is the domain's. */
+export const positiveKg = { type: 'number', exclusiveMinimum: 0, maximum: MAX_MASS_KG } as const;
 export const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
-export const nonNegativeInteger = { type: 'integer', minimum: 0 } as const;
+export const warrantyMonths = { type: 'integer', minimum: 0, maximum: MAX_WARRANTY_MONTHS } as const;
+export const labourMinutes = { type: 'integer', minimum: 0, maximum: MAX_LABOUR_MINUTES } as const;
+export const capacityGb = { type: 'number', exclusiveMinimum: 0, maximum: MAX_CAPACITY_GB } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Enumerations shared by several events (values exactly as the domain's union types)
@@ -147,7 +185,7 @@ export const money = {
   additionalProperties: false,
   required: ['amount', 'currency'],
   properties: {
-    amount: { type: 'number', minimum: 0, description: 'Amount in the currency, e.g. 129.9.' },
+    amount: { type: 'number', minimum: 0, maximum: MAX_MONEY_AMOUNT, description: 'Amount in the currency, e.g. 129.9.' },
     currency: currencyCode,
   },
 } as const;
@@ -233,7 +271,7 @@ export const productDescription = {
         '4 large equipment, 5 small equipment, 6 small IT and telecommunication equipment.',
     },
     weightKg: { ...positiveKg, description: 'Weight of the whole appliance, kg.' },
-    yearOfManufacture: { type: 'integer', minimum: 1900, maximum: 2100 },
+    yearOfManufacture: { type: 'integer', minimum: MIN_YEAR_OF_MANUFACTURE, maximum: MAX_YEAR_OF_MANUFACTURE },
     hasDataStorage: { type: 'boolean', description: 'Whether the device can hold user data.' },
     materials: { type: 'array', maxItems: 100, items: material },
     hazardousSubstances: { type: 'array', maxItems: 100, items: hazardousSubstance },
@@ -241,8 +279,9 @@ export const productDescription = {
     carbonFootprintKgCo2e: {
       type: 'number',
       minimum: 0,
+      maximum: MAX_CARBON_FOOTPRINT_KG_CO2E,
       description: 'Manufacturing carbon footprint, kg CO2e.',
     },
-    warrantyMonths: { ...nonNegativeInteger, description: 'Producer warranty, months.' },
+    warrantyMonths: { ...warrantyMonths, description: 'Producer warranty, months.' },
   },
 } as const;

@@ -11,12 +11,14 @@ import {
   idString,
   market,
   money,
+  capacityGb,
+  labourMinutes,
   nameString,
-  nonNegativeInteger,
   positiveKg,
   productDescription,
   SCHEMA_DIALECT,
   serialNumber,
+  warrantyMonths,
   wipeResult,
 } from './common.js';
 import { producerJoinedOrganisationSchema, producerLeftOrganisationSchema } from './membership.js';
@@ -99,7 +101,7 @@ export const deviceDataWipedSchema = {
         properties: {
           type: { type: 'string', enum: ['hdd', 'ssd', 'nvme', 'emmc', 'flash', 'hybrid', 'other'] },
           serialNumber,
-          capacityGb: { type: 'number', exclusiveMinimum: 0, description: 'Capacity in GB (10^9 bytes).' },
+          capacityGb: { ...capacityGb, description: 'Capacity in GB (10^9 bytes).' },
           result: wipeResult,
         },
       },
@@ -162,7 +164,7 @@ export const deviceRepairedSchema = {
       ],
       description: 'ORDS repair_barrier_if_end_of_life.',
     },
-    labourMinutes: { ...nonNegativeInteger, description: 'Working time spent on the repair, minutes.' },
+    labourMinutes: { ...labourMinutes, description: 'Working time spent on the repair, minutes.' },
     cost: { ...money, description: 'What the repair cost.' },
   },
   // "barrier iff end-of-life". json-schema-to-ts ignores if/then/else by default, so the derived
@@ -190,7 +192,7 @@ export const deviceResoldSchema = {
     buyerType: { type: 'string', enum: ['consumer', 'business', 'public-sector', 'reseller'] },
     country: { ...countryCode, description: 'Country of the sale, ISO 3166-1 alpha-2.' },
     price: { ...money, description: 'Sale price.' },
-    warrantyMonths: { ...nonNegativeInteger, description: 'Warranty given to the buyer, months (0 for none).' },
+    warrantyMonths: { ...warrantyMonths, description: 'Warranty given to the buyer, months (0 for none).' },
   },
 } as const;
 

@@ -3,7 +3,7 @@
  * two events and the bodies of the two requests that record them. As for devices, a request body is
  * its event's data plus `occurredAt`; the producer comes from the path (`/producers/{producerId}/…`).
  */
-import { eventSchemaId, idString, requestSchemaId, SCHEMA_DIALECT, timestamp } from './common.js';
+import { eventSchemaId, idString, occurredAtTimestamp, requestSchemaId, SCHEMA_DIALECT } from './common.js';
 
 const organisationId = { ...idString, description: 'The producer organisation (e.g. a WEEE compliance scheme).' } as const;
 
@@ -32,9 +32,9 @@ export const producerLeftOrganisationSchema = {
 } as const;
 
 const occurredAt = {
-  ...timestamp,
+  ...occurredAtTimestamp,
   description:
-    'When the change takes effect (RFC 3339 with a time zone); may lie in the past, never before the ' +
+    'When the change takes effect (RFC 3339 with a time zone, from 1970-01-01T00:00:00Z on); may lie in the past, never before the ' +
     "producer's previous membership change, never in the future.",
 } as const;
 

@@ -15,7 +15,7 @@ import type {
   Timestamp,
 } from '../../domain/src/events.js';
 import type { ProducerJoinedOrganisationData, ProducerLeftOrganisationData } from '../../domain/src/membership.js';
-import { requestCountryCode, requestSchemaId, SCHEMA_DIALECT, timestamp } from './common.js';
+import { occurredAtTimestamp, requestCountryCode, requestSchemaId, SCHEMA_DIALECT } from './common.js';
 import {
   deviceCollectedSchema,
   deviceDataWipedSchema,
@@ -60,9 +60,10 @@ export interface RequestBodyByName {
 }
 
 const occurredAt = {
-  ...timestamp,
+  ...occurredAtTimestamp,
   description:
-    'When it happened (RFC 3339 with a time zone). Never before the device\'s previous event, never in the future.',
+    'When it happened (RFC 3339 with a time zone), from 1970-01-01T00:00:00Z on. Never before the device\'s ' +
+    'previous event, never in the future.',
 } as const;
 
 // The request schemas are written out rather than built by a generic helper: json-schema-to-ts needs

@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { DomainEventDataByType, DomainEventType } from '../../domain/src/catalogue.js';
-import { COUNTRY_CODE_PATTERN, FORMAT_PATTERNS, REQUEST_COUNTRY_CODE_PATTERN } from './common.js';
+import { COUNTRY_CODE_PATTERN, FORMAT_PATTERNS, REQUEST_COUNTRY_CODE_PATTERN, RANGE_PATTERNS } from './common.js';
 import { withIsoCountryCodes } from './country-aliases.js';
 import { documentSchemas, type DocumentName } from './documents.js';
 import { eventDataSchemas } from './events.js';
@@ -180,6 +180,8 @@ function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
       return issue(path, 'INVALID_VALUE', `must be ${JSON.stringify(params['allowedValue'])}`);
     case 'pattern': {
       const pattern = String(params['pattern']);
+      const range = Object.hasOwn(RANGE_PATTERNS, pattern) ? RANGE_PATTERNS[pattern] : undefined;
+      if (range !== undefined) return issue(path, 'OUT_OF_RANGE', range);
       const format = Object.hasOwn(FORMAT_PATTERNS, pattern) ? FORMAT_PATTERNS[pattern] : undefined;
       if (format !== undefined) return issue(path, 'INVALID_FORMAT', `must be a valid ${format}`);
       // The country patterns list 249 codes: naming the rule helps a client more than echoing them.
