@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DomainError, producerStreamId, type MembershipCommand } from '../../domain/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/errors.js';
 import { SqliteEventStore } from '../../event-store/src/index.js';
-import { handleCommand, IdempotencyKeyReusedError, type CommandContext } from './handle-command.js';
+import { handleCommand, IdempotencyKeyReusedError, retryDelayMs, RETRY_POLICY, type CommandContext } from './handle-command.js';
 import { foldStream, producerStreams } from './streams.js';
 
 /** The one command loop, on a kind of stream other than devices: producer memberships. */
@@ -69,6 +69,27 @@ describe('handleCommand', () => {
     await expect(
       handleCommand(store, producerStreams, stream, join('org-serty'), context({ expectedRevision: 'no-stream' })),
     ).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('decides again after a conflicting append, waiting a jittered, growing time between attempts', async () => {
+    let conflicts = 3;
+    const append = store.append.bind(store);
+    const contended = Object.assign(Object.create(store) as SqliteEventStore, {
+      append: (...args: Parameters<SqliteEventStore['append']>) => {
+        if (conflicts === 0) return append(...args);
+        conflicts -= 1;
+        return Promise.reject(new ConcurrencyError(stream, 'no-stream', 0));
+      },
+    });
+    const outcome = await handleCommand(contended, producerStreams, stream, join('org-elker'), context());
+    expect({ conflicts, revision: outcome.revision }).toEqual({ conflicts: 0, revision: 0 });
+  });
+
+  it('waits at most a doubling ceiling before each retry, capped', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(0);
+    expect(retryDelayMs(1, () => 0.999)).toBeLessThan(RETRY_POLICY.firstDelayMs);
+    expect(retryDelayMs(3, () => 0.999)).toBeLessThan(RETRY_POLICY.firstDelayMs * 4);
+    expect(retryDelayMs(30, () => 0.999)).toBeLessThan(RETRY_POLICY.maxDelayMs);
   });
 
   it('refuses to read a foreign stream as this kind of stream', () => {

@@ -35,8 +35,50 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
-/** Automatic retries when another writer moved the stream between our read and our append. */
-const MAX_ATTEMPTS = 3;
+/**
+ * Automatic retries when another writer moved the stream between our read and our append. Each
+ * retry waits a random time up to a doubling ceiling ("full jitter"): writers that collided once do
+ * not collide again in lock-step, and a hot stream's writers spread out until each gets its turn.
+ * Measured in test/api/contention.e2e.spec.ts (two API processes on one PostgreSQL store).
+ */
+export const RETRY_POLICY = { maxAttempts: 12, firstDelayMs: 4, maxDelayMs: 250 } as const;
+
+/** The wait before retry number `attempt` (1 = the first retry): uniform in [0, min(max, first · 2^(attempt−1))]. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_POLICY.maxDelayMs, RETRY_POLICY.firstDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Commands of one stream run one at a time in this process, in arrival order. Concurrent requests
+ * for a hot device would otherwise all read the same revision and all but one lose the append; in
+ * one process they need not race at all. Writers in other processes (another API instance, the CLI)
+ * still can, and the jittered retries are for them. Keyed by store, so that two stores in one
+ * process (tests) do not wait for each other.
+ */
+const streamQueues = new WeakMap<EventStore, Map<string, Promise<void>>>();
+
+function oneAtATime<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
+  let queues = streamQueues.get(store);
+  if (queues === undefined) {
+    queues = new Map();
+    streamQueues.set(store, queues);
+  }
+  const previous = queues.get(streamId) ?? Promise.resolve();
+  const run = previous.then(work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(streamId, settled);
+  // The last command of a stream removes its entry, so the map holds only streams being written.
+  void settled.then(() => {
+    if (queues.get(streamId) === settled) queues.delete(streamId);
+  });
+  return run;
+}
 
 /**
  * The one way a command is handled, for every kind of stream: read the stream, fold it, decide,
@@ -44,7 +86,17 @@ const MAX_ATTEMPTS = 3;
  * then decided again on the new state (the rules are checked against what is really stored),
  * unless the caller pinned the revision with If-Match.
  */
-export async function handleCommand<Command, Event extends DomainEventShape, State>(
+export function handleCommand<Command, Event extends DomainEventShape, State>(
+  store: EventStore,
+  kind: StreamKind<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  context: CommandContext,
+): Promise<CommandOutcome> {
+  return oneAtATime(store, streamId, () => handleNow(store, kind, streamId, command, context));
+}
+
+async function handleNow<Command, Event extends DomainEventShape, State>(
   store: EventStore,
   kind: StreamKind<Command, Event, State>,
   streamId: string,
@@ -88,7 +140,8 @@ export async function handleCommand<Command, Event extends DomainEventShape, Sta
       return { streamId, events: result.events, revision: result.nextExpectedRevision, replayed: result.replayed };
     } catch (error) {
       const retryable = error instanceof ConcurrencyError && context.expectedRevision === null;
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      if (!retryable || attempt >= RETRY_POLICY.maxAttempts) throw error;
+      await sleep(retryDelayMs(attempt));
     }
   }
 }
