@@ -652,10 +652,12 @@ export const projectionStatusSchema = {
   $schema: SCHEMA_DIALECT,
   $id: documentSchemaId('ProjectionStatus'),
   title: 'ProjectionStatus',
-  description: 'How far each read model has followed the event log: checkpoint, and lag = head − checkpoint.',
+  description:
+    'How far each read model has followed the event log: checkpoint, and lag = head − checkpoint; and the events ' +
+    'a read model passed without applying them (quarantine, oldest first, at most 100; `quarantined` counts all).',
   type: 'object',
   additionalProperties: false,
-  required: ['head', 'projections', 'projector'],
+  required: ['head', 'projections', 'quarantine', 'projector'],
   properties: {
     head: nonNegative,
     projections: arrayOf(
@@ -666,8 +668,23 @@ export const projectionStatusSchema = {
           checkpoint: nonNegative,
           lag: integer,
           updatedAt: nullableString,
+          quarantined: nonNegative,
         },
-        ['name', 'version', 'checkpoint', 'lag', 'updatedAt'],
+        ['name', 'version', 'checkpoint', 'lag', 'updatedAt', 'quarantined'],
+      ),
+    ),
+    quarantine: arrayOf(
+      object(
+        {
+          projection: { type: 'string', enum: ['passports', 'statistics'] },
+          globalPosition: nonNegative,
+          eventId: string,
+          eventType: string,
+          streamId: string,
+          reason: string,
+          quarantinedAt: instant,
+        },
+        ['projection', 'globalPosition', 'eventId', 'eventType', 'streamId', 'reason', 'quarantinedAt'],
       ),
     ),
     projector: object(

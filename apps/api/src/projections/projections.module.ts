@@ -49,6 +49,9 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnA
   }
 }
 
+/** Quarantined events listed in the status: enough to act on; the count says when there are more. */
+const QUARANTINE_SHOWN = 100;
+
 @ApiTags('projections')
 @Controller('projections')
 @Requires('projections:read')
@@ -61,11 +64,17 @@ class ProjectionsController {
   ) {}
 
   @Get('status')
-  @ApiOperation({ summary: 'How far each read model has followed the log: checkpoint and lag (head − checkpoint)' })
+  @ApiOperation({
+    summary: 'How far each read model has followed the log: checkpoint and lag (head − checkpoint), and its quarantined events',
+    description:
+      'An event a read model cannot apply (a poison event) is quarantined with its reason and passed, so every other ' +
+      'device stays current; `kierto quarantine --retry <position>` re-projects it after a fix (docs/projections.md).',
+  })
   @ApiOkResponse({ schema: openApiDocumentSchema('ProjectionStatus') })
   async status(): Promise<ProjectionStatusDocument> {
     const checkpoints = await this.readModels.checkpoints();
     const head = await this.store.headPosition();
+    const quarantine = await this.readModels.quarantined(QUARANTINE_SHOWN);
     return {
       head,
       projections: this.projector.projections.map((projection) => {
@@ -77,8 +86,10 @@ class ProjectionsController {
           checkpoint: position,
           lag: head - position,
           updatedAt: checkpoint?.updatedAt ?? null,
+          quarantined: quarantine.counts.get(projection.name) ?? 0,
         };
       }),
+      quarantine: quarantine.events.map(({ name, ...event }) => ({ projection: name, ...event })),
       projector: { runsHere: this.config.runProjector, state: this.projector.state, lastError: this.projector.lastError },
     };
   }
@@ -110,6 +121,11 @@ class ProjectionsController {
           projections: kiertoProjections({ reportingTimeZone: config.reportingTimeZone }),
           onError: (error) => logger.error(`A projection page failed and will be retried: ${String(error)}`),
           onReset: (name, reason) => logger.warn(`Rebuilding the ${name} read model from the log: ${reason}`),
+          onQuarantine: (event) =>
+            logger.error(
+              `The ${event.name} read model quarantined event ${event.globalPosition} (${event.eventType}, ${event.streamId}): ` +
+                `${event.reason}; see GET /projections/status and kierto quarantine`,
+            ),
         });
         // The tables exist before the first query, whether or not this process projects.
         await projector.prepare();

@@ -7,6 +7,7 @@ import { historyCommand } from './history.js';
 import { importCommand } from './import.js';
 import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
+import { quarantineCommand } from './quarantine.js';
 import { verifyBundleCommand } from './verify-bundle.js';
 import { verifyCommand } from './verify.js';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   historyCommand,
   projectCommand,
   rebuildCommand,
+  quarantineCommand,
   driftCommand,
   importCommand,
   createAdminCommand,

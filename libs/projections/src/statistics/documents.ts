@@ -187,6 +187,18 @@ export interface ProjectionStatusDocument {
     /** head − checkpoint: events recorded but not yet in this read model. */
     readonly lag: number;
     readonly updatedAt: string | null;
+    /** Events this read model passed without applying them (docs/adr/0009): the count, a metric to alert on. */
+    readonly quarantined: number;
+  }[];
+  /** The quarantined events, oldest first, at most 100. */
+  readonly quarantine: readonly {
+    readonly projection: ProjectionName;
+    readonly globalPosition: number;
+    readonly eventId: string;
+    readonly eventType: string;
+    readonly streamId: string;
+    readonly reason: string;
+    readonly quarantinedAt: string;
   }[];
   readonly projector: {
     /** Whether this process runs a projector (KIERTO_PROJECTOR); else another process must. */

@@ -1,0 +1,90 @@
+/**
+ * `kierto quarantine`: the events a read model passed without applying them (poison events,
+ * docs/adr/0009-poison-event-quarantine.md), and `--retry <position>` to re-project one after a fix.
+ * Uses the API's settings, like `kierto project`; safe while the API projects (the release of a
+ * quarantined event and its application are one transaction).
+ */
+import {
+  createReadModelStore,
+  DEFAULT_REPORTING_TIME_ZONE,
+  isValidTimeZone,
+  kiertoProjections,
+  PROJECTION_NAMES,
+  Projector,
+  type ProjectionName,
+  type ReadModelStore,
+} from '../../../../libs/projections/src/index.js';
+import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
+import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-env.js';
+
+/** Most events listed; the counts per projection say how many there are in all. */
+const LISTED = 1000;
+
+function positionOf(value: string): number {
+  const position = Number(value);
+  if (!Number.isSafeInteger(position) || position < 1) throw new UsageError('--retry takes a global position (a positive integer)');
+  return position;
+}
+
+export const quarantineCommand: CliCommand = {
+  name: 'quarantine',
+  summary: 'list the events a read model could not apply; --retry <position> re-projects one after a fix',
+  usage: `[--retry <position> [--projection ${PROJECTION_NAMES.join('|')}]]`,
+  async run(args, io) {
+    const { options, rest } = parseOptions(args, ['retry', 'projection']);
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0] ?? ''}`);
+    const retry = options.get('retry');
+    const only = options.get('projection');
+    const names: readonly ProjectionName[] =
+      only === undefined ? PROJECTION_NAMES : PROJECTION_NAMES.filter((name) => name === only);
+    if (names.length === 0) throw new UsageError(`--projection is one of ${PROJECTION_NAMES.join(', ')}`);
+    if (only !== undefined && retry === undefined) throw new UsageError('--projection goes with --retry');
+    const position = retry === undefined ? null : positionOf(retry);
+    const reportingTimeZone = io.env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
+    if (!isValidTimeZone(reportingTimeZone)) {
+      throw new StoreConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone, not ${reportingTimeZone}`);
+    }
+    const config = storeConfigFromEnv(io.env);
+    return withStore(io.env, async (store) => {
+      const readModels = createReadModelStore({
+        databaseUrl: config.databaseUrl ?? null,
+        databaseSchema: config.databaseSchema ?? 'kierto',
+        dataDir: config.dataDir,
+      });
+      try {
+        const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone }) });
+        await projector.prepare();
+        if (position === null) return await list(io, projector, readModels);
+        const held = (await readModels.quarantined(Number.MAX_SAFE_INTEGER)).events.filter(
+          (event) => event.globalPosition === position && names.includes(event.name),
+        );
+        if (held.length === 0) {
+          io.err(`no read model${only === undefined ? '' : ` (${only})`} holds position ${position} in quarantine`);
+          return 1;
+        }
+        let failed = false;
+        for (const event of held) {
+          const result = await projector.retryQuarantined(event.name, position);
+          if (result.outcome === 'applied') io.out(`${event.name}: re-projected position ${position}`);
+          else {
+            failed = true;
+            io.err(`${event.name}: position ${position} ${result.outcome === 'failed' ? 'still fails' : 'not re-projected'}: ${result.reason}`);
+          }
+        }
+        return failed ? 1 : 0;
+      } finally {
+        await readModels.close();
+      }
+    });
+  },
+};
+
+/** One line per projection with its count, then one tab-separated line per quarantined event. */
+async function list(io: CliIo, projector: Projector, readModels: ReadModelStore): Promise<number> {
+  const { events, counts } = await readModels.quarantined(LISTED);
+  for (const projection of projector.projections) io.out(`${projection.name}: ${counts.get(projection.name) ?? 0} quarantined`);
+  for (const event of events) {
+    io.out(`${event.globalPosition}\t${event.name}\t${event.eventType}\t${event.streamId}\t${event.quarantinedAt}\t${event.reason}`);
+  }
+  return 0;
+}
