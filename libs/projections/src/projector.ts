@@ -11,7 +11,7 @@
  *   it reads on from the new checkpoint.
  * - On start, a projection whose stored version differs from the code's, or whose checkpoint does
  *   not match the log (another store, a restored backup), is dropped and rebuilt from zero.
- * - One event never stops a read model (docs/adr/0009-poison-event-quarantine.md): when a page fails
+ * - One event never stops a read model (docs/adr/0011-poison-event-quarantine.md): when a page fails
  *   with an error that is not a known transient one (./transient.ts), each projection retries its
  *   part alone, halving it until the event that fails by itself is found; that event is quarantined
  *   with its reason and passed, everything else is applied. Transient errors (the database is away)

@@ -1,6 +1,6 @@
 /**
  * Which errors of a page are the environment's (retry the page as it is) and which may be the
- * event's (isolate it, docs/adr/0009-poison-event-quarantine.md). Only a known transient class is
+ * event's (isolate it, docs/adr/0011-poison-event-quarantine.md). Only a known transient class is
  * retried: anything else is treated as possibly deterministic, and the projector then confirms it
  * by retrying smaller and smaller parts of the page, so an event is quarantined only when it fails
  * alone, every time. A transient error misread as permanent therefore costs at most a quarantine

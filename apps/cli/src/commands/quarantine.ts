@@ -1,6 +1,6 @@
 /**
  * `kierto quarantine`: the events a read model passed without applying them (poison events,
- * docs/adr/0009-poison-event-quarantine.md), and `--retry <position>` to re-project one after a fix.
+ * docs/adr/0011-poison-event-quarantine.md), and `--retry <position>` to re-project one after a fix.
  * Uses the API's settings, like `kierto project`; safe while the API projects (the release of a
  * quarantined event and its application are one transaction).
  */

@@ -49,7 +49,7 @@ export function checkpointsDdl(dialect: Dialect, tables: Tables): string {
 }
 
 /**
- * Events a projection passed without applying them (docs/adr/0009-poison-event-quarantine.md). One
+ * Events a projection passed without applying them (docs/adr/0011-poison-event-quarantine.md). One
  * table for every projection, created with the checkpoints and never dropped with a projection's
  * tables: a reset deletes that projection's rows instead, so the rows outlive nothing they explain.
  */

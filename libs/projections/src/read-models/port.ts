@@ -39,7 +39,7 @@ export interface PageWrite {
   readonly documents: readonly DocumentWrite[];
   readonly facts: readonly StatisticsFact[];
   readonly memberships: readonly MembershipChange[];
-  /** Events this page passes without applying them (docs/adr/0009): recorded with the checkpoint move. */
+  /** Events this page passes without applying them (docs/adr/0011): recorded with the checkpoint move. */
   readonly quarantine?: readonly QuarantinedEvent[];
   /**
    * A quarantined event applied after all (`kierto quarantine --retry`): its row is deleted in the

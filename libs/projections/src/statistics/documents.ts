@@ -187,7 +187,7 @@ export interface ProjectionStatusDocument {
     /** head − checkpoint: events recorded but not yet in this read model. */
     readonly lag: number;
     readonly updatedAt: string | null;
-    /** Events this read model passed without applying them (docs/adr/0009): the count, a metric to alert on. */
+    /** Events this read model passed without applying them (docs/adr/0011): the count, a metric to alert on. */
     readonly quarantined: number;
   }[];
   /** The quarantined events, oldest first, at most 100. */

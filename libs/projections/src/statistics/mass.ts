@@ -12,7 +12,7 @@ import { MAX_MASS_KG } from '../../../domain/src/limits.js';
  * 9 × 10^8 such facts in one sum (SQLite INTEGER, PostgreSQL bigint); a JavaScript reader of a sum
  * stays exact up to 2^53 mg (900 719 maximal facts, 9 million tonnes). A value outside that range
  * can only come from an event forced past the edge: it is refused here with a RangeError rather
- * than handed to the database, and the projector quarantines that event (docs/adr/0009).
+ * than handed to the database, and the projector quarantines that event (docs/adr/0011).
  */
 export const MG_PER_KG = 1_000_000;
 
