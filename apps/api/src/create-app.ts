@@ -77,7 +77,9 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
       .setTitle('Kierto')
       .setDescription(
         'Event-sourced lifecycle histories of electrical and electronic devices. Every error answers ' +
-          '`{ error: { status, code, message, fields?, correlationId } }`; see docs/api-errors.md.\n\n' +
+          '`{ error: { status, code, message, fields?, correlationId } }`; see docs/api-errors.md. Every string (bodies, ' +
+          'paths, query strings, import lines) is well-formed Unicode without NUL (400 INVALID_CHARACTER, INVALID_UTF8), ' +
+          'and bodies nest at most 32 levels (400 NESTING_TOO_DEEP).\n\n' +
           'Authentication: `Authorization: Bearer kierto_<keyId>_<secret>`, an API key of an organisation. ' +
           'Only /health, the API docs and the public passport views answer without a key. An organisation ' +
           'has roles (producer, producer-organisation, collector, refurbisher, repairer, recycler, auditor, ' +

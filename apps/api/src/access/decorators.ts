@@ -9,7 +9,11 @@ const UNAUTHORISED = ApiResponse({
   status: 401,
   description: 'MISSING_CREDENTIALS, MALFORMED_CREDENTIALS, UNKNOWN_KEY, KEY_REVOKED or KEY_EXPIRED',
 });
-const RATE_LIMITED = ApiResponse({ status: 429, description: 'RATE_LIMITED: see the RateLimit-* and Retry-After headers' });
+const RATE_LIMITED = ApiResponse({
+  status: 429,
+  description:
+    'RATE_LIMITED: see the RateLimit-* and Retry-After headers; AUTHENTICATION_RATE_LIMITED: too many failed authentications from this address or for this key id, see Retry-After',
+});
 
 /**
  * Reachable without a key. A key, when sent, is still checked (a bad one is a 401) and identifies

@@ -36,7 +36,11 @@ export interface RecordedResponse {
 }
 
 const ERROR_RESPONSES = [
-  ApiResponse({ status: 400, description: 'Invalid body, header or parameter: `error.fields` names each field at fault' }),
+  ApiResponse({
+    status: 400,
+    description:
+      'Invalid body, header or parameter: `error.fields` names each field at fault. Text must be well-formed Unicode without NUL (INVALID_CHARACTER, INVALID_UTF8); bodies nest at most 32 levels (NESTING_TOO_DEEP)',
+  }),
   ApiResponse({ status: 409, description: 'Concurrency conflict, duplicate registration or a reused Idempotency-Key' }),
   ApiResponse({ status: 413, description: 'Body larger than the server accepts' }),
   ApiResponse({ status: 415, description: 'Body is not application/json' }),

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { readScope } from '../../../../libs/access/src/index.js';
+import { PERMISSIONS, readScope } from '../../../../libs/access/src/index.js';
 import { parseTimestamp } from '../../../../libs/domain/src/index.js';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
@@ -32,6 +32,12 @@ function documented(summary: string, document: DocumentName): MethodDecorator {
       headers: { [CHECKPOINT_HEADER]: { description: 'Global position the figures are computed up to', schema: { type: 'integer', minimum: 0 } } },
     }),
     ApiResponse({ status: 400, description: 'A malformed or unknown query parameter: `error.fields` names each' }),
+    ApiResponse({
+      status: 403,
+      description:
+        `FORBIDDEN: needs statistics:read, held by ${PERMISSIONS['statistics:read'].join(', ')}; or another producer's or ` +
+        "organisation's figures, including, for a producer organisation, a producerId that never was its member (`error.fields` names the parameter)",
+    }),
     ApiResponse({ status: 503, description: 'PROJECTION_NOT_CAUGHT_UP: minPosition not reached within the wait' }),
   ];
   return (target, key, descriptor) => {
