@@ -109,11 +109,11 @@ export const occurredAtTimestamp = {
 } as const;
 
 /**
- * Patterns that bound a value rather than shape it, with the message of their OUT_OF_RANGE issue.
- * A value failing one of them is reported as out of range, not as a bad format.
+ * Patterns that bound a value as well as shape it. A value of the right shape (`shape`) that fails
+ * one is out of range (OUT_OF_RANGE with `message`); any other value is a bad `format`.
  */
-export const RANGE_PATTERNS: Readonly<Record<string, string>> = {
-  [OCCURRED_AT_PATTERN]: `must be a date-time from ${EARLIEST_OCCURRED_AT} on`,
+export const RANGE_PATTERNS: Readonly<Record<string, { readonly shape: string; readonly format: string; readonly message: string }>> = {
+  [OCCURRED_AT_PATTERN]: { shape: TIMESTAMP_PATTERN, format: 'date-time', message: `must be a date-time from ${EARLIEST_OCCURRED_AT} on` },
 };
 
 /** ISO 8601 calendar date; pattern for the same reason as TIMESTAMP_PATTERN. */

@@ -426,7 +426,7 @@ describe('document schema conventions', () => {
   });
 
   it('validates documents with a separate validator that accepts nullable types, and reports paths', () => {
-    const status = { head: 3, projections: [], projector: { runsHere: true, state: 'following', lastError: null } };
+    const status = { head: 3, projections: [], quarantine: [], projector: { runsHere: true, state: 'following', lastError: null } };
     expect(validateDocument('ProjectionStatus', status)).toEqual({ ok: true, value: status });
     const result = validateDocument('ProjectionStatus', { ...status, projector: { ...status.projector, state: 'asleep' } });
     expect(issuesOf(result)).toEqual([expect.objectContaining({ field: 'projector.state', code: 'INVALID_VALUE' })]);

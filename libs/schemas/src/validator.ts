@@ -181,7 +181,11 @@ function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
     case 'pattern': {
       const pattern = String(params['pattern']);
       const range = Object.hasOwn(RANGE_PATTERNS, pattern) ? RANGE_PATTERNS[pattern] : undefined;
-      if (range !== undefined) return issue(path, 'OUT_OF_RANGE', range);
+      if (range !== undefined) {
+        const value = valueAt(error.instancePath, root);
+        if (typeof value === 'string' && new RegExp(range.shape).test(value)) return issue(path, 'OUT_OF_RANGE', range.message);
+        return issue(path, 'INVALID_FORMAT', `must be a valid ${range.format}`);
+      }
       const format = Object.hasOwn(FORMAT_PATTERNS, pattern) ? FORMAT_PATTERNS[pattern] : undefined;
       if (format !== undefined) return issue(path, 'INVALID_FORMAT', `must be a valid ${format}`);
       // The country patterns list 249 codes: naming the rule helps a client more than echoing them.
@@ -229,6 +233,16 @@ export function fieldPath(instancePath: string, root: unknown): string {
     }
   }
   return path;
+}
+
+/** The value at a JSON Pointer, walking the validated document. */
+function valueAt(instancePath: string, root: unknown): unknown {
+  let node: unknown = root;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = Array.isArray(node) ? node[Number(segment)] : isRecord(node) ? node[segment] : undefined;
+  }
+  return node;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
