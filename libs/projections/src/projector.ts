@@ -18,6 +18,7 @@
  *   fail the page as before, to be retried whole.
  */
 import { EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
 import type { AnyProjection, ProjectionName } from './projection.js';
 import {
@@ -41,6 +42,14 @@ export interface ProjectorOptions {
    * touches nearly one per fact when it is small (measured in bench/projections.bench.ts).
    */
   readonly pageSize?: number;
+  /**
+   * How long one page may hold up the process, ms. better-sqlite3 is synchronous, so an in-process
+   * projector on SQLite stops request handling for as long as a page takes: with a budget, each
+   * page's size is scaled from the last page's time to take about this long (between
+   * MIN_BUDGETED_PAGE and pageSize events), and the projector lets the event loop run between
+   * pages. Unset: fixed pages of pageSize, for rebuilds and the CLI, where throughput is all.
+   */
+  readonly pageBudgetMs?: number;
   /** Longest single wait for new events while following, ms; stop() interrupts it. Default 30 000. */
   readonly idleWaitMs?: number;
   /** First delay after a failed page, ms, doubled per failure up to 30 s. Default 500. */
@@ -71,10 +80,16 @@ export interface RebuildReport {
 }
 
 const DEFAULT_PAGE_SIZE = 5000;
+/** The API's page budget on the embedded store (docs/projections.md, bench/projector-stall.bench.ts). */
+export const EMBEDDED_PAGE_BUDGET_MS = 50;
+/** Below this a page's fixed costs (checkpoints, statistics cells) dominate: smaller pages only slow the catch-up. */
+const MIN_BUDGETED_PAGE = 50;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 export class Projector {
   private readonly pageSize: number;
+  /** The size of the next page: pageSize, or what the page budget allows. */
+  private nextPageSize: number;
   private readonly progress = new EventEmitter();
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -84,6 +99,9 @@ export class Projector {
   constructor(private readonly options: ProjectorOptions) {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
+    const budget = options.pageBudgetMs;
+    if (budget !== undefined && !(budget > 0)) throw new RangeError('pageBudgetMs must be positive');
+    this.nextPageSize = budget === undefined ? this.pageSize : Math.min(this.pageSize, MIN_BUDGETED_PAGE);
     // Every query waiting for a position listens; many at once is expected.
     this.progress.setMaxListeners(0);
   }
@@ -136,9 +154,10 @@ export class Projector {
    */
   async runPage(): Promise<number> {
     const { readModels, store } = this.options;
+    const started = performance.now();
     const checkpoints = await readModels.checkpoints();
     const positions = this.options.projections.map((projection) => positionOf(checkpoints, projection.name));
-    const events = await store.readAll(Math.min(...positions), this.pageSize);
+    const events = await store.readAll(Math.min(...positions), this.nextPageSize);
     const last = events.at(-1);
     if (last === undefined) return 0;
     const parts = this.options.projections.flatMap((projection, index) => {
@@ -160,8 +179,25 @@ export class Projector {
       // never share a failure, and within it the part that fails narrowed down to its event.
       for (const part of parts) await this.isolate(part.projection, part.from, part.events);
     }
+    this.fitPageToBudget(events.length, performance.now() - started);
     this.progress.emit('progress');
     return events.length;
+  }
+
+  /**
+   * Scales the next page so that it takes about the budget: by the last page's time per event, at
+   * most doubling at once (one fast page of a quiet moment says little about the next one).
+   */
+  private fitPageToBudget(events: number, elapsedMs: number): void {
+    const budget = this.options.pageBudgetMs;
+    if (budget === undefined || events < this.nextPageSize) return;
+    const fitting = Math.floor((events * budget) / Math.max(elapsedMs, 1));
+    this.nextPageSize = Math.max(MIN_BUDGETED_PAGE, Math.min(this.pageSize, fitting, events * 2));
+  }
+
+  /** With a page budget, lets waiting requests run before the next page (an awaited read alone would not: it settles as a microtask). */
+  private async yieldBetweenPages(): Promise<void> {
+    if (this.options.pageBudgetMs !== undefined) await nextTurn();
   }
 
   /**
@@ -261,6 +297,7 @@ export class Projector {
         const read = await this.runPage();
         if (read === 0) return total;
         total += read;
+        await this.yieldBetweenPages();
       } catch (error) {
         if (!(error instanceof CheckpointMovedError)) throw error;
       }
@@ -308,6 +345,7 @@ export class Projector {
         failures = 0;
         this.failure = null;
         if (read === 0) await this.interruptible(async (signal) => this.waitForNewEvents(signal));
+        else await this.yieldBetweenPages();
       } catch (error) {
         // Another projector moved a checkpoint: nothing was written, read on from where it is now.
         if (error instanceof CheckpointMovedError) continue;

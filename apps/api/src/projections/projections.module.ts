@@ -14,6 +14,7 @@ import type { EventStore } from '../../../../libs/event-store/src/port.js';
 import { Requires } from '../access/decorators.js';
 import {
   createReadModelStore,
+  EMBEDDED_PAGE_BUDGET_MS,
   kiertoProjections,
   Projector,
   type ProjectionStatusDocument,
@@ -119,6 +120,8 @@ class ProjectionsController {
           store,
           readModels,
           projections: kiertoProjections({ reportingTimeZone: config.reportingTimeZone }),
+          // On the embedded store a page blocks the process while it runs: keep each one short.
+          pageBudgetMs: config.databaseUrl === null ? EMBEDDED_PAGE_BUDGET_MS : undefined,
           onError: (error) => logger.error(`A projection page failed and will be retried: ${String(error)}`),
           onReset: (name, reason) => logger.warn(`Rebuilding the ${name} read model from the log: ${reason}`),
           onQuarantine: (event) =>
