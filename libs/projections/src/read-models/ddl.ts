@@ -12,7 +12,7 @@
  * time closely enough that a year's facts sit together anyway. Cells are clustered by their key.
  */
 import type { ProjectionName } from '../projection.js';
-import type { Tables } from './statistics-sql.js';
+import type { Tables } from '../statistics/sql.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -44,7 +44,7 @@ import {
   sumsSql,
   type Sql,
   type Tables,
-} from './statistics-sql.js';
+} from '../statistics/sql.js';
 
 export interface PostgresReadModelOptions {
   readonly connectionString: string;

@@ -7,7 +7,7 @@ import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/sr
 import { MEASURES, type Measure, type StatisticsFact } from '../statistics/facts.js';
 import { PROJECTION_NAMES, type ProjectionName } from '../projection.js';
 import type { AttributedFact, QuarantinedEvent, SumDimension, SumRow } from './port.js';
-import { FACT_INSERT_COLUMNS, isMeasure, type SqlParam } from './statistics-sql.js';
+import { FACT_INSERT_COLUMNS, isMeasure, type SqlParam } from '../statistics/sql.js';
 
 export type Row = Record<string, unknown>;
 

@@ -49,7 +49,7 @@ import {
   type Sql,
   type SqlParam,
   type Tables,
-} from './statistics-sql.js';
+} from '../statistics/sql.js';
 
 export interface SqliteReadModelOptions {
   /** The database file (its folder is created), or ':memory:'. */

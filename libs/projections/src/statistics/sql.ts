@@ -8,8 +8,8 @@
  * attribution time, per the membership intervals. As of a moment, an interval counts only from the
  * recording of its join, and its end only from the recording of its leave.
  */
-import type { Measure } from '../statistics/facts.js';
-import type { FactsQuery, PageWrite, StatisticsFilters, SumsQuery } from './port.js';
+import type { Measure } from './facts.js';
+import type { FactsQuery, PageWrite, StatisticsFilters, SumsQuery } from '../read-models/port.js';
 
 export type SqlParam = string | number | null;
 
