@@ -11,3 +11,4 @@ export * from './rules.js';
 export * from './state.js';
 export * from './time.js';
 export * from './weee.js';
+export * from './weee-generated.js';

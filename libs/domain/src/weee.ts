@@ -47,8 +47,8 @@ export interface Target {
 }
 
 /**
- * Article 7(1): 45 % for 2016–2018, 65 % from 2019 (the alternative 85 % of WEEE generated is not
- * computed: Kierto does not hold WEEE-generated estimates). No target before 2016.
+ * Article 7(1): 45 % for 2016–2018, 65 % from 2019, against the average placed on the market. The
+ * alternative, 85 % of WEEE generated, is weeeGeneratedTarget in weee-generated.ts. No target before 2016.
  */
 export function collectionRateTarget(year: number): Target | null {
   if (year >= 2019) return { percent: 65, source: 'Directive 2012/19/EU Art. 7(1): 65 % from 2019' };
