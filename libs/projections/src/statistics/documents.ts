@@ -207,3 +207,68 @@ export interface ProjectionStatusDocument {
     readonly lastError: { readonly message: string; readonly at: string } | null;
   };
 }
+
+export interface Mass {
+  readonly kg: number;
+  readonly tonnes: string;
+}
+
+/** One placing-on-market year's part of the WEEE generated in the document's year. */
+export interface WeeeGeneratedContributionItem {
+  readonly placedYear: number;
+  /** N − placedYear: 0 is the year of placing. */
+  readonly age: number;
+  /** L(age) = F(age + 1) − F(age). */
+  readonly share: number;
+  readonly placedOnMarket: Mass;
+  readonly weeeGenerated: Mass;
+}
+
+export interface WeeeGeneratedCategory {
+  readonly category: WeeeCategory;
+  readonly name: string;
+  /** The Weibull pair used and where it comes from; null when the category has none configured. */
+  readonly lifespan: { readonly shape: number; readonly scale: number; readonly source: string } | null;
+  /** H: the years N − H … N hold 99 % of the discards and must all have data. */
+  readonly horizonYears: number | null;
+  /** Σ POM(t) × L(N − t) over the years with data; null without lifespan parameters. */
+  readonly weeeGenerated: Mass | null;
+  /** Σ L(N − t) over the years with data, 0–1: the share of year N's discards the history covers. */
+  readonly coverage: number | null;
+  readonly complete: boolean;
+  /** Years within the horizon without placed-on-market data, oldest first. */
+  readonly missingYears: readonly number[];
+  readonly firstPlacedOnMarketYear: number | null;
+  /** Placed-on-market facts the estimate sums (`GET /statistics/facts?measure=POM` per year). */
+  readonly placedOnMarketFacts: number;
+  readonly reason: string | null;
+  readonly contributions: readonly WeeeGeneratedContributionItem[];
+}
+
+export interface WeeeGeneratedRate {
+  readonly formula: string;
+  readonly computable: boolean;
+  readonly reason: string | null;
+  readonly missingYears: readonly number[];
+  readonly rate: Rate | null;
+  readonly target: Target | null;
+  readonly met: boolean | null;
+}
+
+export interface WeeeGeneratedDocument {
+  readonly year: number;
+  readonly filters: StatisticsFilters;
+  readonly basis: Basis;
+  readonly formula: string;
+  readonly categories: readonly WeeeGeneratedCategory[];
+  /** Sum over the categories with an estimate; complete only when every category is. */
+  readonly total: { readonly weeeGenerated: Mass; readonly complete: boolean; readonly reason: string | null };
+  readonly collected: Quantity;
+  /** Art. 7(1) alternative: 85 % of WEEE generated, from 2019. */
+  readonly rateAgainstWeeeGenerated: WeeeGeneratedRate;
+  /** Art. 7(1): 65 % (45 % 2016–2018) of the average placed on the market of N−3 … N−1. */
+  readonly rateAgainstAveragePlacedOnMarket: WeeeGeneratedRate;
+  /** Met by either alternative; false only when every alternative with a target says not met. */
+  readonly targetMet: boolean | null;
+  readonly targetNote: string | null;
+}

@@ -6,8 +6,10 @@
 import {
   annexVTargets,
   collectionRateTarget,
+  lifespanTable,
   WEEE_CATEGORIES,
   WEEE_CATEGORY_NAMES,
+  type LifespanTable,
   type Market,
   type RateKind,
   type WeeeCategory,
@@ -28,9 +30,11 @@ import type {
   ReportColumns,
   ReportDocument,
   ReportRow,
+  WeeeGeneratedDocument,
 } from './documents.js';
 import { MEASURES, type Measure } from './facts.js';
 import { decimalDisplay, mgToKg, percentDisplay, tonnesDisplay } from './mass.js';
+import { historyYears, weeeGeneratedDocument } from './weee-generated.js';
 
 export interface StatisticsRequest {
   readonly year: number;
@@ -45,6 +49,8 @@ export class StatisticsQueries {
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly reportingTimeZone: string,
+    /** Weibull lifespans per category (docs/statistics.md "WEEE generated"); Kierto's defaults unless configured. */
+    private readonly lifespans: LifespanTable = lifespanTable(undefined),
   ) {}
 
   /** Article 7: CR(N) = 100 × COL(N) / ((POM(N−1) + POM(N−2) + POM(N−3)) / 3). */
@@ -97,6 +103,28 @@ export class StatisticsQueries {
       targetNote,
       met: rate !== null && target !== null ? rate.percent >= target.percent : null,
     };
+  }
+
+  /**
+   * WEEE generated in N per category from the placing on the market of every year up to N, and the
+   * collection rate against it beside the rate against the average placed on the market (Art. 7(1)).
+   */
+  async weeeGenerated(request: StatisticsRequest): Promise<WeeeGeneratedDocument> {
+    const { value: rows, checkpoint } = await this.readModels.sums({
+      years: historyYears(request.year),
+      measures: ['POM', 'COL'],
+      filters: request.filters,
+      asOf: request.asOf,
+      groupBy: ['category'],
+    });
+    return weeeGeneratedDocument({
+      year: request.year,
+      filters: request.filters,
+      basis: this.basis(request, checkpoint),
+      categories: categoriesOf(request.filters),
+      rows,
+      lifespans: this.lifespans,
+    });
   }
 
   /** Annex V per category: RCV / COL and (PfR + RCY) / COL; lamps RCY / COL. */
