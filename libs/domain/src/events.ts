@@ -190,14 +190,23 @@ export interface EventDataByType {
 
 export type DeviceEventType = keyof EventDataByType;
 
-export const DEVICE_EVENT_TYPES: readonly DeviceEventType[] = [
-  'DevicePlacedOnMarket',
-  'DeviceCollected',
-  'DeviceDataWiped',
-  'DeviceRepaired',
-  'DeviceResold',
-  'DeviceRecycled',
-];
+/**
+ * The command that records each device event: the one event → command table. The list of event
+ * types, the command kinds (commands.ts), the HTTP request names (libs/schemas), the permissions of
+ * HTTP routes and import lines (libs/access) all derive from it, so a new event is added here once.
+ * `satisfies` makes a missing or unknown event type a compile error.
+ */
+export const DEVICE_COMMAND_OF = {
+  DevicePlacedOnMarket: 'PlaceDeviceOnMarket',
+  DeviceCollected: 'CollectDevice',
+  DeviceDataWiped: 'RecordDataWipe',
+  DeviceRepaired: 'RecordRepair',
+  DeviceResold: 'RecordResale',
+  DeviceRecycled: 'RecordRecycling',
+} as const satisfies Record<DeviceEventType, string>;
+
+/** Every device event type, in catalogue order. */
+export const DEVICE_EVENT_TYPES = Object.keys(DEVICE_COMMAND_OF) as readonly DeviceEventType[];
 
 /** Every event type is at schema version 1; an upcaster will sit beside this when one changes. */
 export const SCHEMA_VERSION = 1;

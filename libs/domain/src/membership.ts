@@ -31,7 +31,13 @@ export interface MembershipEventDataByType {
 
 export type MembershipEventType = keyof MembershipEventDataByType;
 
-export const MEMBERSHIP_EVENT_TYPES: readonly MembershipEventType[] = ['ProducerJoinedOrganisation', 'ProducerLeftOrganisation'];
+/** The command that records each membership event (as DEVICE_COMMAND_OF in events.ts for devices). */
+export const MEMBERSHIP_COMMAND_OF = {
+  ProducerJoinedOrganisation: 'JoinProducerOrganisation',
+  ProducerLeftOrganisation: 'LeaveProducerOrganisation',
+} as const satisfies Record<MembershipEventType, string>;
+
+export const MEMBERSHIP_EVENT_TYPES = Object.keys(MEMBERSHIP_COMMAND_OF) as readonly MembershipEventType[];
 
 export type MembershipEvent = {
   [T in MembershipEventType]: {
@@ -53,9 +59,11 @@ interface MembershipCommandOf<K extends string, D> {
   readonly data: D;
 }
 
-export type JoinProducerOrganisation = MembershipCommandOf<'JoinProducerOrganisation', ProducerJoinedOrganisationData>;
-export type LeaveProducerOrganisation = MembershipCommandOf<'LeaveProducerOrganisation', ProducerLeftOrganisationData>;
-export type MembershipCommand = JoinProducerOrganisation | LeaveProducerOrganisation;
+type MembershipCommandFor<T extends MembershipEventType> = MembershipCommandOf<(typeof MEMBERSHIP_COMMAND_OF)[T], MembershipEventDataByType[T]>;
+
+export type JoinProducerOrganisation = MembershipCommandFor<'ProducerJoinedOrganisation'>;
+export type LeaveProducerOrganisation = MembershipCommandFor<'ProducerLeftOrganisation'>;
+export type MembershipCommand = { [T in MembershipEventType]: MembershipCommandFor<T> }[MembershipEventType];
 export type MembershipCommandKind = MembershipCommand['kind'];
 
 export interface MembershipState {

@@ -4,17 +4,13 @@
  * Everything else of the envelope (actor, ids, hashes) comes from authentication and the store, never
  * from the body, which is why the schemas are closed.
  */
-import type { DomainCommandKind, DomainEventType } from '../../domain/src/catalogue.js';
-import type {
-  DeviceCollectedData,
-  DeviceDataWipedData,
-  DevicePlacedOnMarketData,
-  DeviceRecycledData,
-  DeviceRepairedData,
-  DeviceResoldData,
-  Timestamp,
-} from '../../domain/src/events.js';
-import type { ProducerJoinedOrganisationData, ProducerLeftOrganisationData } from '../../domain/src/membership.js';
+import {
+  EVENT_TYPE_OF_COMMAND,
+  type DomainCommandKind,
+  type DomainEventDataByType,
+  type EventTypeOfCommand,
+} from '../../domain/src/catalogue.js';
+import type { Timestamp } from '../../domain/src/events.js';
 import { occurredAtTimestamp, requestCountryCode, requestSchemaId, SCHEMA_DIALECT } from './common.js';
 import {
   deviceCollectedSchema,
@@ -29,35 +25,15 @@ import { joinProducerOrganisationRequestSchema, leaveProducerOrganisationRequest
 /** Request names are the domain's command kinds, so a request maps onto a command one to one. */
 export type RequestName = DomainCommandKind;
 
-/** The event each request records when it is accepted. */
-export const REQUEST_EVENT_TYPES = {
-  PlaceDeviceOnMarket: 'DevicePlacedOnMarket',
-  CollectDevice: 'DeviceCollected',
-  RecordDataWipe: 'DeviceDataWiped',
-  RecordRepair: 'DeviceRepaired',
-  RecordResale: 'DeviceResold',
-  RecordRecycling: 'DeviceRecycled',
-  JoinProducerOrganisation: 'ProducerJoinedOrganisation',
-  LeaveProducerOrganisation: 'ProducerLeftOrganisation',
-} as const satisfies Record<RequestName, DomainEventType>;
+/** The event each request records when it is accepted: the domain's event → command table, read backwards. */
+export const REQUEST_EVENT_TYPES: EventTypeOfCommand = EVENT_TYPE_OF_COMMAND;
 
 export const REQUEST_NAMES = Object.keys(REQUEST_EVENT_TYPES) as readonly RequestName[];
 
-interface WithOccurredAt {
-  readonly occurredAt: Timestamp;
-}
-
-/** The TypeScript shape of each request body; drift.check.ts holds the schemas to exactly these. */
-export interface RequestBodyByName {
-  readonly PlaceDeviceOnMarket: WithOccurredAt & DevicePlacedOnMarketData;
-  readonly CollectDevice: WithOccurredAt & DeviceCollectedData;
-  readonly RecordDataWipe: WithOccurredAt & DeviceDataWipedData;
-  readonly RecordRepair: WithOccurredAt & DeviceRepairedData;
-  readonly RecordResale: WithOccurredAt & DeviceResoldData;
-  readonly RecordRecycling: WithOccurredAt & DeviceRecycledData;
-  readonly JoinProducerOrganisation: WithOccurredAt & ProducerJoinedOrganisationData;
-  readonly LeaveProducerOrganisation: WithOccurredAt & ProducerLeftOrganisationData;
-}
+/** The TypeScript shape of each request body: its event's data and when it happened; drift.check.ts holds the schemas to exactly these. */
+export type RequestBodyByName = {
+  readonly [K in RequestName]: { readonly occurredAt: Timestamp } & DomainEventDataByType[EventTypeOfCommand[K]];
+};
 
 const occurredAt = {
   ...occurredAtTimestamp,

@@ -1,19 +1,9 @@
-import type {
-  DeviceCollectedData,
-  DeviceDataWipedData,
-  DevicePlacedOnMarketData,
-  DeviceRecycledData,
-  DeviceRepairedData,
-  DeviceResoldData,
-  Timestamp,
-} from '../../../../libs/domain/src/index.js';
+import type { RequestBodyByName } from '../../../../libs/schemas/src/index.js';
 
 /** Each command's body is its event's data plus when it happened (schemas/v1/requests). */
-type BodyOf<D> = D & { readonly occurredAt: Timestamp };
-
-export type PlaceDeviceOnMarketBody = BodyOf<DevicePlacedOnMarketData>;
-export type CollectDeviceBody = BodyOf<DeviceCollectedData>;
-export type RecordDataWipeBody = BodyOf<DeviceDataWipedData>;
-export type RecordRepairBody = BodyOf<DeviceRepairedData>;
-export type RecordResaleBody = BodyOf<DeviceResoldData>;
-export type RecordRecyclingBody = BodyOf<DeviceRecycledData>;
+export type PlaceDeviceOnMarketBody = RequestBodyByName['PlaceDeviceOnMarket'];
+export type CollectDeviceBody = RequestBodyByName['CollectDevice'];
+export type RecordDataWipeBody = RequestBodyByName['RecordDataWipe'];
+export type RecordRepairBody = RequestBodyByName['RecordRepair'];
+export type RecordResaleBody = RequestBodyByName['RecordResale'];
+export type RecordRecyclingBody = RequestBodyByName['RecordRecycling'];
