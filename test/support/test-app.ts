@@ -7,6 +7,7 @@ import type { ApiConfig } from '../../apps/api/src/config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import type { JsonLogger } from '../../apps/api/src/http/json-logger.js';
 import { createKey, type AccessStore, type Role } from '../../libs/access/src/index.js';
+import { lifespanTable } from '../../libs/domain/src/index.js';
 import type { EventStore } from '../../libs/event-store/src/port.js';
 
 /** Requests with an API key: `get`/`post`/… as supertest, the Authorization header set before sending. */
@@ -73,6 +74,7 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     failedAuthPerAddressPerMinute: 100_000,
     failedAuthPerKeyPerMinute: 100_000,
     reportingTimeZone: 'UTC',
+    weeeLifespans: lifespanTable(undefined),
     runProjector: true,
     projectionWaitMs: 5_000,
     ...overrides,

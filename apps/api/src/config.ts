@@ -1,5 +1,6 @@
 import { isEventStoreDbUrl } from '../../../libs/event-store/src/eventstoredb/eventstoredb-event-store.js';
 
+import { lifespanTable, type LifespanTable } from '../../../libs/domain/src/index.js';
 import { DEFAULT_REPORTING_TIME_ZONE, isValidTimeZone } from '../../../libs/projections/src/statistics/time.js';
 
 /** Configuration from the environment; every setting has a default that works on one machine. */
@@ -19,6 +20,11 @@ export interface ApiConfig {
   readonly logLevel: LogLevel;
   /** IANA time zone whose calendar years the statistics count in (a change rebuilds the statistics). */
   readonly reportingTimeZone: string;
+  /**
+   * Weibull lifespans per WEEE category for the WEEE-generated estimate: Kierto's labelled defaults,
+   * overridden per category by KIERTO_WEEE_LIFESPANS (JSON; docs/statistics.md "WEEE generated").
+   */
+  readonly weeeLifespans: LifespanTable;
   /** Whether this process runs the projector; off when `kierto project --follow` runs elsewhere. */
   readonly runProjector: boolean;
   /** Longest a query waits for `?minPosition=` before answering PROJECTION_NOT_CAUGHT_UP, ms. */
@@ -59,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!isValidTimeZone(reportingTimeZone)) {
     throw new ConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Helsinki, not ${reportingTimeZone}`);
   }
+  const weeeLifespans = lifespans(env['KIERTO_WEEE_LIFESPANS']);
   const projector = env['KIERTO_PROJECTOR'] ?? 'on';
   if (projector !== 'on' && projector !== 'off') {
     throw new ConfigError(`KIERTO_PROJECTOR must be on or off, not ${projector}`);
@@ -77,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     failedAuthPerAddressPerMinute: integer(env, 'KIERTO_FAILED_AUTH_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
     failedAuthPerKeyPerMinute: integer(env, 'KIERTO_FAILED_AUTH_PER_KEY_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
     reportingTimeZone,
+    weeeLifespans,
     runProjector: projector === 'on',
     projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),
   };
@@ -90,4 +98,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not ${raw}`);
   }
   return value;
+}
+
+/** Unset or empty: the defaults; otherwise JSON overrides, refused at start when malformed. */
+function lifespans(raw: string | undefined): LifespanTable {
+  if (raw === undefined || raw.trim() === '') return lifespanTable(undefined);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('KIERTO_WEEE_LIFESPANS must be JSON such as {"1": {"shape": 2.2, "scale": 14, "source": "…"}}');
+  }
+  try {
+    return lifespanTable(parsed);
+  } catch (error) {
+    throw new ConfigError(`KIERTO_WEEE_LIFESPANS: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

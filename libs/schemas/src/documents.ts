@@ -428,6 +428,111 @@ export const collectionRateSchema = {
   },
 } as const;
 
+const massValue = object({ kg: number, tonnes: quantityProperties.tonnes }, ['kg', 'tonnes']);
+const nullableMassValue = { anyOf: [massValue, { type: 'null' }] } as const;
+const target = nullableObject({ percent: number, source: string }, ['percent', 'source']);
+
+const weeeGeneratedRate = object(
+  {
+    formula: string,
+    computable: boolean,
+    reason: nullableString,
+    missingYears: arrayOf(integer),
+    rate: nullableRate,
+    target,
+    met: nullableBoolean,
+  },
+  ['formula', 'computable', 'reason', 'missingYears', 'rate', 'target', 'met'],
+);
+
+export const weeeGeneratedSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: documentSchemaId('WeeeGenerated'),
+  title: 'WeeeGenerated',
+  description:
+    'WEEE generated in a year per category, estimated from the placed-on-market history with Weibull lifespans ' +
+    '(Implementing Regulation (EU) 2017/699): Σ POM(t) × L(N − t), L(k) = F(k + 1) − F(k); with its coverage and missing ' +
+    'years, and the collection rate against it beside the rate against the average placed on the market (Art. 7(1): ' +
+    '85 % of WEEE generated or 65 % of average POM from 2019).',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'year',
+    'filters',
+    'basis',
+    'formula',
+    'categories',
+    'total',
+    'collected',
+    'rateAgainstWeeeGenerated',
+    'rateAgainstAveragePlacedOnMarket',
+    'targetMet',
+    'targetNote',
+  ],
+  properties: {
+    year: integer,
+    filters,
+    basis,
+    formula: string,
+    categories: arrayOf(
+      object(
+        {
+          category,
+          name: string,
+          lifespan: nullableObject(
+            {
+              shape: { type: 'number', exclusiveMinimum: 0, description: 'Weibull shape α.' },
+              scale: { type: 'number', exclusiveMinimum: 0, description: 'Weibull scale β, years.' },
+              source: { type: 'string', description: 'Where the pair comes from.' },
+            },
+            ['shape', 'scale', 'source'],
+          ),
+          horizonYears: { type: ['integer', 'null'], minimum: 0, description: 'H: years N − H … N hold 99 % of the discards.' },
+          weeeGenerated: nullableMassValue,
+          coverage: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'Share of the year\'s discards the history covers.' },
+          complete: boolean,
+          missingYears: arrayOf(integer),
+          firstPlacedOnMarketYear: { type: ['integer', 'null'] },
+          placedOnMarketFacts: nonNegative,
+          reason: nullableString,
+          contributions: arrayOf(
+            object(
+              {
+                placedYear: integer,
+                age: { ...nonNegative, description: 'N − placedYear; 0 is the year of placing.' },
+                share: { type: 'number', minimum: 0, maximum: 1, description: 'L(age) = F(age + 1) − F(age).' },
+                placedOnMarket: massValue,
+                weeeGenerated: massValue,
+              },
+              ['placedYear', 'age', 'share', 'placedOnMarket', 'weeeGenerated'],
+            ),
+          ),
+        },
+        [
+          'category',
+          'name',
+          'lifespan',
+          'horizonYears',
+          'weeeGenerated',
+          'coverage',
+          'complete',
+          'missingYears',
+          'firstPlacedOnMarketYear',
+          'placedOnMarketFacts',
+          'reason',
+          'contributions',
+        ],
+      ),
+    ),
+    total: object({ weeeGenerated: massValue, complete: boolean, reason: nullableString }, ['weeeGenerated', 'complete', 'reason']),
+    collected: quantity,
+    rateAgainstWeeeGenerated: weeeGeneratedRate,
+    rateAgainstAveragePlacedOnMarket: weeeGeneratedRate,
+    targetMet: { ...nullableBoolean, description: 'Met by either Art. 7(1) alternative; false only when each one with a target is not met.' },
+    targetNote: nullableString,
+  },
+} as const;
+
 const rateLine = object(
   {
     kind: { type: 'string', enum: ['recovery', 'prepared-for-re-use-and-recycling', 'recycling'] },
@@ -709,6 +814,7 @@ export const documentSchemas = {
   ProducerOrganisationReport: producerOrganisationReportSchema,
   DeviceIndicators: deviceIndicatorsSchema,
   StatisticsFacts: statisticsFactsSchema,
+  WeeeGenerated: weeeGeneratedSchema,
   ProjectionStatus: projectionStatusSchema,
 } as const;
 

@@ -18,6 +18,7 @@ import type {
   ProjectionStatusDocument,
   RecoveryRatesDocument,
   ReportDocument,
+  WeeeGeneratedDocument,
 } from '../../projections/src/statistics/documents.js';
 import type { documentSchemas } from './documents.js';
 import type { Assert, Equals, FromSchema, SchemaMatches } from './drift-helpers.js';
@@ -58,6 +59,7 @@ export type DriftChecks = [
   Assert<SchemaMatches<FromSchema<DocumentSchemas['ProducerOrganisationReport']>, ReportDocument>>,
   Assert<SchemaMatches<FromSchema<DocumentSchemas['DeviceIndicators']>, IndicatorsDocument>>,
   Assert<SchemaMatches<FromSchema<DocumentSchemas['StatisticsFacts']>, FactsPage>>,
+  Assert<SchemaMatches<FromSchema<DocumentSchemas['WeeeGenerated']>, WeeeGeneratedDocument>>,
   Assert<SchemaMatches<FromSchema<DocumentSchemas['ProjectionStatus']>, ProjectionStatusDocument>>,
 
   // Every event type and every command kind has a schema, and nothing else does.

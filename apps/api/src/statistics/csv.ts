@@ -10,6 +10,7 @@ import type {
   RecoveryRatesDocument,
   ReportColumns,
   ReportDocument,
+  WeeeGeneratedDocument,
 } from '../../../../libs/projections/src/index.js';
 
 type Cell = string | number | boolean | null;
@@ -58,6 +59,89 @@ export function collectionRateCsv(document: CollectionRateDocument): string {
         document.met,
         document.computable,
         document.reason,
+        document.basis.asOf,
+        document.basis.checkpoint,
+      ],
+    ],
+  );
+}
+
+/**
+ * One row per category (its lifespan, estimate, coverage and missing years) and a total row that
+ * carries the collected weight and both Art. 7(1) rates; missing years are space-separated.
+ */
+export function weeeGeneratedCsv(document: WeeeGeneratedDocument): string {
+  const generated = document.rateAgainstWeeeGenerated;
+  const average = document.rateAgainstAveragePlacedOnMarket;
+  const blankRates: Cell[] = [null, null, null, null, null, null, null, null, null, null];
+  return toCsv(
+    [
+      'year',
+      'category',
+      'category_name',
+      'shape',
+      'scale_years',
+      'lifespan_source',
+      'horizon_years',
+      'weee_generated_t',
+      'coverage',
+      'complete',
+      'missing_years',
+      'reason',
+      'collected_t',
+      'rate_vs_weee_generated_percent',
+      'rate_vs_weee_generated_display',
+      'target_vs_weee_generated_percent',
+      'met_vs_weee_generated',
+      'rate_vs_average_pom_percent',
+      'rate_vs_average_pom_display',
+      'target_vs_average_pom_percent',
+      'met_vs_average_pom',
+      'target_met',
+      'as_of',
+      'checkpoint',
+    ],
+    [
+      ...document.categories.map((category): Cell[] => [
+        document.year,
+        category.category,
+        category.name,
+        category.lifespan?.shape ?? null,
+        category.lifespan?.scale ?? null,
+        category.lifespan?.source ?? null,
+        category.horizonYears,
+        category.weeeGenerated?.tonnes ?? null,
+        category.coverage,
+        category.complete,
+        category.missingYears.join(' '),
+        category.reason,
+        ...blankRates,
+        document.basis.asOf,
+        document.basis.checkpoint,
+      ]),
+      [
+        document.year,
+        'total',
+        'all categories',
+        null,
+        null,
+        null,
+        null,
+        document.total.weeeGenerated.tonnes,
+        null,
+        document.total.complete,
+        null,
+        document.total.reason ?? generated.reason,
+        document.collected.tonnes,
+        generated.rate?.percent ?? null,
+        generated.rate?.display ?? null,
+        generated.target?.percent ?? null,
+        generated.met,
+        average.rate?.percent ?? null,
+        average.rate?.display ?? null,
+        average.target?.percent ?? null,
+        average.met,
+        document.targetMet,
         document.basis.asOf,
         document.basis.checkpoint,
       ],

@@ -8,6 +8,7 @@ import {
   type RecoveryRatesDocument,
   type ReportDocument,
   type StatisticsRequest,
+  type WeeeGeneratedDocument,
 } from '../../../../libs/projections/src/index.js';
 import type { FactsQuery as FactsReadQuery, ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
 import type { ApiConfig } from '../config.js';
@@ -25,7 +26,7 @@ export class StatisticsReader {
     @Inject(API_CONFIG) config: ApiConfig,
     private readonly gate: ProjectionGate,
   ) {
-    this.queries = new StatisticsQueries(readModels, config.reportingTimeZone);
+    this.queries = new StatisticsQueries(readModels, config.reportingTimeZone, config.weeeLifespans);
   }
 
   async read<T>(minPosition: number | undefined, query: (queries: StatisticsQueries) => Promise<T>): Promise<T> {
@@ -47,6 +48,7 @@ export class GetCollectionRate extends StatisticsQuery<CollectionRateDocument> {
 export class GetRecoveryRates extends StatisticsQuery<RecoveryRatesDocument> {}
 export class GetReport extends StatisticsQuery<ReportDocument> {}
 export class GetIndicators extends StatisticsQuery<IndicatorsDocument> {}
+export class GetWeeeGenerated extends StatisticsQuery<WeeeGeneratedDocument> {}
 export class GetFacts extends Query<FactsPage> {
   constructor(
     readonly request: StatisticsRequest & Pick<FactsReadQuery, 'measure' | 'treatment' | 'after' | 'limit'>,
@@ -88,6 +90,14 @@ export class GetIndicatorsHandler implements IQueryHandler<GetIndicators> {
   }
 }
 
+@QueryHandler(GetWeeeGenerated)
+export class GetWeeeGeneratedHandler implements IQueryHandler<GetWeeeGenerated> {
+  constructor(private readonly reader: StatisticsReader) {}
+  execute({ request, minPosition }: GetWeeeGenerated): Promise<WeeeGeneratedDocument> {
+    return this.reader.read(minPosition, (queries) => queries.weeeGenerated(request));
+  }
+}
+
 @QueryHandler(GetFacts)
 export class GetFactsHandler implements IQueryHandler<GetFacts> {
   constructor(private readonly reader: StatisticsReader) {}
@@ -101,5 +111,6 @@ export const STATISTICS_QUERY_HANDLERS = [
   GetRecoveryRatesHandler,
   GetReportHandler,
   GetIndicatorsHandler,
+  GetWeeeGeneratedHandler,
   GetFactsHandler,
 ];

@@ -10,9 +10,9 @@ import { decodeCursor, type StatisticsRequest } from '../../../../libs/projectio
 import type { DocumentName } from '../../../../libs/schemas/src/index.js';
 import { badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
-import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv } from './csv.js';
+import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv, weeeGeneratedCsv } from './csv.js';
 import { GetMembershipHistory } from '../producers/membership-history.js';
-import { GetCollectionRate, GetFacts, GetIndicators, GetRecoveryRates, GetReport } from './statistics-queries.js';
+import { GetCollectionRate, GetFacts, GetIndicators, GetRecoveryRates, GetReport, GetWeeeGenerated } from './statistics-queries.js';
 import { FactsQuery, StatisticsQuery } from './statistics-query.dto.js';
 
 const DEFAULT_FACTS_PAGE = 100;
@@ -81,6 +81,17 @@ export class StatisticsController {
   async indicators(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const document = await this.queryBus.execute(new GetIndicators(await this.requestOf(query, request), query.minPosition));
     return respond(request, response, query, document, indicatorsCsv, `indicators-${query.year}`);
+  }
+
+  @Get('weee-generated')
+  @documented(
+    'WEEE generated per category (Weibull sales–lifespan estimate, coverage, missing years) and the collection rate against it ' +
+      'beside the rate against average POM: the Art. 7(1) 85 % alternative',
+    'WeeeGenerated',
+  )
+  async weeeGenerated(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const document = await this.queryBus.execute(new GetWeeeGenerated(await this.requestOf(query, request), query.minPosition));
+    return respond(request, response, query, document, weeeGeneratedCsv, `weee-generated-${query.year}`);
   }
 
   @Get('facts')

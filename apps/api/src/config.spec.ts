@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_LIFESPANS } from '../../../libs/domain/src/index.js';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('KIERTO_WEEE_LIFESPANS', () => {
+  it('given nothing, then every category has Kierto’s labelled default lifespan', () => {
+    expect(loadConfig({}).weeeLifespans).toEqual(DEFAULT_LIFESPANS);
+  });
+
+  it('given JSON overrides, then they replace or remove categories', () => {
+    const config = loadConfig({ KIERTO_WEEE_LIFESPANS: '{"2": {"shape": 1.9, "scale": 8.5, "source": "national study 2024"}, "3": null}' });
+    expect(config.weeeLifespans[2]).toEqual({ shape: 1.9, scale: 8.5, source: 'national study 2024' });
+    expect(config.weeeLifespans[3]).toBeUndefined();
+  });
+
+  it.each([
+    ['not json', 'must be JSON'],
+    ['{"9": {"shape": 2, "scale": 5, "source": "x"}}', '"9" is not a category'],
+    ['{"1": {"shape": -1, "scale": 5, "source": "x"}}', 'category 1 shape'],
+  ])('given %s, then the service refuses to start naming the problem', (raw, message) => {
+    expect(() => loadConfig({ KIERTO_WEEE_LIFESPANS: raw })).toThrow(ConfigError);
+    expect(() => loadConfig({ KIERTO_WEEE_LIFESPANS: raw })).toThrow(message);
+  });
+});
