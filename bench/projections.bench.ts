@@ -21,6 +21,7 @@ import { PostgresEventStore, SqliteEventStore } from '../libs/event-store/src/in
 import type { AppendRequest, EventStore, JsonObject, NewEvent } from '../libs/event-store/src/port.js';
 import {
   kiertoProjections,
+  passportAt,
   PostgresReadModelStore,
   Projector,
   SqliteReadModelStore,
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
     const reads: number[] = [];
     for (let round = 0; round < 2_000; round += 1) {
       const serial = Math.floor(random() * DEVICES);
-      reads.push((await timed(() => readModels.passport(`mfr:bench~20devices~20oy:B-${serial}`))).ms);
+      reads.push((await timed(() => passportAt(readModels, `mfr:bench~20devices~20oy:B-${serial}`))).ms);
     }
     console.log(`passport read: p50 ${percentile(reads, 50).toFixed(2)} ms, p99 ${percentile(reads, 99).toFixed(2)} ms`);
   } finally {

@@ -31,7 +31,7 @@ describe('passport as of a past moment', () => {
     const asOfSecond = passportAsOf(history, { position: history[1]?.globalPosition ?? 0 });
     let expected = null;
     for (const event of history.slice(0, 2)) {
-      const applied = passportProjection.apply(expected, event);
+      const applied = passportProjection.evolve(expected, event);
       expected = applied.document;
     }
     expect(asOfSecond).toEqual(expected);

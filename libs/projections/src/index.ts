@@ -1,12 +1,13 @@
 /**
- * Read models built from the event log (DESIGN §2, §4, §5): the passport and the statistics
- * projections (pure), the projector that applies them page by page, and their storage.
+ * Read models built from the event log (docs/projections.md): the projector and its store (the
+ * engine: ./projector.ts, ./projection.ts, ./read-models), and the projections Kierto runs, each in
+ * its folder with its evolve, its tables and its readers: passports (./passport), statistics
+ * (./statistics) with the producer memberships it attributes by (./memberships).
  */
-import { passportProjection } from './passport/passport.js';
-import type { AnyProjection } from './projection.js';
-import { statisticsProjection } from './statistics/facts.js';
-
+export * from './kierto.js';
+export * from './memberships/memberships.js';
 export * from './passport/passport.js';
+export * from './passport/storage.js';
 export * from './passport/views.js';
 export * from './projection.js';
 export * from './projector.js';
@@ -15,14 +16,5 @@ export * from './statistics/documents.js';
 export * from './statistics/facts.js';
 export * from './statistics/mass.js';
 export * from './statistics/queries.js';
+export * from './statistics/read-model.js';
 export * from './statistics/time.js';
-
-export interface ProjectionSettings {
-  /** IANA time zone of the statistics' calendar years. */
-  readonly reportingTimeZone: string;
-}
-
-/** Every projection Kierto runs, configured. */
-export function kiertoProjections(settings: ProjectionSettings): AnyProjection[] {
-  return [passportProjection, statisticsProjection({ timeZone: settings.reportingTimeZone })];
-}

@@ -1,27 +1,27 @@
 /**
- * Projections (DESIGN §2): read models built from the global log as pure functions of the events.
- * A projection never touches storage: for each event it returns the next version of the one
- * document the event concerns (its stream's) and, for the statistics, the facts and membership
- * changes the event produces. The projector batches those into one transaction per page, together
- * with the projection's checkpoint; the read-model store (./read-models) does the SQL.
+ * The projection contract (docs/projections.md, docs/adr/0012-open-projection-contract.md), in the
+ * spirit of Emmett's ProjectionDefinition: a projection declares the event types it handles, its
+ * pure `evolve`, and its own read-model storage (tables, how a page of its changes is written, in
+ * SQLite and PostgreSQL). The projector pages the log, calls `evolve`, and hands each projection's
+ * part of a page to its storage inside the transaction that moves the checkpoint; it knows no read
+ * model by name. The next read model is a new folder with one of these.
  */
 import type { StoredEvent } from '../../event-store/src/port.js';
-import type { MembershipChange, StatisticsFact } from './statistics/facts.js';
+import type { ReadModelStorage } from './read-models/port.js';
 
-export const PROJECTION_NAMES = ['passports', 'statistics'] as const;
-export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+/** A projection's name: its checkpoint's and quarantine rows' key, and what `--projection` selects. */
+export type ProjectionName = string;
 
-/** Keyed JSON documents the read-model store keeps, one per stream. */
-export type DocumentCollection = 'passports' | 'statistics_devices';
-
-export interface Applied<Doc> {
-  /** The document after the event (unchanged when the event does not concern it). */
+/**
+ * What applying one event gives: the next version of the one document the event concerns (its
+ * stream's; unchanged when it concerns none), plus whatever else the projection's storage writes
+ * (facts, counters, …) as the projection's own fields.
+ */
+export interface Evolved<Doc> {
   readonly document: Doc | null;
-  readonly facts: readonly StatisticsFact[];
-  readonly memberships: readonly MembershipChange[];
 }
 
-export interface Projection<Doc extends object> {
+export interface Projection<Doc extends object, Out extends Evolved<Doc> = Evolved<Doc>> {
   readonly name: ProjectionName;
   /**
    * Identifies what the projection computes: it changes with the code (bump the number) and with
@@ -29,19 +29,18 @@ export interface Projection<Doc extends object> {
    * another version is dropped and rebuilt from the log.
    */
   readonly version: string;
-  readonly collection: DocumentCollection;
-  /** Whether the projection reads events of this type; others only move its checkpoint. */
-  handles(type: string): boolean;
+  /** The event types the projection reads; others only move its checkpoint. */
+  readonly eventTypes: readonly string[];
   /** The key of the document an event concerns (its stream id), or null when it concerns none. */
   documentKey(event: StoredEvent): string | null;
   /**
    * Pure: the next document and what the event adds. Applying an event the document has already
    * seen (its position is not past the document's) changes nothing, so replays are harmless.
    */
-  apply(document: Doc | null, event: StoredEvent): Applied<Doc>;
+  evolve(document: Doc | null, event: StoredEvent): Out;
+  /** Where its read model lives and how a page of its changes is written. */
+  readonly storage: ReadModelStorage<Doc, Out>;
 }
 
-/** A projection with its document type erased, as the projector holds them. */
-export type AnyProjection = Projection<object>;
-
-export const unchanged = <Doc>(document: Doc | null): Applied<Doc> => ({ document, facts: [], memberships: [] });
+/** A projection with its types erased, as the projector holds them. */
+export type AnyProjection = Projection<object, Evolved<object>>;

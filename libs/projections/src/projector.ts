@@ -1,7 +1,8 @@
 /**
- * The projector (DESIGN §2, docs/projections.md): reads the global log from the projections'
- * checkpoints in pages, applies each projection, and writes the read-model changes and the new
- * checkpoints in one transaction per page. Hence each event is applied exactly once, whatever
+ * The projector (docs/projections.md): reads the global log from the projections' checkpoints in
+ * pages, evolves each projection, and has each projection's storage write its changes, with the new
+ * checkpoints, in one transaction per page. It knows no projection by name: whatever follows the
+ * contract of ./projection.ts runs here (docs/adr/0012-open-projection-contract.md). Hence each event is applied exactly once, whatever
  * crashes: a page either committed with its checkpoint or left no trace and is read again.
  *
  * - Following: after catching up it waits on the store (`waitForEvents`) and goes on; `stop()`
@@ -20,16 +21,15 @@
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
-import type { AnyProjection, ProjectionName } from './projection.js';
+import type { AnyProjection, Evolved, ProjectionName } from './projection.js';
 import {
   CheckpointMovedError,
   type Checkpoint,
-  type DocumentWrite,
-  type PageWrite,
+  type CheckpointMove,
+  type PagePart,
   type QuarantinedEvent,
   type ReadModelStore,
 } from './read-models/port.js';
-import type { MembershipChange, StatisticsFact } from './statistics/facts.js';
 import { isTransientError, reasonOf } from './transient.js';
 
 export interface ProjectorOptions {
@@ -128,7 +128,7 @@ export class Projector {
     const { readModels, store } = this.options;
     await readModels.init();
     for (const projection of this.options.projections) {
-      const outcome = await readModels.prepare(projection.name, projection.version);
+      const outcome = await readModels.prepare(projection);
       if (outcome === 'created') continue;
       if (outcome !== 'kept') {
         this.options.onReset?.(projection.name, `it was built by ${outcome.recreated}, the code is ${projection.version}`);
@@ -169,8 +169,9 @@ export class Projector {
       // The fast path: every projection's part in one transaction.
       const page = emptyPage();
       for (const part of parts) {
-        await applyPage(part.projection, part.events, readModels, page);
-        page.checkpoints.push({ name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash });
+        const move = { name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash };
+        page.parts.push(await applyPage(part.projection, part.events, readModels, move));
+        page.checkpoints.push(move);
       }
       await readModels.commit(page);
     } catch (error) {
@@ -214,7 +215,7 @@ export class Projector {
     let failure: unknown;
     try {
       const page = emptyPage();
-      await applyPage(projection, events, readModels, page);
+      page.parts.push(await applyPage(projection, events, readModels, move));
       page.checkpoints.push(move);
       await readModels.commit(page);
       return;
@@ -264,7 +265,7 @@ export class Projector {
     }
     const checkpoint = positionOf(await readModels.checkpoints(), name);
     const later = (await store.readStream(event.streamId)).filter(
-      (each) => each.globalPosition > position && each.globalPosition <= checkpoint && projection.handles(each.type),
+      (each) => each.globalPosition > position && each.globalPosition <= checkpoint && handles(projection, each.type),
     );
     if (later.length > 0) {
       return {
@@ -276,7 +277,7 @@ export class Projector {
     }
     try {
       const page = emptyPage();
-      await applyPage(projection, [event], readModels, page);
+      page.parts.push(await applyPage(projection, [event], readModels, { from: position - 1, to: position }));
       await readModels.commit({ ...page, release: { name, position } });
     } catch (error) {
       if (isTransientError(error)) throw error;
@@ -308,7 +309,10 @@ export class Projector {
   async rebuild(names: readonly ProjectionName[] = this.options.projections.map((p) => p.name)): Promise<RebuildReport> {
     const started = performance.now();
     for (const projection of this.options.projections) {
-      if (names.includes(projection.name)) await this.options.readModels.reset(projection.name, projection.version);
+      if (!names.includes(projection.name)) continue;
+      // Prepared first: the store learns the projection's tables (a rebuild may be this instance's first call).
+      await this.options.readModels.prepare(projection);
+      await this.options.readModels.reset(projection.name, projection.version);
     }
     const events = await this.catchUp();
     const seconds = (performance.now() - started) / 1000;
@@ -384,44 +388,53 @@ export class Projector {
   }
 }
 
-/** A page being assembled: the list fields of PageWrite, growable. */
-type MutablePage = {
-  -readonly [K in 'checkpoints' | 'documents' | 'facts' | 'memberships']: PageWrite[K] extends readonly (infer E)[] ? E[] : never;
-};
-
-function emptyPage(): MutablePage {
-  return { checkpoints: [], documents: [], facts: [], memberships: [] };
+/** A page being assembled. */
+interface MutablePage {
+  readonly checkpoints: CheckpointMove[];
+  readonly parts: PagePart[];
 }
 
-/** Folds a projection over the unseen events of a page, loading each document once and writing it once. */
+function emptyPage(): MutablePage {
+  return { checkpoints: [], parts: [] };
+}
+
+const eventTypeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** Whether the projection reads events of this type (its declared list, as a set made once). */
+function handles(projection: AnyProjection, type: string): boolean {
+  let types = eventTypeSets.get(projection.eventTypes);
+  if (types === undefined) {
+    types = new Set(projection.eventTypes);
+    eventTypeSets.set(projection.eventTypes, types);
+  }
+  return types.has(type);
+}
+
+/**
+ * Folds a projection over the unseen events of a page, loading each document once: its part of the
+ * page, the positions (from, to] it covers, for its storage to write.
+ */
 async function applyPage(
   projection: AnyProjection,
   events: readonly StoredEvent[],
   readModels: ReadModelStore,
-  page: MutablePage,
-): Promise<void> {
-  const relevant = events.filter((event) => projection.handles(event.type));
-  if (relevant.length === 0) return;
+  covers: { readonly from: number; readonly to: number },
+): Promise<PagePart> {
+  const relevant = events.filter((event) => handles(projection, event.type));
   const keys = [...new Set(relevant.map((event) => projection.documentKey(event)).filter((key) => key !== null))];
-  const documents = await readModels.loadDocuments(projection.collection, keys);
-  const changed = new Set<string>();
-  const facts: StatisticsFact[] = page.facts;
-  const memberships: MembershipChange[] = page.memberships;
+  const documents = keys.length === 0 ? new Map<string, object>() : await readModels.loadDocuments(projection, keys);
+  const changed = new Map<string, object>();
+  const applied: Evolved<object>[] = [];
   for (const event of relevant) {
     const key = projection.documentKey(event);
-    const applied = projection.apply(key === null ? null : (documents.get(key) ?? null), event);
-    if (key !== null && applied.document !== null) {
-      documents.set(key, applied.document);
-      changed.add(key);
+    const evolved = projection.evolve(key === null ? null : (documents.get(key) ?? null), event);
+    if (key !== null && evolved.document !== null) {
+      documents.set(key, evolved.document);
+      changed.set(key, evolved.document);
     }
-    facts.push(...applied.facts);
-    memberships.push(...applied.memberships);
+    applied.push(evolved);
   }
-  const writes: DocumentWrite[] = page.documents;
-  for (const key of changed) {
-    const document = documents.get(key);
-    if (document !== undefined) writes.push({ collection: projection.collection, key, document });
-  }
+  return { projection, page: { from: covers.from, to: covers.to, documents: changed, applied } };
 }
 
 function positionOf(checkpoints: ReadonlyMap<ProjectionName, Checkpoint>, name: ProjectionName): number {

@@ -13,6 +13,7 @@ import type { EventStore, JsonObject } from '../../event-store/src/port.js';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../event-store/src/testing/postgres.js';
 import { placementData } from '../../testing/src/index.js';
 import { passportProjection } from './passport/passport.js';
+import { passportAt } from './passport/storage.js';
 import type { AnyProjection } from './projection.js';
 import { Projector } from './projector.js';
 import { PostgresReadModelStore, SqliteReadModelStore, type QuarantinedEvent, type ReadModelStore } from './read-models/index.js';
@@ -112,16 +113,16 @@ async function forcePlacement(store: EventStore, weightKg: number, eventId: stri
 
 /** A projection that skips the event at `position`: what a quarantine of that event must give. */
 function skipping(projection: AnyProjection, position: number): AnyProjection {
-  return { ...projection, apply: (document, event) => (event.globalPosition === position ? { document, facts: [], memberships: [] } : projection.apply(document, event)) };
+  return { ...projection, evolve: (document, event) => (event.globalPosition === position ? { document, facts: [], memberships: [] } : projection.evolve(document, event)) };
 }
 
 /** A projection with a bug at `position` while `bug.on` (a fix turns it off). */
 function buggyAt(projection: AnyProjection, position: number, bug: { on: boolean }): AnyProjection {
   return {
     ...projection,
-    apply(document, event) {
+    evolve(document, event) {
       if (bug.on && event.globalPosition === position) throw new TypeError(`cannot read the event at ${position}`);
-      return projection.apply(document, event);
+      return projection.evolve(document, event);
     },
   };
 }
@@ -182,7 +183,7 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       const dump = await readModels.dump();
       expect(dump).toEqual(await reference.dump());
       expect((dump['passports'] as { device_id: string }[]).map((row) => row.device_id)).toContain(idOfProduct(POISON));
-      const passport = await readModels.passport(idOfProduct(POISON));
+      const passport = await passportAt(readModels, idOfProduct(POISON));
       expect(passport.value?.globalPosition).toBe(poison);
     });
 
@@ -209,16 +210,16 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       const target = poison + 3;
       const overflowing: AnyProjection = {
         ...healthy,
-        apply(document, event) {
-          const applied = healthy.apply(document as Parameters<typeof healthy.apply>[0], event);
+        evolve(document, event) {
+          const applied = healthy.evolve(document as Parameters<typeof healthy.evolve>[0], event);
           if (event.globalPosition !== target) return applied;
           return { ...applied, facts: applied.facts.map((fact) => ({ ...fact, massMg: 1e300 })) };
         },
       };
       const [event] = await store.readAll(target - 1, 1);
       if (event === undefined) throw new Error(`no event at ${target}`);
-      const unseen: Parameters<typeof healthy.apply>[0] = null;
-      const producesFacts = healthy.apply(unseen, event).facts.length > 0;
+      const unseen: Parameters<typeof healthy.evolve>[0] = null;
+      const producesFacts = healthy.evolve(unseen, event).facts.length > 0;
       const readModels = backend.readModels('sql-failure');
       await projected(store, readModels, [buggyAt(passportProjection, target, { on: true }), skipping(overflowing, poison)], 50);
       const { events } = await readModels.quarantined(10);
@@ -263,14 +264,14 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       const list = [buggyAt(passportProjection, poison, bug), skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)];
       const projector = await projected(store, readModels, list, 25);
       expect((await readModels.quarantined(10)).events.map((each) => [each.name, each.globalPosition])).toEqual([['passports', poison]]);
-      expect((await readModels.passport(idOfProduct(POISON))).value).toBeNull();
+      expect((await passportAt(readModels, idOfProduct(POISON))).value).toBeNull();
 
       expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'failed', reason: expect.stringMatching(/TypeError/) });
       expect((await readModels.quarantined(10)).events).toHaveLength(1);
       bug.on = false;
       expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'applied' });
       expect((await readModels.quarantined(10)).events).toEqual([]);
-      expect((await readModels.passport(idOfProduct(POISON))).value?.globalPosition).toBe(poison);
+      expect((await passportAt(readModels, idOfProduct(POISON))).value?.globalPosition).toBe(poison);
       expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'refused', reason: expect.stringMatching(/holds no event at position/) });
       const reference = backend.readModels('retry-reference');
       await projected(store, reference, [passportProjection, skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)], 1000);

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { AtCheckpoint, ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
-import type { Passport } from '../../../../libs/projections/src/index.js';
+import { passportAt, type Passport } from '../../../../libs/projections/src/index.js';
 import { ProjectionGate } from '../projections/projection-gate.js';
 import { READ_MODELS } from '../projections/projections.tokens.js';
 
@@ -24,6 +24,6 @@ export class GetPassportHandler implements IQueryHandler<GetPassport> {
 
   async execute({ deviceId, minPosition }: GetPassport): Promise<AtCheckpoint<Passport | null>> {
     await this.gate.reach('passports', minPosition);
-    return this.readModels.passport(deviceId);
+    return passportAt(this.readModels, deviceId);
   }
 }

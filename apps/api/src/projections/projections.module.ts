@@ -15,6 +15,7 @@ import { Requires } from '../access/decorators.js';
 import {
   createReadModelStore,
   EMBEDDED_PAGE_BUDGET_MS,
+  isKiertoProjectionName,
   kiertoProjections,
   Projector,
   type ProjectionStatusDocument,
@@ -78,19 +79,22 @@ class ProjectionsController {
     const quarantine = await this.readModels.quarantined(QUARANTINE_SHOWN);
     return {
       head,
-      projections: this.projector.projections.map((projection) => {
-        const checkpoint = checkpoints.get(projection.name);
+      // The document lists Kierto's projections (schemas/v1 ProjectionStatus); the engine takes any.
+      projections: this.projector.projections.flatMap(({ name, version }) => {
+        if (!isKiertoProjectionName(name)) return [];
+        const checkpoint = checkpoints.get(name);
         const position = checkpoint?.position ?? 0;
         return {
-          name: projection.name,
-          version: projection.version,
+          name,
+          version,
           checkpoint: position,
           lag: head - position,
           updatedAt: checkpoint?.updatedAt ?? null,
-          quarantined: quarantine.counts.get(projection.name) ?? 0,
+          quarantined: quarantine.counts.get(name) ?? 0,
         };
       }),
-      quarantine: quarantine.events.map(({ name, ...event }) => ({ projection: name, ...event })),
+      // Rows of a projection this code no longer runs (renamed or removed) are not listed.
+      quarantine: quarantine.events.flatMap(({ name, ...event }) => (isKiertoProjectionName(name) ? [{ projection: name, ...event }] : [])),
       projector: { runsHere: this.config.runProjector, state: this.projector.state, lastError: this.projector.lastError },
     };
   }

@@ -10,7 +10,8 @@ import {
   type StatisticsRequest,
   type WeeeGeneratedDocument,
 } from '../../../../libs/projections/src/index.js';
-import type { FactsQuery as FactsReadQuery, ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
+import type { ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
+import type { FactsQuery as FactsReadQuery } from '../../../../libs/projections/src/statistics/read-model.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ProjectionGate } from '../projections/projection-gate.js';

@@ -83,7 +83,9 @@ export const quarantineCommand: CliCommand = {
 async function list(io: CliIo, projector: Projector, readModels: ReadModelStore): Promise<number> {
   const { events, counts } = await readModels.quarantined(LISTED);
   for (const projection of projector.projections) io.out(`${projection.name}: ${counts.get(projection.name) ?? 0} quarantined`);
-  for (const event of events) {
+  // Rows of a projection this code no longer runs (renamed or removed) are not listed.
+  const running = new Set(projector.projections.map((projection) => projection.name));
+  for (const event of events.filter((each) => running.has(each.name))) {
     io.out(`${event.globalPosition}\t${event.name}\t${event.eventType}\t${event.streamId}\t${event.quarantinedAt}\t${event.reason}`);
   }
   return 0;

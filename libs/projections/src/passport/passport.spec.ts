@@ -97,9 +97,9 @@ describe('the passport projection', () => {
   it('ignores replays and events that cannot start a history', () => {
     const [placed, collection] = storedOf([placedOnMarket(), collected()], idOf(laptop()));
     const none: Passport | null = null;
-    const once = passportProjection.apply(none, placed as StoredEvent).document;
-    const after = passportProjection.apply(once, collection as StoredEvent).document;
-    expect(passportProjection.apply(after, placed as StoredEvent).document).toBe(after);
+    const once = passportProjection.evolve(none, placed as StoredEvent).document;
+    const after = passportProjection.evolve(once, collection as StoredEvent).document;
+    expect(passportProjection.evolve(after, placed as StoredEvent).document).toBe(after);
     expect(fold([wiped()])).toBeNull();
   });
 });

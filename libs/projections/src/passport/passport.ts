@@ -7,6 +7,7 @@
  * (schemas/v1/documents/Passport.schema.json).
  */
 import {
+  DEVICE_EVENT_TYPES,
   digitalLinkPathOf,
   isDeviceEventType,
   WEEE_CATEGORY_NAMES,
@@ -28,7 +29,8 @@ import {
   type WipeResult,
 } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
-import { unchanged, type Projection } from '../projection.js';
+import type { Evolved, Projection } from '../projection.js';
+import { passportStorage } from './storage.js';
 
 export interface PassportIdentity {
   readonly manufacturer: string;
@@ -219,17 +221,18 @@ export interface Passport {
 /** Bump when the passport an event history gives changes: stored passports are then rebuilt. */
 const PASSPORT_CODE_VERSION = 1;
 
+/** The passports projection (docs/projections.md): its evolve here, its table in ./storage.ts. */
 export const passportProjection: Projection<Passport> = {
   name: 'passports',
   version: `passports/${PASSPORT_CODE_VERSION}`,
-  collection: 'passports',
-  handles: isDeviceEventType,
+  eventTypes: DEVICE_EVENT_TYPES,
   documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
-  apply: (passport, event) => {
-    if (!isDeviceEventType(event.type)) return unchanged(passport);
-    if (passport !== null && event.globalPosition <= passport.globalPosition) return unchanged(passport);
-    return { document: evolvePassport(passport, event), facts: [], memberships: [] };
+  evolve: (passport, event): Evolved<Passport> => {
+    if (!isDeviceEventType(event.type)) return { document: passport };
+    if (passport !== null && event.globalPosition <= passport.globalPosition) return { document: passport };
+    return { document: evolvePassport(passport, event) };
   },
+  storage: passportStorage,
 };
 
 /** Folds one stored device event into the passport; pure. */

@@ -3,7 +3,11 @@ import type { ReadModelStore } from './port.js';
 import { PostgresReadModelStore } from './postgres-read-models.js';
 import { SqliteReadModelStore } from './sqlite-read-models.js';
 
+export * from './ddl.js';
+export * from './documents.js';
 export * from './port.js';
+export * from './rows.js';
+export * from './sql.js';
 export { PostgresReadModelStore } from './postgres-read-models.js';
 export type { PostgresReadModelOptions } from './postgres-read-models.js';
 export { SqliteReadModelStore } from './sqlite-read-models.js';

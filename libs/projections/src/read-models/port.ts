@@ -1,13 +1,17 @@
 /**
- * Where read models live (DESIGN §2: "Read models live in SQLite or PostgreSQL"). The projections are
- * pure; this port is the SQL side: it loads the documents a page needs, writes a page's changes and
- * the new checkpoints in **one transaction**, resets a projection for a rebuild, and answers queries.
- * Two adapters implement it with the same tables and the same statistics SQL (./statistics-sql.ts).
+ * Where read models live (docs/projections.md): SQLite or PostgreSQL. The projections are pure; this
+ * port is the engine's side of the SQL: it keeps the checkpoints and the quarantine, runs a page's
+ * writes and the new checkpoints in **one transaction**, resets a projection for a rebuild, and runs
+ * a read in one snapshot with the checkpoint it saw. What a projection stores (its tables, how a
+ * page of its changes is written, its queries) is the projection's own `ReadModelStorage`, in its
+ * folder (docs/adr/0012-open-projection-contract.md): nothing here names a read model.
  */
-import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
-import type { Passport } from '../passport/passport.js';
-import type { DocumentCollection, ProjectionName } from '../projection.js';
-import type { MembershipChange, Measure, StatisticsFact } from '../statistics/facts.js';
+import type Database from 'better-sqlite3';
+import type { PoolClient } from 'pg';
+import type { AnyProjection, Evolved, ProjectionName } from '../projection.js';
+import type { Dialect } from './ddl.js';
+import type { Row } from './rows.js';
+import type { Sql } from './sql.js';
 
 export interface Checkpoint {
   readonly name: ProjectionName;
@@ -27,27 +31,88 @@ export interface CheckpointMove {
   readonly hash: string;
 }
 
-export interface DocumentWrite {
-  readonly collection: DocumentCollection;
-  readonly key: string;
-  readonly document: object;
+/** What one projection's part of a page changes, as its storage writes it. */
+export interface ProjectionPage<Doc, Out> {
+  /**
+   * The positions the part covers, (from, to]: its checkpoint move, or the one quarantined event a
+   * retry re-projects.
+   */
+  readonly from: number;
+  readonly to: number;
+  /** The documents the part changed, by key, as they are after its last event. */
+  readonly documents: ReadonlyMap<string, Doc>;
+  /** What each applied event gave (`evolve`), in log order. */
+  readonly applied: readonly Out[];
+}
+
+/** One projection's part of a page. */
+export interface PagePart {
+  readonly projection: AnyProjection;
+  readonly page: ProjectionPage<object, Evolved<object>>;
 }
 
 /** Everything one page of events changes, written atomically with its checkpoint moves. */
 export interface PageWrite {
   readonly checkpoints: readonly CheckpointMove[];
-  readonly documents: readonly DocumentWrite[];
-  readonly facts: readonly StatisticsFact[];
-  readonly memberships: readonly MembershipChange[];
+  readonly parts: readonly PagePart[];
   /** Events this page passes without applying them (docs/adr/0011): recorded with the checkpoint move. */
   readonly quarantine?: readonly QuarantinedEvent[];
   /**
    * A quarantined event applied after all (`kierto quarantine --retry`): its row is deleted in the
    * page's transaction, which fails with QuarantineReleasedError when it is gone already, so two
-   * operators never apply it twice. No checkpoint moves; the statistics cells take the facts at
-   * its position.
+   * operators never apply it twice. No checkpoint moves.
    */
   readonly release?: { readonly name: ProjectionName; readonly position: number };
+}
+
+/** A better-sqlite3 connection inside the store's transaction (or read snapshot). */
+export interface SqliteSession {
+  readonly db: Database.Database;
+  /** A statement prepared once per text and kept: a rebuild writes thousands of pages with the same few. */
+  readonly prepare: <P extends unknown[] = unknown[], R = unknown>(text: string) => Database.Statement<P, R>;
+  /** The table's name as this store spells it. */
+  readonly table: (name: string) => string;
+}
+
+/** A pg client inside the store's transaction (or read snapshot). */
+export interface PostgresSession {
+  readonly client: PoolClient;
+  /** The table's name qualified by the store's schema. */
+  readonly table: (name: string) => string;
+  /** Runs a statement written with `?` placeholders (./sql.ts). */
+  readonly query: (sql: Sql) => Promise<Row[]>;
+}
+
+/**
+ * A projection's read model, as the projection declares it: its tables, how its documents are
+ * loaded and how a page of its changes is written, per dialect. The engine calls these inside the
+ * page's transaction, after moving the checkpoints.
+ */
+export interface ReadModelStorage<Doc, Out> {
+  /** The projection's tables (unqualified) and the ORDER BY of each in dump(): its key. */
+  readonly tables: Readonly<Record<string, string>>;
+  /** CREATE statements of its tables and indexes, `IF NOT EXISTS` so they can be re-run. */
+  ddl(dialect: Dialect, table: (name: string) => string): readonly string[];
+  readonly sqlite: {
+    load(session: SqliteSession, keys: readonly string[]): Map<string, Doc>;
+    write(session: SqliteSession, page: ProjectionPage<Doc, Out>): void;
+  };
+  readonly postgres: {
+    load(session: PostgresSession, keys: readonly string[]): Promise<Map<string, Doc>>;
+    write(session: PostgresSession, page: ProjectionPage<Doc, Out>): Promise<void>;
+  };
+}
+
+/** A read in one snapshot, per dialect; the store adds the checkpoint the snapshot saw. */
+export interface SnapshotRead<T> {
+  sqlite(session: SqliteSession): T;
+  /** Runs in one REPEATABLE READ, READ ONLY transaction, the checkpoint read in it too. */
+  postgres(session: PostgresSession): Promise<T>;
+  /**
+   * Optional: one statement that returns the value and the checkpoint together, for reads that
+   * must be fast (a passport): one round trip instead of a transaction's four.
+   */
+  postgresAtOnce?(session: PostgresSession, checkpointTable: string, name: ProjectionName): Promise<AtCheckpoint<T>>;
 }
 
 /**
@@ -89,54 +154,6 @@ export class CheckpointMovedError extends Error {
   }
 }
 
-export interface StatisticsFilters {
-  readonly country: string | null;
-  readonly producerId: string | null;
-  readonly organisationId: string | null;
-  readonly category: WeeeCategory | null;
-  readonly market: Market | null;
-}
-
-export type SumDimension = 'category' | 'market' | 'treatment';
-
-export interface SumsQuery {
-  readonly years: readonly number[];
-  readonly measures: readonly Measure[];
-  readonly filters: StatisticsFilters;
-  /** Canonical UTC ISO; null for the current figures (from the pre-aggregated cells). */
-  readonly asOf: string | null;
-  readonly groupBy: readonly SumDimension[];
-}
-
-export interface SumRow {
-  readonly year: number;
-  readonly measure: Measure;
-  readonly category: WeeeCategory | null;
-  readonly market: Market | null;
-  readonly treatment: TreatmentLocation | null;
-  readonly massMg: number;
-  readonly units: number;
-  /** Σ value of indicator facts. */
-  readonly value: number;
-  readonly facts: number;
-}
-
-export interface FactsQuery {
-  readonly year: number;
-  readonly measure: Measure | null;
-  readonly treatment: TreatmentLocation | null;
-  readonly filters: StatisticsFilters;
-  readonly asOf: string | null;
-  /** Keyset cursor: facts strictly after this (measure, position), the order facts are listed in. */
-  readonly after: { readonly globalPosition: number; readonly measure: Measure } | null;
-  readonly limit: number;
-}
-
-/** A fact with the producer organisation it is attributed to (resolved at query time). */
-export interface AttributedFact extends StatisticsFact {
-  readonly organisationId: string | null;
-}
-
 /** A query answer and the checkpoint of the snapshot it was read from. */
 export interface AtCheckpoint<T> {
   readonly value: T;
@@ -146,28 +163,29 @@ export interface AtCheckpoint<T> {
 export type PrepareOutcome = 'kept' | 'created' | { readonly recreated: string };
 
 export interface ReadModelStore {
-  readonly kind: 'sqlite' | 'postgres';
+  readonly kind: Dialect;
 
-  /** Creates the checkpoint table; idempotent. */
+  /** Creates the checkpoint and quarantine tables; idempotent. */
   init(): Promise<void>;
 
   /**
    * Makes a projection's tables ready: creates them with a checkpoint at 0 when missing ('created'),
    * drops and recreates them when they were built by another version ('recreated'), else 'kept'.
+   * The store remembers the projection's storage for reset() and dump().
    */
-  prepare(name: ProjectionName, version: string): Promise<PrepareOutcome>;
+  prepare(projection: AnyProjection): Promise<PrepareOutcome>;
 
   checkpoints(): Promise<ReadonlyMap<ProjectionName, Checkpoint>>;
 
   /** The stored documents of these keys (missing keys are absent from the map). */
-  loadDocuments(collection: DocumentCollection, keys: readonly string[]): Promise<Map<string, object>>;
+  loadDocuments(projection: AnyProjection, keys: readonly string[]): Promise<Map<string, object>>;
 
   /** Writes a page and moves its checkpoints in one transaction; CheckpointMovedError when one moved. */
   commit(page: PageWrite): Promise<void>;
 
   /**
-   * Drops and recreates a projection's tables, checkpoint back to 0 (rebuild from the log). Its
-   * quarantine is emptied too: the rebuild meets those events again and quarantines what still fails.
+   * Drops and recreates a prepared projection's tables, checkpoint back to 0 (rebuild from the log).
+   * Its quarantine is emptied too: the rebuild meets those events again and quarantines what still fails.
    */
   reset(name: ProjectionName, version: string): Promise<void>;
 
@@ -177,12 +195,14 @@ export interface ReadModelStore {
     readonly counts: ReadonlyMap<ProjectionName, number>;
   }>;
 
-  passport(deviceId: string): Promise<AtCheckpoint<Passport | null>>;
-  sums(query: SumsQuery): Promise<AtCheckpoint<SumRow[]>>;
-  facts(query: FactsQuery): Promise<AtCheckpoint<AttributedFact[]>>;
+  /** Runs a projection's read in one snapshot with that projection's checkpoint. */
+  snapshot<T>(name: ProjectionName, read: SnapshotRead<T>): Promise<AtCheckpoint<T>>;
 
-  /** Every row of every read-model table in a stable order: what tests compare after a crash or a rebuild. */
-  dump(): Promise<Record<string, unknown[]>>;
+  /**
+   * Every row of every table of these projections (default: those prepared on this instance), with
+   * the checkpoints, in a stable order: what tests compare after a crash or a rebuild.
+   */
+  dump(projections?: readonly AnyProjection[]): Promise<Record<string, unknown[]>>;
 
   close(): Promise<void>;
 }

@@ -5,51 +5,29 @@
  * way to rebuild everything.
  *
  * better-sqlite3 is synchronous: a page is written by one synchronous function inside
- * BEGIN IMMEDIATE … COMMIT, and a query's statements run inside one read transaction, so each sees
- * one snapshot even while another process writes.
+ * BEGIN IMMEDIATE … COMMIT (each projection's storage writes its part in it), and a read's
+ * statements run inside one read transaction, so each sees one snapshot even while another process
+ * writes. This store names no read model: the projections bring their tables (../projection.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Passport } from '../passport/passport.js';
-import { PROJECTION_NAMES, type DocumentCollection, type ProjectionName } from '../projection.js';
-import { checkpointsDdl, DUMP_ORDER, projectionDdl, projectionTables, quarantineDdl } from './ddl.js';
+import type { AnyProjection, ProjectionName } from '../projection.js';
+import { CHECKPOINTS_TABLE, checkpointsDdl, QUARANTINE_TABLE, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
   QuarantineReleasedError,
   type AtCheckpoint,
-  type AttributedFact,
   type Checkpoint,
-  type FactsQuery,
   type PageWrite,
   type PrepareOutcome,
   type QuarantinedEvent,
   type ReadModelStore,
-  type SumRow,
-  type SumsQuery,
+  type SnapshotRead,
+  type SqliteSession,
 } from './port.js';
-import {
-  factRow,
-  factValues,
-  integer,
-  normaliseDumpRow,
-  quarantineCounts,
-  quarantineRow,
-  quarantineValues,
-  sumRow,
-  type Row,
-} from './rows.js';
-import {
-  addPageToCells,
-  FACT_INSERT_COLUMNS,
-  factsSql,
-  recomputeProducerCells,
-  statisticsRange,
-  sumsSql,
-  type Sql,
-  type SqlParam,
-  type Tables,
-} from '../statistics/sql.js';
+import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues, type Row } from './rows.js';
+import type { SqlParam } from './sql.js';
 
 export interface SqliteReadModelOptions {
   /** The database file (its folder is created), or ':memory:'. */
@@ -57,21 +35,6 @@ export interface SqliteReadModelOptions {
   /** How long a writer waits for another connection's lock, ms (blocks the thread). */
   readonly busyTimeoutMs?: number;
 }
-
-const TABLES: Tables = {
-  checkpoints: 'projection_checkpoints',
-  passports: 'passports',
-  statisticsDevices: 'statistics_devices',
-  facts: 'statistics_facts',
-  memberships: 'statistics_memberships',
-  cells: 'statistics_cells',
-  quarantine: 'projection_quarantine',
-};
-
-const COLLECTION_TABLES: Readonly<Record<DocumentCollection, string>> = {
-  passports: TABLES.passports,
-  statistics_devices: TABLES.statisticsDevices,
-};
 
 type Db = Database.Database;
 
@@ -83,13 +46,13 @@ interface CheckpointRow {
   readonly updated_at: string | null;
 }
 
-type Prepare = <P extends unknown[], R = unknown>(text: string) => Database.Statement<P, R>;
-
 export class SqliteReadModelStore implements ReadModelStore {
   readonly kind = 'sqlite' as const;
   private db: Db | null = null;
   /** Statements by text: a rebuild writes thousands of pages with the same few statements. */
   private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  /** The projections prepared here, by name: whose tables reset() and dump() handle. */
+  private readonly prepared = new Map<ProjectionName, AnyProjection>();
 
   constructor(private readonly options: SqliteReadModelOptions) {}
 
@@ -106,8 +69,8 @@ export class SqliteReadModelStore implements ReadModelStore {
         // 64 MiB of page cache (the default is 2 MiB): a page of events touches the facts, cells and
         // documents B-trees all over, and at a million devices the default cache thrashes.
         db.pragma('cache_size = -65536');
-        db.exec(checkpointsDdl('sqlite', TABLES));
-        db.exec(quarantineDdl('sqlite', TABLES));
+        db.exec(checkpointsDdl('sqlite', CHECKPOINTS_TABLE));
+        db.exec(quarantineDdl('sqlite', QUARANTINE_TABLE));
       } catch (error) {
         db.close();
         throw error;
@@ -116,16 +79,19 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  prepare(name: ProjectionName, version: string): Promise<PrepareOutcome> {
+  prepare(projection: AnyProjection): Promise<PrepareOutcome> {
     return settled(() => {
       const db = this.open();
+      this.prepared.set(projection.name, projection);
       const prepare = db.transaction((): PrepareOutcome => {
-        const row = db.prepare<[string], CheckpointRow>(`SELECT * FROM ${TABLES.checkpoints} WHERE name = ?`).get(name);
-        if (row !== undefined && row.version === version) {
-          for (const statement of projectionDdl('sqlite', name, TABLES, '')) db.exec(statement);
+        const row = db
+          .prepare<[string], CheckpointRow>(`SELECT * FROM ${CHECKPOINTS_TABLE} WHERE name = ?`)
+          .get(projection.name);
+        if (row !== undefined && row.version === projection.version) {
+          for (const statement of projection.storage.ddl('sqlite', same)) db.exec(statement);
           return 'kept';
         }
-        this.recreate(db, name, version);
+        this.recreate(db, projection, projection.version);
         return row === undefined ? 'created' : { recreated: row.version };
       });
       return prepare.immediate();
@@ -136,31 +102,21 @@ export class SqliteReadModelStore implements ReadModelStore {
     return settled(() => readCheckpoints(this.open()));
   }
 
-  loadDocuments(collection: DocumentCollection, keys: readonly string[]): Promise<Map<string, object>> {
-    return settled(() => {
-      const found = new Map<string, object>();
-      if (keys.length === 0) return found;
-      const rows = this.open()
-        .prepare<[string], { device_id: string; document: string }>(
-          `SELECT device_id, document FROM ${COLLECTION_TABLES[collection]} WHERE device_id IN (SELECT value FROM json_each(?))`,
-        )
-        .all(JSON.stringify(keys));
-      for (const row of rows) found.set(row.device_id, JSON.parse(row.document) as object);
-      return found;
-    });
+  loadDocuments(projection: AnyProjection, keys: readonly string[]): Promise<Map<string, object>> {
+    return settled(() => projection.storage.sqlite.load(this.session(), keys));
   }
 
   commit(page: PageWrite): Promise<void> {
     return settled(() => {
       const db = this.open();
-      db.transaction(() => writePage(this.cached, page)).immediate();
+      db.transaction(() => writePage(this.session(), page)).immediate();
     });
   }
 
   reset(name: ProjectionName, version: string): Promise<void> {
     return settled(() => {
       const db = this.open();
-      db.transaction(() => this.recreate(db, name, version)).immediate();
+      db.transaction(() => this.recreate(db, this.preparedNamed(name), version)).immediate();
     });
   }
 
@@ -169,47 +125,40 @@ export class SqliteReadModelStore implements ReadModelStore {
       const db = this.open();
       return db.transaction(() => {
         const rows = db
-          .prepare<[number], Row>(`SELECT * FROM ${TABLES.quarantine} ORDER BY global_position, name LIMIT ?`)
+          .prepare<[number], Row>(`SELECT * FROM ${QUARANTINE_TABLE} ORDER BY global_position, name LIMIT ?`)
           .all(limit);
         const counts = db
-          .prepare<[], Row>(`SELECT name, COUNT(*) AS events FROM ${TABLES.quarantine} GROUP BY name`)
+          .prepare<[], Row>(`SELECT name, COUNT(*) AS events FROM ${QUARANTINE_TABLE} GROUP BY name`)
           .all();
-        return { events: rows.flatMap(quarantineRow), counts: quarantineCounts(counts) };
+        return { events: rows.map(quarantineRow), counts: quarantineCounts(counts) };
       })();
     });
   }
 
-  passport(deviceId: string): Promise<AtCheckpoint<Passport | null>> {
-    return settled(() =>
-      this.snapshot('passports', (db) => {
-        const row = db
-          .prepare<[string], { document: string }>(`SELECT document FROM ${TABLES.passports} WHERE device_id = ?`)
-          .get(deviceId);
-        return row === undefined ? null : (JSON.parse(row.document) as Passport);
-      }),
-    );
+  /** Runs the read and reads the projection's checkpoint in one read transaction: one snapshot. */
+  snapshot<T>(name: ProjectionName, read: SnapshotRead<T>): Promise<AtCheckpoint<T>> {
+    return settled(() => {
+      const db = this.open();
+      return db.transaction((): AtCheckpoint<T> => {
+        const value = read.sqlite(this.session());
+        const row = this.cached<[string], { position: number }>(`SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ?`).get(name);
+        return { value, checkpoint: row?.position ?? 0 };
+      })();
+    });
   }
 
-  sums(query: SumsQuery): Promise<AtCheckpoint<SumRow[]>> {
-    return settled(() =>
-      this.snapshot('statistics', (db) => all(db, sumsSql(TABLES, query)).map((row) => sumRow(row, query.groupBy))),
-    );
-  }
-
-  facts(query: FactsQuery): Promise<AtCheckpoint<AttributedFact[]>> {
-    return settled(() => this.snapshot('statistics', (db) => all(db, factsSql(TABLES, query)).map(factRow)));
-  }
-
-  dump(): Promise<Record<string, unknown[]>> {
+  dump(projections: readonly AnyProjection[] = [...this.prepared.values()]): Promise<Record<string, unknown[]>> {
     return settled(() => {
       const db = this.open();
       const dump: Record<string, unknown[]> = {
         projection_checkpoints: db
-          .prepare<[], Row>(`SELECT name, position, version, hash FROM ${TABLES.checkpoints} ORDER BY name`)
+          .prepare<[], Row>(`SELECT name, position, version, hash FROM ${CHECKPOINTS_TABLE} ORDER BY name`)
           .all(),
       };
-      for (const [table, order] of Object.entries(DUMP_ORDER)) {
-        dump[table] = db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`).all().map(normaliseDumpRow);
+      for (const projection of projections) {
+        for (const [table, order] of Object.entries(projection.storage.tables)) {
+          dump[table] = db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`).all().map((row) => normaliseDumpRow(row));
+        }
       }
       return dump;
     });
@@ -223,7 +172,11 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  private readonly cached: Prepare = <P extends unknown[], R = unknown>(text: string): Database.Statement<P, R> => {
+  private session(): SqliteSession {
+    return { db: this.open(), prepare: this.cached, table: same };
+  }
+
+  private readonly cached = <P extends unknown[] = unknown[], R = unknown>(text: string): Database.Statement<P, R> => {
     let statement = this.statements.get(text);
     if (statement === undefined) {
       statement = this.open().prepare<unknown[], unknown>(text);
@@ -237,38 +190,33 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.db;
   }
 
-  private recreate(db: Db, name: ProjectionName, version: string): void {
-    // Dropped tables invalidate the statements prepared on them.
-    this.statements.clear();
-    for (const table of projectionTables(name, TABLES)) db.exec(`DROP TABLE IF EXISTS ${table}`);
-    for (const statement of projectionDdl('sqlite', name, TABLES, '')) db.exec(statement);
-    db.prepare(`DELETE FROM ${TABLES.quarantine} WHERE name = ?`).run(name);
-    db.prepare(
-      `INSERT INTO ${TABLES.checkpoints} (name, position, version, hash, updated_at) VALUES (?, 0, ?, NULL, ?)
-       ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,
-    ).run(name, version, new Date().toISOString());
+  private preparedNamed(name: ProjectionName): AnyProjection {
+    const projection = this.prepared.get(name);
+    if (projection === undefined) throw new Error(`Projection ${name} was not prepared on this read-model store`);
+    return projection;
   }
 
-  /** Runs a query and reads its projection's checkpoint in one read transaction: one snapshot. */
-  private snapshot<T>(name: ProjectionName, read: (db: Db) => T): AtCheckpoint<T> {
-    const db = this.open();
-    return db.transaction((): AtCheckpoint<T> => {
-      const value = read(db);
-      const row = db
-        .prepare<[string], { position: number }>(`SELECT position FROM ${TABLES.checkpoints} WHERE name = ?`)
-        .get(name);
-      return { value, checkpoint: row?.position ?? 0 };
-    })();
+  private recreate(db: Db, projection: AnyProjection, version: string): void {
+    // Dropped tables invalidate the statements prepared on them.
+    this.statements.clear();
+    for (const table of Object.keys(projection.storage.tables)) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const statement of projection.storage.ddl('sqlite', same)) db.exec(statement);
+    db.prepare(`DELETE FROM ${QUARANTINE_TABLE} WHERE name = ?`).run(projection.name);
+    db.prepare(
+      `INSERT INTO ${CHECKPOINTS_TABLE} (name, position, version, hash, updated_at) VALUES (?, 0, ?, NULL, ?)
+       ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,
+    ).run(projection.name, version, new Date().toISOString());
   }
 }
 
+/** SQLite tables are unqualified: the read models have their file to themselves. */
+const same = (name: string): string => name;
+
 function readCheckpoints(db: Db): Map<ProjectionName, Checkpoint> {
   const map = new Map<ProjectionName, Checkpoint>();
-  for (const row of db.prepare<[], CheckpointRow>(`SELECT * FROM ${TABLES.checkpoints}`).all()) {
-    const name = PROJECTION_NAMES.find((known) => known === row.name);
-    if (name === undefined) continue;
-    map.set(name, {
-      name,
+  for (const row of db.prepare<[], CheckpointRow>(`SELECT * FROM ${CHECKPOINTS_TABLE}`).all()) {
+    map.set(row.name, {
+      name: row.name,
       position: integer(row.position, 'position'),
       version: row.version,
       hash: row.hash,
@@ -278,18 +226,12 @@ function readCheckpoints(db: Db): Map<ProjectionName, Checkpoint> {
   return map;
 }
 
-function all(db: Db, sql: Sql): Row[] {
-  return db.prepare<SqlParam[], Row>(sql.text).all(...sql.params);
-}
-
 /** The whole page, inside the caller's transaction; any throw rolls everything back. */
-function writePage(prepare: Prepare, page: PageWrite): void {
-  const run = (sql: Sql): void => {
-    prepare<SqlParam[]>(sql.text).run(...sql.params);
-  };
+function writePage(session: SqliteSession, page: PageWrite): void {
+  const { prepare } = session;
   const now = new Date().toISOString();
   const moveCheckpoint = prepare<[number, string, string, string, number]>(
-    `UPDATE ${TABLES.checkpoints} SET position = ?, hash = ?, updated_at = ? WHERE name = ? AND position = ?`,
+    `UPDATE ${CHECKPOINTS_TABLE} SET position = ?, hash = ?, updated_at = ? WHERE name = ? AND position = ?`,
   );
   for (const move of page.checkpoints) {
     if (moveCheckpoint.run(move.to, move.hash, now, move.name, move.from).changes !== 1) {
@@ -297,7 +239,7 @@ function writePage(prepare: Prepare, page: PageWrite): void {
     }
   }
   if (page.release !== undefined) {
-    const released = prepare<[string, number]>(`DELETE FROM ${TABLES.quarantine} WHERE name = ? AND global_position = ?`).run(
+    const released = prepare<[string, number]>(`DELETE FROM ${QUARANTINE_TABLE} WHERE name = ? AND global_position = ?`).run(
       page.release.name,
       page.release.position,
     );
@@ -305,41 +247,11 @@ function writePage(prepare: Prepare, page: PageWrite): void {
   }
   for (const event of page.quarantine ?? []) {
     prepare<SqlParam[]>(
-      `INSERT INTO ${TABLES.quarantine} (name, global_position, event_id, event_type, stream_id, reason, quarantined_at)
+      `INSERT INTO ${QUARANTINE_TABLE} (name, global_position, event_id, event_type, stream_id, reason, quarantined_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, global_position) DO NOTHING`,
     ).run(...quarantineValues(event));
   }
-  for (const write of page.documents) {
-    prepare<[string, string]>(
-      `INSERT INTO ${COLLECTION_TABLES[write.collection]} (device_id, document) VALUES (?, ?)
-       ON CONFLICT (device_id) DO UPDATE SET document = excluded.document`,
-    ).run(write.key, JSON.stringify(write.document));
-  }
-  if (page.facts.length > 0) {
-    const insertFact = prepare<SqlParam[]>(
-      `INSERT INTO ${TABLES.facts} (${FACT_INSERT_COLUMNS.join(', ')}) VALUES (${FACT_INSERT_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    for (const fact of page.facts) insertFact.run(...factValues(fact));
-  }
-  for (const change of page.memberships) {
-    if (change.kind === 'joined') {
-      prepare<[string, number, string, number, string]>(
-        `INSERT INTO ${TABLES.memberships} (producer_id, joined_position, organisation_id, joined_ms, joined_recorded_at)
-         VALUES (?, ?, ?, ?, ?)`,
-      ).run(change.producerId, change.globalPosition, change.organisationId, change.effectiveAt, change.recordedAt);
-    } else {
-      prepare<[number, string, number, string, string]>(
-        `UPDATE ${TABLES.memberships} SET left_ms = ?, left_recorded_at = ?, left_position = ?
-         WHERE producer_id = ? AND organisation_id = ? AND left_ms IS NULL`,
-      ).run(change.effectiveAt, change.recordedAt, change.globalPosition, change.producerId, change.organisationId);
-    }
-  }
-  const statistics = statisticsRange(page);
-  if (statistics !== null && (page.facts.length > 0 || page.memberships.length > 0)) {
-    const changed = [...new Set(page.memberships.map((change) => change.producerId))];
-    run(addPageToCells(TABLES, statistics.from, statistics.to, changed));
-    if (changed.length > 0) for (const sql of recomputeProducerCells(TABLES, changed)) run(sql);
-  }
+  for (const part of page.parts) part.projection.storage.sqlite.write(session, part.page);
 }
 
 /** better-sqlite3 works synchronously; hands the result over as the port's promise, a throw as a rejection. */

@@ -5,8 +5,8 @@
  * how many facts a quantity sums: `GET /statistics/facts` lists them.
  */
 import type { Market, RateKind, Target, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
-import type { ProjectionName } from '../projection.js';
-import type { StatisticsFilters } from '../read-models/port.js';
+import type { KiertoProjectionName as ProjectionName } from '../kierto.js';
+import type { StatisticsFilters } from './read-model.js';
 import type { Measure } from './facts.js';
 
 export interface Quantity {

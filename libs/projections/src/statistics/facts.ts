@@ -11,85 +11,33 @@
  * facts it concerns (docs/adr/0006-statistics-fact-table.md).
  */
 import {
+  DEVICE_EVENT_TYPES,
   isDeviceEventType,
-  isMembershipEventType,
   treatmentLocation,
   type CountryCode,
   type DeviceEvent,
   type Market,
-  type MembershipEvent,
   type TreatmentLocation,
   type WeeeCategory,
 } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
-import { unchanged, type Applied, type Projection } from '../projection.js';
+import { evolveMembership, MEMBERSHIP_EVENT_TYPES, type MembershipChange } from '../memberships/memberships.js';
+import type { Evolved, Projection } from '../projection.js';
 import { kgToMg } from './mass.js';
+import type { Measure, StatisticsFact } from './measures.js';
+import { statisticsStorage } from './storage.js';
 import { calendarYear, epochMillis, utcIso } from './time.js';
 
-/**
- * WEEE measures (weee-rules.md) and the device-level indicators. Mass-bearing device measures count
- * 1 unit per device; RCV, RCY and ER count 0 units (RCY and ER are output fractions, and the whole
- * devices in RCV are already counted in PFR); indicator measures count 1 per occurrence and carry
- * their number in `value`. RCV = PFR + RCY + ER, each part written as its own RCV fact.
- */
-export const MEASURES = [
-  'POM',
-  'COL',
-  'PFR',
-  'REUSE',
-  'TREATED',
-  'RCV',
-  'RCY',
-  'ER',
-  'REPAIR',
-  'REPAIR_FIXED',
-  'AGE_AT_COL',
-  'AGE_AT_RCY',
-  'LIVES_AT_RCY',
-  'DATA_RESALE',
-  'DATA_RESALE_WIPED',
-] as const;
-export type Measure = (typeof MEASURES)[number];
+export { MEASURES, TREATMENT_LOCATIONS, type Measure, type StatisticsFact } from './measures.js';
+export type { MembershipChange } from '../memberships/memberships.js';
 
-export const TREATMENT_LOCATIONS: readonly TreatmentLocation[] = ['same-country', 'other-eu', 'outside-eu'];
-
-export interface StatisticsFact {
-  readonly globalPosition: number;
-  readonly measure: Measure;
-  readonly eventId: string;
-  readonly deviceId: string;
-  /** Server time of the event, canonical UTC ISO: what `asOf` compares with. */
-  readonly recordedAt: string;
-  readonly occurredAt: string;
-  /** Calendar year of occurredAt in the reporting time zone. */
-  readonly year: number;
-  /** Reporting country: the market's for POM, the collection's for COL and what follows it. */
-  readonly country: CountryCode;
-  readonly producerId: string | null;
-  /** The collection's onBehalfOf, inherited by what follows the collection. */
-  readonly onBehalfOf: string | null;
-  /** When membership is looked up (epoch ms): POM its own time, COL and what follows the collection's. */
-  readonly attributedAt: number;
-  readonly category: WeeeCategory;
-  /** The market placed on for POM; the collection's source for COL and what follows. */
-  readonly market: Market;
-  /** TREATED, RCV, RCY, ER: where treatment happened relative to the country of collection. */
-  readonly treatment: TreatmentLocation | null;
-  readonly massMg: number;
-  readonly units: number;
-  /** Indicator measures: the age in years, or the number of lives. */
-  readonly value: number | null;
+/** What one event gives the statistics: the device's next document, its facts, a membership change. */
+export interface StatisticsApplied extends Evolved<StatisticsDevice> {
+  readonly facts: readonly StatisticsFact[];
+  readonly memberships: readonly MembershipChange[];
 }
 
-/** A membership interval opens at a join and closes at a leave (half-open: [joined, left)). */
-export interface MembershipChange {
-  readonly kind: 'joined' | 'left';
-  readonly producerId: string;
-  readonly organisationId: string;
-  readonly effectiveAt: number;
-  readonly recordedAt: string;
-  readonly globalPosition: number;
-}
+const unchanged = (document: StatisticsDevice | null): StatisticsApplied => ({ document, facts: [], memberships: [] });
 
 /** Where a device's figures are reported while it is in the waste chain. */
 interface CollectionContext {
@@ -136,14 +84,15 @@ export interface StatisticsOptions {
 /** Bump when the facts an event produces change: stored statistics are then rebuilt. */
 const STATISTICS_CODE_VERSION = 2;
 
-export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice> {
+/** The statistics projection (docs/statistics.md): its evolve here, its tables and SQL in ./storage.ts. */
+export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice, StatisticsApplied> {
   return {
     name: 'statistics',
     version: `statistics/${STATISTICS_CODE_VERSION};timeZone=${options.timeZone}`,
-    collection: 'statistics_devices',
-    handles: (type) => isDeviceEventType(type) || isMembershipEventType(type),
+    eventTypes: [...DEVICE_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES],
     documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
-    apply: (device, event) => applyStatistics(device, event, options.timeZone),
+    evolve: (device, event) => applyStatistics(device, event, options.timeZone),
+    storage: statisticsStorage,
   };
 }
 
@@ -151,28 +100,15 @@ export function applyStatistics(
   device: StatisticsDevice | null,
   stored: StoredEvent,
   timeZone: string,
-): Applied<StatisticsDevice> {
-  if (isMembershipEventType(stored.type)) {
-    const event = stored as unknown as StoredEvent & MembershipEvent;
-    return { document: null, facts: [], memberships: [membershipChange(event, stored)] };
-  }
+): StatisticsApplied {
+  const membership = evolveMembership(stored);
+  if (membership !== null) return { document: null, facts: [], memberships: [membership] };
   if (!isDeviceEventType(stored.type)) return unchanged(device);
   if (device !== null && stored.globalPosition <= device.position) return unchanged(device);
   const event = { type: stored.type, occurredAt: stored.occurredAt, data: stored.data } as unknown as DeviceEvent;
   const facts = new FactsOf(stored, timeZone);
   const next = evolveStatistics(device, event, stored.globalPosition, facts);
   return { document: next, facts: facts.list, memberships: [] };
-}
-
-function membershipChange(event: MembershipEvent, stored: StoredEvent): MembershipChange {
-  return {
-    kind: event.type === 'ProducerJoinedOrganisation' ? 'joined' : 'left',
-    producerId: stored.streamId.slice('producer:'.length),
-    organisationId: event.data.organisationId,
-    effectiveAt: epochMillis(stored.occurredAt),
-    recordedAt: utcIso(stored.recordedAt),
-    globalPosition: stored.globalPosition,
-  };
 }
 
 /** Collects the facts of one event; everything an event's facts share comes from its envelope. */

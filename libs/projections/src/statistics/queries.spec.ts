@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DeviceEvent } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
 import { collected, laptop, recycled, resold } from '../../../testing/src/index.js';
-import type { ReadModelStore, SumsQuery, SumRow } from '../read-models/port.js';
+import type { StatisticsReadModel, SumsQuery, SumRow } from './read-model.js';
 import { applyStatistics, type StatisticsDevice, type StatisticsFact } from './facts.js';
 import { StatisticsQueries } from './queries.js';
 
@@ -47,7 +47,7 @@ function factsOf(events: readonly DeviceEvent[]): StatisticsFact[] {
 }
 
 /** Sums facts by year, measure and the asked dimensions; filters other than the year are not needed here. */
-function inMemoryStore(facts: readonly StatisticsFact[]): ReadModelStore {
+function inMemoryStore(facts: readonly StatisticsFact[]): StatisticsReadModel {
   const sums = (query: SumsQuery): Promise<{ value: SumRow[]; checkpoint: number }> => {
     const rows = new Map<string, SumRow>();
     for (const fact of facts) {
@@ -70,7 +70,7 @@ function inMemoryStore(facts: readonly StatisticsFact[]): ReadModelStore {
     return Promise.resolve({ value: [...rows.values()], checkpoint: position });
   };
   // Only `sums` is read by the rate and report queries.
-  return { sums } as unknown as ReadModelStore;
+  return { sums } as unknown as StatisticsReadModel;
 }
 
 const request = { year: 2025, asOf: null, filters: { country: null, producerId: null, organisationId: null, category: null, market: null } };

@@ -14,7 +14,8 @@ import {
   type RateKind,
   type WeeeCategory,
 } from '../../../domain/src/index.js';
-import type { FactsQuery, ReadModelStore, StatisticsFilters, SumRow } from '../read-models/port.js';
+import type { ReadModelStore } from '../read-models/port.js';
+import { statisticsReadModel, type FactsQuery, type StatisticsFilters, type StatisticsReadModel, type SumRow } from './read-model.js';
 import type {
   Basis,
   CategoryRates,
@@ -46,12 +47,18 @@ export interface StatisticsRequest {
 const MARKETS: readonly Market[] = ['household', 'non-household'];
 
 export class StatisticsQueries {
+  /** The statistics tables, read in one snapshot per query (./read-model.ts). */
+  private readonly readModels: StatisticsReadModel;
+
+  /** The read-model store, or the statistics read model itself (a test's in-memory one). */
   constructor(
-    private readonly readModels: ReadModelStore,
+    readModels: ReadModelStore | StatisticsReadModel,
     private readonly reportingTimeZone: string,
     /** Weibull lifespans per category (docs/statistics.md "WEEE generated"); Kierto's defaults unless configured. */
     private readonly lifespans: LifespanTable = lifespanTable(undefined),
-  ) {}
+  ) {
+    this.readModels = 'snapshot' in readModels ? statisticsReadModel(readModels) : readModels;
+  }
 
   /** Article 7: CR(N) = 100 × COL(N) / ((POM(N−1) + POM(N−2) + POM(N−3)) / 3). */
   async collectionRate(request: StatisticsRequest): Promise<CollectionRateDocument> {

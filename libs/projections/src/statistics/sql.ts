@@ -1,49 +1,22 @@
 /**
- * The statistics SQL, written once for both adapters: SQLite and PostgreSQL accept the same text
+ * The statistics SQL, written once for both dialects: SQLite and PostgreSQL accept the same text
  * for everything here (row values, INSERT … SELECT … ON CONFLICT DO UPDATE, positional GROUP BY).
- * Parameters are `?`; the PostgreSQL adapter numbers them. Only the table DDL differs (./ddl.ts).
+ * Parameters are `?`; the PostgreSQL store numbers them. Only the table DDL differs (./storage.ts).
  *
  * Producer organisation attribution happens here, at query time (docs/adr/0006): a fact belongs to
  * its collection's `onBehalfOf`, else to the organisation its producer was a member of at the fact's
  * attribution time, per the membership intervals. As of a moment, an interval counts only from the
  * recording of its join, and its end only from the recording of its leave.
  */
-import type { Measure } from './facts.js';
-import type { FactsQuery, PageWrite, StatisticsFilters, SumsQuery } from '../read-models/port.js';
+import { Sql } from '../read-models/sql.js';
+import type { Measure } from './measures.js';
+import type { FactsQuery, StatisticsFilters, SumsQuery } from './read-model.js';
 
-export type SqlParam = string | number | null;
-
-/** Table names as the adapter qualifies them (PostgreSQL puts them in the configured schema). */
-export interface Tables {
-  readonly checkpoints: string;
-  readonly passports: string;
-  readonly statisticsDevices: string;
+/** The statistics tables as the store spells them (PostgreSQL qualifies them with its schema). */
+export interface StatisticsTables {
   readonly facts: string;
   readonly memberships: string;
   readonly cells: string;
-  readonly quarantine: string;
-}
-
-/** SQL text with its parameters in the order their `?` appear. */
-export class Sql {
-  private readonly parts: string[] = [];
-  readonly params: SqlParam[] = [];
-
-  add(text: string, ...params: SqlParam[]): this {
-    this.parts.push(text);
-    this.params.push(...params);
-    return this;
-  }
-
-  /** `column IN (?, ?, …)`; an empty list matches nothing. */
-  in(column: string, values: readonly SqlParam[]): this {
-    if (values.length === 0) return this.add('1 = 0');
-    return this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
-  }
-
-  get text(): string {
-    return this.parts.join(' ');
-  }
 }
 
 /** The organisation of a fact (alias f) once joined with its producer's membership (alias m). */
@@ -57,7 +30,7 @@ const ORGANISATION = 'COALESCE(f.on_behalf_of, m.organisation_id)';
  * changes are recorded in the order they take effect, so no later join is visible before an
  * earlier leave).
  */
-function joinMembership(sql: Sql, tables: Tables, asOf: string | null): Sql {
+function joinMembership(sql: Sql, tables: StatisticsTables, asOf: string | null): Sql {
   sql.add(
     `LEFT JOIN ${tables.memberships} m ON m.producer_id = f.producer_id AND m.joined_ms <= f.attributed_ms`,
   );
@@ -76,7 +49,7 @@ const CELL_KEY = 'year, measure, country, category, market, treatment, organisat
  * combination of the dimensions, the sums the current (not as-of) figures read, with the
  * organisation resolved from the memberships as they are stored now.
  */
-export function addFactsToCells(tables: Tables, where: (sql: Sql) => Sql): Sql {
+export function addFactsToCells(tables: StatisticsTables, where: (sql: Sql) => Sql): Sql {
   const sql = new Sql().add(
     `INSERT INTO ${tables.cells} AS c (${CELL_KEY}, mass_mg, units, indicator_sum, facts)
      SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, ''),
@@ -95,7 +68,7 @@ export function addFactsToCells(tables: Tables, where: (sql: Sql) => Sql): Sql {
 }
 
 /** The cells of the facts a page appended, except those of producers whose membership changed. */
-export function addPageToCells(tables: Tables, from: number, to: number, changedProducers: readonly string[]): Sql {
+export function addPageToCells(tables: StatisticsTables, from: number, to: number, changedProducers: readonly string[]): Sql {
   return addFactsToCells(tables, (sql) => {
     sql.add('f.global_position > ? AND f.global_position <= ?', from, to);
     if (changedProducers.length === 0) return sql;
@@ -104,19 +77,8 @@ export function addPageToCells(tables: Tables, from: number, to: number, changed
   });
 }
 
-/**
- * The positions whose facts a page adds to the cells: those its statistics checkpoint moves over,
- * or the one quarantined event it re-projects; null when the page writes no statistics.
- */
-export function statisticsRange(page: PageWrite): { readonly from: number; readonly to: number } | null {
-  const move = page.checkpoints.find((each) => each.name === 'statistics');
-  if (move !== undefined) return { from: move.from, to: move.to };
-  if (page.release?.name === 'statistics') return { from: page.release.position - 1, to: page.release.position };
-  return null;
-}
-
 /** A producer's membership changed: its cells are recomputed from its facts (all of them, this page's too). */
-export function recomputeProducerCells(tables: Tables, producers: readonly string[]): Sql[] {
+export function recomputeProducerCells(tables: StatisticsTables, producers: readonly string[]): Sql[] {
   return [
     new Sql().add(`DELETE FROM ${tables.cells} WHERE`).in('producer_id', producers),
     addFactsToCells(tables, (sql) => sql.in('f.producer_id', producers)),
@@ -137,7 +99,7 @@ function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrga
  * figures aggregate the facts recorded by then, with the memberships recorded by then. Both give
  * the same rows for the same facts; a spec holds them to it.
  */
-export function sumsSql(tables: Tables, query: SumsQuery): Sql {
+export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
   const dimensions = query.groupBy.map((dimension) => `c.${dimension}`);
   const select = ['c.year', 'c.measure', ...dimensions].join(', ');
   const sql = new Sql().add(
@@ -165,7 +127,7 @@ const FACT_COLUMNS = `f.global_position, f.measure, f.event_id, f.device_id, f.r
   f.units, f.indicator_value`;
 
 /** A page of facts in (measure, position) order within the year (the by_year index), with their organisation resolved (as of asOf). */
-export function factsSql(tables: Tables, query: FactsQuery): Sql {
+export function factsSql(tables: StatisticsTables, query: FactsQuery): Sql {
   const sql = new Sql().add(`SELECT * FROM (SELECT ${FACT_COLUMNS}, ${ORGANISATION} AS organisation_id FROM ${tables.facts} f`);
   joinMembership(sql, tables, query.asOf).add('WHERE f.year = ?', query.year);
   if (query.measure !== null) sql.add('AND f.measure = ?', query.measure);

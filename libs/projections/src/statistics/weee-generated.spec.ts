@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { WEEE_CATEGORIES, type LifespanTable, type WeeeCategory } from '../../../domain/src/index.js';
-import type { StatisticsFilters, SumRow } from '../read-models/port.js';
+import type { StatisticsFilters, SumRow } from './read-model.js';
 import { historyYears, weeeGeneratedDocument } from './weee-generated.js';
 
 const MG_PER_KG = 1_000_000;

@@ -15,7 +15,7 @@ import {
   type LifespanTable,
   type WeeeCategory,
 } from '../../../domain/src/index.js';
-import type { StatisticsFilters, SumRow } from '../read-models/port.js';
+import type { StatisticsFilters, SumRow } from './read-model.js';
 import type { Basis, Quantity, Rate, WeeeGeneratedCategory, WeeeGeneratedDocument, WeeeGeneratedRate } from './documents.js';
 import { mgToKg, percentDisplay, tonnesDisplay } from './mass.js';
 

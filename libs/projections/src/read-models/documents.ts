@@ -1,0 +1,74 @@
+/**
+ * Keyed JSON documents, one per stream (a device's passport, what the statistics remember of a
+ * device): the table shape and the load and write of both dialects, shared by the projections that
+ * keep documents so that each does not write its own. The document is JSON text (./ddl.ts says why).
+ */
+import { columnTypes, type Dialect } from './ddl.js';
+import type { PostgresSession, SqliteSession } from './port.js';
+
+export function documentsDdl(dialect: Dialect, table: string): string {
+  const t = columnTypes(dialect);
+  return `CREATE TABLE IF NOT EXISTS ${table} (device_id ${t.text} PRIMARY KEY, document ${t.document} NOT NULL)${t.documents}`;
+}
+
+/** The ORDER BY of a document table in dump(): its key. */
+export const DOCUMENTS_ORDER = 'device_id';
+
+export function loadSqliteDocuments<Doc>(session: SqliteSession, table: string, keys: readonly string[]): Map<string, Doc> {
+  const found = new Map<string, Doc>();
+  if (keys.length === 0) return found;
+  const rows = session
+    .prepare<[string], { device_id: string; document: string }>(
+      `SELECT device_id, document FROM ${session.table(table)} WHERE device_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(keys));
+  for (const row of rows) found.set(row.device_id, JSON.parse(row.document) as Doc);
+  return found;
+}
+
+export function writeSqliteDocuments(session: SqliteSession, table: string, documents: ReadonlyMap<string, object>): void {
+  if (documents.size === 0) return;
+  const upsert = session.prepare<[string, string]>(
+    `INSERT INTO ${session.table(table)} (device_id, document) VALUES (?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET document = excluded.document`,
+  );
+  for (const [key, document] of documents) upsert.run(key, JSON.stringify(document));
+}
+
+export async function loadPostgresDocuments<Doc>(
+  session: PostgresSession,
+  table: string,
+  keys: readonly string[],
+): Promise<Map<string, Doc>> {
+  const found = new Map<string, Doc>();
+  if (keys.length === 0) return found;
+  const { rows } = await session.client.query<{ device_id: string; document: string }>(
+    `SELECT device_id, document FROM ${session.table(table)} WHERE device_id = ANY($1::text[])`,
+    [keys],
+  );
+  for (const row of rows) found.set(row.device_id, JSON.parse(row.document) as Doc);
+  return found;
+}
+
+/**
+ * Documents go to the server as one multi-row VALUES statement per chunk, each value its own text
+ * parameter: no array literal to escape and parse, which matters for kilobytes of passport JSON.
+ * PostgreSQL takes at most 65 535 parameters per statement.
+ */
+const DOCUMENT_ROWS_PER_STATEMENT = 10_000;
+
+export async function writePostgresDocuments(
+  session: PostgresSession,
+  table: string,
+  documents: ReadonlyMap<string, object>,
+): Promise<void> {
+  const writes = [...documents];
+  for (let start = 0; start < writes.length; start += DOCUMENT_ROWS_PER_STATEMENT) {
+    const chunk = writes.slice(start, start + DOCUMENT_ROWS_PER_STATEMENT);
+    await session.client.query(
+      `INSERT INTO ${session.table(table)} (device_id, document) VALUES ${chunk.map((_, row) => `($${row * 2 + 1}, $${row * 2 + 2})`).join(', ')}
+       ON CONFLICT (device_id) DO UPDATE SET document = excluded.document`,
+      chunk.flatMap(([key, document]) => [key, JSON.stringify(document)]),
+    );
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The statistics read model as its queries see it (./queries.ts): sums of facts per year and
+ * measure, and pages of facts, each read in one snapshot with the statistics checkpoint, from
+ * SQLite or PostgreSQL with the same SQL (./sql.ts). Rows come back typed: PostgreSQL hands bigint
+ * and numeric sums back as strings, SQLite as numbers; everything numeric goes through `integer`,
+ * which refuses what a JavaScript number cannot hold exactly.
+ */
+import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
+import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
+import { integer, nullableInteger, nullableText, text, type Row } from '../read-models/rows.js';
+import type { Sql, SqlParam } from '../read-models/sql.js';
+import { MEASURES, type Measure, type StatisticsFact } from './measures.js';
+import { factsSql, FACT_INSERT_COLUMNS, isMeasure, sumsSql, type StatisticsTables } from './sql.js';
+import { STATISTICS_TABLES } from './tables.js';
+
+export interface StatisticsFilters {
+  readonly country: string | null;
+  readonly producerId: string | null;
+  readonly organisationId: string | null;
+  readonly category: WeeeCategory | null;
+  readonly market: Market | null;
+}
+
+export type SumDimension = 'category' | 'market' | 'treatment';
+
+export interface SumsQuery {
+  readonly years: readonly number[];
+  readonly measures: readonly Measure[];
+  readonly filters: StatisticsFilters;
+  /** Canonical UTC ISO; null for the current figures (from the pre-aggregated cells). */
+  readonly asOf: string | null;
+  readonly groupBy: readonly SumDimension[];
+}
+
+export interface SumRow {
+  readonly year: number;
+  readonly measure: Measure;
+  readonly category: WeeeCategory | null;
+  readonly market: Market | null;
+  readonly treatment: TreatmentLocation | null;
+  readonly massMg: number;
+  readonly units: number;
+  /** Σ value of indicator facts. */
+  readonly value: number;
+  readonly facts: number;
+}
+
+export interface FactsQuery {
+  readonly year: number;
+  readonly measure: Measure | null;
+  readonly treatment: TreatmentLocation | null;
+  readonly filters: StatisticsFilters;
+  readonly asOf: string | null;
+  /** Keyset cursor: facts strictly after this (measure, position), the order facts are listed in. */
+  readonly after: { readonly globalPosition: number; readonly measure: Measure } | null;
+  readonly limit: number;
+}
+
+/** A fact with the producer organisation it is attributed to (resolved at query time). */
+export interface AttributedFact extends StatisticsFact {
+  readonly organisationId: string | null;
+}
+
+/** The statistics queries' access to the read model, whichever the dialect. */
+export interface StatisticsReadModel {
+  sums(query: SumsQuery): Promise<AtCheckpoint<SumRow[]>>;
+  facts(query: FactsQuery): Promise<AtCheckpoint<AttributedFact[]>>;
+}
+
+export function statisticsReadModel(readModels: ReadModelStore): StatisticsReadModel {
+  const read = <T>(sql: (tables: StatisticsTables) => Sql, row: (row: Row) => T): Promise<AtCheckpoint<T[]>> =>
+    readModels.snapshot<T[]>('statistics', {
+      sqlite: (session) => {
+        const statement = sql(STATISTICS_TABLES(session.table));
+        return session.db.prepare<SqlParam[], Row>(statement.text).all(...statement.params).map(row);
+      },
+      postgres: async (session) => (await session.query(sql(STATISTICS_TABLES(session.table)))).map(row),
+    });
+  return {
+    sums: (query) => read((tables) => sumsSql(tables, query), (row) => sumRow(row, query.groupBy)),
+    facts: (query) => read((tables) => factsSql(tables, query), factRow),
+  };
+}
+
+function measure(value: unknown): Measure {
+  const name = text(value, 'measure');
+  if (!isMeasure(name, MEASURES)) throw new RangeError(`Unknown measure ${name}`);
+  return name;
+}
+
+/** Stored by this code only, so the narrowing casts below restate what was written. */
+const category = (value: unknown): WeeeCategory => integer(value, 'category') as WeeeCategory;
+const market = (value: unknown): Market => text(value, 'market') as Market;
+const treatment = (value: unknown): TreatmentLocation | null =>
+  value === null || value === '' ? null : (text(value, 'treatment') as TreatmentLocation);
+
+export function sumRow(row: Row, groupBy: readonly SumDimension[]): SumRow {
+  return {
+    year: integer(row['year'], 'year'),
+    measure: measure(row['measure']),
+    category: groupBy.includes('category') ? category(row['category']) : null,
+    market: groupBy.includes('market') ? market(row['market']) : null,
+    treatment: groupBy.includes('treatment') ? treatment(row['treatment']) : null,
+    massMg: integer(row['mass_mg'], 'mass_mg'),
+    units: integer(row['units'], 'units'),
+    value: integer(row['indicator_sum'], 'indicator_sum'),
+    facts: integer(row['facts'], 'facts'),
+  };
+}
+
+export function factRow(row: Row): AttributedFact {
+  return {
+    globalPosition: integer(row['global_position'], 'global_position'),
+    measure: measure(row['measure']),
+    eventId: text(row['event_id'], 'event_id'),
+    deviceId: text(row['device_id'], 'device_id'),
+    recordedAt: text(row['recorded_at'], 'recorded_at'),
+    occurredAt: text(row['occurred_at'], 'occurred_at'),
+    year: integer(row['year'], 'year'),
+    country: text(row['country'], 'country'),
+    producerId: nullableText(row['producer_id'], 'producer_id'),
+    onBehalfOf: nullableText(row['on_behalf_of'], 'on_behalf_of'),
+    attributedAt: integer(row['attributed_ms'], 'attributed_ms'),
+    category: category(row['category']),
+    market: market(row['market']),
+    treatment: treatment(row['treatment']),
+    massMg: integer(row['mass_mg'], 'mass_mg'),
+    units: integer(row['units'], 'units'),
+    value: nullableInteger(row['indicator_value'], 'indicator_value'),
+    organisationId: nullableText(row['organisation_id'], 'organisation_id'),
+  };
+}
+
+/** A fact's values in FACT_INSERT_COLUMNS order. */
+export function factValues(fact: StatisticsFact): SqlParam[] {
+  const values: Record<(typeof FACT_INSERT_COLUMNS)[number], SqlParam> = {
+    global_position: fact.globalPosition,
+    measure: fact.measure,
+    event_id: fact.eventId,
+    device_id: fact.deviceId,
+    recorded_at: fact.recordedAt,
+    occurred_at: fact.occurredAt,
+    year: fact.year,
+    country: fact.country,
+    producer_id: fact.producerId,
+    on_behalf_of: fact.onBehalfOf,
+    attributed_ms: fact.attributedAt,
+    category: fact.category,
+    market: fact.market,
+    treatment: fact.treatment,
+    mass_mg: fact.massMg,
+    units: fact.units,
+    indicator_value: fact.value,
+  };
+  return FACT_INSERT_COLUMNS.map((column) => values[column]);
+}
+

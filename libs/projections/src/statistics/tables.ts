@@ -1,0 +1,83 @@
+/**
+ * The statistics tables (docs/statistics.md) and their DDL, both dialects. Facts are keyed
+ * (position, measure), the order they are appended in: clustered that way in SQLite (WITHOUT
+ * ROWID), a page's facts are appended at the end of the table, and the key is the
+ * double-application guard. The (year, measure, position) index serves as-of sums and fact
+ * listings; the producer index finds a producer's facts when its membership changes. Clustering the
+ * table by year instead made as-of sums 3–4× faster but the rebuild 25 % slower (bench, 300 000
+ * devices): the rebuild has a target (docs/benchmarks.md), as-of reports do not, and in a real log
+ * positions follow time closely enough that a year's facts sit together anyway. Cells are clustered
+ * by their key.
+ */
+import { MEMBERSHIPS_ORDER, MEMBERSHIPS_TABLE, membershipsDdl } from '../memberships/memberships.js';
+import { columnTypes, type Dialect } from '../read-models/ddl.js';
+import { documentsDdl, DOCUMENTS_ORDER } from '../read-models/documents.js';
+import type { StatisticsTables } from './sql.js';
+
+/** What the statistics remember of each device between its events (./facts.ts `StatisticsDevice`). */
+export const STATISTICS_DEVICES = 'statistics_devices';
+const FACTS = 'statistics_facts';
+const CELLS = 'statistics_cells';
+
+/** The SQL's tables as the store spells them. */
+export const STATISTICS_TABLES = (table: (name: string) => string): StatisticsTables => ({
+  facts: table(FACTS),
+  memberships: table(MEMBERSHIPS_TABLE),
+  cells: table(CELLS),
+});
+
+/** Every table of the statistics read model, with its key: the ORDER BY of dump(). */
+export const STATISTICS_TABLE_ORDER: Readonly<Record<string, string>> = {
+  [STATISTICS_DEVICES]: DOCUMENTS_ORDER,
+  [FACTS]: 'global_position, measure',
+  [MEMBERSHIPS_TABLE]: MEMBERSHIPS_ORDER,
+  [CELLS]: 'year, measure, country, category, market, treatment, organisation_id, producer_id',
+};
+
+/** CREATE statements of the statistics tables and indexes; `IF NOT EXISTS` so they can be re-run. */
+export function statisticsDdl(dialect: Dialect, table: (name: string) => string): string[] {
+  const t = columnTypes(dialect);
+  const facts = table(FACTS);
+  return [
+    documentsDdl(dialect, table(STATISTICS_DEVICES)),
+    `CREATE TABLE IF NOT EXISTS ${facts} (
+      global_position ${t.int} NOT NULL,
+      measure ${t.text} NOT NULL,
+      event_id ${t.text} NOT NULL,
+      device_id ${t.text} NOT NULL,
+      recorded_at ${t.text} NOT NULL,
+      occurred_at ${t.text} NOT NULL,
+      year ${t.int} NOT NULL,
+      country ${t.text} NOT NULL,
+      producer_id ${t.text},
+      on_behalf_of ${t.text},
+      attributed_ms ${t.int} NOT NULL,
+      category ${t.int} NOT NULL,
+      market ${t.text} NOT NULL,
+      treatment ${t.text},
+      mass_mg ${t.int} NOT NULL,
+      units ${t.int} NOT NULL,
+      indicator_value ${t.int},
+      PRIMARY KEY (global_position, measure)
+    )${t.clustered}`,
+    // Index names live in the schema of their table in PostgreSQL, so the same name in two schemas is fine.
+    `CREATE INDEX IF NOT EXISTS statistics_facts_by_year ON ${facts} (year, measure, global_position)`,
+    `CREATE INDEX IF NOT EXISTS statistics_facts_by_producer ON ${facts} (producer_id)`,
+    membershipsDdl(dialect, table(MEMBERSHIPS_TABLE)),
+    `CREATE TABLE IF NOT EXISTS ${table(CELLS)} (
+      year ${t.int} NOT NULL,
+      measure ${t.text} NOT NULL,
+      country ${t.text} NOT NULL,
+      category ${t.int} NOT NULL,
+      market ${t.text} NOT NULL,
+      treatment ${t.text} NOT NULL,
+      organisation_id ${t.text} NOT NULL,
+      producer_id ${t.text} NOT NULL,
+      mass_mg ${t.int} NOT NULL,
+      units ${t.int} NOT NULL,
+      indicator_sum ${t.int} NOT NULL,
+      facts ${t.int} NOT NULL,
+      PRIMARY KEY (year, measure, country, category, market, treatment, organisation_id, producer_id)
+    )${t.clustered}`,
+  ];
+}
