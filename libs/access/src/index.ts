@@ -6,3 +6,4 @@ export * from './roles.js';
 export * from './sqlite-access-store.js';
 export * from './create-access-store.js';
 export * from './scoping.js';
+export * from './data-rules.js';

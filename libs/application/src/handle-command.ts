@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { SCHEMA_VERSION } from '../../domain/src/index.js';
 import { canonicalJson } from '../../event-store/src/canonical-json.js';
 import { ConcurrencyError } from '../../event-store/src/errors.js';
-import type { Actor, EventStore, JsonValue, NewEvent, StoredEvent } from '../../event-store/src/port.js';
-import { toJsonObject } from './json.js';
+import type { Actor, EventStore, JsonValue, StoredEvent } from '../../event-store/src/port.js';
+import { decideCommand } from './decide-command.js';
 import { foldStream, type DomainEventShape, type StreamKind } from './streams.js';
 
 export interface CommandContext {
@@ -119,18 +118,13 @@ async function handleNow<Command, Event extends DomainEventShape, State>(
     if (context.expectedRevision !== null && context.expectedRevision !== current) {
       throw new ConcurrencyError(streamId, String(context.expectedRevision), revision ?? -1);
     }
-    const decided = kind.decide(command, state);
-    const events: NewEvent[] = decided.map((event, index) => ({
-      eventId: eventIdAt(index),
-      type: event.type,
-      schemaVersion: SCHEMA_VERSION,
-      occurredAt: event.occurredAt,
+    const { events } = decideCommand(kind, state, command, {
+      eventId: eventIdAt,
       actor: context.actor,
       correlationId: context.correlationId,
       causationId: context.causationId,
-      data: toJsonObject(event.data),
       metadata: { requestFingerprint: context.requestFingerprint },
-    }));
+    });
     try {
       const result = await store.append(streamId, events, current);
       if (result.replayed && context.idempotencyKey !== null) {

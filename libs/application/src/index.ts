@@ -1,3 +1,4 @@
+export * from './decide-command.js';
 export * from './device-history.js';
 export * from './handle-command.js';
 export * from './json.js';

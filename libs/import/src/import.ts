@@ -19,18 +19,17 @@
 import { hash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { deviceStreams, foldStream } from '../../application/src/streams.js';
+import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '../../application/src/index.js';
 import {
-  decide,
+  deviceCommandOf,
   deviceIdOf,
   DomainError,
-  evolve,
   isDeviceEventType,
   isWellFormedDeviceId,
-  SCHEMA_VERSION,
   type DeviceCommand,
   type DeviceEventType,
   type DeviceState,
+  type EventDataByType,
 } from '../../domain/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/errors.js';
 import {
@@ -90,6 +89,8 @@ export interface ImportLineRequest {
   readonly type: DeviceEventType;
   readonly deviceId: string;
   readonly data: JsonObject;
+  /** The command the line stands for, as the HTTP route would send it (what libs/access rules look at). */
+  readonly command: DeviceCommand;
 }
 
 /** Whether the importer may record a line, and in which role (recorded as the actor's role). */
@@ -138,15 +139,6 @@ export const ImportErrorCodes = {
   forbidden: 'FORBIDDEN',
 } as const;
 
-const COMMAND_OF: Readonly<Record<DeviceEventType, DeviceCommand['kind']>> = {
-  DevicePlacedOnMarket: 'PlaceDeviceOnMarket',
-  DeviceCollected: 'CollectDevice',
-  DeviceDataWiped: 'RecordDataWipe',
-  DeviceRepaired: 'RecordRepair',
-  DeviceResold: 'RecordResale',
-  DeviceRecycled: 'RecordRecycling',
-};
-
 const LINE_FIELDS = new Set(['type', 'deviceId', 'occurredAt', 'eventId', 'data']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Attempts of one batch when another writer moved one of its streams meanwhile. */
@@ -158,8 +150,12 @@ interface PendingLine {
   readonly deviceId: string;
   readonly type: DeviceEventType;
   readonly occurredAt: string;
+  /** The id of the (first) event the line records: its own eventId, or importEventId. */
   readonly eventId: string;
+  /** The line's data as parsed: plain JSON, stored as it is when decide passes it through. */
   readonly data: JsonObject;
+  /** The same object, typed by the schema it passed: the data of the line's command. */
+  readonly eventData: EventDataByType[DeviceEventType];
 }
 
 class LineError extends Error {
@@ -237,7 +233,7 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
     const [first, ...more] = validation.errors;
     const field = first?.field ? `data.${first.field}` : 'data';
     const message = validation.errors.map((issue) => `${issue.field || 'data'}: ${issue.message}`).join('; ');
-    fail(first?.code ?? 'INVALID', field, more.length > 0 ? `${message}` : message);
+    return fail(first?.code ?? 'INVALID', field, more.length > 0 ? `${message}` : message);
   }
   const deviceId = given ?? derivedDeviceId(type, data as Record<string, unknown>);
   return {
@@ -246,6 +242,7 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
     type,
     occurredAt,
     data: data as JsonObject,
+    eventData: validation.value,
     eventId: typeof eventId === 'string' ? eventId.toLowerCase() : importEventId(deviceId, text.trim()),
   };
 }
@@ -272,7 +269,7 @@ function derivedDeviceId(type: DeviceEventType, data: Record<string, unknown>): 
 type DeviceRead = { state: DeviceState; revision: number | null; ids: Set<string> };
 
 /** A batch decided against its devices' state: what its append needs and what it reports. */
-interface Decision {
+interface BatchDecision {
   readonly requests: AppendRequest[];
   readonly errors: ImportLineError[];
   readonly refusedDevices: Map<string, number>;
@@ -282,11 +279,20 @@ interface Decision {
   readonly after: Map<string, DeviceRead>;
 }
 
+/** The batch being appended, and its decision (which the next batch is decided against meanwhile). */
+interface InFlight {
+  readonly decision: Promise<BatchDecision>;
+  /** Resolves true when the batch was stored as first decided. */
+  readonly done: Promise<boolean>;
+}
+
 /** While a batch is being appended, the line loop lets pending I/O in every this many lines. */
 const YIELD_EVERY_LINES = 256;
 
 /** Stream ids per readStreams call. */
 const READ_CHUNK = 1_000;
+
+const PRECEDING_LINE_REFUSED_MESSAGE = 'An earlier line of this device was refused; this line is not applied out of order';
 
 /** The device streams of a batch: with readStreams in chunks when the adapter has it, else concurrently one by one. */
 async function readDevices(store: EventStore, deviceIds: readonly string[], concurrency: number): Promise<Map<string, DeviceRead>> {
@@ -314,163 +320,197 @@ async function readDevices(store: EventStore, deviceIds: readonly string[], conc
   return result;
 }
 
+/**
+ * The id of the index-th event a line's command records: the line's own id for the first (the
+ * rule of docs/import.md), and for any further one a UUID (version 8) of that id and the index, so
+ * that re-runs give every event the same id.
+ */
+function importedEventId(lineEventId: string, index: number): string {
+  return index === 0 ? lineEventId : importEventId(lineEventId, String(index));
+}
+
 /** Imports an NDJSON stream into the store; resolves with the summary once every line is handled. */
-export async function importNdjson(store: EventStore, input: Readable, options: ImportOptions): Promise<ImportSummary> {
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const batchEvents = Math.max(1, Math.min(options.batchEvents ?? 5_000, limits.maxBatchEvents));
-  const batchBytes = Math.floor(limits.maxBatchBytes / 2);
-  const readConcurrency = options.readConcurrency ?? 8;
-  const now = options.now ?? (() => new Date());
-  const correlationId = options.correlationId ?? randomUUID();
-  const started = performance.now();
+export function importNdjson(store: EventStore, input: Readable, options: ImportOptions): Promise<ImportSummary> {
+  return new ImportRun(store, options).run(input);
+}
+
+/**
+ * One run of an import, in the steps a line goes through: parse (parseImportLine, while reading),
+ * batch (collect lines, flush), decide (authorise, then the domain's decide through libs/application's
+ * decideCommand, as HTTP commands are), append (appendMany, decided again on a concurrent write) and
+ * report (error rows, progress, summary).
+ */
+class ImportRun {
+  private readonly limits: StoreLimits;
+  private readonly batchEvents: number;
+  private readonly batchBytes: number;
+  private readonly readConcurrency: number;
+  private readonly now: () => Date;
+  private readonly correlationId: string;
+  private readonly started = performance.now();
   /** Device id → the first line of it that was refused; its later lines are reported, not applied. */
-  const refusedAt = new Map<string, number>();
-  const isHeldBack = (deviceId: string, line: number): boolean => {
-    const at = refusedAt.get(deviceId);
+  private readonly refusedAt = new Map<string, number>();
+  private readonly utf8 = new Utf8LineWatch();
+
+  private lines = 0;
+  private blankLines = 0;
+  private imported = 0;
+  private duplicates = 0;
+  private lastPosition: number | null = null;
+  private refused = 0;
+  private bytes = 0;
+  private batches = 0;
+  /** The batch being collected, and the rows of its lines refused before any decision. */
+  private pending: PendingLine[] = [];
+  private pendingBytes = 0;
+  private errors: ImportLineError[] = [];
+  private inFlight: InFlight | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: ImportOptions,
+  ) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.batchEvents = Math.max(1, Math.min(options.batchEvents ?? 5_000, this.limits.maxBatchEvents));
+    this.batchBytes = Math.floor(this.limits.maxBatchBytes / 2);
+    this.readConcurrency = options.readConcurrency ?? 8;
+    this.now = options.now ?? (() => new Date());
+    this.correlationId = options.correlationId ?? randomUUID();
+  }
+
+  async run(input: Readable): Promise<ImportSummary> {
+    // Registered before readline's own listeners, so each chunk is watched before its lines are read.
+    input.on('data', (chunk: Buffer | string) => {
+      this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (typeof chunk !== 'string') this.utf8.feed(chunk);
+    });
+    input.on('end', () => this.utf8.end());
+    try {
+      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+        this.lines += 1;
+        if (this.inFlight !== null && this.lines % YIELD_EVERY_LINES === 0) {
+          // Let the in-flight append's replies in: readline hands over a whole chunk of lines without
+          // returning to the event loop, and the server would wait for the next statement meanwhile.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        this.take(text);
+        if (this.pending.length >= this.batchEvents || this.pendingBytes >= this.batchBytes) await this.flush();
+      }
+      if (this.pending.length > 0 || this.errors.length > 0) await this.flush();
+      if (this.inFlight !== null) await this.inFlight.done;
+    } catch (error) {
+      // A batch still being appended finishes before the caller (who may close the store) hears of the failure.
+      await this.inFlight?.done.catch(() => undefined);
+      throw error;
+    }
+    return this.summary();
+  }
+
+  // --- parse ---
+
+  /** Parses one line into the pending batch, or reports why it cannot be. */
+  private take(text: string): void {
+    const lineNumber = this.lines;
+    if (text.trim() === '') {
+      this.blankLines += 1;
+      return;
+    }
+    try {
+      if (this.utf8.takeInvalid(lineNumber)) {
+        throw new LineError(ImportErrorCodes.invalidUtf8, '', 'The line holds bytes that are not UTF-8');
+      }
+      const line = parseImportLine(text, lineNumber, this.limits);
+      if (this.isHeldBack(line.deviceId, lineNumber)) {
+        this.errors.push(precedingLineRefused(lineNumber, line.deviceId));
+      } else {
+        this.pending.push(line);
+        this.pendingBytes += text.length;
+      }
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      // A line that names its device and is invalid also holds back that device's later lines.
+      if (error.deviceId !== null && !this.refusedAt.has(error.deviceId)) this.refusedAt.set(error.deviceId, lineNumber);
+      this.errors.push({ line: lineNumber, deviceId: error.deviceId, code: error.code, field: error.field, message: error.message });
+    }
+  }
+
+  private isHeldBack(deviceId: string, line: number): boolean {
+    const at = this.refusedAt.get(deviceId);
     return at !== undefined && at < line;
-  };
+  }
 
-  let lines = 0;
-  let blankLines = 0;
-  let imported = 0;
-  let duplicates = 0;
-  let lastPosition: number | null = null;
-  let refused = 0;
-  let bytes = 0;
-  let batches = 0;
-  let pending: PendingLine[] = [];
-  let pendingBytes = 0;
-  let errors: ImportLineError[] = [];
-
-  // Registered before readline's own listeners, so each chunk is watched before its lines are read.
-  const utf8 = new Utf8LineWatch();
-  input.on('data', (chunk: Buffer | string) => {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    if (typeof chunk !== 'string') utf8.feed(chunk);
-  });
-  input.on('end', () => utf8.end());
-  const progress = (): ImportProgress => ({ lines, imported, duplicates, refused, bytes, elapsedMs: performance.now() - started });
+  // --- batch ---
 
   /**
-   * Appends a decided batch (retrying with a fresh decision when another writer moved one of its
-   * devices), then reports it. Resolves true when the batch was stored as first decided, which is
-   * what lets the next batch be decided against `decision.after` while this one is appended.
+   * Sends the pending batch on its way. Two batches move at once: while one is appended (mostly the
+   * server's work, and waiting for it), the next is decided against its devices as the first leaves
+   * them. It is appended only once the first committed, and decided again from the store if the first
+   * had to be decided again (another writer moved one of its devices). afterBatch and the error rows
+   * come in batch order.
    */
-  const appendBatch = async (
-    batch: readonly PendingLine[],
-    parseErrors: readonly ImportLineError[],
-    first: Promise<Decision>,
-  ): Promise<boolean> => {
-    let decision = await first;
-    let asDecided = true;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        if (decision.requests.length > 0) {
-          for (const result of await store.appendMany(decision.requests)) {
-            const last = result.events.at(-1);
-            if (last !== undefined && (lastPosition === null || last.globalPosition > lastPosition)) lastPosition = last.globalPosition;
-          }
-        }
-        break;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
-      }
-      decision = await decideBatch(batch, null);
-      asDecided = false;
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    const parseErrors = this.errors;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.errors = [];
+    const previous = this.inFlight;
+    let decision: Promise<BatchDecision> | null = null;
+    if (previous !== null) {
+      const ahead = await this.decideBatch(batch, await previous.decision);
+      if (await previous.done) decision = Promise.resolve(ahead);
     }
-    for (const [deviceId, line] of decision.refusedDevices) if (!refusedAt.has(deviceId)) refusedAt.set(deviceId, line);
-    imported += decision.imported;
-    duplicates += decision.duplicates;
-    const rows = [...parseErrors, ...decision.errors].sort((a, b) => a.line - b.line);
-    refused += rows.length;
-    batches += 1;
-    if (options.onError) for (const row of rows) await options.onError(row);
-    options.onProgress?.(progress());
-    if (options.afterBatch) await options.afterBatch(batches, progress());
-    return asDecided;
-  };
+    decision ??= this.decideBatch(batch, null);
+    const done = this.appendBatch(batch, parseErrors, decision);
+    // A failure surfaces where it is awaited (the next flush or the end), not as an unhandled rejection.
+    decision.catch(() => undefined);
+    done.catch(() => undefined);
+    this.inFlight = { decision, done };
+  }
+
+  // --- decide ---
 
   /**
    * Decides a batch against its devices' state: as stored, except the devices of the batch still
    * being appended (`basis`), which are taken as that batch leaves them.
    */
-  const decideBatch = async (batch: readonly PendingLine[], basis: Decision | null): Promise<Decision> => {
+  private async decideBatch(batch: readonly PendingLine[], basis: BatchDecision | null): Promise<BatchDecision> {
     const deviceIds = [...new Set(batch.map((line) => line.deviceId))];
     const carried: ReadonlyMap<string, DeviceRead> = basis?.after ?? new Map();
-    const devices = await readDevices(store, deviceIds.filter((deviceId) => !carried.has(deviceId)), readConcurrency);
+    const devices = await readDevices(this.store, deviceIds.filter((deviceId) => !carried.has(deviceId)), this.readConcurrency);
     for (const deviceId of deviceIds) {
       const device = carried.get(deviceId);
       if (device !== undefined) devices.set(deviceId, { ...device, ids: new Set(device.ids) });
     }
-    const decidedAt = now().toISOString();
-    const newRefused = new Map<string, number>();
-    const rows: ImportLineError[] = [];
+    const decidedAt = this.now().toISOString();
+    const refusedDevices = new Map<string, number>();
+    const errors: ImportLineError[] = [];
     const eventsByDevice = new Map<string, NewEvent[]>();
-    let count = 0;
-    let dup = 0;
+    let imported = 0;
+    let duplicates = 0;
     for (const line of batch) {
       const device = devices.get(line.deviceId);
       if (device === undefined) throw new Error(`device ${line.deviceId} was not read`);
       const refusedInBasis = basis?.refusedDevices.get(line.deviceId);
-      if (
-        isHeldBack(line.deviceId, line.line) ||
-        newRefused.has(line.deviceId) ||
-        (refusedInBasis !== undefined && refusedInBasis < line.line)
-      ) {
-        rows.push({
-          line: line.line,
-          deviceId: line.deviceId,
-          code: ImportErrorCodes.precedingLineRefused,
-          field: '',
-          message: 'An earlier line of this device was refused; this line is not applied out of order',
-        });
+      if (this.isHeldBack(line.deviceId, line.line) || refusedDevices.has(line.deviceId) || (refusedInBasis !== undefined && refusedInBasis < line.line)) {
+        errors.push(precedingLineRefused(line.line, line.deviceId));
         continue;
       }
-      // Before the duplicate check: whether a line was imported before is not for a caller who may not record it.
-      const authorisation = options.authorise === undefined ? null : await options.authorise(line);
-      if (authorisation !== null && !authorisation.allowed) {
-        newRefused.set(line.deviceId, line.line);
-        rows.push({ line: line.line, deviceId: line.deviceId, code: ImportErrorCodes.forbidden, field: authorisation.field, message: authorisation.message });
-        continue;
+      const outcome = await this.decideLine(line, device, decidedAt);
+      if (outcome.kind === 'refused') {
+        refusedDevices.set(line.deviceId, line.line);
+        errors.push(outcome.row);
+      } else if (outcome.kind === 'duplicate') {
+        duplicates += 1;
+      } else if (outcome.events.length > 0) {
+        let events = eventsByDevice.get(line.deviceId);
+        if (events === undefined) {
+          events = [];
+          eventsByDevice.set(line.deviceId, events);
+        }
+        events.push(...outcome.events);
+        imported += outcome.events.length;
       }
-      if (device.ids.has(line.eventId)) {
-        dup += 1;
-        continue;
-      }
-      const command = {
-        kind: COMMAND_OF[line.type],
-        deviceId: line.deviceId,
-        occurredAt: line.occurredAt,
-        now: decidedAt,
-        data: line.data,
-      } as unknown as DeviceCommand;
-      try {
-        const decided = decide(command, device.state);
-        for (const event of decided) device.state = evolve(device.state, event);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        newRefused.set(line.deviceId, line.line);
-        rows.push({ line: line.line, deviceId: line.deviceId, code: error.code, field: error.field ?? '', message: error.message });
-        continue;
-      }
-      device.ids.add(line.eventId);
-      let events = eventsByDevice.get(line.deviceId);
-      if (events === undefined) {
-        events = [];
-        eventsByDevice.set(line.deviceId, events);
-      }
-      events.push({
-        eventId: line.eventId,
-        type: line.type,
-        schemaVersion: SCHEMA_VERSION,
-        occurredAt: line.occurredAt,
-        actor: authorisation === null ? options.actor : { ...options.actor, role: authorisation.role },
-        correlationId,
-        causationId: null,
-        data: line.data,
-        metadata: { importLine: line.line },
-      });
-      count += 1;
     }
     const requests: AppendRequest[] = [];
     const after = new Map<string, DeviceRead>();
@@ -483,93 +523,118 @@ export async function importNdjson(store: EventStore, input: Readable, options: 
       requests.push({ streamId: deviceId, events, expectedRevision: device.revision ?? 'no-stream' });
       after.set(deviceId, { ...device, revision: (device.revision ?? -1) + events.length });
     }
-    return { requests, errors: rows, refusedDevices: newRefused, imported: count, duplicates: dup, after };
-  };
-
-  // Two batches move at once: while one is appended (mostly the server's work, and waiting for it),
-  // the next is parsed and then decided against its devices as the first leaves them. It is appended
-  // only once the first committed, and decided again from the store if the first had to be decided
-  // again (another writer moved one of its devices). afterBatch and the error rows come in batch order.
-  const pipeline: { inFlight: { readonly decision: Promise<Decision>; readonly done: Promise<boolean> } | null } = {
-    inFlight: null,
-  };
-  const flush = async (): Promise<void> => {
-    const batch = pending;
-    const parseErrors = errors;
-    pending = [];
-    pendingBytes = 0;
-    errors = [];
-    const previous = pipeline.inFlight;
-    let decision: Promise<Decision> | null = null;
-    if (previous !== null) {
-      const ahead = await decideBatch(batch, await previous.decision);
-      if (await previous.done) decision = Promise.resolve(ahead);
-    }
-    decision ??= decideBatch(batch, null);
-    const done = appendBatch(batch, parseErrors, decision);
-    // A failure surfaces where it is awaited (the next flush or the end), not as an unhandled rejection.
-    decision.catch(() => undefined);
-    done.catch(() => undefined);
-    pipeline.inFlight = { decision, done };
-  };
-
-  try {
-    const reader = createInterface({ input, crlfDelay: Infinity });
-    for await (const text of reader) {
-      lines += 1;
-      if (pipeline.inFlight !== null && lines % YIELD_EVERY_LINES === 0) {
-        // Let the in-flight append's replies in: readline hands over a whole chunk of lines without
-        // returning to the event loop, and the server would wait for the next statement meanwhile.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (text.trim() === '') {
-        blankLines += 1;
-        continue;
-      }
-      try {
-        if (utf8.takeInvalid(lines)) {
-          throw new LineError(ImportErrorCodes.invalidUtf8, '', 'The line holds bytes that are not UTF-8');
-        }
-        const line = parseImportLine(text, lines, limits);
-        if (isHeldBack(line.deviceId, lines)) {
-          errors.push({
-            line: lines,
-            deviceId: line.deviceId,
-            code: ImportErrorCodes.precedingLineRefused,
-            field: '',
-            message: 'An earlier line of this device was refused; this line is not applied out of order',
-          });
-        } else {
-          pending.push(line);
-          pendingBytes += text.length;
-        }
-      } catch (error) {
-        if (!(error instanceof LineError)) throw error;
-        // A line that names its device and is invalid also holds back that device's later lines.
-        if (error.deviceId !== null && !refusedAt.has(error.deviceId)) refusedAt.set(error.deviceId, lines);
-        errors.push({ line: lines, deviceId: error.deviceId, code: error.code, field: error.field, message: error.message });
-      }
-      if (pending.length >= batchEvents || pendingBytes >= batchBytes) await flush();
-    }
-    if (pending.length > 0 || errors.length > 0) await flush();
-    if (pipeline.inFlight !== null) await pipeline.inFlight.done;
-  } catch (error) {
-    // A batch still being appended finishes before the caller (who may close the store) hears of the failure.
-    await pipeline.inFlight?.done.catch(() => undefined);
-    throw error;
+    return { requests, errors, refusedDevices, imported, duplicates, after };
   }
 
-  const elapsedMs = performance.now() - started;
-  return {
-    lines,
-    blankLines,
-    imported,
-    duplicates,
-    refused,
-    bytes,
-    batches,
-    elapsedMs,
-    eventsPerSecond: elapsedMs > 0 ? Math.round((imported / elapsedMs) * 1000) : 0,
-    lastPosition,
-  };
+  /**
+   * One line against its device (whose state and ids it moves forward when accepted): the command it
+   * stands for, authorised like that command (before the duplicate check: whether a line was imported
+   * before is not for a caller who may not record it), then decided as every command is, in the
+   * envelope of an import (the run's actor and correlation id, the line number in the metadata).
+   */
+  private async decideLine(line: PendingLine, device: DeviceRead, decidedAt: string): Promise<LineOutcome> {
+    const command = deviceCommandOf(line.type, { deviceId: line.deviceId, occurredAt: line.occurredAt, now: decidedAt, data: line.eventData });
+    const refuse = (code: string, field: string, message: string): LineOutcome => ({
+      kind: 'refused',
+      row: { line: line.line, deviceId: line.deviceId, code, field, message },
+    });
+    const authorisation =
+      this.options.authorise === undefined
+        ? null
+        : await this.options.authorise({ line: line.line, type: line.type, deviceId: line.deviceId, data: line.data, command });
+    if (authorisation !== null && !authorisation.allowed) return refuse(ImportErrorCodes.forbidden, authorisation.field, authorisation.message);
+    if (device.ids.has(line.eventId)) return { kind: 'duplicate' };
+    let decided: DecidedCommand<DeviceState>;
+    try {
+      decided = decideCommand(deviceStreams, device.state, command, {
+        eventId: (index) => importedEventId(line.eventId, index),
+        actor: authorisation === null ? this.options.actor : { ...this.options.actor, role: authorisation.role },
+        correlationId: this.correlationId,
+        causationId: null,
+        metadata: { importLine: line.line },
+        parsedJson: line.data,
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return refuse(error.code, error.field ?? '', error.message);
+    }
+    device.state = decided.state;
+    for (const event of decided.events) device.ids.add(event.eventId);
+    return { kind: 'accepted', events: decided.events };
+  }
+
+  // --- append ---
+
+  /**
+   * Appends a decided batch (retrying with a fresh decision when another writer moved one of its
+   * devices), then reports it. Resolves true when the batch was stored as first decided, which is
+   * what lets the next batch be decided against its `after` while this one is appended.
+   */
+  private async appendBatch(batch: readonly PendingLine[], parseErrors: readonly ImportLineError[], first: Promise<BatchDecision>): Promise<boolean> {
+    let decision = await first;
+    let asDecided = true;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        if (decision.requests.length > 0) {
+          for (const result of await this.store.appendMany(decision.requests)) {
+            const last = result.events.at(-1);
+            if (last !== undefined && (this.lastPosition === null || last.globalPosition > this.lastPosition)) this.lastPosition = last.globalPosition;
+          }
+        }
+        break;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
+      }
+      decision = await this.decideBatch(batch, null);
+      asDecided = false;
+    }
+    await this.report(decision, parseErrors);
+    return asDecided;
+  }
+
+  // --- report ---
+
+  /** Counts a committed batch, and hands its error rows (in line order) and the progress on. */
+  private async report(decision: BatchDecision, parseErrors: readonly ImportLineError[]): Promise<void> {
+    for (const [deviceId, line] of decision.refusedDevices) if (!this.refusedAt.has(deviceId)) this.refusedAt.set(deviceId, line);
+    this.imported += decision.imported;
+    this.duplicates += decision.duplicates;
+    const rows = [...parseErrors, ...decision.errors].sort((a, b) => a.line - b.line);
+    this.refused += rows.length;
+    this.batches += 1;
+    if (this.options.onError) for (const row of rows) await this.options.onError(row);
+    this.options.onProgress?.(this.progress());
+    if (this.options.afterBatch) await this.options.afterBatch(this.batches, this.progress());
+  }
+
+  private progress(): ImportProgress {
+    const { lines, imported, duplicates, refused, bytes } = this;
+    return { lines, imported, duplicates, refused, bytes, elapsedMs: performance.now() - this.started };
+  }
+
+  private summary(): ImportSummary {
+    const elapsedMs = performance.now() - this.started;
+    return {
+      lines: this.lines,
+      blankLines: this.blankLines,
+      imported: this.imported,
+      duplicates: this.duplicates,
+      refused: this.refused,
+      bytes: this.bytes,
+      batches: this.batches,
+      elapsedMs,
+      eventsPerSecond: elapsedMs > 0 ? Math.round((this.imported / elapsedMs) * 1000) : 0,
+      lastPosition: this.lastPosition,
+    };
+  }
+}
+
+/** What became of one line: refused (its error row), already imported, or the events decide returned. */
+type LineOutcome =
+  | { readonly kind: 'refused'; readonly row: ImportLineError }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'accepted'; readonly events: readonly NewEvent[] };
+
+function precedingLineRefused(line: number, deviceId: string): ImportLineError {
+  return { line, deviceId, code: ImportErrorCodes.precedingLineRefused, field: '', message: PRECEDING_LINE_REFUSED_MESSAGE };
 }

@@ -9,10 +9,11 @@ import {
   type DeviceIdentifier,
   type ProductDescription,
 } from '../../../../libs/domain/src/index.js';
+import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '../../../../libs/access/src/index.js';
 import type { CommandOutcome } from '../../../../libs/application/src/index.js';
 import type { Actor } from '../../../../libs/event-store/src/port.js';
 import { Requires } from '../access/decorators.js';
-import { actorFor, forbidden } from '../access/principal.js';
+import { forbidden, requirePrincipal } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
@@ -68,7 +69,7 @@ export class DevicesController {
 
   @Post()
   @HttpCode(201)
-  @Requires('device:place-on-market')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.PlaceDeviceOnMarket)
   @documented(
     ApiOperation({ summary: 'Place a device on the market: starts its history (producers, as themselves: producerId is your organisation id)' }),
     ApiBody({ schema: openApiRequestSchema('PlaceDeviceOnMarket') }),
@@ -80,17 +81,15 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    const actor = actorFor(request, 'device:place-on-market');
-    if (data.producerId !== actor.organisationId) {
-      throw forbidden('device:place-on-market', `A producer places devices on the market only as itself: producerId must be ${actor.organisationId}`, 'producerId');
-    }
+    // Whether the caller may place this device comes before whether its identifier is valid.
+    const actor = actorOf({ kind: 'PlaceDeviceOnMarket', data }, request);
     const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
-    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, actor, request, response);
+    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, request, response, actor);
   }
 
   @Post(':deviceId/collections')
   @HttpCode(201)
-  @Requires('device:collect')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.CollectDevice)
   @documented(
     ApiOperation({ summary: 'Record a collection (collectors); a device new to Kierto needs `product`' }),
     ApiParam({ name: 'deviceId' }),
@@ -103,12 +102,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:collect'), request, response);
+    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
   }
 
   @Post(':deviceId/data-wipes')
   @HttpCode(201)
-  @Requires('device:wipe')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.RecordDataWipe)
   @documented(
     ApiOperation({ summary: 'Record a data wipe (refurbishers)' }),
     ApiParam({ name: 'deviceId' }),
@@ -121,12 +120,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:wipe'), request, response);
+    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
   }
 
   @Post(':deviceId/repairs')
   @HttpCode(201)
-  @Requires('device:repair')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.RecordRepair)
   @documented(
     ApiOperation({ summary: 'Record a repair in Open Repair Data Standard terms (repairers)' }),
     ApiParam({ name: 'deviceId' }),
@@ -139,12 +138,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:repair'), request, response);
+    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
   }
 
   @Post(':deviceId/resales')
   @HttpCode(201)
-  @Requires('device:resell')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.RecordResale)
   @documented(
     ApiOperation({ summary: 'Record a resale (refurbishers); a data-bearing device needs a passing wipe first' }),
     ApiParam({ name: 'deviceId' }),
@@ -157,12 +156,12 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:resell'), request, response);
+    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
   }
 
   @Post(':deviceId/recycling')
   @HttpCode(201)
-  @Requires('device:recycle')
+  @Requires(DEVICE_COMMAND_PERMISSIONS.RecordRecycling)
   @documented(
     ApiOperation({ summary: 'Record recycling and its outputs (recyclers); closes the history' }),
     ApiParam({ name: 'deviceId' }),
@@ -175,7 +174,7 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, actorFor(request, 'device:recycle'), request, response);
+    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
   }
 
   @Get()
@@ -220,7 +219,12 @@ export class DevicesController {
     return summary;
   }
 
-  private async record(command: DeviceCommand, actor: Actor, request: Request, response: Response): Promise<RecordedResponse> {
+  private async record(
+    command: DeviceCommand,
+    request: Request,
+    response: Response,
+    actor: Actor = actorOf(command, request),
+  ): Promise<RecordedResponse> {
     const outcome: CommandOutcome = await this.commandBus.execute(
       new RecordDeviceEvent(command, commandContextOf(request, actor)),
     );
@@ -229,6 +233,20 @@ export class DevicesController {
     if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { deviceId: outcome.streamId, revision: outcome.revision, replayed: outcome.replayed, events: recordedEvents(outcome) };
   }
+}
+
+/**
+ * The envelope's actor, once the access rules allow the command (libs/access/src/data-rules.ts, the
+ * same rules bulk import applies): the route's guard has checked the permission; the rules add what
+ * depends on the body (a producer places on the market only as itself).
+ */
+function actorOf(command: CommandToAuthorise, request: Request): Actor {
+  const { organisation, keyId } = requirePrincipal(request);
+  const decision = mayRecord(organisation, command);
+  if (!decision.allowed) {
+    throw forbidden(DEVICE_COMMAND_PERMISSIONS[command.kind], decision.message, decision.field ?? undefined);
+  }
+  return { organisationId: organisation.id, role: decision.role, keyId };
 }
 
 function identifierOf(product: ProductDescription): DeviceIdentifier {
