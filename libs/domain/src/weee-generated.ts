@@ -12,7 +12,7 @@
  * Weibull lifespan distribution (shape α, scale β in years). Kierto records the Annex III category of
  * a device, not its UNU-KEY, so the lifespans here are per category. How L is discretised, why the
  * parameters are Kierto's own defaults and how missing history is reported: docs/statistics.md
- * ("WEEE generated") and docs/adr/0012-weee-generated-sales-lifespan-model.md.
+ * ("WEEE generated") and docs/adr/0013-weee-generated-sales-lifespan-model.md.
  *
  * Pure data and functions: masses are milligrams as in the statistics, but the result is a float,
  * because a share of a mass is not a whole number of milligrams.
