@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { PERMISSIONS, readScope } from '../../../../libs/access/src/index.js';
+import { PERMISSIONS, readScope, scopeStatisticsFilters } from '../../../../libs/access/src/index.js';
 import { parseTimestamp } from '../../../../libs/domain/src/index.js';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
@@ -117,32 +117,16 @@ export class StatisticsController {
   }
 
   /**
-   * The query as asked, narrowed to what the caller may read (libs/access/src/scoping.ts): a producer
-   * gets its own figures, a producer organisation those attributed to it. Asking for someone else's
-   * is a 403 naming the parameter, never an empty or silently widened answer: that includes a
-   * producer organisation naming a producer that never was its member (DESIGN §6, docs/access.md).
+   * The query as asked, narrowed to what the caller may read: the rule is libs/access's
+   * scopeStatisticsFilters (docs/access.md, "Statistics are scoped"); asking for someone else's
+   * figures is a 403 naming the parameter, never an empty or silently widened answer.
    */
   private async requestOf(query: StatisticsQuery, request: Request): Promise<StatisticsRequest> {
-    const scope = readScope(requirePrincipal(request).organisation);
-    let { producerId, organisationId } = query;
-    if (scope.kind === 'producer') {
-      if (producerId !== undefined && producerId !== scope.producerId) {
-        throw forbidden('statistics:read', `A producer reads its own figures only: producerId ${scope.producerId}`, 'producerId');
-      }
-      producerId = scope.producerId;
-    } else if (scope.kind === 'organisation') {
-      if (organisationId !== undefined && organisationId !== scope.organisationId) {
-        throw forbidden('statistics:read', `A producer organisation reads its members' figures only: organisationId ${scope.organisationId}`, 'organisationId');
-      }
-      organisationId = scope.organisationId;
-      if (producerId !== undefined && !(await this.everMember(producerId, scope.organisationId))) {
-        throw forbidden(
-          'statistics:read',
-          `A producer organisation reads its members' figures only: ${producerId} has never been a member of ${scope.organisationId}`,
-          'producerId',
-        );
-      }
-    }
+    const scoped = await scopeStatisticsFilters(readScope(requirePrincipal(request).organisation), query, (producerId, organisationId) =>
+      this.everMember(producerId, organisationId),
+    );
+    if (!scoped.allowed) throw forbidden('statistics:read', scoped.message, scoped.field);
+    const { producerId, organisationId } = scoped;
     return {
       year: query.year,
       filters: {
