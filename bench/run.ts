@@ -32,8 +32,8 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { deviceStreams, foldStream } from '../libs/application/src/streams.js';
-import { decide, deviceIdOf, evolve, SCHEMA_VERSION, type DeviceCommand, type DeviceEventType } from '../libs/domain/src/index.js';
+import { decideCommand, deviceStreams, foldStream } from '../libs/application/src/index.js';
+import { deviceCommandOf, deviceIdOf, type DeviceEventType, type EventDataByType } from '../libs/domain/src/index.js';
 import { PostgresEventStore, SqliteEventStore } from '../libs/event-store/src/index.js';
 import type { EventStore, JsonObject, NewEvent } from '../libs/event-store/src/port.js';
 import { importNdjson, type ImportSummary } from '../libs/import/src/index.js';
@@ -303,15 +303,6 @@ async function rawCeilingSqlite(file: string, kiertoFile: string, dir: string): 
 // ---------------------------------------------------------------------------------------------------
 // Like with like: one append per device.
 
-const COMMAND_OF: Record<DeviceEventType, DeviceCommand['kind']> = {
-  DevicePlacedOnMarket: 'PlaceDeviceOnMarket',
-  DeviceCollected: 'CollectDevice',
-  DeviceDataWiped: 'RecordDataWipe',
-  DeviceRepaired: 'RecordRepair',
-  DeviceResold: 'RecordResale',
-  DeviceRecycled: 'RecordRecycling',
-};
-
 /** Kierto's command path, one append per device: read the stream, decide each line, append. */
 async function kiertoPerDevice(store: EventStore, groups: readonly { deviceId: string; lines: ImportLine[] }[], concurrency: number): Promise<number> {
   const now = new Date().toISOString();
@@ -325,14 +316,14 @@ async function kiertoPerDevice(store: EventStore, groups: readonly { deviceId: s
       let { state, revision } = foldStream(deviceStreams, await store.readStream(group.deviceId));
       const newEvents: NewEvent[] = [];
       for (const line of group.lines) {
-        const command = { kind: COMMAND_OF[line.type as DeviceEventType], deviceId: group.deviceId, occurredAt: line.occurredAt, now, data: line.data } as unknown as DeviceCommand;
-        for (const event of decide(command, state)) {
-          state = evolve(state, event);
-          newEvents.push({
-            eventId: randomUUID(), type: event.type, schemaVersion: SCHEMA_VERSION, occurredAt: event.occurredAt, actor, correlationId,
-            causationId: null, data: line.data as JsonObject, metadata: {},
-          });
-        }
+        // The dataset is valid by construction: its data is that of its event type.
+        const data = line.data as unknown as EventDataByType[DeviceEventType];
+        const command = deviceCommandOf(line.type as DeviceEventType, { deviceId: group.deviceId, occurredAt: line.occurredAt, now, data });
+        const decided = decideCommand(deviceStreams, state, command, {
+          eventId: () => randomUUID(), actor, correlationId, causationId: null, metadata: {}, parsedJson: line.data as JsonObject,
+        });
+        state = decided.state;
+        newEvents.push(...decided.events);
       }
       await store.append(group.deviceId, newEvents, revision ?? 'no-stream');
       revision = null;
