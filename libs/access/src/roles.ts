@@ -1,8 +1,8 @@
 /**
- * Who may do what (issue 5). One table: every permission names the roles that hold it. Scoping
- * rules that depend on the data (a producer places on the market only as itself, a producer
- * organisation reads only its members' figures) are enforced where the data is known and are
- * listed in docs/access.md next to this table.
+ * Who may do what (docs/access.md, ADR 0007). One table: every permission names the roles that
+ * hold it. The rules that depend on the data (a producer places on the market only as itself, a
+ * producer organisation reads only its members' figures) are in data-rules.ts, called by the HTTP
+ * routes and the import alike, and listed in docs/access.md next to this table.
  */
 export const ROLES = [
   'producer',

@@ -1,7 +1,7 @@
 import type { Organisation } from './access-store.js';
 
 /**
- * Whose data an organisation may read (issue 5): auditors and admins everyone's; a producer
+ * Whose data an organisation may read (docs/access.md): auditors and admins everyone's; a producer
  * organisation its own (statistics: those attributed to it, its members' at the time of each event);
  * a producer its own. Auditor and admin see all whatever else they hold; otherwise producer
  * organisation wins over producer.

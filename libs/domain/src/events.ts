@@ -1,5 +1,5 @@
 /**
- * The event catalogue (DESIGN §3). Events are plain readonly data with a string `type`; the JSON
+ * The event catalogue. Events are plain readonly data with a string `type`; the JSON
  * Schemas in schemas/ describe the same shapes for outsiders, and a test fails when they drift apart.
  */
 

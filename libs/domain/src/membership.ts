@@ -1,6 +1,6 @@
 /**
- * Producers join and leave producer organisations over time (DESIGN §4: "an organisation's figures
- * follow membership at the time of each event"). One stream per producer, `producer:{producerId}`,
+ * Producers join and leave producer organisations over time (docs/statistics.md: an organisation's
+ * figures follow membership at the time of each event). One stream per producer, `producer:{producerId}`,
  * holds its membership history; `occurredAt` is when a change takes effect, which may lie well
  * before the moment it is recorded (statistics attribute by effect time, at query time).
  *

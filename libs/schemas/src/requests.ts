@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (draft 2020-12) of the bodies the API's POST endpoints accept: the data of the event
- * the command records, plus `occurredAt` (when it happened, given by the caller; DESIGN §2 envelope).
+ * the command records, plus `occurredAt` (when it happened, given by the caller; docs/architecture.md, "Time").
  * Everything else of the envelope (actor, ids, hashes) comes from authentication and the store, never
  * from the body, which is why the schemas are closed.
  */
