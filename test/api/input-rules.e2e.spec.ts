@@ -316,7 +316,7 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
       await accepted(app.as('po-scope', 'producer-organisation').post('/producers/scope-former/memberships').send({ organisationId: 'po-scope', occurredAt: '2025-01-01T00:00:00Z' }));
       await accepted(app.as('po-scope', 'producer-organisation').post('/producers/scope-former/departures').send({ organisationId: 'po-scope', occurredAt: '2025-06-01T00:00:00Z' }));
       await accepted(app.as('other-po', 'producer-organisation').post('/producers/scope-other/memberships').send({ organisationId: 'other-po', occurredAt: '2025-01-01T00:00:00Z' }));
-      for (const route of ['report', 'collection-rate', 'recovery-rates', 'indicators', 'facts']) {
+      for (const route of ['report', 'collection-rate', 'recovery-rates', 'indicators', 'weee-generated', 'facts']) {
         await accepted(po.get(`/statistics/${route}?year=2025&producerId=scope-member`));
         await accepted(po.get(`/statistics/${route}?year=2025&producerId=scope-former`));
         for (const stranger of ['scope-other', 'never-heard-of']) {
