@@ -211,10 +211,15 @@ export const DEVICE_EVENT_TYPES = Object.keys(DEVICE_COMMAND_OF) as readonly Dev
 /** Every event type is at schema version 1; an upcaster will sit beside this when one changes. */
 export const SCHEMA_VERSION = 1;
 
-/** A domain event as decide produces it and evolve folds it: the envelope is the store's business. */
-export type DeviceEvent = {
-  [T in DeviceEventType]: { readonly type: T; readonly occurredAt: Timestamp; readonly data: EventDataByType[T] };
-}[DeviceEventType];
+/**
+ * The events of a kind of stream, from its table of data by event type: a domain event as decide
+ * produces it and evolve folds it (the envelope is the store's business).
+ */
+export type EventOf<DataByType> = {
+  [T in keyof DataByType]: { readonly type: T; readonly occurredAt: Timestamp; readonly data: DataByType[T] };
+}[keyof DataByType];
+
+export type DeviceEvent = EventOf<EventDataByType>;
 
 export function isDeviceEventType(type: string): type is DeviceEventType {
   return (DEVICE_EVENT_TYPES as readonly string[]).includes(type);

@@ -11,7 +11,7 @@
  */
 import type { Decider } from './decider.js';
 import { ruleBroken } from './errors.js';
-import type { Timestamp } from './events.js';
+import type { EventOf, Timestamp } from './events.js';
 import { ErrorCodes } from './rules.js';
 import { assertNever } from './state.js';
 import { checkOccurredAt } from './time.js';
@@ -39,13 +39,7 @@ export const MEMBERSHIP_COMMAND_OF = {
 
 export const MEMBERSHIP_EVENT_TYPES = Object.keys(MEMBERSHIP_COMMAND_OF) as readonly MembershipEventType[];
 
-export type MembershipEvent = {
-  [T in MembershipEventType]: {
-    readonly type: T;
-    readonly occurredAt: Timestamp;
-    readonly data: MembershipEventDataByType[T];
-  };
-}[MembershipEventType];
+export type MembershipEvent = EventOf<MembershipEventDataByType>;
 
 export function isMembershipEventType(type: string): type is MembershipEventType {
   return (MEMBERSHIP_EVENT_TYPES as readonly string[]).includes(type);
