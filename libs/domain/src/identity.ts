@@ -79,11 +79,18 @@ export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): Devi
   throw invalid('INVALID_IDENTIFIER', fieldPrefix || 'identifier', 'Give a GTIN or a manufacturer');
 }
 
+const GTIN_DEVICE_ID = /^gtin:(\d{14}):(.+)$/;
+
 /** The GS1 Digital Link path of a GTIN-identified device, or null for manufacturer + serial ids. */
 export function digitalLinkPathOf(deviceId: DeviceId): string | null {
-  const match = /^gtin:(\d{14}):(.+)$/.exec(deviceId);
+  const match = GTIN_DEVICE_ID.exec(deviceId);
   if (match === null) return null;
   return `/01/${match[1] ?? ''}/21/${encodeURIComponent(unescapeComponent(match[2] ?? ''))}`;
+}
+
+/** The GTIN-14 a device id was derived from (deviceIdOf), or null for manufacturer + serial ids. */
+export function gtinOfDeviceId(deviceId: DeviceId): string | null {
+  return GTIN_DEVICE_ID.exec(deviceId)?.[1] ?? null;
 }
 
 export function isWellFormedDeviceId(value: string): boolean {

@@ -24,6 +24,47 @@ export interface RegisteredDevice {
 
 export type DeviceState = { readonly status: 'unregistered' } | RegisteredDevice;
 
+/**
+ * Where a device is in its lives, by the handover rule (rule 4): a wipe counts only after the latest
+ * placing on market, collection or sale, and a resale starts a new life. The one fold of it: the
+ * device state below and every read model that shows it (passports, statistics) use this.
+ */
+export interface Lifecycle {
+  readonly status: LifecycleStatus;
+  /** True once a passing wipe is recorded after the latest placing on market, collection or sale. */
+  readonly wipedSinceHandover: boolean;
+  /** Number of lives: the first use plus one per resale. */
+  readonly lives: number;
+}
+
+/**
+ * Folds one event into the lifecycle; null while the device is unknown (a stream starts with a
+ * placing on market, or with a collection that describes the product). Pure; never refuses.
+ */
+export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent): Lifecycle | null {
+  switch (event.type) {
+    case 'DevicePlacedOnMarket':
+      return { status: 'in-use', wipedSinceHandover: false, lives: 1 };
+    case 'DeviceCollected':
+      if (lifecycle === null && event.data.product === undefined) return null;
+      return { status: 'collected', wipedSinceHandover: false, lives: lifecycle?.lives ?? 1 };
+    case 'DeviceDataWiped':
+      if (lifecycle === null) return null;
+      return { ...lifecycleOf(lifecycle), wipedSinceHandover: lifecycle.wipedSinceHandover || event.data.result === 'passed' };
+    case 'DeviceRepaired':
+      return lifecycle === null ? null : lifecycleOf(lifecycle);
+    case 'DeviceResold':
+      return lifecycle === null ? null : { status: 'in-use', wipedSinceHandover: false, lives: lifecycle.lives + 1 };
+    case 'DeviceRecycled':
+      return lifecycle === null ? null : { ...lifecycleOf(lifecycle), status: 'recycled' };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Only the lifecycle's fields, from a state or document that holds more. */
+const lifecycleOf = ({ status, wipedSinceHandover, lives }: Lifecycle): Lifecycle => ({ status, wipedSinceHandover, lives });
+
 export const initialState = (): DeviceState => ({ status: 'unregistered' });
 
 export function isRegistered(state: DeviceState): state is RegisteredDevice {
@@ -32,57 +73,41 @@ export function isRegistered(state: DeviceState): state is RegisteredDevice {
 
 /** Folds one event into the state. Events are facts: evolve never refuses, decide already did. */
 export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
+  const registered = isRegistered(state) ? state : null;
+  const lifecycle = evolveLifecycle(registered, event);
+  if (lifecycle === null) return state;
   switch (event.type) {
     case 'DevicePlacedOnMarket':
       return {
-        status: 'in-use',
+        ...lifecycle,
         product: event.data.product,
         producerId: event.data.producerId,
         market: event.data.market,
         lastOccurredAt: event.occurredAt,
-        wipedSinceHandover: false,
         latestRepairOutcome: null,
         measuredWeightKg: null,
-        lives: 1,
       };
     case 'DeviceCollected': {
-      const registered = isRegistered(state) ? state : null;
       const product = registered?.product ?? event.data.product;
       if (product === undefined) return state;
       return {
-        status: 'collected',
+        ...lifecycle,
         product,
         producerId: registered?.producerId ?? null,
         market: registered?.market ?? null,
         lastOccurredAt: event.occurredAt,
-        wipedSinceHandover: false,
         latestRepairOutcome: registered?.latestRepairOutcome ?? null,
         measuredWeightKg: event.data.measuredWeightKg ?? registered?.measuredWeightKg ?? null,
-        lives: registered?.lives ?? 1,
       };
     }
-    case 'DeviceDataWiped':
-      if (!isRegistered(state)) return state;
-      return {
-        ...state,
-        lastOccurredAt: event.occurredAt,
-        wipedSinceHandover: state.wipedSinceHandover || event.data.result === 'passed',
-      };
     case 'DeviceRepaired':
-      if (!isRegistered(state)) return state;
-      return { ...state, lastOccurredAt: event.occurredAt, latestRepairOutcome: event.data.outcome };
+      if (registered === null) return state;
+      return { ...registered, ...lifecycle, lastOccurredAt: event.occurredAt, latestRepairOutcome: event.data.outcome };
+    case 'DeviceDataWiped':
     case 'DeviceResold':
-      if (!isRegistered(state)) return state;
-      return {
-        ...state,
-        status: 'in-use',
-        lastOccurredAt: event.occurredAt,
-        wipedSinceHandover: false,
-        lives: state.lives + 1,
-      };
     case 'DeviceRecycled':
-      if (!isRegistered(state)) return state;
-      return { ...state, status: 'recycled', lastOccurredAt: event.occurredAt };
+      if (registered === null) return state;
+      return { ...registered, ...lifecycle, lastOccurredAt: event.occurredAt };
     default:
       return assertNever(event);
   }

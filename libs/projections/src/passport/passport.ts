@@ -9,11 +9,14 @@
 import {
   DEVICE_EVENT_TYPES,
   digitalLinkPathOf,
+  evolveLifecycle,
+  gtinOfDeviceId,
   isDeviceEventType,
   WEEE_CATEGORY_NAMES,
   type BuyerType,
   type DeviceEvent,
   type HazardousSubstance,
+  type Lifecycle,
   type LifecycleStatus,
   type Market,
   type Material,
@@ -235,9 +238,32 @@ export const passportProjection: Projection<Passport> = {
   storage: passportStorage,
 };
 
-/** Folds one stored device event into the passport; pure. */
+/**
+ * Folds one stored device event into the passport; pure. Status, lives and whether the data was
+ * wiped since the latest handover are the domain's lifecycle fold (evolveLifecycle); the passport
+ * adds its own fields: holder, records, history.
+ */
 export function evolvePassport(passport: Passport | null, stored: StoredEvent): Passport | null {
   const event = { type: stored.type, occurredAt: stored.occurredAt, data: stored.data } as unknown as DeviceEvent;
+  const next = evolveDocument(passport, stored, event);
+  const lifecycle = evolveLifecycle(passport === null ? null : lifecycleOf(passport), event);
+  if (next === null || lifecycle === null) return next;
+  return {
+    ...next,
+    status: { ...next.status, lifecycle: lifecycle.status },
+    lives: lifecycle.lives,
+    dataSanitisation: { ...next.dataSanitisation, wipedSinceHandover: lifecycle.wipedSinceHandover },
+  };
+}
+
+const lifecycleOf = (passport: Passport): Lifecycle => ({
+  status: passport.status.lifecycle,
+  wipedSinceHandover: passport.dataSanitisation.wipedSinceHandover,
+  lives: passport.lives,
+});
+
+/** Everything of the passport but its lifecycle. */
+function evolveDocument(passport: Passport | null, stored: StoredEvent, event: DeviceEvent): Passport | null {
   const base = passport ?? start(stored, event);
   if (base === null) return null;
   const touched: Passport = {
@@ -272,8 +298,7 @@ export function evolvePassport(passport: Passport | null, stored: StoredEvent): 
     case 'DeviceCollected':
       return {
         ...touched,
-        status: { ...touched.status, ...handover('collected', 'collector', event.occurredAt, null) },
-        dataSanitisation: { ...touched.dataSanitisation, wipedSinceHandover: false },
+        status: { ...touched.status, ...handover('collector', event.occurredAt, null) },
       };
     case 'DeviceDataWiped': {
       const { data } = event;
@@ -295,7 +320,6 @@ export function evolvePassport(passport: Passport | null, stored: StoredEvent): 
         ...touched,
         dataSanitisation: {
           ...sanitisation,
-          wipedSinceHandover: sanitisation.wipedSinceHandover || data.result === 'passed',
           records: [...sanitisation.records, record],
         },
       };
@@ -327,14 +351,12 @@ export function evolvePassport(passport: Passport | null, stored: StoredEvent): 
     case 'DeviceResold':
       return {
         ...touched,
-        lives: touched.lives + 1,
-        status: { ...touched.status, ...handover('in-use', 'buyer', event.occurredAt, event.data.buyerType) },
-        dataSanitisation: { ...touched.dataSanitisation, wipedSinceHandover: false },
+        status: { ...touched.status, ...handover('buyer', event.occurredAt, event.data.buyerType) },
       };
     case 'DeviceRecycled':
       return {
         ...touched,
-        status: { ...touched.status, ...handover('recycled', 'recycler', event.occurredAt, null) },
+        status: { ...touched.status, ...handover('recycler', event.occurredAt, null) },
         endOfLife: {
           recycling: {
             occurredAt: event.occurredAt,
@@ -350,13 +372,9 @@ export function evolvePassport(passport: Passport | null, stored: StoredEvent): 
   }
 }
 
-function handover(
-  lifecycle: LifecycleStatus,
-  kind: PassportHolder['kind'],
-  since: string,
-  buyerType: BuyerType | null,
-): Pick<PassportStatus, 'lifecycle' | 'since' | 'holder'> {
-  return { lifecycle, since, holder: { kind, since, buyerType } };
+/** The holder after a handover; the lifecycle status that goes with it is the domain's (evolvePassport). */
+function handover(kind: PassportHolder['kind'], since: string, buyerType: BuyerType | null): Pick<PassportStatus, 'since' | 'holder'> {
+  return { since, holder: { kind, since, buyerType } };
 }
 
 function historyEntry(stored: StoredEvent): PassportHistoryEntry {
@@ -385,12 +403,13 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
       : event.type === 'DeviceCollected'
         ? event.data.product
         : undefined;
-  if (product === undefined) return null;
-  const gtin = /^gtin:(\d{14}):/.exec(stored.streamId)?.[1] ?? null;
+  const lifecycle = evolveLifecycle(null, event);
+  if (product === undefined || lifecycle === null) return null;
+  const gtin = gtinOfDeviceId(stored.streamId);
   const holder =
     event.type === 'DevicePlacedOnMarket'
-      ? handover('in-use', 'producer', event.occurredAt, null)
-      : handover('collected', 'collector', event.occurredAt, null);
+      ? handover('producer', event.occurredAt, null)
+      : handover('collector', event.occurredAt, null);
   const materials = product.materials.map((material) => ({ ...material }));
   const criticalRawMaterials = materials
     .filter((material) => material.criticalRawMaterial)
@@ -417,6 +436,7 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
       warrantyMonths: product.warrantyMonths ?? null,
     },
     status: {
+      lifecycle: lifecycle.status,
       ...holder,
       lastRecordedBy: {
         organisationId: stored.actor.organisationId,
@@ -426,7 +446,7 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
         recordedAt: stored.recordedAt,
       },
     },
-    lives: 1,
+    lives: lifecycle.lives,
     placedOnMarket: null,
     repair: {
       information: {
@@ -437,7 +457,7 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
       },
       history: [],
     },
-    dataSanitisation: { dataBearing: product.hasDataStorage, wipedSinceHandover: false, records: [] },
+    dataSanitisation: { dataBearing: product.hasDataStorage, wipedSinceHandover: lifecycle.wipedSinceHandover, records: [] },
     materials: {
       materials,
       criticalRawMaterials,

@@ -12,6 +12,7 @@
  */
 import {
   DEVICE_EVENT_TYPES,
+  evolveLifecycle,
   isDeviceEventType,
   treatmentLocation,
   type CountryCode,
@@ -51,8 +52,9 @@ interface CollectionContext {
 
 /**
  * What the statistics need to remember about a device between its events: much less than a
- * passport, so a rebuild moves little data. Lifecycle fields follow the domain's evolve (state.ts);
- * a spec folds the same histories through both and compares them.
+ * passport, so a rebuild moves little data. Status, lives and wipedSinceHandover are the domain's
+ * lifecycle fold (evolveLifecycle in state.ts); a spec folds the same histories through both and
+ * compares them.
  */
 export interface StatisticsDevice {
   /** Global position of the last event applied: older events are replays and change nothing. */
@@ -178,6 +180,9 @@ function evolveStatistics(
   position: number,
   facts: FactsOf,
 ): StatisticsDevice | null {
+  // Status, lives and the handover rule are the domain's fold (docs/statistics.md); the rest is the statistics' own.
+  const lifecycle = evolveLifecycle(device, event);
+  if (lifecycle === null) return device;
   const at = epochMillis(event.occurredAt);
   switch (event.type) {
     case 'DevicePlacedOnMarket': {
@@ -192,10 +197,8 @@ function evolveStatistics(
         market,
         country,
         attributedAt: at,
-        status: 'in-use',
-        lives: 1,
+        ...lifecycle,
         measuredMassMg: null,
-        wipedSinceHandover: false,
         collection: null,
       };
       facts.add('POM', placed, { country, market, onBehalfOf: null, attributedAt: at }, { massMg: placed.productMassMg, units: 1 });
@@ -218,10 +221,8 @@ function evolveStatistics(
               market: data.source,
               country: data.country,
               attributedAt: at,
-              status: 'in-use',
-              lives: 1,
+              ...lifecycle,
               measuredMassMg: null,
-              wipedSinceHandover: false,
               collection: null,
             });
       if (base === null) return null;
@@ -238,9 +239,8 @@ function evolveStatistics(
         position,
         country: data.country,
         attributedAt: at,
-        status: 'collected',
+        ...lifecycle,
         measuredMassMg: measuredMassMg ?? base.measuredMassMg,
-        wipedSinceHandover: false,
         collection,
       };
       const where = collectionWhere(collection);
@@ -250,7 +250,7 @@ function evolveStatistics(
     }
     case 'DeviceDataWiped':
       if (device === null) return null;
-      return { ...device, position, wipedSinceHandover: device.wipedSinceHandover || event.data.result === 'passed' };
+      return { ...device, ...lifecycle, position };
     case 'DeviceRepaired': {
       if (device === null) return null;
       const where = whereNow(device);
@@ -288,9 +288,7 @@ function evolveStatistics(
         position,
         country: event.data.country,
         attributedAt: at,
-        status: 'in-use',
-        lives: device.lives + 1,
-        wipedSinceHandover: false,
+        ...lifecycle,
         collection: null,
       };
     }
@@ -298,7 +296,7 @@ function evolveStatistics(
       if (device === null) return null;
       const { collection } = device;
       // The domain only recycles collected devices; a history without its collection has no reporting country.
-      if (collection === null) return { ...device, position, status: 'recycled' };
+      if (collection === null) return { ...device, ...lifecycle, position };
       const where = collectionWhere(collection);
       const treatment = treatmentLocation(collection.country, event.data.treatmentCountry, event.occurredAt);
       let recycledMg = 0;
@@ -313,7 +311,7 @@ function evolveStatistics(
       if (energyMg > 0) facts.add('ER', device, where, { massMg: energyMg, units: 0, treatment });
       facts.add('AGE_AT_RCY', device, where, { units: 1, value: facts.occurredYear - device.yearOfManufacture });
       facts.add('LIVES_AT_RCY', device, where, { units: 1, value: device.lives });
-      return { ...device, position, status: 'recycled', collection: null };
+      return { ...device, ...lifecycle, position, collection: null };
     }
     default:
       return device;
