@@ -4,82 +4,22 @@
  * breaks, and passports and statistics of every other device end exactly as if it were not there.
  * Transient errors are retried, never quarantined; a quarantined event is re-projected after a fix.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresEventStore, SqliteEventStore } from '../../event-store/src/index.js';
 import type { EventStore, JsonObject } from '../../event-store/src/port.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../event-store/src/testing/postgres.js';
+import { describeIfPostgres } from '../../event-store/src/testing/postgres.js';
 import { placementData } from '../../testing/src/index.js';
 import { passportProjection } from './passport/passport.js';
 import { passportAt } from './passport/storage.js';
 import type { AnyProjection } from './projection.js';
 import { Projector } from './projector.js';
-import { PostgresReadModelStore, SqliteReadModelStore, type QuarantinedEvent, type ReadModelStore } from './read-models/index.js';
+import type { QuarantinedEvent, ReadModelStore } from './read-models/index.js';
 import { statisticsProjection } from './statistics/facts.js';
-import { idOfProduct, product, randomHistories, Recorder, scenarioClock } from './testing/scenario.js';
+import { postgresBackend, sqliteBackend, type Backend } from './testing/backends.js';
+import { idOfProduct, product, randomHistories, Recorder } from './testing/scenario.js';
 import { isTransientError } from './transient.js';
 
 const TIME_ZONE = 'Europe/Helsinki';
 const projections = (): AnyProjection[] => [passportProjection, statisticsProjection({ timeZone: TIME_ZONE })];
-
-interface Backend {
-  newStore(): Promise<EventStore>;
-  readModels(place: string): ReadModelStore;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'kierto-quarantine-'));
-  const opened: { close(): Promise<void> }[] = [];
-  let stores = 0;
-  return {
-    async newStore() {
-      stores += 1;
-      const store = new SqliteEventStore({ file: join(dir, `events-${stores}.sqlite`), clock: scenarioClock() });
-      await store.init();
-      opened.push(store);
-      return store;
-    },
-    readModels(place) {
-      const readModels = new SqliteReadModelStore({ file: join(dir, `${place}.sqlite`) });
-      opened.push(readModels);
-      return readModels;
-    },
-    async cleanup() {
-      for (const each of opened) await each.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const schemas: string[] = [];
-  const opened: { close(): Promise<void> }[] = [];
-  const fresh = (): string => {
-    const schema = createTestSchema('kierto_quarantine');
-    schemas.push(schema);
-    return schema;
-  };
-  return {
-    async newStore() {
-      const store = new PostgresEventStore({ connectionString: postgres.url, schema: fresh(), clock: scenarioClock() });
-      await store.init();
-      opened.push(store);
-      return store;
-    },
-    readModels() {
-      const readModels = new PostgresReadModelStore({ connectionString: postgres.url, schema: fresh() });
-      opened.push(readModels);
-      return readModels;
-    },
-    async cleanup() {
-      for (const each of opened) await each.close().catch(() => undefined);
-      for (const schema of schemas) await dropTestSchema(schema);
-    },
-  };
-}
 
 const POISON = product('POISON-1', 4, 40);
 
@@ -297,8 +237,8 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
   });
 }
 
-quarantineSuite(describe, 'SQLite', sqliteBackend);
-quarantineSuite(describeIfPostgres, 'PostgreSQL', postgresBackend);
+quarantineSuite(describe, 'SQLite', () => sqliteBackend('kierto-quarantine'));
+quarantineSuite(describeIfPostgres, 'PostgreSQL', () => postgresBackend('kierto_quarantine'));
 
 describe('which errors are transient', () => {
   it.each([

@@ -4,79 +4,19 @@
  * SQLite and PostgreSQL, beside Kierto's projections, exactly once: a page whose write fails leaves
  * neither its rows nor its checkpoint, and two projectors racing on one store count each event once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresEventStore, SqliteEventStore } from '../../../libs/event-store/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/port.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../../libs/event-store/src/testing/postgres.js';
+import { describeIfPostgres } from '../../../libs/event-store/src/testing/postgres.js';
 import {
   kiertoProjections,
-  PostgresReadModelStore,
   Projector,
-  SqliteReadModelStore,
   type AnyProjection,
   type Projection,
   type ReadModelStore,
 } from '../../../libs/projections/src/index.js';
-import { randomHistories, Recorder, scenarioClock } from '../../../libs/projections/src/testing/scenario.js';
+import { postgresBackend, sqliteBackend, type Backend } from '../../../libs/projections/src/testing/backends.js';
+import { randomHistories, Recorder } from '../../../libs/projections/src/testing/scenario.js';
 import { eventCountsAt, eventCountsProjection, type Counted, type NoDocument } from './event-counts.js';
-
-interface Backend {
-  newStore(): Promise<EventStore>;
-  readModels(place: string): ReadModelStore;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'kierto-event-counts-'));
-  const opened: { close(): Promise<void> }[] = [];
-  return {
-    async newStore() {
-      const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), clock: scenarioClock() });
-      await store.init();
-      opened.push(store);
-      return store;
-    },
-    readModels(place) {
-      const readModels = new SqliteReadModelStore({ file: join(dir, `${place}.sqlite`) });
-      opened.push(readModels);
-      return readModels;
-    },
-    async cleanup() {
-      for (const each of opened.reverse()) await each.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const schemas: string[] = [];
-  const opened: { close(): Promise<void> }[] = [];
-  return {
-    async newStore() {
-      const schema = createTestSchema('event_counts');
-      schemas.push(schema);
-      const store = new PostgresEventStore({ connectionString: postgres.url, schema, clock: scenarioClock() });
-      await store.init();
-      opened.push(store);
-      return store;
-    },
-    readModels(place) {
-      const readModels = new PostgresReadModelStore({ connectionString: postgres.url, schema: `${schemas[0] ?? 'missing'}_${place}` });
-      opened.push(readModels);
-      return readModels;
-    },
-    async cleanup() {
-      for (const each of opened.reverse()) await each.close();
-      for (const schema of schemas) {
-        await dropTestSchema(schema);
-        for (const place of ['alone', 'failing', 'racing']) await dropTestSchema(`${schema}_${place}`);
-      }
-    },
-  };
-}
 
 /** The same projection, its write failing after its rows (a connection lost) while `failing.on`. */
 function failingWrite(failing: { on: boolean }): Projection<NoDocument, Counted> {
@@ -174,5 +114,5 @@ async function opened(backend: Backend, place: string): Promise<ReadModelStore> 
   return readModels;
 }
 
-suite(describe, sqliteBackend);
-suite(describeIfPostgres, postgresBackend);
+suite(describe, () => sqliteBackend('kierto-event-counts'));
+suite(describeIfPostgres, () => postgresBackend('kierto_event_counts'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { evolve, initialState, isRegistered, type DeviceEvent, type DeviceState } from '../../../domain/src/index.js';
+import { DEVICE_COMMAND_OF, DEVICE_EVENT_TYPES, evolve, initialState, isRegistered, type DeviceEvent, type DeviceState } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
 import {
   collected,
@@ -228,15 +228,8 @@ function randomDeviceHistories(devices: number, seed: number): DeviceEvent[][] {
   const byDevice = new Map<string, DeviceEvent[]>();
   for (const command of randomHistories(devices, seed)) {
     if (!('deviceId' in command)) continue;
-    // A command the scenario made valid becomes the event of the same type and data.
-    const type = {
-      PlaceDeviceOnMarket: 'DevicePlacedOnMarket',
-      CollectDevice: 'DeviceCollected',
-      RecordDataWipe: 'DeviceDataWiped',
-      RecordRepair: 'DeviceRepaired',
-      RecordResale: 'DeviceResold',
-      RecordRecycling: 'DeviceRecycled',
-    }[command.kind];
+    // A command the scenario made valid becomes the event of the same type and data (the domain's table).
+    const type = DEVICE_EVENT_TYPES.find((each) => DEVICE_COMMAND_OF[each] === command.kind);
     const events = byDevice.get(command.deviceId) ?? [];
     events.push({ type, occurredAt: command.occurredAt, data: command.data } as DeviceEvent);
     byDevice.set(command.deviceId, events);
@@ -269,25 +262,9 @@ describe('the WEEE quantities nest: PfR ⊆ PfR + RCY ⊆ RCV ⊆ TREATED', () =
 
 describe('the lifecycle the statistics remember', () => {
   it('agrees with the domain state on every device of random histories', () => {
-    const commands = randomHistories(200, 3);
-    const byDevice = new Map<string, DeviceEvent[]>();
-    for (const command of commands) {
-      if (!('deviceId' in command)) continue;
-      // A command the scenario made valid becomes the event of the same type and data.
-      const type = {
-        PlaceDeviceOnMarket: 'DevicePlacedOnMarket',
-        CollectDevice: 'DeviceCollected',
-        RecordDataWipe: 'DeviceDataWiped',
-        RecordRepair: 'DeviceRepaired',
-        RecordResale: 'DeviceResold',
-        RecordRecycling: 'DeviceRecycled',
-      }[command.kind];
-      const events = byDevice.get(command.deviceId) ?? [];
-      events.push({ type, occurredAt: command.occurredAt, data: command.data } as DeviceEvent);
-      byDevice.set(command.deviceId, events);
-    }
-    expect(byDevice.size).toBe(200);
-    for (const events of byDevice.values()) {
+    const histories = randomDeviceHistories(200, 3);
+    expect(histories.length).toBe(200);
+    for (const events of histories) {
       const domain: DeviceState = events.reduce(evolve, initialState());
       const { device } = project(events);
       if (!isRegistered(domain) || device === null) throw new Error('every history registers its device');
