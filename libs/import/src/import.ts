@@ -3,16 +3,18 @@
  * two batches are held in memory, and the only state that grows with the file is the set of devices
  * that had a refused line (so their later lines are reported, not applied out of order).
  *
- * Each line is parsed, its data validated against the event's JSON Schema, and the domain's decide
- * run against the device's state: the state of the devices of a batch is read from the store once
- * per batch and folded forward through the batch's lines. The accepted events of a batch go to the
- * store in one appendMany (one transaction, all or nothing), each device with the revision that was
- * read, so a concurrent writer makes the batch fail and be decided again. While a batch is appended
+ * Each line is parsed, its data validated against the event's JSON Schema, and the command it stands
+ * for decided against the device's state by the same code as an HTTP command (libs/application's
+ * decideCommand); what decide returned is what is appended. The state of the devices of a batch is
+ * read from the store once per batch and folded forward through the batch's lines. The accepted
+ * events of a batch go to the store in one appendMany (one transaction, all or nothing), each device
+ * with the revision that was read, so a concurrent writer makes the batch fail and be decided
+ * again. While a batch is appended
  * the next one is parsed and decided, its devices that are in the batch being appended taken as that
  * batch leaves them; it is appended once that batch committed (decided again if that one was).
  *
  * Re-runs are idempotent: every event gets a deterministic id (the line's own eventId, or a UUIDv8 of
- * the device id and the canonical line), and a line whose id the device's stream already holds is
+ * the device id and the line's text; further events of one line, ids derived from the first), and a line whose id the device's stream already holds is
  * counted as already imported, never refused. A run killed midway leaves whole batches behind, so a
  * restart imports exactly what is missing.
  */
@@ -336,9 +338,9 @@ export function importNdjson(store: EventStore, input: Readable, options: Import
 
 /**
  * One run of an import, in the steps a line goes through: parse (parseImportLine, while reading),
- * batch (collect lines, flush), decide (authorise, then the domain's decide through libs/application's
- * decideCommand, as HTTP commands are), append (appendMany, decided again on a concurrent write) and
- * report (error rows, progress, summary).
+ * batch (collect lines, flush), authorise (the caller's rule, libs/access over HTTP), decide (the
+ * command through libs/application's decideCommand, as HTTP commands are), append (appendMany,
+ * decided again on a concurrent write) and report (error rows, progress, summary).
  */
 class ImportRun {
   private readonly limits: StoreLimits;
@@ -394,6 +396,7 @@ class ImportRun {
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
         this.take(text);
+        // Cut by lines: each device command records one event today, so lines are the batch's events.
         if (this.pending.length >= this.batchEvents || this.pendingBytes >= this.batchBytes) await this.flush();
       }
       if (this.pending.length > 0 || this.errors.length > 0) await this.flush();
