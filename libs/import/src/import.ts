@@ -491,6 +491,7 @@ class ImportRun {
     const eventsByDevice = new Map<string, NewEvent[]>();
     let imported = 0;
     let duplicates = 0;
+    const rule = this.options.authorise;
     for (const line of batch) {
       const device = devices.get(line.deviceId);
       if (device === undefined) throw new Error(`device ${line.deviceId} was not read`);
@@ -500,8 +501,9 @@ class ImportRun {
         continue;
       }
       const command = deviceCommandOf(line.type, { deviceId: line.deviceId, occurredAt: line.occurredAt, now: decidedAt, data: line.eventData });
-      // Awaited only when there is a rule to ask: a promise per line is measurable at bulk speed.
-      const authorisation = this.options.authorise === undefined ? null : await this.authorise(line, command);
+      // Authorise: the caller's rule (over HTTP, libs/access's mayImport). Awaited only when there is
+      // one: a promise per line is measurable at bulk speed.
+      const authorisation = rule === undefined ? null : await rule({ line: line.line, type: line.type, deviceId: line.deviceId, data: line.data, command });
       const outcome = this.decideLine(line, command, authorisation, device);
       if (outcome.kind === 'refused') {
         refusedDevices.set(line.deviceId, line.line);
@@ -530,14 +532,6 @@ class ImportRun {
       after.set(deviceId, { ...device, revision: (device.revision ?? -1) + events.length });
     }
     return { requests, errors, refusedDevices, imported, duplicates, after };
-  }
-
-  // --- authorise ---
-
-  /** Whether the importer may record the line's command (ImportOptions.authorise: the HTTP import's libs/access rules). */
-  private async authorise(line: PendingLine, command: DeviceCommand): Promise<LineAuthorisation | null> {
-    if (this.options.authorise === undefined) return null;
-    return this.options.authorise({ line: line.line, type: line.type, deviceId: line.deviceId, data: line.data, command });
   }
 
   /**
