@@ -6,8 +6,11 @@
  * part of a page to its storage inside the transaction that moves the checkpoint; it knows no read
  * model by name. The next read model is a new folder with one of these.
  */
+import type Database from 'better-sqlite3';
+import type { PoolClient } from 'pg';
 import type { StoredEvent } from '../../event-store/src/port.js';
-import type { ReadModelStorage } from './read-models/port.js';
+import type { Dialect } from './read-models/ddl.js';
+import type { Row, Sql } from './read-models/sql.js';
 
 /** A projection's name: its checkpoint's and quarantine rows' key, and what `--projection` selects. */
 export type ProjectionName = string;
@@ -44,3 +47,55 @@ export interface Projection<Doc extends object, Out extends Evolved<Doc> = Evolv
 
 /** A projection with its types erased, as the projector holds them. */
 export type AnyProjection = Projection<object, Evolved<object>>;
+
+/** What one projection's part of a page changes, as its storage writes it. */
+export interface ProjectionPage<Doc, Out> {
+  /**
+   * The positions the part covers, (from, to]: its checkpoint move, or the one quarantined event a
+   * retry re-projects.
+   */
+  readonly from: number;
+  readonly to: number;
+  /** The documents the part changed, by key, as they are after its last event. */
+  readonly documents: ReadonlyMap<string, Doc>;
+  /** What each applied event gave (`evolve`), in log order. */
+  readonly applied: readonly Out[];
+}
+
+/** A better-sqlite3 connection inside the store's transaction (or read snapshot). */
+export interface SqliteSession {
+  readonly db: Database.Database;
+  /** A statement prepared once per text and kept: a rebuild writes thousands of pages with the same few. */
+  readonly prepare: <P extends unknown[] = unknown[], R = unknown>(text: string) => Database.Statement<P, R>;
+  /** The table's name as this store spells it. */
+  readonly table: (name: string) => string;
+}
+
+/** A pg client inside the store's transaction (or read snapshot). */
+export interface PostgresSession {
+  readonly client: PoolClient;
+  /** The table's name qualified by the store's schema. */
+  readonly table: (name: string) => string;
+  /** Runs a statement written with `?` placeholders (./sql.ts). */
+  readonly query: (sql: Sql) => Promise<Row[]>;
+}
+
+/**
+ * A projection's read model, as the projection declares it: its tables, how its documents are
+ * loaded and how a page of its changes is written, per dialect. The engine calls these inside the
+ * page's transaction, after moving the checkpoints.
+ */
+export interface ReadModelStorage<Doc, Out> {
+  /** The projection's tables (unqualified) and the ORDER BY of each in dump(): its key. */
+  readonly tables: Readonly<Record<string, string>>;
+  /** CREATE statements of its tables and indexes, `IF NOT EXISTS` so they can be re-run. */
+  ddl(dialect: Dialect, table: (name: string) => string): readonly string[];
+  readonly sqlite: {
+    load(session: SqliteSession, keys: readonly string[]): Map<string, Doc>;
+    write(session: SqliteSession, page: ProjectionPage<Doc, Out>): void;
+  };
+  readonly postgres: {
+    load(session: PostgresSession, keys: readonly string[]): Promise<Map<string, Doc>>;
+    write(session: PostgresSession, page: ProjectionPage<Doc, Out>): Promise<void>;
+  };
+}

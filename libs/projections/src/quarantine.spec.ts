@@ -9,7 +9,7 @@ import type { EventStore, JsonObject } from '../../event-store/src/port.js';
 import { describeIfPostgres } from '../../event-store/src/testing/postgres.js';
 import { placementData } from '../../testing/src/index.js';
 import { passportProjection } from './passport/passport.js';
-import { passportAt } from './passport/storage.js';
+import { passportAt } from './passport/read-model.js';
 import type { AnyProjection } from './projection.js';
 import { Projector } from './projector.js';
 import type { QuarantinedEvent, ReadModelStore } from './read-models/index.js';

@@ -12,7 +12,7 @@
 import { isMembershipEventType, MEMBERSHIP_EVENT_TYPES, type MembershipEvent } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
 import { columnTypes, type Dialect } from '../read-models/ddl.js';
-import type { PostgresSession, SqliteSession } from '../read-models/port.js';
+import type { PostgresSession, SqliteSession } from '../projection.js';
 import { Sql } from '../read-models/sql.js';
 import { epochMillis, utcIso } from '../statistics/time.js';
 

@@ -33,7 +33,7 @@ import {
 } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
 import type { Evolved, Projection } from '../projection.js';
-import { passportStorage } from './storage.js';
+import { documentStorage } from '../read-models/documents.js';
 
 export interface PassportIdentity {
   readonly manufacturer: string;
@@ -224,7 +224,10 @@ export interface Passport {
 /** Bump when the passport an event history gives changes: stored passports are then rebuilt. */
 const PASSPORT_CODE_VERSION = 1;
 
-/** The passports projection (docs/projections.md): its evolve here, its table in ./storage.ts. */
+/** The passports table: one JSON document per device. */
+export const PASSPORTS = 'passports';
+
+/** The passports projection (docs/projections.md): its evolve here, its reader in ./read-model.ts. */
 export const passportProjection: Projection<Passport> = {
   name: 'passports',
   version: `passports/${PASSPORT_CODE_VERSION}`,
@@ -235,7 +238,7 @@ export const passportProjection: Projection<Passport> = {
     if (passport !== null && event.globalPosition <= passport.globalPosition) return { document: passport };
     return { document: evolvePassport(passport, event) };
   },
-  storage: passportStorage,
+  storage: documentStorage<Passport>(PASSPORTS),
 };
 
 /**

@@ -4,7 +4,7 @@
  * keep documents so that each does not write its own. The document is JSON text (./ddl.ts says why).
  */
 import { columnTypes, type Dialect } from './ddl.js';
-import type { PostgresSession, SqliteSession } from './port.js';
+import type { Evolved, PostgresSession, ReadModelStorage, SqliteSession } from '../projection.js';
 
 export function documentsDdl(dialect: Dialect, table: string): string {
   const t = columnTypes(dialect);
@@ -26,7 +26,7 @@ export function loadSqliteDocuments<Doc>(session: SqliteSession, table: string, 
   return found;
 }
 
-export function writeSqliteDocuments(session: SqliteSession, table: string, documents: ReadonlyMap<string, object>): void {
+export function writeSqliteDocuments(session: SqliteSession, table: string, documents: ReadonlyMap<string, unknown>): void {
   if (documents.size === 0) return;
   const upsert = session.prepare<[string, string]>(
     `INSERT INTO ${session.table(table)} (device_id, document) VALUES (?, ?)
@@ -60,7 +60,7 @@ const DOCUMENT_ROWS_PER_STATEMENT = 10_000;
 export async function writePostgresDocuments(
   session: PostgresSession,
   table: string,
-  documents: ReadonlyMap<string, object>,
+  documents: ReadonlyMap<string, unknown>,
 ): Promise<void> {
   const writes = [...documents];
   for (let start = 0; start < writes.length; start += DOCUMENT_ROWS_PER_STATEMENT) {
@@ -71,4 +71,20 @@ export async function writePostgresDocuments(
       chunk.flatMap(([key, document]) => [key, JSON.stringify(document)]),
     );
   }
+}
+
+/** The storage of a projection whose read model is one table of documents (the passports). */
+export function documentStorage<Doc>(table: string): ReadModelStorage<Doc, Evolved<Doc>> {
+  return {
+    tables: { [table]: DOCUMENTS_ORDER },
+    ddl: (dialect, name) => [documentsDdl(dialect, name(table))],
+    sqlite: {
+      load: (session, keys) => loadSqliteDocuments<Doc>(session, table, keys),
+      write: (session, page) => writeSqliteDocuments(session, table, page.documents),
+    },
+    postgres: {
+      load: (session, keys) => loadPostgresDocuments<Doc>(session, table, keys),
+      write: (session, page) => writePostgresDocuments(session, table, page.documents),
+    },
+  };
 }

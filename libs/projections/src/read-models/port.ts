@@ -4,14 +4,10 @@
  * writes and the new checkpoints in **one transaction**, resets a projection for a rebuild, and runs
  * a read in one snapshot with the checkpoint it saw. What a projection stores (its tables, how a
  * page of its changes is written, its queries) is the projection's own `ReadModelStorage`, in its
- * folder (docs/adr/0012-open-projection-contract.md): nothing here names a read model.
+ * folder (../projection.ts, docs/adr/0012-open-projection-contract.md): nothing here names a read model.
  */
-import type Database from 'better-sqlite3';
-import type { PoolClient } from 'pg';
-import type { AnyProjection, Evolved, ProjectionName } from '../projection.js';
+import type { AnyProjection, Evolved, PostgresSession, ProjectionName, ProjectionPage, SqliteSession } from '../projection.js';
 import type { Dialect } from './ddl.js';
-import type { Row } from './rows.js';
-import type { Sql } from './sql.js';
 
 export interface Checkpoint {
   readonly name: ProjectionName;
@@ -29,20 +25,6 @@ export interface CheckpointMove {
   readonly from: number;
   readonly to: number;
   readonly hash: string;
-}
-
-/** What one projection's part of a page changes, as its storage writes it. */
-export interface ProjectionPage<Doc, Out> {
-  /**
-   * The positions the part covers, (from, to]: its checkpoint move, or the one quarantined event a
-   * retry re-projects.
-   */
-  readonly from: number;
-  readonly to: number;
-  /** The documents the part changed, by key, as they are after its last event. */
-  readonly documents: ReadonlyMap<string, Doc>;
-  /** What each applied event gave (`evolve`), in log order. */
-  readonly applied: readonly Out[];
 }
 
 /** One projection's part of a page. */
@@ -63,44 +45,6 @@ export interface PageWrite {
    * operators never apply it twice. No checkpoint moves.
    */
   readonly release?: { readonly name: ProjectionName; readonly position: number };
-}
-
-/** A better-sqlite3 connection inside the store's transaction (or read snapshot). */
-export interface SqliteSession {
-  readonly db: Database.Database;
-  /** A statement prepared once per text and kept: a rebuild writes thousands of pages with the same few. */
-  readonly prepare: <P extends unknown[] = unknown[], R = unknown>(text: string) => Database.Statement<P, R>;
-  /** The table's name as this store spells it. */
-  readonly table: (name: string) => string;
-}
-
-/** A pg client inside the store's transaction (or read snapshot). */
-export interface PostgresSession {
-  readonly client: PoolClient;
-  /** The table's name qualified by the store's schema. */
-  readonly table: (name: string) => string;
-  /** Runs a statement written with `?` placeholders (./sql.ts). */
-  readonly query: (sql: Sql) => Promise<Row[]>;
-}
-
-/**
- * A projection's read model, as the projection declares it: its tables, how its documents are
- * loaded and how a page of its changes is written, per dialect. The engine calls these inside the
- * page's transaction, after moving the checkpoints.
- */
-export interface ReadModelStorage<Doc, Out> {
-  /** The projection's tables (unqualified) and the ORDER BY of each in dump(): its key. */
-  readonly tables: Readonly<Record<string, string>>;
-  /** CREATE statements of its tables and indexes, `IF NOT EXISTS` so they can be re-run. */
-  ddl(dialect: Dialect, table: (name: string) => string): readonly string[];
-  readonly sqlite: {
-    load(session: SqliteSession, keys: readonly string[]): Map<string, Doc>;
-    write(session: SqliteSession, page: ProjectionPage<Doc, Out>): void;
-  };
-  readonly postgres: {
-    load(session: PostgresSession, keys: readonly string[]): Promise<Map<string, Doc>>;
-    write(session: PostgresSession, page: ProjectionPage<Doc, Out>): Promise<void>;
-  };
 }
 
 /** A read in one snapshot, per dialect; the store adds the checkpoint the snapshot saw. */

@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { AnyProjection, ProjectionName } from '../projection.js';
+import type { AnyProjection, PostgresSession, ProjectionName } from '../projection.js';
 import { CHECKPOINTS_TABLE, checkpointsDdl, QUARANTINE_TABLE, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
@@ -16,14 +16,13 @@ import {
   type AtCheckpoint,
   type Checkpoint,
   type PageWrite,
-  type PostgresSession,
   type PrepareOutcome,
   type QuarantinedEvent,
   type ReadModelStore,
   type SnapshotRead,
 } from './port.js';
-import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues, type Row } from './rows.js';
-import type { Sql } from './sql.js';
+import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues } from './rows.js';
+import type { Row, Sql } from './sql.js';
 
 export interface PostgresReadModelOptions {
   readonly connectionString: string;

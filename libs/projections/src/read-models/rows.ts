@@ -3,11 +3,8 @@
  * sums back as strings; SQLite as numbers. Everything numeric goes through `integer`, which refuses
  * what a JavaScript number cannot hold exactly.
  */
-import type { ProjectionName } from '../projection.js';
 import type { QuarantinedEvent } from './port.js';
-import type { SqlParam } from './sql.js';
-
-export type Row = Record<string, unknown>;
+import type { Row, SqlParam } from './sql.js';
 
 export function integer(value: unknown, column: string): number {
   const number = typeof value === 'string' ? Number(value) : value;
@@ -81,8 +78,8 @@ export function quarantineRow(row: Row): QuarantinedEvent {
   };
 }
 
-export function quarantineCounts(rows: readonly Row[]): Map<ProjectionName, number> {
-  const counts = new Map<ProjectionName, number>();
+export function quarantineCounts(rows: readonly Row[]): Map<string, number> {
+  const counts = new Map<string, number>();
   for (const row of rows) {
     counts.set(text(row['name'], 'name'), integer(row['events'], 'events'));
   }

@@ -5,6 +5,9 @@
  */
 export type SqlParam = string | number | null;
 
+/** A row as either driver returns it. */
+export type Row = Record<string, unknown>;
+
 /** SQL text with its parameters in the order their `?` appear. */
 export class Sql {
   private readonly parts: string[] = [];

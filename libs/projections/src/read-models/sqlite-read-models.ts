@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AnyProjection, ProjectionName } from '../projection.js';
+import type { AnyProjection, ProjectionName, SqliteSession } from '../projection.js';
 import { CHECKPOINTS_TABLE, checkpointsDdl, QUARANTINE_TABLE, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
@@ -24,10 +24,9 @@ import {
   type QuarantinedEvent,
   type ReadModelStore,
   type SnapshotRead,
-  type SqliteSession,
 } from './port.js';
-import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues, type Row } from './rows.js';
-import type { SqlParam } from './sql.js';
+import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues } from './rows.js';
+import type { Row, SqlParam } from './sql.js';
 
 export interface SqliteReadModelOptions {
   /** The database file (its folder is created), or ':memory:'. */

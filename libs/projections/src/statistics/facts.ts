@@ -19,64 +19,19 @@ import {
   type DeviceEvent,
   type Market,
   type TreatmentLocation,
-  type WeeeCategory,
 } from '../../../domain/src/index.js';
 import type { StoredEvent } from '../../../event-store/src/port.js';
-import { evolveMembership, MEMBERSHIP_EVENT_TYPES, type MembershipChange } from '../memberships/memberships.js';
-import type { Evolved, Projection } from '../projection.js';
+import { evolveMembership, MEMBERSHIP_EVENT_TYPES } from '../memberships/memberships.js';
+import type { Projection } from '../projection.js';
 import { kgToMg } from './mass.js';
-import type { Measure, StatisticsFact } from './measures.js';
+import type { CollectionContext, Measure, StatisticsApplied, StatisticsDevice, StatisticsFact } from './model.js';
 import { statisticsStorage } from './storage.js';
 import { calendarYear, epochMillis, utcIso } from './time.js';
 
-export { MEASURES, TREATMENT_LOCATIONS, type Measure, type StatisticsFact } from './measures.js';
+export { MEASURES, TREATMENT_LOCATIONS, type Measure, type StatisticsApplied, type StatisticsDevice, type StatisticsFact } from './model.js';
 export type { MembershipChange } from '../memberships/memberships.js';
 
-/** What one event gives the statistics: the device's next document, its facts, a membership change. */
-export interface StatisticsApplied extends Evolved<StatisticsDevice> {
-  readonly facts: readonly StatisticsFact[];
-  readonly memberships: readonly MembershipChange[];
-}
-
 const unchanged = (document: StatisticsDevice | null): StatisticsApplied => ({ document, facts: [], memberships: [] });
-
-/** Where a device's figures are reported while it is in the waste chain. */
-interface CollectionContext {
-  readonly country: CountryCode;
-  readonly source: Market;
-  readonly onBehalfOf: string | null;
-  readonly attributedAt: number;
-  /** The whole-appliance weight of this collection: measured at collection, else the product weight. */
-  readonly massMg: number;
-}
-
-/**
- * What the statistics need to remember about a device between its events: much less than a
- * passport, so a rebuild moves little data. Status, lives and wipedSinceHandover are the domain's
- * lifecycle fold (evolveLifecycle in state.ts); a spec folds the same histories through both and
- * compares them.
- */
-export interface StatisticsDevice {
-  /** Global position of the last event applied: older events are replays and change nothing. */
-  readonly position: number;
-  readonly category: WeeeCategory;
-  readonly productMassMg: number;
-  readonly yearOfManufacture: number;
-  readonly hasDataStorage: boolean;
-  readonly producerId: string | null;
-  /** The market placed on, else the source of the first collection. */
-  readonly market: Market;
-  /** Where and since when the device is reported now: its latest placing on market, collection or resale. */
-  readonly country: CountryCode;
-  readonly attributedAt: number;
-  readonly status: 'in-use' | 'collected' | 'recycled';
-  readonly lives: number;
-  /** The latest weight measured at a collection, else null. */
-  readonly measuredMassMg: number | null;
-  readonly wipedSinceHandover: boolean;
-  /** Set from a collection until the device leaves the waste chain (resale or recycling). */
-  readonly collection: CollectionContext | null;
-}
 
 export interface StatisticsOptions {
   /** IANA time zone whose calendar years the figures use (default UTC). */

@@ -7,59 +7,13 @@
  */
 import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
-import { integer, nullableInteger, nullableText, text, type Row } from '../read-models/rows.js';
-import type { Sql, SqlParam } from '../read-models/sql.js';
-import { MEASURES, type Measure, type StatisticsFact } from './measures.js';
+import { integer, nullableInteger, nullableText, text } from '../read-models/rows.js';
+import type { Row, Sql, SqlParam } from '../read-models/sql.js';
+import { MEASURES, type AttributedFact, type FactsQuery, type Measure, type StatisticsFact, type SumDimension, type SumRow, type SumsQuery } from './model.js';
 import { factsSql, FACT_INSERT_COLUMNS, isMeasure, sumsSql, type StatisticsTables } from './sql.js';
 import { STATISTICS_TABLES } from './tables.js';
 
-export interface StatisticsFilters {
-  readonly country: string | null;
-  readonly producerId: string | null;
-  readonly organisationId: string | null;
-  readonly category: WeeeCategory | null;
-  readonly market: Market | null;
-}
-
-export type SumDimension = 'category' | 'market' | 'treatment';
-
-export interface SumsQuery {
-  readonly years: readonly number[];
-  readonly measures: readonly Measure[];
-  readonly filters: StatisticsFilters;
-  /** Canonical UTC ISO; null for the current figures (from the pre-aggregated cells). */
-  readonly asOf: string | null;
-  readonly groupBy: readonly SumDimension[];
-}
-
-export interface SumRow {
-  readonly year: number;
-  readonly measure: Measure;
-  readonly category: WeeeCategory | null;
-  readonly market: Market | null;
-  readonly treatment: TreatmentLocation | null;
-  readonly massMg: number;
-  readonly units: number;
-  /** Σ value of indicator facts. */
-  readonly value: number;
-  readonly facts: number;
-}
-
-export interface FactsQuery {
-  readonly year: number;
-  readonly measure: Measure | null;
-  readonly treatment: TreatmentLocation | null;
-  readonly filters: StatisticsFilters;
-  readonly asOf: string | null;
-  /** Keyset cursor: facts strictly after this (measure, position), the order facts are listed in. */
-  readonly after: { readonly globalPosition: number; readonly measure: Measure } | null;
-  readonly limit: number;
-}
-
-/** A fact with the producer organisation it is attributed to (resolved at query time). */
-export interface AttributedFact extends StatisticsFact {
-  readonly organisationId: string | null;
-}
+export type { AttributedFact, FactsQuery, StatisticsFilters, SumDimension, SumRow, SumsQuery } from './model.js';
 
 /** The statistics queries' access to the read model, whichever the dialect. */
 export interface StatisticsReadModel {

@@ -9,8 +9,7 @@
  * recording of its join, and its end only from the recording of its leave.
  */
 import { Sql } from '../read-models/sql.js';
-import type { Measure } from './measures.js';
-import type { FactsQuery, StatisticsFilters, SumsQuery } from './read-model.js';
+import type { FactsQuery, Measure, StatisticsFilters, SumsQuery } from './model.js';
 
 /** The statistics tables as the store spells them (PostgreSQL qualifies them with its schema). */
 export interface StatisticsTables {

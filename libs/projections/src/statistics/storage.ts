@@ -16,10 +16,9 @@ import {
   writePostgresDocuments,
   writeSqliteDocuments,
 } from '../read-models/documents.js';
-import type { ProjectionPage, ReadModelStorage } from '../read-models/port.js';
+import type { ProjectionPage, ReadModelStorage } from '../projection.js';
 import type { SqlParam } from '../read-models/sql.js';
-import type { StatisticsApplied, StatisticsDevice } from './facts.js';
-import type { StatisticsFact } from './measures.js';
+import type { StatisticsApplied, StatisticsDevice, StatisticsFact } from './model.js';
 import { factValues } from './read-model.js';
 import { addPageToCells, FACT_INSERT_COLUMNS, recomputeProducerCells, type StatisticsTables } from './sql.js';
 import { STATISTICS_DEVICES, STATISTICS_TABLE_ORDER, STATISTICS_TABLES, statisticsDdl } from './tables.js';

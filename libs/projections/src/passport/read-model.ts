@@ -1,36 +1,10 @@
 /**
- * The passports read model: one JSON document per device in the table `passports`, and the read of
- * one passport with the checkpoint it was read at (docs/projections.md). Only the passport
- * projection (./passport.ts) and its readers know this table.
+ * The passports read model as its readers see it: one passport with the checkpoint it was read at
+ * (docs/projections.md). The table is the passport projection's (./passport.ts).
  */
-import type { Dialect } from '../read-models/ddl.js';
-import {
-  documentsDdl,
-  DOCUMENTS_ORDER,
-  loadPostgresDocuments,
-  loadSqliteDocuments,
-  writePostgresDocuments,
-  writeSqliteDocuments,
-} from '../read-models/documents.js';
-import type { AtCheckpoint, ReadModelStorage, ReadModelStore } from '../read-models/port.js';
+import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer } from '../read-models/rows.js';
-import type { Evolved } from '../projection.js';
-import type { Passport } from './passport.js';
-
-const PASSPORTS = 'passports';
-
-export const passportStorage: ReadModelStorage<Passport, Evolved<Passport>> = {
-  tables: { [PASSPORTS]: DOCUMENTS_ORDER },
-  ddl: (dialect: Dialect, table) => [documentsDdl(dialect, table(PASSPORTS))],
-  sqlite: {
-    load: (session, keys) => loadSqliteDocuments<Passport>(session, PASSPORTS, keys),
-    write: (session, page) => writeSqliteDocuments(session, PASSPORTS, page.documents),
-  },
-  postgres: {
-    load: (session, keys) => loadPostgresDocuments<Passport>(session, PASSPORTS, keys),
-    write: (session, page) => writePostgresDocuments(session, PASSPORTS, page.documents),
-  },
-};
+import { PASSPORTS, type Passport } from './passport.js';
 
 /** A device's passport (null when it has none) and the checkpoint of the passports read model it was read at. */
 export function passportAt(readModels: ReadModelStore, deviceId: string): Promise<AtCheckpoint<Passport | null>> {
