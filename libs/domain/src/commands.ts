@@ -33,6 +33,9 @@ export type DeviceCommandKind = DeviceCommand['kind'];
  * it stands for (docs/import.md), becomes the command the HTTP route would send.
  */
 export function deviceCommandOf<T extends DeviceEventType>(type: T, fields: Omit<DeviceCommandFor<T>, 'kind'>): DeviceCommand {
-  // TypeScript does not correlate T across the table and the data; DeviceCommandFor<T> is that pairing.
-  return { kind: DEVICE_COMMAND_OF[type], ...fields } as DeviceCommandFor<T> as DeviceCommand;
+  // Written out rather than spread: the same shape as the commands the HTTP routes build, so decide
+  // sees one object layout. TypeScript does not correlate T across the table and the data;
+  // DeviceCommandFor<T> is that pairing.
+  const { deviceId, occurredAt, now, data } = fields;
+  return { kind: DEVICE_COMMAND_OF[type], deviceId, occurredAt, now, data } as DeviceCommandFor<T> as DeviceCommand;
 }
