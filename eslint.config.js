@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'jest.config.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'jest.config.cjs', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,30 +17,6 @@ export default tseslint.config(
       // Nest decorators need the constructor parameter types at run time, so value imports stay.
       '@typescript-eslint/consistent-type-definitions': 'off',
     },
-  },
-  {
-    // The domain is pure: no framework, no database, no Node built-ins, nothing outside libs/domain.
-    files: ['libs/domain/src/**/*.ts'],
-    ignores: ['libs/domain/src/**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(?!\\./)', message: 'libs/domain imports only its own modules (./…): it stays free of frameworks, databases and Node built-ins.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Apps do not import each other; shared code lives in libs/.
-    files: ['apps/api/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: 'apps/cli', message: 'apps/api must not import apps/cli' }] }] },
-  },
-  {
-    files: ['apps/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: 'apps/api', message: 'apps/cli must not import apps/api' }] }] },
   },
   {
     files: ['**/*.spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],

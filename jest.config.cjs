@@ -1,10 +1,17 @@
 /** Jest runs TypeScript through SWC as native ESM (Nest 12 is ESM-only; see docs/adr/0001). */
+const { imports } = require('./package.json');
+
+/** The libraries' public faces (package.json "imports", docs/architecture.md), read from their sources. */
+const publicFaces = Object.fromEntries(
+  Object.entries(imports).map(([name, target]) => [`^${name.replace(/[/-]/g, '\\$&')}$`, `<rootDir>/${target.types.slice(2)}`]),
+);
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/schemas'],
   testMatch: ['**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { ...publicFaces, '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

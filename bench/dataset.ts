@@ -8,7 +8,7 @@
  * instead); ~55 % are collected; of those, devices with data storage are wiped, some are repaired,
  * some resold, the rest recycled. A handful of producers in a few producer organisations.
  */
-import { deviceIdOf } from '../libs/domain/src/identity.js';
+import { deviceIdOf } from '#kierto/domain';
 
 export interface ImportLine {
   readonly type: string;

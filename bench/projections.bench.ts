@@ -1,5 +1,5 @@
 /**
- * Projection benchmark (DESIGN §7): rebuild speed, and the latency of a year's statistics and of
+ * Projection benchmark (docs/benchmarks.md): rebuild speed, and the latency of a year's statistics and of
  * passport reads with BENCH_DEVICES devices stored (default 1 000 000).
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/projections.bench.js
@@ -17,8 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { PostgresEventStore, SqliteEventStore } from '../libs/event-store/src/index.js';
-import type { AppendRequest, EventStore, JsonObject, NewEvent } from '../libs/event-store/src/port.js';
+import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import type { AppendRequest, EventStore, JsonObject, NewEvent } from '#kierto/event-store';
 import {
   kiertoProjections,
   passportAt,
@@ -28,7 +29,7 @@ import {
   StatisticsQueries,
   type ReadModelStore,
   type StatisticsFilters,
-} from '../libs/projections/src/index.js';
+} from '#kierto/projections';
 
 const DEVICES = Number(process.env['BENCH_DEVICES'] ?? 1_000_000);
 const POSTGRES_URL = process.env['BENCH_DATABASE_URL'];

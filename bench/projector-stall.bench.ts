@@ -1,6 +1,6 @@
 /**
- * How long the in-process projector can hold up request handling on the embedded store (issue 12,
- * Build 7). better-sqlite3 is synchronous, so while the projector reads and writes a page nothing else
+ * How long the in-process projector can hold up request handling on the embedded store
+ * (docs/projections.md). better-sqlite3 is synchronous, so while the projector reads and writes a page nothing else
  * in the process runs: the longest event-loop stall is the longest any request waits behind it.
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/projector-stall.bench.js
@@ -16,10 +16,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { SqliteEventStore } from '../libs/event-store/src/index.js';
-import { importNdjson } from '../libs/import/src/index.js';
-import { kiertoProjections, Projector, SqliteReadModelStore } from '../libs/projections/src/index.js';
-import { EMBEDDED_PAGE_BUDGET_MS } from '../libs/projections/src/index.js';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { importNdjson } from '#kierto/import';
+import { kiertoProjections, Projector, SqliteReadModelStore } from '#kierto/projections';
+import { EMBEDDED_PAGE_BUDGET_MS } from '#kierto/projections';
 import { datasetLines } from './dataset.js';
 
 const devices = Number(process.env['BENCH_DEVICES'] ?? 20_000);

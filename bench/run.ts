@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (DESIGN §7, docs/benchmarks.md): one run, one table, ratios measured side by side.
+ * `npm run bench` (docs/benchmarks.md): one run, one table, ratios measured side by side.
  *
  *   node dist/bench/run.js [--devices 2000] [--peer-devices 2000] [--only sqlite|postgres] [--no-emmett]
  *                          [--no-projections] [--out bench/results/<name>.json]
@@ -32,11 +32,12 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { decideCommand, deviceStreams, foldStream } from '../libs/application/src/index.js';
-import { deviceCommandOf, deviceIdOf, type DeviceEventType, type EventDataByType } from '../libs/domain/src/index.js';
-import { PostgresEventStore, SqliteEventStore } from '../libs/event-store/src/index.js';
-import type { EventStore, JsonObject, NewEvent } from '../libs/event-store/src/port.js';
-import { importNdjson, type ImportSummary } from '../libs/import/src/index.js';
+import { decideCommand, deviceStreams, foldStream } from '#kierto/application';
+import { deviceCommandOf, deviceIdOf, type DeviceEventType, type EventDataByType } from '#kierto/domain';
+import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import type { EventStore, JsonObject, NewEvent } from '#kierto/event-store';
+import { importNdjson, type ImportSummary } from '#kierto/import';
 import {
   kiertoProjections,
   passportAt,
@@ -46,7 +47,7 @@ import {
   StatisticsQueries,
   type ReadModelStore,
   type StatisticsFilters,
-} from '../libs/projections/src/index.js';
+} from '#kierto/projections';
 import { datasetLines, mulberry32, type ImportLine } from './dataset.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

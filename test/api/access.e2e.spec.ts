@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ensureLocalAdmin } from '../../apps/api/src/access/local-admin.js';
 import { JsonLogger } from '../../apps/api/src/http/json-logger.js';
-import { authenticate, createKey, parseToken, ROLES, SqliteAccessStore, type Role } from '../../libs/access/src/index.js';
+import { authenticate, createKey, parseToken, ROLES, SqliteAccessStore, type Role } from '#kierto/access';
 import { idOf, passingWipe, productOf, resale, type Body } from '../support/lifecycle.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Access control (issue 5, docs/access.md): who may write what, who may read whose figures, and
+ * Access control (docs/access.md): who may write what, who may read whose figures, and
  * how a request without a valid key is answered. Every refusal is checked to change nothing.
  */
 
@@ -314,7 +314,7 @@ describe('reads are scoped to what a role may see', () => {
   it("gives a producer organisation its members' figures, and a 403 for another organisation's", async () => {
     const own = await facts(app.as('scheme-a', 'producer-organisation'), {});
     expect(producersIn(own)).toEqual(['maker-a']);
-    // Naming a producer of another scheme is asking for someone else's figures (issue 12, item 6).
+    // Naming a producer of another scheme is asking for someone else's figures (docs/access.md).
     await expectRefused(async () => facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-b' }), 403, 'FORBIDDEN', 'producerId');
     // Naming its own member narrows within its own figures.
     expect(producersIn(await facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-a' }))).toEqual(['maker-a']);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { productOf } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Issue 12, item 5: failed authentication is rate-limited per client address and per key id, with
+ * Failed authentication (docs/access.md) is rate-limited per client address and per key id, with
  * Retry-After, before the key is looked at, so that keys cannot be guessed at full speed.
  */
 

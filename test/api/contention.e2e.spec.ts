@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { idOf, productOf } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Issue 12, item 8: one hot device written by many clients at once without If-Match. The command is
+ * One hot device (docs/api-errors.md, "Concurrent writers"): written by many clients at once without If-Match. The command is
  * decided again on the new state after a conflict, with jittered back-off, so concurrent writers do
  * not keep colliding in lock-step; the conflict rate measured here is the one docs/api.md states.
  */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type request from 'supertest';
-import { hashEvent } from '../../libs/event-store/src/hash-chain.js';
+import { hashEvent } from '#kierto/event-store';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 const placeLaptop = example('place-laptop-on-market');

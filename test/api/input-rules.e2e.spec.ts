@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createKey, type Role } from '../../libs/access/src/index.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { createKey, type Role } from '#kierto/access';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { idOf, passingWipe, productOf, resale, type Body } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Issue 12, items 2–4, 6 and 7: what the API refuses at its edge, the same way on SQLite and on
+ * What the API refuses at its edge, the same way on SQLite and on
  * PostgreSQL. Every refusal is a 4xx with a stable code and the field at fault, and changes nothing:
  * no event, no organisation, no key.
  */

@@ -1,4 +1,4 @@
-/** Issue 12 Build 1 and issue 11 item 5 at the HTTP edge: bounds (400) and per-category plausibility (422). */
+/** Input limits (docs/limits.md) at the HTTP edge: bounds (400) and per-category plausibility (422). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { productOf } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { hashEvent } from '../../libs/event-store/src/hash-chain.js';
-import { validateDocument } from '../../libs/schemas/src/index.js';
+import { hashEvent } from '#kierto/event-store';
+import { validateDocument } from '#kierto/schemas';
 import { Lifecycle, type Body, type Recorded } from '../support/lifecycle.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 

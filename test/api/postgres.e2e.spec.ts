@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 describeIfPostgres('the API on PostgreSQL (DATABASE_URL)', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../apps/cli/src/run-cli.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
-import { validateDocument } from '../../libs/schemas/src/index.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { validateDocument } from '#kierto/schemas';
 import { idOf, Lifecycle, productOf, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,5 +1,5 @@
 /**
- * Issue 12, done-when: after an event that cannot be projected is forced into the store (through the
+ * The quarantine (ADR 0011) end to end: after an event that cannot be projected is forced into the store (through the
  * EventStore port, past the edge), passports and statistics of every other device stay current, and
  * the quarantine shows it in GET /projections/status and in `kierto quarantine`. SQLite and PostgreSQL.
  */
@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../apps/cli/src/run-cli.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
-import { validateDocument } from '../../libs/schemas/src/index.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { validateDocument } from '#kierto/schemas';
 import { idOf, Lifecycle, productOf } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -48,7 +48,7 @@ async function poisonedLog(app: TestApp): Promise<{ poison: { id: string; positi
 
 async function expectCurrentDespitePoison(app: TestApp): Promise<{ id: string; position: number }> {
   const { poison, last } = await poisonedLog(app);
-  // Before issue 12 these answered 503 PROJECTION_NOT_CAUGHT_UP for ever: the page with the poison never committed.
+  // Before the quarantine these answered 503 PROJECTION_NOT_CAUGHT_UP for ever: the page with the poison never committed.
   const passport = await app.api.get(`/passports/${last.id}`).query({ minPosition: last.position });
   expect(passport.status).toBe(200);
   const report = await app.api.get('/statistics/report').query({ year: 2025, country: 'FI', minPosition: last.position });

@@ -1,14 +1,14 @@
 /**
- * Issue 11 through the real HTTP API: recovery includes preparing for re-use, countries are assigned
+ * Regulatory rules (docs/statistics.md) through the real HTTP API: recovery includes preparing for re-use, countries are assigned
  * ISO codes (Eurostat's EL and UK normalised), treatment abroad is placed by EU/EEA membership on the
  * day, and an import says which position to wait for. Each scenario uses its own country and year.
  *
  * The recovery figure is a HAND-WORKED case, not a published one: no per-category national figure of
  * Eurostat's env_waselee with preparing for re-use could be found and checked within this work, so
- * the numbers below are the worked example of issue 11 scaled to household fridges.
+ * the numbers below are the worked example of docs/statistics.md scaled to household fridges.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { validateDocument, type DocumentName } from '../../libs/schemas/src/index.js';
+import { validateDocument, type DocumentName } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

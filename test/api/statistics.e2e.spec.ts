@@ -1,9 +1,9 @@
 /**
- * The WEEE statistics through the real HTTP API (issue 3, "Done when"). Each scenario records its
+ * The WEEE statistics through the real HTTP API (docs/statistics.md). Each scenario records its
  * devices in its own country, so the scenarios share one application without seeing each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { validateDocument, type DocumentName } from '../../libs/schemas/src/index.js';
+import { validateDocument, type DocumentName } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

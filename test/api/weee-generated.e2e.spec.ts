@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import type { LifespanTable } from '../../libs/domain/src/index.js';
-import { validateDocument } from '../../libs/schemas/src/index.js';
+import type { LifespanTable } from '#kierto/domain';
+import { validateDocument } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

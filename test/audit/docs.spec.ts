@@ -16,12 +16,12 @@ import {
   readPrivateKey,
   serializeBundle,
   serializeCheckpoint,
-} from '../../libs/audit/src/index.js';
-import { canonicalJson } from '../../libs/event-store/src/canonical-json.js';
-import { GENESIS_HASH, hashEvent, type UnhashedEvent } from '../../libs/event-store/src/hash-chain.js';
-import type { JsonValue } from '../../libs/event-store/src/port.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { newEvent } from '../../libs/event-store/src/testing/contract.js';
+} from '#kierto/audit';
+import { canonicalJson } from '#kierto/event-store';
+import { GENESIS_HASH, hashEvent, type UnhashedEvent } from '#kierto/event-store';
+import type { JsonValue } from '#kierto/event-store';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { newEvent } from '#kierto/event-store/testing';
 
 function read(doc: string): string {
   return readFileSync(new URL(`../../docs/${doc}`, import.meta.url), 'utf8');

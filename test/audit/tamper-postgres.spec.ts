@@ -1,9 +1,9 @@
 import { expect, it } from '@jest/globals';
 import pg from 'pg';
-import { verifyChain } from '../../libs/audit/src/index.js';
-import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store.js';
-import { newEvent } from '../../libs/event-store/src/testing/contract.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { verifyChain } from '#kierto/audit';
+import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { newEvent } from '#kierto/event-store/testing';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { sqlTamper, tamperSuite, type TamperFixture } from './tamper-suite.js';
 
 /**

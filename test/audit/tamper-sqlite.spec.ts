@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { verifyChain } from '../../libs/audit/src/index.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { newEvent } from '../../libs/event-store/src/testing/contract.js';
+import { verifyChain } from '#kierto/audit';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { newEvent } from '#kierto/event-store/testing';
 import { sqlTamper, tamperSuite, type TamperFixture } from './tamper-suite.js';
 
 /** The store's file, and a second connection to it that edits the events table directly. */

@@ -1,5 +1,5 @@
 /**
- * One tamper suite for every SQL adapter (issue 4): someone with database access edits the events
+ * One tamper suite for every SQL adapter (docs/audit.md): someone with database access edits the events
  * table with raw SQL, and `verify` must name the first position that fails and why. Each adapter's
  * spec gives a fresh store and a Tamper bound to its tables (tamper-sqlite.spec.ts,
  * tamper-postgres.spec.ts).
@@ -15,11 +15,11 @@ import {
   verifyChain,
   type ChainVerdict,
   type SignedCheckpoint,
-} from '../../libs/audit/src/index.js';
-import { EVENT_COLUMNS, rowValues, type SqlValue } from '../../libs/event-store/src/append-plan.js';
-import { hashEvent, sealEvent } from '../../libs/event-store/src/hash-chain.js';
-import type { EventStore, StoredEvent } from '../../libs/event-store/src/port.js';
-import { newEvent } from '../../libs/event-store/src/testing/contract.js';
+} from '#kierto/audit';
+import { EVENT_COLUMNS, rowValues, type SqlValue } from '#kierto/event-store/testing';
+import { hashEvent, sealEvent } from '#kierto/event-store';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
+import { newEvent } from '#kierto/event-store/testing';
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
 

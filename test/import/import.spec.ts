@@ -1,19 +1,19 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { datasetLines } from '../../bench/dataset.js';
-import { deviceIdOf } from '../../libs/domain/src/index.js';
-import type { EventStore, StoredEvent } from '../../libs/event-store/src/port.js';
-import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../libs/event-store/src/testing/postgres.js';
+import { deviceIdOf } from '#kierto/domain';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
+import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import {
   formatReportRow,
   importNdjson,
   type ImportLineError,
   type ImportOptions,
   type ImportSummary,
-} from '../../libs/import/src/index.js';
-import { expectIntactLog } from '../../libs/event-store/src/testing/intact-log.js';
+} from '#kierto/import';
+import { expectIntactLog } from '#kierto/event-store/testing';
 
 const actor = { organisationId: 'org-importer', role: 'operator', keyId: 'key-1' };
 const NOW = new Date('2026-01-01T00:00:00Z');

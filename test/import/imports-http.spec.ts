@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { datasetLines, type ImportLine } from '../../bench/dataset.js';
 import type { ImportResponse } from '../../apps/api/src/import/imports.controller.js';
-import { parseToken } from '../../libs/access/src/index.js';
-import { deviceIdOf } from '../../libs/domain/src/index.js';
+import { parseToken } from '#kierto/access';
+import { deviceIdOf } from '#kierto/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const MANUFACTURER = 'Import Test Oy';

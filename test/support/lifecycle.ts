@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { Client } from './test-app.js';
-import { deviceIdOf } from '../../libs/domain/src/index.js';
+import { deviceIdOf } from '#kierto/domain';
 
 /**
  * A small client for driving devices through their lives over the real HTTP API in tests: every

@@ -6,9 +6,9 @@ import request, { type Test } from 'supertest';
 import type { ApiConfig } from '../../apps/api/src/config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import type { JsonLogger } from '../../apps/api/src/http/json-logger.js';
-import { createKey, type AccessStore, type Role } from '../../libs/access/src/index.js';
-import { lifespanTable } from '../../libs/domain/src/index.js';
-import type { EventStore } from '../../libs/event-store/src/port.js';
+import { createKey, type AccessStore, type Role } from '#kierto/access';
+import { lifespanTable } from '#kierto/domain';
+import type { EventStore } from '#kierto/event-store';
 
 /** Requests with an API key: `get`/`post`/… as supertest, the Authorization header set before sending. */
 export interface Client {

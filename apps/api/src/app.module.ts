@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { AccessStore } from '../../../libs/access/src/index.js';
-import type { EventStore } from '../../../libs/event-store/src/port.js';
+import type { AccessStore } from '#kierto/access';
+import type { EventStore } from '#kierto/event-store';
 import { AccessModule } from './access/access.module.js';
 import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_LIFESPANS } from '../../../libs/domain/src/index.js';
+import { DEFAULT_LIFESPANS } from '#kierto/domain';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('KIERTO_WEEE_LIFESPANS', () => {

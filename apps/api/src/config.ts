@@ -1,7 +1,7 @@
-import { isEventStoreDbUrl } from '../../../libs/event-store/src/eventstoredb/eventstoredb-event-store.js';
+import { isEventStoreDbUrl } from '#kierto/event-store/eventstoredb';
 
-import { lifespanTable, type LifespanTable } from '../../../libs/domain/src/index.js';
-import { DEFAULT_REPORTING_TIME_ZONE, isValidTimeZone } from '../../../libs/projections/src/statistics/time.js';
+import { lifespanTable, type LifespanTable } from '#kierto/domain';
+import { DEFAULT_REPORTING_TIME_ZONE, isValidTimeZone } from '#kierto/projections';
 
 /** Configuration from the environment; every setting has a default that works on one machine. */
 export interface ApiConfig {
@@ -29,7 +29,7 @@ export interface ApiConfig {
   readonly runProjector: boolean;
   /** Longest a query waits for `?minPosition=` before answering PROJECTION_NOT_CAUGHT_UP, ms. */
   readonly projectionWaitMs: number;
-  /** Requests per minute per API key (access control, issue 5). */
+  /** Requests per minute per API key (access control, docs/access.md). */
   readonly rateLimitPerMinute: number;
   /** Requests per minute per client address on public routes. */
   readonly anonymousRateLimitPerMinute: number;

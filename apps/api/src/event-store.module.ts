@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventStore } from '../../../libs/event-store/src/port.js';
+import type { EventStore } from '#kierto/event-store';
 import type { ApiConfig } from './config.js';
 import { API_CONFIG, EVENT_STORE } from './event-store.provider.js';
 

@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createEventStore, type EventStoreConfig } from '../../../libs/event-store/src/index.js';
-import type { EventStore } from '../../../libs/event-store/src/port.js';
+import { createEventStore, type EventStoreConfig } from '#kierto/event-store/configured';
+import type { EventStore } from '#kierto/event-store';
 
 /** A store setting that cannot work; the CLI prints the message and exits 1. */
 export class StoreConfigError extends Error {}

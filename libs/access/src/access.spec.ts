@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../event-store/src/testing/postgres.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import type { AccessStore } from './access-store.js';
 import { OrganisationExistsError } from './access-store.js';
 import { hashSecret, issueKey, parseToken } from './api-keys.js';

@@ -5,7 +5,7 @@
  * organisation, whether it ever was a member). HTTP routes and bulk import call the same function,
  * so the two entries cannot drift apart.
  */
-import type { DeviceCommand, DeviceCommandKind } from '../../domain/src/index.js';
+import type { DeviceCommand, DeviceCommandKind } from '#kierto/domain';
 import type { Organisation } from './access-store.js';
 import { actingRole } from './authentication.js';
 import type { Permission, Role } from './roles.js';

@@ -1,5 +1,5 @@
-import { SCHEMA_VERSION } from '../../domain/src/index.js';
-import type { Actor, JsonObject, NewEvent } from '../../event-store/src/port.js';
+import { SCHEMA_VERSION } from '#kierto/domain';
+import type { Actor, JsonObject, NewEvent } from '#kierto/event-store';
 import { toJsonObject } from './json.js';
 import type { DomainEventShape, StreamKind } from './streams.js';
 

@@ -1,5 +1,5 @@
-import type { DeviceEvent, DeviceState } from '../../domain/src/index.js';
-import type { StoredEvent } from '../../event-store/src/port.js';
+import type { DeviceEvent, DeviceState } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import { deviceStreams, foldStream, type StreamSnapshot } from './streams.js';
 
 /** Reads a stored event as a device event. The store only holds events validated at append time. */

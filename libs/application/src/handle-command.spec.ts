@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError, producerStreamId, type MembershipCommand } from '../../domain/src/index.js';
-import { ConcurrencyError } from '../../event-store/src/errors.js';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { DomainError, producerStreamId, type MembershipCommand } from '#kierto/domain';
+import { ConcurrencyError } from '#kierto/event-store';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
 import { handleCommand, IdempotencyKeyReusedError, retryDelayMs, RETRY_POLICY, type CommandContext } from './handle-command.js';
 import { foldStream, producerStreams } from './streams.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../event-store/src/canonical-json.js';
-import { ConcurrencyError } from '../../event-store/src/errors.js';
-import type { Actor, EventStore, JsonValue, StoredEvent } from '../../event-store/src/port.js';
+import { canonicalJson } from '#kierto/event-store';
+import { ConcurrencyError } from '#kierto/event-store';
+import type { Actor, EventStore, JsonValue, StoredEvent } from '#kierto/event-store';
 import { decideCommand } from './decide-command.js';
 import { foldStream, type DomainEventShape, type StreamKind } from './streams.js';
 

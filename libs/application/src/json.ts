@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../event-store/src/port.js';
+import type { JsonObject } from '#kierto/event-store';
 
 /**
  * Domain data is plain JSON by construction (validated against schemas/ at the edge). The round trip

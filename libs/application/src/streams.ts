@@ -10,8 +10,8 @@ import {
   type MembershipCommand,
   type MembershipEvent,
   type MembershipState,
-} from '../../domain/src/index.js';
-import type { StoredEvent } from '../../event-store/src/port.js';
+} from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 
 /** What every domain event looks like once the store's envelope is taken off. */
 export interface DomainEventShape {

@@ -1,5 +1,5 @@
 /**
- * Memory of `verify` as the store grows (issue 4: "memory does not grow with the store").
+ * Memory of `verify` as the store grows (docs/audit.md: "memory does not grow with the store").
  *
  *   npx tsc -p tsconfig.build.json
  *   node dist/libs/audit/bench/verify-memory.js generate /tmp/kierto-verify-1m 1000000
@@ -17,8 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { verifyChain } from '../src/verify-chain.js';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import type { AppendRequest, NewEvent } from '../../event-store/src/port.js';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import type { AppendRequest, NewEvent } from '#kierto/event-store';
 
 const BATCH = 5_000;
 const EVENTS_PER_DEVICE = 5;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { sealEvent } from '../../event-store/src/hash-chain.js';
-import type { StoredEvent } from '../../event-store/src/port.js';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import { newEvent } from '../../event-store/src/testing/contract.js';
+import { sealEvent } from '#kierto/event-store';
+import type { StoredEvent } from '#kierto/event-store';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { newEvent } from '#kierto/event-store/testing';
 import {
   ChainBrokenError,
   UnknownDeviceError,

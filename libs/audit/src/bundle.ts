@@ -10,8 +10,8 @@
  * anything after the checkpoint.
  */
 import type { KeyObject } from 'node:crypto';
-import { hashEvent } from '../../event-store/src/hash-chain.js';
-import type { EventStore, JsonValue, StoredEvent } from '../../event-store/src/port.js';
+import { hashEvent } from '#kierto/event-store';
+import type { EventStore, JsonValue, StoredEvent } from '#kierto/event-store';
 import {
   checkpointFromJson,
   checkpointSignatureProblem,

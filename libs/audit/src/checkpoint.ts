@@ -15,8 +15,8 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { canonicalJson } from '../../event-store/src/canonical-json.js';
-import type { EventStore } from '../../event-store/src/port.js';
+import { canonicalJson } from '#kierto/event-store';
+import type { EventStore } from '#kierto/event-store';
 import {
   AuditInputError,
   exactObject,

@@ -3,8 +3,8 @@
  * hashes and whether its stored hash still matches its content. The chain between events of
  * different streams is `verify`'s job; this answers "what happened to this device, and who said so".
  */
-import { hashEvent } from '../../event-store/src/hash-chain.js';
-import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
+import { hashEvent } from '#kierto/event-store';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
 import { orderedEnvelope } from './envelope.js';
 
 export type AuditedEvent = StoredEvent & {

@@ -3,8 +3,8 @@
  * file has one exact textual form) and strict parsing (so a file that is not an event is refused
  * with the field at fault, instead of being hashed as something else).
  */
-import { unhashedEnvelope } from '../../event-store/src/hash-chain.js';
-import type { JsonValue, StoredEvent } from '../../event-store/src/port.js';
+import { unhashedEnvelope } from '#kierto/event-store';
+import type { JsonValue, StoredEvent } from '#kierto/event-store';
 import {
   exactObject,
   hashAt,

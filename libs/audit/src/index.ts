@@ -1,4 +1,4 @@
-/** Audit (DESIGN §6, issue 4): chain verification, signed checkpoints, replay and offline bundles. */
+/** Audit (docs/audit.md): chain verification, signed checkpoints, replay and offline bundles. */
 export * from './verify-chain.js';
 export * from './checkpoint.js';
 export * from './bundle.js';

@@ -2,7 +2,7 @@
  * Strict reading of untrusted JSON (checkpoint files, bundles): exact keys and types, with messages
  * that name the offending field, so an auditor learns what is wrong with a file, not just that it is.
  */
-import type { JsonObject, JsonValue } from '../../event-store/src/port.js';
+import type { JsonObject, JsonValue } from '#kierto/event-store';
 import { isHexHash } from './merkle.js';
 
 /** A file (checkpoint, bundle, key) that cannot be used as given; the CLI prints the message. */

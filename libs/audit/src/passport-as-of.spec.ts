@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { StoredEvent } from '../../event-store/src/port.js';
-import { passportProjection } from '../../projections/src/passport/passport.js';
+import type { StoredEvent } from '#kierto/event-store';
+import { passportProjection } from '#kierto/projections';
 import { passportAsOf } from './passport-as-of.js';
-import { collected, idOf, laptop, placedOnMarket, resold, wiped } from '../../testing/src/fixtures.js';
-import { toJsonObject } from '../../application/src/json.js';
+import { collected, idOf, laptop, placedOnMarket, resold, wiped } from '#kierto/testing';
+import { toJsonObject } from '#kierto/application';
 import { buildChain, reseal } from './testing/array-store.js';
 
 /** A laptop placed on market, collected, wiped and resold, recorded a day apart. */

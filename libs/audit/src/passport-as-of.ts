@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../event-store/src/port.js';
-import { evolvePassport, type Passport } from '../../projections/src/passport/passport.js';
+import type { StoredEvent } from '#kierto/event-store';
+import { evolvePassport, type Passport } from '#kierto/projections';
 
 /** Which part of the history counts: events recorded up to a moment, or up to a global position. */
 export type AsOf = { readonly recordedAt: string } | { readonly position: number };

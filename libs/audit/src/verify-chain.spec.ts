@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { StoreUnavailableError } from '../../event-store/src/errors.js';
-import { GENESIS_HASH, sealEvent } from '../../event-store/src/hash-chain.js';
-import type { StoredEvent } from '../../event-store/src/port.js';
+import { StoreUnavailableError } from '#kierto/event-store';
+import { GENESIS_HASH, sealEvent } from '#kierto/event-store';
+import type { StoredEvent } from '#kierto/event-store';
 import { MerkleBuilder } from './merkle.js';
 import { ArrayEventStore, buildChain, reseal, type ChainSpec } from './testing/array-store.js';
 import { verifyChain, type ChainVerdict } from './verify-chain.js';

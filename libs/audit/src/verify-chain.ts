@@ -10,9 +10,9 @@
  * What a chain cannot show on its own: a tail cut off cleanly (the remaining chain is intact), and a
  * history rewritten and re-hashed consistently. Both are caught against a signed checkpoint.
  */
-import { EventStoreError } from '../../event-store/src/errors.js';
-import { GENESIS_HASH, hashEvent } from '../../event-store/src/hash-chain.js';
-import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
+import { EventStoreError } from '#kierto/event-store';
+import { GENESIS_HASH, hashEvent } from '#kierto/event-store';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
 import { MerkleBuilder } from './merkle.js';
 import { RecentStreams } from './recent-streams.js';
 

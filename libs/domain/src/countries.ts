@@ -1,5 +1,5 @@
 /**
- * Countries (DESIGN §3, docs/statistics.md "Countries"): the ISO 3166-1 alpha-2 codes Kierto accepts,
+ * Countries (docs/statistics.md "Countries"): the ISO 3166-1 alpha-2 codes Kierto accepts,
  * the two Eurostat spellings it turns into them, and who was an EU or EEA member on a given day,
  * which decides whether treatment abroad counts as "another member state" or "outside the EU".
  * Pure data and functions, so the domain, the schemas and the projections share one source.

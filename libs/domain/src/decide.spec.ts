@@ -22,7 +22,7 @@ import {
   resold,
   wipeFailed,
   wiped,
-} from '../../testing/src/index.js';
+} from '#kierto/testing';
 import { decide } from './decide.js';
 import { ErrorCodes } from './rules.js';
 import { evolve, initialState } from './state.js';

@@ -4,7 +4,7 @@ import type { DeviceEvent } from './events.js';
 import { evolve, initialState, type DeviceState } from './state.js';
 
 /**
- * The three functions of a decider (DESIGN §2): what the one command handler folds a stream with
+ * The three functions of a decider (docs/architecture.md): what the one command handler folds a stream with
  * and decides on. Every kind of stream (devices, producer memberships) has one.
  */
 export interface Decider<Command, Event, State> {

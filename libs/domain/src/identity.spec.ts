@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LAPTOP_GTIN } from '../../testing/src/index.js';
+import { LAPTOP_GTIN } from '#kierto/testing';
 import { DomainError } from './errors.js';
 import {
   deviceIdOf,

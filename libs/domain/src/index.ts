@@ -6,6 +6,7 @@ export * from './decider.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './identity.js';
+export * from './limits.js';
 export * from './membership.js';
 export * from './rules.js';
 export * from './state.js';

@@ -9,7 +9,7 @@ import {
   placedOnMarket,
   placeOnMarket,
   recordRecycling,
-} from '../../testing/src/index.js';
+} from '#kierto/testing';
 import { decide } from './decide.js';
 import { MAX_MASS_KG, PLAUSIBLE_UNIT_WEIGHT_KG } from './limits.js';
 import { ErrorCodes } from './rules.js';
@@ -17,7 +17,7 @@ import { evolve, initialState } from './state.js';
 
 const given = DeciderSpecification.for({ decide, evolve, initialState });
 
-describe('plausible unit weights per WEEE category (issue 11 item 5)', () => {
+describe('plausible unit weights per WEEE category (docs/limits.md)', () => {
   it('refuses the 16 015 695 kg device of the issue, whatever its category', () => {
     for (const weeeCategory of [1, 2, 3, 4, 5, 6] as const) {
       const product = fridge({ weeeCategory, weightKg: 16_015_695, materials: [] });
@@ -56,7 +56,7 @@ describe('plausible unit weights per WEEE category (issue 11 item 5)', () => {
   });
 });
 
-describe('the earliest occurredAt (issue 12 item 7)', () => {
+describe('the earliest occurredAt (docs/limits.md)', () => {
   it.each(['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1970-01-01T00:30:00+01:00'])('refuses %s with a 400 naming 1970', (occurredAt) => {
     const error = given([]).when(placeOnMarket({ occurredAt })).thenThrows({ code: 'OCCURRED_BEFORE_EARLIEST', kind: 'invalid', field: 'occurredAt' });
     expect(error.message).toContain('1970-01-01T00:00:00Z, the earliest date Kierto records');

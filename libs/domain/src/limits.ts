@@ -48,7 +48,7 @@ export const MAX_YEAR_OF_MANUFACTURE = 2100;
  * The earliest `occurredAt` any event may carry: the Unix epoch. Electronics placed on market,
  * collected or treated before 1970 have no records to import, the WEEE directives start in 2003,
  * and instants from here on are non-negative milliseconds everywhere they are stored.
- * `0000-01-01` was accepted before this bound (issue 12).
+ * `0000-01-01` was accepted before this bound (docs/limits.md).
  */
 export const EARLIEST_OCCURRED_AT = '1970-01-01T00:00:00Z';
 export const EARLIEST_OCCURRED_AT_MS = Date.parse(EARLIEST_OCCURRED_AT);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeciderSpecification } from '../../testing/src/index.js';
+import { DeciderSpecification } from '#kierto/testing';
 import {
   membershipDecider,
   producerStreamId,

@@ -1,6 +1,7 @@
 /**
- * The domain is pure (DESIGN §2): no Nest, no database, no Node built-ins, nothing from outside
- * libs/domain. ESLint's no-restricted-imports says the same; this keeps the guard in the test run.
+ * The domain is pure (docs/architecture.md): no Nest, no database, no Node built-ins, nothing from outside
+ * libs/domain. The lint's dependency rules say the same (docs/architecture.md); this keeps the guard
+ * in the test run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ const domainSrc = dirname(fileURLToPath(import.meta.url));
 const specifiersIn = (source: string): string[] =>
   ts.preProcessFile(source, true, true).importedFiles.map((file) => file.fileName);
 
-/** Only the domain's own modules, as the lint rule allows them: "./x.js". */
+/** Only the domain's own modules: "./x.js". */
 const isOwnModule = (specifier: string): boolean => specifier.startsWith('./');
 
 const domainFiles = readdirSync(domainSrc, { recursive: true, encoding: 'utf8' })

@@ -1,4 +1,4 @@
-/** Stable error codes of the lifecycle rules (DESIGN §3). Clients match on these, so never rename one. */
+/** Stable error codes of the lifecycle rules (docs/api-errors.md). Clients match on these, so never rename one. */
 export const ErrorCodes = {
   deviceAlreadyRegistered: 'DEVICE_ALREADY_REGISTERED',
   deviceNotFound: 'DEVICE_NOT_FOUND',

@@ -11,7 +11,7 @@ import {
   resold,
   wipeFailed,
   wiped,
-} from '../../testing/src/index.js';
+} from '#kierto/testing';
 import type { DeviceEvent } from './events.js';
 import { evolve, fold, initialState, isRegistered, type DeviceState, type RegisteredDevice } from './state.js';
 

@@ -1,5 +1,5 @@
 /**
- * The event store port (DESIGN §2). Every adapter (SQLite, PostgreSQL, EventStoreDB) implements it
+ * The event store port (docs/architecture.md). Every adapter (SQLite, PostgreSQL, EventStoreDB) implements it
  * and passes the same contract suite (./testing/contract.ts).
  */
 

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { deviceIdOf } from '../../domain/src/index.js';
-import type { AppendRequest, AppendResult, EventStore } from '../../event-store/src/port.js';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
+import { deviceIdOf } from '#kierto/domain';
+import type { AppendRequest, AppendResult, EventStore } from '#kierto/event-store';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
 import { importNdjson, type ImportLineError, type ImportOptions, type ImportSummary } from './import.js';
-import { expectIntactLog } from '../../event-store/src/testing/intact-log.js';
+import { expectIntactLog } from '#kierto/event-store/testing';
 
 const actor = { organisationId: 'org-importer', role: 'operator', keyId: 'key-1' };
 const NOW = new Date('2026-01-01T00:00:00Z');

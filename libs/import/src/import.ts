@@ -21,7 +21,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '../../application/src/index.js';
+import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '#kierto/application';
 import {
   deviceCommandOf,
   deviceIdOf,
@@ -32,21 +32,12 @@ import {
   type DeviceEventType,
   type DeviceState,
   type EventDataByType,
-} from '../../domain/src/index.js';
-import { ConcurrencyError } from '../../event-store/src/errors.js';
-import {
-  DEFAULT_LIMITS,
-  type Actor,
-  type AppendRequest,
-  type EventStore,
-  type JsonObject,
-  type NewEvent,
-  type StoreLimits,
-  type StoredEvent,
-} from '../../event-store/src/port.js';
-import { findTextProblem, TEXT_RULE_MESSAGE } from '../../schemas/src/text-safety.js';
-import { withIsoCountryCodes } from '../../schemas/src/country-aliases.js';
-import { validateEventData } from '../../schemas/src/validator.js';
+} from '#kierto/domain';
+import { ConcurrencyError } from '#kierto/event-store';
+import { DEFAULT_LIMITS, type Actor, type AppendRequest, type EventStore, type JsonObject, type NewEvent, type StoreLimits, type StoredEvent } from '#kierto/event-store';
+import { findTextProblem, TEXT_RULE_MESSAGE } from '#kierto/schemas';
+import { withIsoCountryCodes } from '#kierto/schemas';
+import { validateEventData } from '#kierto/schemas';
 import { Utf8LineWatch } from './utf8-lines.js';
 
 /** One row of the error report. */

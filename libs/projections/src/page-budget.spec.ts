@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
 import { kiertoProjections } from './index.js';
 import { Projector } from './projector.js';
 import { SqliteReadModelStore } from './read-models/index.js';

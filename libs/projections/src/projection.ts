@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
-import type { StoredEvent } from '../../event-store/src/port.js';
+import type { StoredEvent } from '#kierto/event-store';
 import type { Dialect } from './read-models/ddl.js';
 import type { Row, Sql } from './read-models/sql.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { EventStore } from '../../event-store/src/port.js';
-import { describeIfPostgres } from '../../event-store/src/testing/postgres.js';
+import type { EventStore } from '#kierto/event-store';
+import { describeIfPostgres } from '#kierto/event-store/testing/postgres';
 import { passportProjection } from './passport/passport.js';
 import type { AnyProjection } from './projection.js';
 import { Projector, waitForCheckpoint } from './projector.js';
@@ -168,7 +168,7 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
         (events) => `resolved after ${events} events`,
         (error: unknown) => `rejected: ${String(error)}`,
       );
-      // Before issue 12 the page 41–50 failed for ever; now the store's refusal is narrowed to 42.
+      // Before the quarantine (ADR 0011) the page 41–50 failed for ever; now the store's refusal is narrowed to 42.
       expect({ outcome, commits }).toEqual({
         outcome: `resolved after ${head} events`,
         commits: expect.arrayContaining([expect.stringMatching(/^refused .*poisoned/), 'committed statistics 41→42; facts 0']),

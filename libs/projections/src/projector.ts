@@ -20,7 +20,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EventStore, StoredEvent } from '../../event-store/src/port.js';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
 import type { AnyProjection, Evolved, ProjectionName } from './projection.js';
 import {
   CheckpointMovedError,

@@ -1,13 +1,13 @@
 /**
- * Issue 12, Build 2: one event never stops a read model. An event the edge would refuse is forced
+ * One event never stops a read model. An event the edge would refuse is forced
  * into the log through the EventStore port; the projector quarantines it in the projection it
  * breaks, and passports and statistics of every other device end exactly as if it were not there.
  * Transient errors are retried, never quarantined; a quarantined event is re-projected after a fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventStore, JsonObject } from '../../event-store/src/port.js';
-import { describeIfPostgres } from '../../event-store/src/testing/postgres.js';
-import { placementData } from '../../testing/src/index.js';
+import type { EventStore, JsonObject } from '#kierto/event-store';
+import { describeIfPostgres } from '#kierto/event-store/testing/postgres';
+import { placementData } from '#kierto/testing';
 import { passportProjection } from './passport/passport.js';
 import { passportAt } from './passport/read-model.js';
 import type { AnyProjection } from './projection.js';
@@ -25,7 +25,7 @@ const POISON = product('POISON-1', 4, 40);
 
 /**
  * Appends, through the port and past every check of the edge, the placing on market of a device of
- * `weightKg` (issue 12: 1e13 kg was accepted with 201 and stopped every read model for good).
+ * `weightKg` (docs/projections.md: 1e13 kg was accepted with 201 and stopped every read model for good).
  */
 async function forcePlacement(store: EventStore, weightKg: number, eventId: string): Promise<number> {
   const data = placementData({ producerId: 'producer-a', product: { ...POISON, weightKg, materials: [] } });

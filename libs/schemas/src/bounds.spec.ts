@@ -1,10 +1,10 @@
 /**
- * Issue 12, Build 1: every number and every array a client can send is bounded in the published
+ * Every number and every array a client can send is bounded in the published
  * schemas, and the earliest occurredAt is stated there, so integrators see the limits and any
  * 2020-12 validator refuses what Kierto refuses.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EARLIEST_OCCURRED_AT } from '../../domain/src/limits.js';
+import { EARLIEST_OCCURRED_AT } from '#kierto/domain';
 import { eventDataSchemas } from './events.js';
 import { requestSchemas } from './requests.js';
 import { validateRequest } from './validator.js';
@@ -38,7 +38,7 @@ describe('bounds in the published schemas', () => {
         if (!lower || !upper) unbounded.push(path);
       }
     }
-    // Before issue 12: weightKg, measuredWeightKg, every massKg, price and cost amounts,
+    // Before these bounds (docs/limits.md): weightKg, measuredWeightKg, every massKg, price and cost amounts,
     // capacityGb, labourMinutes, warrantyMonths and carbonFootprintKgCo2e had no maximum.
     expect(unbounded).toEqual([]);
   });

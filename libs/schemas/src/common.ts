@@ -8,7 +8,7 @@
  * types; drift.check.ts compares that type with the domain's (libs/domain/src/events.ts).
  */
 
-import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2 } from '../../domain/src/countries.js';
+import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2 } from '#kierto/domain';
 
 import {
   EARLIEST_OCCURRED_AT,
@@ -20,7 +20,7 @@ import {
   MAX_WARRANTY_MONTHS,
   MAX_YEAR_OF_MANUFACTURE,
   MIN_YEAR_OF_MANUFACTURE,
-} from '../../domain/src/limits.js';
+} from '#kierto/domain';
 
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -157,7 +157,7 @@ export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Numbers. Every number is bounded on both sides (libs/domain/src/limits.ts says why each bound is
 // where it is, docs/limits.md for integrators): an accepted value is stored and projected forever,
-// so none may be large enough to break the arithmetic or the columns downstream (issue 12).
+// so none may be large enough to break the arithmetic or the columns downstream (docs/limits.md).
 
 /** A mass in kg: above 0, at most 10 t (MAX_MASS_KG); per-category plausibility is the domain's. */
 export const positiveKg = { type: 'number', exclusiveMinimum: 0, maximum: MAX_MASS_KG } as const;

@@ -1,5 +1,5 @@
 /**
- * Country codes in the public contract (issue 11): only assigned ISO 3166-1 alpha-2 codes are
+ * Country codes in the public contract (docs/statistics.md): only assigned ISO 3166-1 alpha-2 codes are
  * recorded; a request may use Eurostat's EL and UK, which are recorded as GR and GB.
  */
 import { describe, expect, it } from '@jest/globals';

@@ -3,7 +3,7 @@
  * import line may say "EL" or "UK"; what is validated as event data and stored says "GR" or "GB",
  * so one country never has two codes in the log or the figures.
  */
-import { EUROSTAT_COUNTRY_ALIASES } from '../../domain/src/countries.js';
+import { EUROSTAT_COUNTRY_ALIASES } from '#kierto/domain';
 
 /** The fields of event data that hold a country; all at the top level of the data. */
 const COUNTRY_FIELDS = ['country', 'treatmentCountry'] as const;

@@ -1,10 +1,10 @@
 /**
- * JSON Schemas (draft 2020-12) of the documents Kierto serves: the passport (DESIGN §5), the
- * statistics documents (DESIGN §4) and the projections' status. They describe outputs, so they are
+ * JSON Schemas (draft 2020-12) of the documents Kierto serves: the passport (docs/passport.md), the
+ * statistics documents (docs/statistics.md) and the projections' status. They describe outputs, so they are
  * closed (a consumer learns of every field) but, unlike the inputs, not bounded. drift.check.ts holds
  * each to its TypeScript type in libs/projections.
  */
-import { PASSPORT_VIEW_SELECTIONS, type PassportView } from '../../projections/src/passport/views.js';
+import { PASSPORT_VIEW_SELECTIONS, type PassportView } from '#kierto/projections';
 import { documentSchemaId, SCHEMA_DIALECT } from './common.js';
 import { deviceDataWipedSchema, deviceRepairedSchema, deviceResoldSchema, deviceRecycledSchema } from './events.js';
 import { selectSchema } from './select-schema.js';
@@ -158,7 +158,7 @@ export const passportSchema = {
   $id: documentSchemaId('Passport'),
   title: 'Passport',
   description:
-    'The passport of one device, folded from its event history (DESIGN §5). Field groups (identity, product, ' +
+    'The passport of one device, folded from its event history (docs/passport.md). Field groups (identity, product, ' +
     'status, repair, dataSanitisation, materials, carbonFootprint, endOfLife, history) are what role views keep ' +
     'or drop. Absent values are null, never missing.',
   type: 'object',

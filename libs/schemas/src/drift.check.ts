@@ -9,8 +9,8 @@ import type {
   DomainCommandKind,
   DomainEventDataByType,
   DomainEventType,
-} from '../../domain/src/catalogue.js';
-import type { Passport } from '../../projections/src/passport/passport.js';
+} from '#kierto/domain';
+import type { Passport } from '#kierto/projections';
 import type {
   CollectionRateDocument,
   FactsPage,
@@ -19,7 +19,7 @@ import type {
   RecoveryRatesDocument,
   ReportDocument,
   WeeeGeneratedDocument,
-} from '../../projections/src/statistics/documents.js';
+} from '#kierto/projections';
 import type { documentSchemas } from './documents.js';
 import type { Assert, Equals, FromSchema, SchemaMatches } from './drift-helpers.js';
 import type { eventDataSchemas } from './events.js';

@@ -1,9 +1,9 @@
 /**
- * JSON Schemas (draft 2020-12) of the data of the six device events (DESIGN §3). They describe the
+ * JSON Schemas (draft 2020-12) of the data of the six device events (docs/architecture.md). They describe the
  * `data` of an event only; the envelope (eventId, occurredAt, actor, hashes, …) is the store's.
  * drift.check.ts fails the build when one of these and its type in libs/domain/src/events.ts differ.
  */
-import type { DomainEventType } from '../../domain/src/catalogue.js';
+import type { DomainEventType } from '#kierto/domain';
 import {
   countryCode,
   eventSchemaId,

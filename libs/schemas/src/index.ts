@@ -10,4 +10,7 @@ export * from './events.js';
 export * from './files.js';
 export * from './membership.js';
 export * from './requests.js';
+export * from './text-safety.js';
+export { selectSchema, type JsonSchema } from './select-schema.js';
+export { withIsoCountryCodes } from './country-aliases.js';
 export * from './validator.js';

@@ -9,8 +9,8 @@ import {
   type DomainCommandKind,
   type DomainEventDataByType,
   type EventTypeOfCommand,
-} from '../../domain/src/catalogue.js';
-import type { Timestamp } from '../../domain/src/events.js';
+} from '#kierto/domain';
+import type { Timestamp } from '#kierto/domain';
 import { occurredAtTimestamp, requestCountryCode, requestSchemaId, SCHEMA_DIALECT } from './common.js';
 import {
   deviceCollectedSchema,

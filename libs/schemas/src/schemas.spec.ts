@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DomainEventDataByType } from '../../domain/src/catalogue.js';
+import type { DomainEventDataByType } from '#kierto/domain';
 import type {
   DeviceCollectedData,
   DeviceDataWipedData,
@@ -13,7 +13,7 @@ import type {
   DeviceRepairedData,
   DeviceResoldData,
   ProductDescription,
-} from '../../domain/src/events.js';
+} from '#kierto/domain';
 import { COUNTRY_CODE_PATTERN, REQUEST_COUNTRY_CODE_PATTERN, SCHEMA_DIALECT } from './common.js';
 import { documentSchemas } from './documents.js';
 import { deviceCollectedSchema, eventDataSchemas } from './events.js';

@@ -3,7 +3,7 @@
  * that makes the projection (libs/projections/src/passport/views.ts): the passport's role views get
  * their schemas from the Passport schema this way, so each view's field list exists once.
  */
-import type { Selection } from '../../projections/src/passport/views.js';
+import type { Selection } from '#kierto/projections';
 
 /** A JSON Schema, or a part of one, as far as pruning it needs to know. */
 export type JsonSchema = { readonly [keyword: string]: unknown };

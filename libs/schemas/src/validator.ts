@@ -6,7 +6,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { DomainEventDataByType, DomainEventType } from '../../domain/src/catalogue.js';
+import type { DomainEventDataByType, DomainEventType } from '#kierto/domain';
 import { COUNTRY_CODE_PATTERN, FORMAT_PATTERNS, REQUEST_COUNTRY_CODE_PATTERN, RANGE_PATTERNS } from './common.js';
 import { withIsoCountryCodes } from './country-aliases.js';
 import { documentSchemas, type DocumentName } from './documents.js';

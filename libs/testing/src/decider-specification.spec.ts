@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../domain/src/index.js';
+import { DomainError } from '#kierto/domain';
 import { DeciderSpecification } from './decider-specification.js';
 
 /** A counter that refuses to go past 2: small enough to see what the specification itself does. */

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { DomainError, type Decider, type DomainErrorKind } from '../../domain/src/index.js';
+import { DomainError, type Decider, type DomainErrorKind } from '#kierto/domain';
 
 export type { Decider };
 

@@ -19,7 +19,7 @@ import {
   type EventDataByType,
   type ProductDescription,
   type Timestamp,
-} from '../../domain/src/index.js';
+} from '#kierto/domain';
 
 export const Times = {
   placedOnMarket: '2024-01-15T09:00:00Z',

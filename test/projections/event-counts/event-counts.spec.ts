@@ -5,17 +5,17 @@
  * neither its rows nor its checkpoint, and two projectors racing on one store count each event once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventStore } from '../../../libs/event-store/src/port.js';
-import { describeIfPostgres } from '../../../libs/event-store/src/testing/postgres.js';
+import type { EventStore } from '#kierto/event-store';
+import { describeIfPostgres } from '#kierto/event-store/testing/postgres';
 import {
   kiertoProjections,
   Projector,
   type AnyProjection,
   type Projection,
   type ReadModelStore,
-} from '../../../libs/projections/src/index.js';
-import { postgresBackend, sqliteBackend, type Backend } from '../../../libs/projections/src/testing/backends.js';
-import { randomHistories, Recorder } from '../../../libs/projections/src/testing/scenario.js';
+} from '#kierto/projections';
+import { postgresBackend, sqliteBackend, type Backend } from '#kierto/projections/testing/backends';
+import { randomHistories, Recorder } from '#kierto/projections/testing';
 import { eventCountsAt, eventCountsProjection, type Counted, type NoDocument } from './event-counts.js';
 
 /** The same projection, its write failing after its rows (a connection lost) while `failing.on`. */

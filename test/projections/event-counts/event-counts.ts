@@ -3,8 +3,8 @@
  * model"): how many events of each type the log holds, in a table of its own. Everything it needs is
  * in this folder; it uses only the public face of libs/projections.
  */
-import { DOMAIN_EVENT_TYPES } from '../../../libs/domain/src/index.js';
-import type { StoredEvent } from '../../../libs/event-store/src/port.js';
+import { DOMAIN_EVENT_TYPES } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import {
   columnTypes,
   integer,
@@ -15,7 +15,7 @@ import {
   type Projection,
   type ProjectionPage,
   type ReadModelStore,
-} from '../../../libs/projections/src/index.js';
+} from '#kierto/projections';
 
 const TABLE = 'event_type_counts';
 

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { AccessStore } from '../../../../libs/access/src/index.js';
+import type { AccessStore } from '#kierto/access';
 import { ACCESS_STORE } from './access.tokens.js';
 import { AuthGuard } from './auth.guard.js';
 import { OrganisationsController } from './organisations.controller.js';

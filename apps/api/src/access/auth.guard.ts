@@ -9,7 +9,7 @@ import {
   type AccessStore,
   type Permission,
   type Principal,
-} from '../../../../libs/access/src/index.js';
+} from '#kierto/access';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';

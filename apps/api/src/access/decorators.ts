@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
-import { PERMISSIONS, type Permission } from '../../../../libs/access/src/index.js';
+import { PERMISSIONS, type Permission } from '#kierto/access';
 
 export const PUBLIC_KEY = 'kierto:public';
 export const PERMISSION_KEY = 'kierto:permission';

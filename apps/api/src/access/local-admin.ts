@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKey, type AccessStore } from '../../../../libs/access/src/index.js';
+import { createKey, type AccessStore } from '#kierto/access';
 
 export const LOCAL_ADMIN_ID = 'local-admin';
 

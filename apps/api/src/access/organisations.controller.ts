@@ -10,7 +10,7 @@ import {
   type Organisation,
   ROLES,
   type Role,
-} from '../../../../libs/access/src/index.js';
+} from '#kierto/access';
 import { ApiError } from '../http/api-error.js';
 import { ACCESS_STORE } from './access.tokens.js';
 import { Requires } from './decorators.js';

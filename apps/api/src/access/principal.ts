@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { actingRole, type Permission, type Principal } from '../../../../libs/access/src/index.js';
-import type { Actor } from '../../../../libs/event-store/src/port.js';
+import { actingRole, type Permission, type Principal } from '#kierto/access';
+import type { Actor } from '#kierto/event-store';
 import { ApiError } from '../http/api-error.js';
 
 const principals = new WeakMap<Request, Principal>();

@@ -40,7 +40,7 @@ export class RateLimiter {
 }
 
 /**
- * Limits on failed authentication (issue 12, item 5), so that keys cannot be guessed at full speed:
+ * Limits on failed authentication (docs/access.md), so that keys cannot be guessed at full speed:
  * - per client address: after `perAddress` failures in a window the address is refused (429) before
  *   its key is even looked at, whatever key it sends, until the window resets;
  * - per key id: after `perKey` failures for one key id (wrong secret, revoked, expired) in a window,

@@ -7,9 +7,9 @@ import {
   verifyChain,
   type ChainVerdict,
   type DeviceAuditHistory,
-} from '../../../../libs/audit/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
-import type { Passport } from '../../../../libs/projections/src/passport/passport.js';
+} from '#kierto/audit';
+import type { EventStore } from '#kierto/event-store';
+import type { Passport } from '#kierto/projections';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 /** Recompute the whole chain (streaming) and answer intact-up-to or the first failing position. */

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { ChainVerdict, DeviceAuditHistory } from '../../../../libs/audit/src/index.js';
-import { isWellFormedDeviceId } from '../../../../libs/domain/src/index.js';
+import type { ChainVerdict, DeviceAuditHistory } from '#kierto/audit';
+import { isWellFormedDeviceId } from '#kierto/domain';
 import { Requires } from '../access/decorators.js';
 import { ApiError, badRequest } from '../http/api-error.js';
-import type { Passport } from '../../../../libs/projections/src/passport/passport.js';
+import type { Passport } from '#kierto/projections';
 import { GetDeviceAuditHistory, GetPassportAsOf, VerifyChain } from './audit-queries.js';
 import { PassportAsOfQuery } from './passport-as-of.query.js';
 

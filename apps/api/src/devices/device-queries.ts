@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { digitalLinkPathOf, isRegistered, type DeviceState } from '../../../../libs/domain/src/index.js';
-import { foldHistory } from '../../../../libs/application/src/index.js';
-import type { EventStore, StoredEvent } from '../../../../libs/event-store/src/port.js';
+import { digitalLinkPathOf, isRegistered, type DeviceState } from '#kierto/domain';
+import { foldHistory } from '#kierto/application';
+import type { EventStore, StoredEvent } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 export interface DeviceHistory {

@@ -8,10 +8,10 @@ import {
   type DeviceCommand,
   type DeviceIdentifier,
   type ProductDescription,
-} from '../../../../libs/domain/src/index.js';
-import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '../../../../libs/access/src/index.js';
-import type { CommandOutcome } from '../../../../libs/application/src/index.js';
-import type { Actor } from '../../../../libs/event-store/src/port.js';
+} from '#kierto/domain';
+import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '#kierto/access';
+import type { CommandOutcome } from '#kierto/application';
+import type { Actor } from '#kierto/event-store';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { DeviceCommand } from '../../../../libs/domain/src/index.js';
+import type { DeviceCommand } from '#kierto/domain';
 import {
   deviceStreams,
   handleCommand,
   type CommandContext,
   type CommandOutcome,
-} from '../../../../libs/application/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+} from '#kierto/application';
+import type { EventStore } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 /** One Nest command for every device command: the domain decides, this only dispatches. */

@@ -1,4 +1,4 @@
-import type { RequestBodyByName } from '../../../../libs/schemas/src/index.js';
+import type { RequestBodyByName } from '#kierto/schemas';
 
 /** Each command's body is its event's data plus when it happened (schemas/v1/requests). */
 export type PlaceDeviceOnMarketBody = RequestBodyByName['PlaceDeviceOnMarket'];

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import type { EventStore } from '#kierto/event-store';
 import { Public } from '../access/decorators.js';
 import { EVENT_STORE } from '../event-store.provider.js';
 

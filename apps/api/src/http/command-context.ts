@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { fingerprint, toJsonObject, type CommandContext, type CommandOutcome } from '../../../../libs/application/src/index.js';
-import type { Actor, StoredEvent } from '../../../../libs/event-store/src/port.js';
+import { fingerprint, toJsonObject, type CommandContext, type CommandOutcome } from '#kierto/application';
+import type { Actor, StoredEvent } from '#kierto/event-store';
 import { badRequest } from './api-error.js';
 import { correlationIdOf } from './request-context.js';
 

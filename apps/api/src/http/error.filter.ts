@@ -1,16 +1,9 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, type DomainErrorKind } from '../../../../libs/domain/src/index.js';
-import { AuthenticationError } from '../../../../libs/access/src/index.js';
-import { IdempotencyKeyReusedError } from '../../../../libs/application/src/index.js';
-import {
-  BatchTooLargeError,
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventStoreError,
-  EventTooLargeError,
-  StoreUnavailableError,
-} from '../../../../libs/event-store/src/errors.js';
+import { DomainError, type DomainErrorKind } from '#kierto/domain';
+import { AuthenticationError } from '#kierto/access';
+import { IdempotencyKeyReusedError } from '#kierto/application';
+import { BatchTooLargeError, ConcurrencyError, DuplicateEventIdError, EventStoreError, EventTooLargeError, StoreUnavailableError } from '#kierto/event-store';
 import { ApiError, type ApiErrorBody, type FieldError } from './api-error.js';
 import type { JsonLogger } from './json-logger.js';
 import { correlationIdOf } from './request-context.js';

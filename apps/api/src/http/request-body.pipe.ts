@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { requestSchemas, validateRequest, type RequestName } from '../../../../libs/schemas/src/index.js';
+import { requestSchemas, validateRequest, type RequestName } from '#kierto/schemas';
 import { ApiError } from './api-error.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   jsonNestsDeeperThan,
   MAX_JSON_DEPTH,
   TEXT_RULE_MESSAGE,
-} from '../../../../libs/schemas/src/text-safety.js';
+} from '#kierto/schemas';
 import { ApiError, badRequest } from './api-error.js';
 
 /**

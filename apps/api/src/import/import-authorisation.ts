@@ -1,8 +1,8 @@
-import { mayImport, type CurrentOrganisationOf, type Organisation } from '../../../../libs/access/src/index.js';
-import { foldStream, producerStreams } from '../../../../libs/application/src/index.js';
-import { producerStreamId } from '../../../../libs/domain/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
-import type { ImportLineRequest, LineAuthorisation } from '../../../../libs/import/src/index.js';
+import { mayImport, type CurrentOrganisationOf, type Organisation } from '#kierto/access';
+import { foldStream, producerStreams } from '#kierto/application';
+import { producerStreamId } from '#kierto/domain';
+import type { EventStore } from '#kierto/event-store';
+import type { ImportLineRequest, LineAuthorisation } from '#kierto/import';
 
 /**
  * Each line of an HTTP import is allowed exactly when libs/access allows importing the command it

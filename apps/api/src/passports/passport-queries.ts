@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { AtCheckpoint, ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
-import { passportAt, type Passport } from '../../../../libs/projections/src/index.js';
+import type { AtCheckpoint, ReadModelStore } from '#kierto/projections';
+import { passportAt, type Passport } from '#kierto/projections';
 import { ProjectionGate } from '../projections/projection-gate.js';
 import { READ_MODELS } from '../projections/projections.tokens.js';
 

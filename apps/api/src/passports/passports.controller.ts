@@ -4,10 +4,10 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
-import { passportViewsOf } from '../../../../libs/access/src/index.js';
-import { deviceIdOf, isWellFormedDeviceId, normaliseGtin, normaliseSerial } from '../../../../libs/domain/src/index.js';
-import { PASSPORT_VIEWS, passportView, type PassportView, type PassportViewDocument } from '../../../../libs/projections/src/index.js';
-import { PASSPORT_VIEW_DOCUMENTS } from '../../../../libs/schemas/src/index.js';
+import { passportViewsOf } from '#kierto/access';
+import { deviceIdOf, isWellFormedDeviceId, normaliseGtin, normaliseSerial } from '#kierto/domain';
+import { PASSPORT_VIEWS, passportView, type PassportView, type PassportViewDocument } from '#kierto/projections';
+import { PASSPORT_VIEW_DOCUMENTS } from '#kierto/schemas';
 import { principalOf, requirePrincipal, forbidden } from '../access/principal.js';
 import { Public } from '../access/decorators.js';
 import { ApiError, badRequest } from '../http/api-error.js';

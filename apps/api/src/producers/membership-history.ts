@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { producerStreamId } from '../../../../libs/domain/src/index.js';
-import { foldStream, producerStreams } from '../../../../libs/application/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import { producerStreamId } from '#kierto/domain';
+import { foldStream, producerStreams } from '#kierto/application';
+import type { EventStore } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 export interface MembershipHistory {

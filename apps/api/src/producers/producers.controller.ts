@@ -2,12 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { MembershipCommand } from '../../../../libs/domain/src/index.js';
-import type { CommandOutcome } from '../../../../libs/application/src/index.js';
-import { readScope } from '../../../../libs/access/src/index.js';
+import type { MembershipCommand } from '#kierto/domain';
+import type { CommandOutcome } from '#kierto/application';
+import { readScope } from '#kierto/access';
 import { Requires } from '../access/decorators.js';
 import { actorFor, forbidden, requirePrincipal } from '../access/principal.js';
-import type { RequestBodyByName } from '../../../../libs/schemas/src/index.js';
+import type { RequestBodyByName } from '#kierto/schemas';
 import { ApiError, badRequest } from '../http/api-error.js';
 import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { producerStreamId, type MembershipCommand } from '../../../../libs/domain/src/index.js';
+import { producerStreamId, type MembershipCommand } from '#kierto/domain';
 import {
   handleCommand,
   producerStreams,
   type CommandContext,
   type CommandOutcome,
-} from '../../../../libs/application/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+} from '#kierto/application';
+import type { EventStore } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 
 /** One Nest command for both membership changes: the membership decider decides. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
-import { waitForCheckpoint, type Projector, type ProjectionName } from '../../../../libs/projections/src/index.js';
-import type { ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
+import type { EventStore } from '#kierto/event-store';
+import { waitForCheckpoint, type Projector, type ProjectionName } from '#kierto/projections';
+import type { ReadModelStore } from '#kierto/projections';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG, EVENT_STORE } from '../event-store.provider.js';
 import { ApiError, badRequest } from '../http/api-error.js';

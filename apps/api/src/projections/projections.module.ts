@@ -10,7 +10,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import type { EventStore } from '#kierto/event-store';
 import { Requires } from '../access/decorators.js';
 import {
   createReadModelStore,
@@ -19,8 +19,8 @@ import {
   kiertoProjections,
   Projector,
   type ProjectionStatusDocument,
-} from '../../../../libs/projections/src/index.js';
-import type { ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
+} from '#kierto/projections';
+import type { ReadModelStore } from '#kierto/projections';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG, EVENT_STORE } from '../event-store.provider.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';

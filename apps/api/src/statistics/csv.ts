@@ -11,7 +11,7 @@ import type {
   ReportColumns,
   ReportDocument,
   WeeeGeneratedDocument,
-} from '../../../../libs/projections/src/index.js';
+} from '#kierto/projections';
 
 type Cell = string | number | boolean | null;
 

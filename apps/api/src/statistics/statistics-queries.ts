@@ -9,9 +9,9 @@ import {
   type ReportDocument,
   type StatisticsRequest,
   type WeeeGeneratedDocument,
-} from '../../../../libs/projections/src/index.js';
-import type { ReadModelStore } from '../../../../libs/projections/src/read-models/port.js';
-import type { FactsQuery as FactsReadQuery } from '../../../../libs/projections/src/statistics/read-model.js';
+} from '#kierto/projections';
+import type { ReadModelStore } from '#kierto/projections';
+import type { FactsQuery as FactsReadQuery } from '#kierto/projections';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ProjectionGate } from '../projections/projection-gate.js';

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ISO_3166_1_ALPHA_2, normaliseCountryCode, type Market, type TreatmentLocation, type WeeeCategory } from '../../../../libs/domain/src/index.js';
-import { MEASURES, TREATMENT_LOCATIONS, type Measure } from '../../../../libs/projections/src/index.js';
-import { TIMESTAMP_PATTERN } from '../../../../libs/schemas/src/index.js';
+import { ISO_3166_1_ALPHA_2, normaliseCountryCode, type Market, type TreatmentLocation, type WeeeCategory } from '#kierto/domain';
+import { MEASURES, TREATMENT_LOCATIONS, type Measure } from '#kierto/projections';
+import { TIMESTAMP_PATTERN } from '#kierto/schemas';
 
 /**
  * The query string every statistics endpoint takes. Unknown parameters are refused (400

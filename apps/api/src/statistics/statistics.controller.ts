@@ -2,12 +2,12 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { PERMISSIONS, readScope, scopeStatisticsFilters } from '../../../../libs/access/src/index.js';
-import { parseTimestamp } from '../../../../libs/domain/src/index.js';
+import { PERMISSIONS, readScope, scopeStatisticsFilters } from '#kierto/access';
+import { parseTimestamp } from '#kierto/domain';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
-import { decodeCursor, type StatisticsRequest } from '../../../../libs/projections/src/index.js';
-import type { DocumentName } from '../../../../libs/schemas/src/index.js';
+import { decodeCursor, type StatisticsRequest } from '#kierto/projections';
+import type { DocumentName } from '#kierto/schemas';
 import { badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv, weeeGeneratedCsv } from './csv.js';
@@ -46,7 +46,7 @@ function documented(summary: string, document: DocumentName): MethodDecorator {
 }
 
 /**
- * WEEE statistics (DESIGN §4, docs/statistics.md) as JSON, or CSV with `?format=csv` or
+ * WEEE statistics (docs/statistics.md) as JSON, or CSV with `?format=csv` or
  * `Accept: text/csv`. Every figure is a sum of facts that GET /statistics/facts lists.
  */
 @ApiTags('statistics')

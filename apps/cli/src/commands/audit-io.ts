@@ -7,8 +7,8 @@ import {
   readPublicKey,
   type ChainVerdict,
   type SignedCheckpoint,
-} from '../../../../libs/audit/src/index.js';
-import { isWellFormedDeviceId } from '../../../../libs/domain/src/index.js';
+} from '#kierto/audit';
+import { isWellFormedDeviceId } from '#kierto/domain';
 import { UsageError } from '../cli-command.js';
 
 /** The environment variable naming the signing key file (what `--key` overrides). */

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { createCheckpoint, serializeCheckpoint } from '../../../../libs/audit/src/index.js';
+import { createCheckpoint, serializeCheckpoint } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { withStore } from '../store-from-env.js';
 import { describeVerdict, signingKey } from './audit-io.js';

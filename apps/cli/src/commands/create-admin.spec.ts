@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { authenticate, PostgresAccessStore, SqliteAccessStore } from '../../../../libs/access/src/index.js';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../../../../libs/event-store/src/testing/postgres.js';
+import { authenticate, PostgresAccessStore, SqliteAccessStore } from '#kierto/access';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { cli } from './testing/audit-cli.js';
 
 describe('kierto create-admin', () => {

@@ -1,4 +1,4 @@
-import { createAccessStore, createKey, OrganisationExistsError } from '../../../../libs/access/src/index.js';
+import { createAccessStore, createKey, OrganisationExistsError } from '#kierto/access';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { storeConfigFromEnv } from '../store-from-env.js';
 

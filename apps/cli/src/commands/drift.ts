@@ -1,6 +1,6 @@
 /**
  * `kierto drift`: recomputes the read models from the events and reports any difference from the
- * stored ones (issue 4). The stored read models are first brought up to the log's head, then a fresh
+ * stored ones (docs/audit.md). The stored read models are first brought up to the log's head, then a fresh
  * in-memory copy is projected from position 0 to the same head and the two are compared table by
  * table. Memory grows with the size of the read models (both are dumped); fine for an audit run on
  * a copy, not for a store of millions of devices (docs/audit.md).
@@ -11,8 +11,8 @@ import {
   kiertoProjections,
   Projector,
   SqliteReadModelStore,
-} from '../../../../libs/projections/src/index.js';
-import { createReadModelStore } from '../../../../libs/projections/src/read-models/index.js';
+} from '#kierto/projections';
+import { createReadModelStore } from '#kierto/projections';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { storeConfigFromEnv, withStore } from '../store-from-env.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { SqliteEventStore } from '../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { newEvent } from '../../../../libs/event-store/src/testing/contract.js';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { newEvent } from '#kierto/event-store/testing';
 import { LAPTOP, cli, workspace, type Workspace } from './testing/audit-cli.js';
 
 let ws: Workspace;

@@ -4,7 +4,7 @@ import {
   exportDeviceBundle,
   serializeBundle,
   type SignedCheckpoint,
-} from '../../../../libs/audit/src/index.js';
+} from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { withStore } from '../store-from-env.js';
 import { checkpointFile, describeVerdict, deviceIdOption, signingKey } from './audit-io.js';

@@ -1,4 +1,4 @@
-import { deviceHistory } from '../../../../libs/audit/src/index.js';
+import { deviceHistory } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { withStore } from '../store-from-env.js';
 import { deviceIdOption } from './audit-io.js';

@@ -1,13 +1,13 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createEventStore, type EventStoreConfig } from '../../../../libs/event-store/src/index.js';
-import type { Actor } from '../../../../libs/event-store/src/port.js';
+import { createEventStore, type EventStoreConfig } from '#kierto/event-store/configured';
+import type { Actor } from '#kierto/event-store';
 import {
   formatSummary,
   importNdjson,
   openErrorReport,
   progressBar,
   type ImportSummary,
-} from '../../../../libs/import/src/index.js';
+} from '#kierto/import';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
 import { storeConfigFromEnv } from '../store-from-env.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { keyIdOf, readPrivateKey, readPublicKey } from '../../../../libs/audit/src/index.js';
+import { keyIdOf, readPrivateKey, readPublicKey } from '#kierto/audit';
 import { cli, workspace, type Workspace } from './testing/audit-cli.js';
 
 let ws: Workspace;

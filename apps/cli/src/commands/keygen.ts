@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateSigningKeyPair } from '../../../../libs/audit/src/index.js';
+import { generateSigningKeyPair } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { SIGNING_KEY_ENV } from './audit-io.js';
 

@@ -4,7 +4,7 @@
  * KIERTO_REPORTING_TIME_ZONE); running them while the API projects is safe, the checkpoints move by
  * compare-and-set.
  */
-import type { EventStore } from '../../../../libs/event-store/src/port.js';
+import type { EventStore } from '#kierto/event-store';
 import {
   createReadModelStore,
   DEFAULT_REPORTING_TIME_ZONE,
@@ -14,7 +14,7 @@ import {
   Projector,
   type ProjectionName,
   type ReadModelStore,
-} from '../../../../libs/projections/src/index.js';
+} from '#kierto/projections';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
 import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-env.js';
 

@@ -13,7 +13,7 @@ import {
   Projector,
   type ProjectionName,
   type ReadModelStore,
-} from '../../../../libs/projections/src/index.js';
+} from '#kierto/projections';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
 import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-env.js';
 

@@ -1,4 +1,4 @@
-import { verifyBundle } from '../../../../libs/audit/src/index.js';
+import { verifyBundle } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { publicKeyFile, readBytes } from './audit-io.js';
 

@@ -1,4 +1,4 @@
-import { verifyAgainstCheckpoint, verifyChain, type ChainVerdict } from '../../../../libs/audit/src/index.js';
+import { verifyAgainstCheckpoint, verifyChain, type ChainVerdict } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { withStore } from '../store-from-env.js';
 import { checkpointFile, describeVerdict, publicKeyFile } from './audit-io.js';

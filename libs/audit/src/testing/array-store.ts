@@ -4,8 +4,8 @@
  * valid hashes, a row that fails to parse) and check what verify says about them.
  */
 import { randomUUID } from 'node:crypto';
-import { GENESIS_HASH, sealEvent } from '../../../event-store/src/hash-chain.js';
-import type { EventStore, JsonObject, StoredEvent } from '../../../event-store/src/port.js';
+import { GENESIS_HASH, sealEvent } from '#kierto/event-store';
+import type { EventStore, JsonObject, StoredEvent } from '#kierto/event-store';
 
 export interface ChainSpec {
   readonly streamId: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { BACKWARDS, END, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { StoreUnavailableError } from '../errors.js';
-import { createEventStore } from '../index.js';
+import { createEventStore } from '../configured.js';
 import { eventStoreContract, newEvent } from '../testing/contract.js';
 import { EventStoreDbEventStore, isEventStoreDbUrl } from './eventstoredb-event-store.js';
 import { ENVELOPE_KEY, LOG_EVENT_TYPE, streamNames } from './mapping.js';

@@ -1,5 +1,5 @@
 /**
- * The event store port (DESIGN §2) on EventStoreDB / KurrentDB 25.1+ through @kurrent/kurrentdb-client.
+ * The event store port (docs/architecture.md) on EventStoreDB / KurrentDB 25.1+ through @kurrent/kurrentdb-client.
  *
  * Layout (docs/eventstoredb.md has the full design and what is not guaranteed):
  * - `<prefix><deviceId>`: one stream per device, the events themselves: native id, type and JSON

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
-import { createEventStore } from '../index.js';
+import { createEventStore } from '../configured.js';
 import { eventStoreContract, newEvent } from '../testing/contract.js';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../testing/postgres.js';
 import { PostgresEventStore } from './postgres-event-store.js';

@@ -1,5 +1,5 @@
 /**
- * The server event store (DESIGN §2) on PostgreSQL through a `pg` pool.
+ * The server event store (docs/architecture.md) on PostgreSQL through a `pg` pool.
  *
  * Appends are serialised by locking the one-row head table (`SELECT … FOR UPDATE`) at the start of
  * the transaction: the next append can only read the head after this one committed, so positions

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../errors.js';
-import { createEventStore } from '../index.js';
+import { createEventStore } from '../configured.js';
 import { eventStoreContract, newEvent } from '../testing/contract.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import type { SqliteEventStoreOptions } from './sqlite-event-store.js';

@@ -1,5 +1,5 @@
 /**
- * The embedded event store (DESIGN §2): one SQLite file through better-sqlite3.
+ * The embedded event store (docs/architecture.md): one SQLite file through better-sqlite3.
  *
  * better-sqlite3 is synchronous, and that is what makes this adapter safe: every append runs from
  * `BEGIN IMMEDIATE` to `COMMIT` inside one synchronous call, so no other async call of this

@@ -1,5 +1,5 @@
 /**
- * The contract every EventStore adapter passes (DESIGN §2). A spec file calls
+ * The contract every EventStore adapter passes (docs/architecture.md). A spec file calls
  * `eventStoreContract(name, factory)`; the factory builds a fresh, initialised store on fresh
  * storage for every test, using the clock and limits the contract hands it, plus a way to open a
  * second instance (another connection or pool) on the same storage.

@@ -9,8 +9,8 @@
  * the same transaction: so the memberships are written in the statistics projection's page, under
  * its checkpoint, not under one of their own (docs/adr/0012-open-projection-contract.md).
  */
-import { isMembershipEventType, MEMBERSHIP_EVENT_TYPES, type MembershipEvent } from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
+import { isMembershipEventType, MEMBERSHIP_EVENT_TYPES, type MembershipEvent } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import { columnTypes, type Dialect } from '../read-models/ddl.js';
 import type { PostgresSession, SqliteSession } from '../projection.js';
 import { Sql } from '../read-models/sql.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeviceEvent } from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
-import { collected, declaredEndOfLife, idOf, laptop, phone, placedOnMarket, recycled, repaired, resold, wiped, wipeFailed } from '../../../testing/src/index.js';
-import { validateDocument } from '../../../schemas/src/index.js';
+import type { DeviceEvent } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
+import { collected, declaredEndOfLife, idOf, laptop, phone, placedOnMarket, recycled, repaired, resold, wiped, wipeFailed } from '#kierto/testing';
+import { validateDocument } from '#kierto/schemas';
 import { evolvePassport, passportProjection, type Passport } from './passport.js';
 
 function storedOf(events: readonly DeviceEvent[], streamId: string): StoredEvent[] {

@@ -1,5 +1,5 @@
 /**
- * The passport (DESIGN §5): one document per device, folded from its events. Its field groups are
+ * The passport (docs/passport.md): one document per device, folded from its events. Its field groups are
  * kept apart on purpose: the role views of the access-control issue (public, repairer, recycler,
  * authority) are projections of this document that keep some groups and drop others.
  *
@@ -30,8 +30,8 @@ import {
   type StorageMediumType,
   type WeeeCategory,
   type WipeResult,
-} from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
+} from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import type { Evolved, Projection } from '../projection.js';
 import { documentStorage } from '../read-models/documents.js';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeviceEvent } from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
+import type { DeviceEvent } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import {
   documentSchemas,
   PASSPORT_VIEW_DOCUMENTS,
   passportViewSchema,
   validateDocument,
-} from '../../../schemas/src/index.js';
-import { selectSchema } from '../../../schemas/src/select-schema.js';
+} from '#kierto/schemas';
+import { selectSchema } from '#kierto/schemas';
 import {
   collected,
   idOf,
@@ -18,7 +18,7 @@ import {
   resold,
   wiped,
   wipeFailed,
-} from '../../../testing/src/index.js';
+} from '#kierto/testing';
 import { evolvePassport, type Passport } from './passport.js';
 import { isPassportView, PASSPORT_VIEWS, passportView, type PassportView, type PublicPassport } from './views.js';
 

@@ -1,5 +1,5 @@
 /**
- * Role views of the passport (DESIGN §5, ESPR differentiated access): what the public, a repairer,
+ * Role views of the passport (docs/passport.md, ESPR differentiated access): what the public, a repairer,
  * a recycler and an authority see of one device. Modelled on the access matrix of the Battery
  * Passport (Battery Pass data attributes v1.2, column access_rights): "Public", "persons with a
  * legitimate interest" (split here into repairers and recyclers) and "notified bodies, market

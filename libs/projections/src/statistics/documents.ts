@@ -4,7 +4,7 @@
  * string, rounded half-up); rates as full-precision percent and one-decimal display. `facts` says
  * how many facts a quantity sums: `GET /statistics/facts` lists them.
  */
-import type { Market, RateKind, Target, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
+import type { Market, RateKind, Target, TreatmentLocation, WeeeCategory } from '#kierto/domain';
 import type { KiertoProjectionName as ProjectionName } from '../kierto.js';
 import type { StatisticsFilters } from './read-model.js';
 import type { Measure } from './facts.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEVICE_COMMAND_OF, DEVICE_EVENT_TYPES, evolve, initialState, isRegistered, type DeviceEvent, type DeviceState } from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
+import { DEVICE_COMMAND_OF, DEVICE_EVENT_TYPES, evolve, initialState, isRegistered, type DeviceEvent, type DeviceState } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import {
   collected,
   fridge,
@@ -13,7 +13,7 @@ import {
   resold,
   wiped,
   wipeFailed,
-} from '../../../testing/src/index.js';
+} from '#kierto/testing';
 import { randomHistories } from '../testing/scenario.js';
 import { applyStatistics, statisticsProjection, type StatisticsDevice, type StatisticsFact } from './facts.js';
 

@@ -1,5 +1,5 @@
 /**
- * The statistics projection (DESIGN §4, docs/statistics.md): every event becomes zero or more
+ * The statistics projection (docs/statistics.md): every event becomes zero or more
  * **facts**, one per (event, measure), appended and never changed. Every published figure is a sum
  * of facts, so every figure can list the devices and events behind it, and an as-of figure is the
  * same sum over the facts recorded by then.
@@ -19,8 +19,8 @@ import {
   type DeviceEvent,
   type Market,
   type TreatmentLocation,
-} from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
+} from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
 import { evolveMembership, MEMBERSHIP_EVENT_TYPES } from '../memberships/memberships.js';
 import type { Projection } from '../projection.js';
 import { kgToMg } from './mass.js';

@@ -1,4 +1,4 @@
-import { MAX_MASS_KG } from '../../../domain/src/limits.js';
+import { MAX_MASS_KG } from '#kierto/domain';
 
 /**
  * Masses in the statistics are integer milligrams: sums over millions of devices stay exact (a double

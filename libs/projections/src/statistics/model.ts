@@ -4,7 +4,7 @@
  * measure), and the queries its readers answer. Kept apart from the evolve (./facts.ts), the writer
  * (./storage.ts) and the readers (./read-model.ts) so that each imports these and none the other.
  */
-import type { CountryCode, Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
+import type { CountryCode, Market, TreatmentLocation, WeeeCategory } from '#kierto/domain';
 import type { MembershipChange } from '../memberships/memberships.js';
 import type { Evolved } from '../projection.js';
 

@@ -1,12 +1,12 @@
 /**
- * The Annex V rates with devices prepared for re-use (issue 11): recovery includes preparing for
+ * The Annex V rates with devices prepared for re-use (docs/statistics.md): recovery includes preparing for
  * re-use, so RCV = PfR + RCY + ER. The facts come from the real projection; the sums from a small
  * in-memory stand-in for the read-model store, which only has to add facts up.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { DeviceEvent } from '../../../domain/src/index.js';
-import type { StoredEvent } from '../../../event-store/src/port.js';
-import { collected, laptop, recycled, resold } from '../../../testing/src/index.js';
+import type { DeviceEvent } from '#kierto/domain';
+import type { StoredEvent } from '#kierto/event-store';
+import { collected, laptop, recycled, resold } from '#kierto/testing';
 import type { StatisticsReadModel, SumsQuery, SumRow } from './read-model.js';
 import { applyStatistics, type StatisticsDevice, type StatisticsFact } from './facts.js';
 import { StatisticsQueries } from './queries.js';
@@ -76,7 +76,7 @@ function inMemoryStore(facts: readonly StatisticsFact[]): StatisticsReadModel {
 const request = { year: 2025, asOf: null, filters: { country: null, producerId: null, organisationId: null, category: null, market: null } };
 
 /**
- * The worked example of issue 11, category 4: 100 devices of 1 t collected (COL 100 t); 10 of them
+ * The worked example of docs/statistics.md, category 4: 100 devices of 1 t collected (COL 100 t); 10 of them
  * resold after collection (PfR 10 t); 80 recycled, each into 875 kg recycled and 125 kg energy
  * recovery (RCY 70 t, ER 10 t); 10 still waiting. RCV = 10 + 70 + 10 = 90 t.
  */
@@ -104,7 +104,7 @@ function workedExample(): StatisticsFact[] {
   return facts;
 }
 
-describe('Annex V rates with preparing for re-use (issue 11 worked example)', () => {
+describe('Annex V rates with preparing for re-use (the worked example)', () => {
   const queries = new StatisticsQueries(inMemoryStore(workedExample()), 'UTC');
 
   it('recovery rate is 90 % (PfR + RCY + ER) / COL, and prepared for re-use + recycled is 80 %', async () => {

@@ -13,7 +13,7 @@ import {
   type Market,
   type RateKind,
   type WeeeCategory,
-} from '../../../domain/src/index.js';
+} from '#kierto/domain';
 import type { ReadModelStore } from '../read-models/port.js';
 import { statisticsReadModel, type FactsQuery, type StatisticsFilters, type StatisticsReadModel, type SumRow } from './read-model.js';
 import type {

@@ -5,7 +5,7 @@
  * and numeric sums back as strings, SQLite as numbers; everything numeric goes through `integer`,
  * which refuses what a JavaScript number cannot hold exactly.
  */
-import type { Market, TreatmentLocation, WeeeCategory } from '../../../domain/src/index.js';
+import type { Market, TreatmentLocation, WeeeCategory } from '#kierto/domain';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer, nullableInteger, nullableText, text } from '../read-models/rows.js';
 import type { Row, Sql, SqlParam } from '../read-models/sql.js';

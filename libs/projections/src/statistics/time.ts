@@ -1,5 +1,5 @@
 /**
- * Calendar years in the reporting time zone (DESIGN §4: "year = calendar year of occurredAt in a
+ * Calendar years in the reporting time zone (docs/statistics.md: "year = calendar year of occurredAt in a
  * configured reporting time zone, default UTC"). 2025-12-31T23:30:00Z is 2026 in Helsinki.
  */
 const yearFormats = new Map<string, Intl.DateTimeFormat>();

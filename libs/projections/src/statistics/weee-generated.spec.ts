@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { WEEE_CATEGORIES, type LifespanTable, type WeeeCategory } from '../../../domain/src/index.js';
+import { WEEE_CATEGORIES, type LifespanTable, type WeeeCategory } from '#kierto/domain';
 import type { StatisticsFilters, SumRow } from './read-model.js';
 import { historyYears, weeeGeneratedDocument } from './weee-generated.js';
 

@@ -14,7 +14,7 @@ import {
   WEEE_CATEGORY_NAMES,
   type LifespanTable,
   type WeeeCategory,
-} from '../../../domain/src/index.js';
+} from '#kierto/domain';
 import type { StatisticsFilters, SumRow } from './read-model.js';
 import type { Basis, Quantity, Rate, WeeeGeneratedCategory, WeeeGeneratedDocument, WeeeGeneratedRate } from './documents.js';
 import { mgToKg, percentDisplay, tonnesDisplay } from './mass.js';

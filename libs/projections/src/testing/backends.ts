@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PostgresEventStore, SqliteEventStore } from '../../../event-store/src/index.js';
-import type { EventStore } from '../../../event-store/src/port.js';
-import { createTestSchema, dropTestSchema, postgres } from '../../../event-store/src/testing/postgres.js';
+import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import type { EventStore } from '#kierto/event-store';
+import { createTestSchema, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import type { ReadModelStore } from '../read-models/port.js';
 import { PostgresReadModelStore } from '../read-models/postgres-read-models.js';
 import { SqliteReadModelStore } from '../read-models/sqlite-read-models.js';

@@ -13,10 +13,10 @@ import {
   type MembershipCommand,
   type ProductDescription,
   type WeeeCategory,
-} from '../../../domain/src/index.js';
-import { PLAUSIBLE_UNIT_WEIGHT_KG } from '../../../domain/src/limits.js';
-import { deviceStreams, handleCommand, producerStreams, type CommandContext } from '../../../application/src/index.js';
-import type { EventStore } from '../../../event-store/src/port.js';
+} from '#kierto/domain';
+import { PLAUSIBLE_UNIT_WEIGHT_KG } from '#kierto/domain';
+import { deviceStreams, handleCommand, producerStreams, type CommandContext } from '#kierto/application';
+import type { EventStore } from '#kierto/event-store';
 import {
   collectionData,
   fixedRepairData,
@@ -25,7 +25,7 @@ import {
   placementData,
   recyclingData,
   resaleData,
-} from '../../../testing/src/index.js';
+} from '#kierto/testing';
 
 /** Far after every scenario time, so rule 5's "not in the future" never trips. */
 export const SCENARIO_NOW = '2030-01-01T00:00:00Z';

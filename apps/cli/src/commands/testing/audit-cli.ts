@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '../../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { newEvent } from '../../../../../libs/event-store/src/testing/contract.js';
+import { SqliteEventStore } from '#kierto/event-store/sqlite';
+import { newEvent } from '#kierto/event-store/testing';
 import { runCli } from '../../run-cli.js';
 
 export const LAPTOP = 'gtin:09506000134352:LAP-0001';

@@ -1,0 +1,2 @@
+/** The audit library's helpers for other libraries' tests. */
+export * from './array-store.js';
