@@ -9,7 +9,8 @@ const publicFaces = Object.fromEntries(
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/schemas'],
-  testMatch: ['**/*.spec.ts'],
+  // Tiers by suffix: .spec.ts unit, .int-spec.ts needs PostgreSQL, .e2e-spec.ts HTTP through the real app.
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { ...publicFaces, '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

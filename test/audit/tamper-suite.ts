@@ -2,7 +2,7 @@
  * One tamper suite for every SQL adapter (docs/audit.md): someone with database access edits the events
  * table with raw SQL, and `verify` must name the first position that fails and why. Each adapter's
  * spec gives a fresh store and a Tamper bound to its tables (tamper-sqlite.spec.ts,
- * tamper-postgres.spec.ts).
+ * tamper-postgres.int-spec.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';

@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries driven by the JSON Schemas the API publishes in its OpenAPI document, for the
- * fuzz suite (test/api/fuzz.e2e.spec.ts). `valid` follows a schema (mostly valid values, so requests
+ * fuzz suite (test/api/fuzz.e2e-spec.ts). `valid` follows a schema (mostly valid values, so requests
  * get past validation into the domain and the stores); `hostile` adds what integrators and attackers
  * send: values at and past every bound, broken text, wrong types, prototype keys, deep nesting.
  */

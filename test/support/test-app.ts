@@ -24,7 +24,7 @@ export interface TestApp {
   readonly access: AccessStore;
   /**
    * Acts as whoever the route needs (see `actingFor`): the tests of devices, passports and statistics
-   * are about those, not about keys; test/api/access.e2e.spec.ts is about keys and roles.
+   * are about those, not about keys; test/api/access.e2e-spec.ts is about keys and roles.
    */
   readonly api: Client;
   /** Acts as organisation `id` holding `roles` (created on first use, one key per organisation). */
@@ -70,7 +70,7 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     logLevel: 'silent',
     rateLimitPerMinute: 100_000,
     anonymousRateLimitPerMinute: 100_000,
-    // Many suites send bad keys on purpose; test/api/auth-failures.e2e.spec.ts tests these limits.
+    // Many suites send bad keys on purpose; test/api/auth-failures.e2e-spec.ts tests these limits.
     failedAuthPerAddressPerMinute: 100_000,
     failedAuthPerKeyPerMinute: 100_000,
     reportingTimeZone: 'UTC',

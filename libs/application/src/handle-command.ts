@@ -38,7 +38,7 @@ export class IdempotencyKeyReusedError extends Error {
  * Automatic retries when another writer moved the stream between our read and our append. Each
  * retry waits a random time up to a doubling ceiling ("full jitter"): writers that collided once do
  * not collide again in lock-step, and a hot stream's writers spread out until each gets its turn.
- * Measured in test/api/contention.e2e.spec.ts (two API processes on one PostgreSQL store).
+ * Measured in test/api/contention.e2e-spec.ts (two API processes on one PostgreSQL store).
  */
 export const RETRY_POLICY = { maxAttempts: 12, firstDelayMs: 4, maxDelayMs: 250 } as const;
 

@@ -24,7 +24,7 @@ export const Public = (): MethodDecorator & ClassDecorator =>
 
 /**
  * The permission a route needs; every route is either public or names one (deny by default, and
- * test/api/access.e2e.spec.ts checks every route). The OpenAPI document lists the roles.
+ * test/api/access.e2e-spec.ts checks every route). The OpenAPI document lists the roles.
  */
 export const Requires = (permission: Permission): MethodDecorator & ClassDecorator =>
   applyDecorators(

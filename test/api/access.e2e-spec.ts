@@ -138,7 +138,7 @@ const WRITES: readonly WriteEndpoint[] = [
     },
   },
   {
-    // Route level; each line is then checked like its command (test/import/imports-http.spec.ts).
+    // Route level; each line is then checked like its command (test/import/imports-http.e2e-spec.ts).
     name: 'POST /imports',
     allowed: ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
     prepare: () => Promise.resolve((role) => as(role).post('/imports').set('Content-Type', 'application/x-ndjson').send('\n')),
