@@ -12,6 +12,18 @@
  *   `#kierto/<library>[/<entry>]`) may be imported from outside it.
  */
 
+/** The apps compose the libraries: each may use any of them (libs/testing is for tests only). */
+const EVERY_LIBRARY = [
+  'libs/access',
+  'libs/application',
+  'libs/audit',
+  'libs/domain',
+  'libs/event-store',
+  'libs/import',
+  'libs/projections',
+  'libs/schemas',
+];
+
 /** Folder → the folders its production code may import. */
 const MAY_IMPORT = {
   'libs/domain': [],
@@ -23,8 +35,8 @@ const MAY_IMPORT = {
   'libs/access': ['libs/domain'],
   'libs/schemas': ['libs/domain', 'libs/projections'],
   'libs/testing': ['libs/domain'],
-  'apps/api': ['libs/access', 'libs/application', 'libs/audit', 'libs/domain', 'libs/event-store', 'libs/import', 'libs/projections', 'libs/schemas'],
-  'apps/cli': ['libs/access', 'libs/application', 'libs/audit', 'libs/domain', 'libs/event-store', 'libs/import', 'libs/projections', 'libs/schemas'],
+  'apps/api': EVERY_LIBRARY,
+  'apps/cli': EVERY_LIBRARY,
 };
 
 /** Folder → the npm packages its production code may use (Node built-ins: `node` in the list); absent = any. */
@@ -34,8 +46,8 @@ const MAY_USE_PACKAGES = {
   'libs/access': ['node', 'better-sqlite3', 'pg'],
 };
 
-/** Tests and test helpers: they wire libraries together, so only the internals rule binds them. */
-const TEST_CODE = ['\\.spec\\.ts$', '/testing/'];
+/** Tests (.spec.ts, .int-spec.ts, .e2e-spec.ts) and test helpers: they wire libraries together, so only the internals rule binds them. */
+const TEST_CODE = ['[.-]spec\\.ts$', '/testing/'];
 
 /** The public faces: the files package.json "imports" names for the TypeScript types. */
 const { imports = {} } = require('./package.json');
@@ -73,14 +85,15 @@ const configuration = {
     ...packageRules,
     {
       name: 'no-reach-into-another-library',
-      comment: "Import another library through its public face (#kierto/…), never a file inside it (docs/architecture.md)",
+      comment:
+        'Import another library through its public face (#kierto/…), never a file inside it (docs/architecture.md)',
       severity: 'error',
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/', pathNot: ['^libs/$1/', ...PUBLIC_FACES] },
     },
     {
       name: 'no-reach-into-a-library-from-outside',
-      comment: "Apps, tests and benchmarks import a library through its public face (#kierto/…) (docs/architecture.md)",
+      comment: 'Apps, tests and benchmarks import a library through its public face (#kierto/…) (docs/architecture.md)',
       severity: 'error',
       from: { path: '^(apps|test|bench)/' },
       to: { path: '^libs/', pathNot: PUBLIC_FACES },
@@ -99,7 +112,10 @@ const configuration = {
     // Type-only imports are dependencies of the design too.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { conditionNames: ['types', 'import', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: {
+      conditionNames: ['types', 'import', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
   },
 };
 

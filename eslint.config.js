@@ -13,13 +13,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // Nest decorators need the constructor parameter types at run time, so value imports stay.
       '@typescript-eslint/consistent-type-definitions': 'off',
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
     rules: {
       // supertest bodies are untyped JSON; tests assert on them.
       '@typescript-eslint/no-unsafe-member-access': 'off',

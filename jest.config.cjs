@@ -3,7 +3,10 @@ const { imports } = require('./package.json');
 
 /** The libraries' public faces (package.json "imports", docs/architecture.md), read from their sources. */
 const publicFaces = Object.fromEntries(
-  Object.entries(imports).map(([name, target]) => [`^${name.replace(/[/-]/g, '\\$&')}$`, `<rootDir>/${target.types.slice(2)}`]),
+  Object.entries(imports).map(([name, target]) => [
+    `^${name.replace(/[/-]/g, '\\$&')}$`,
+    `<rootDir>/${target.types.slice(2)}`,
+  ]),
 );
 
 module.exports = {

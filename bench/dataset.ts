@@ -28,7 +28,14 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export const PRODUCERS = ['producer-arctic', 'producer-boreal', 'producer-coastal', 'producer-delta', 'producer-fjord', 'producer-glacier'];
+export const PRODUCERS = [
+  'producer-arctic',
+  'producer-boreal',
+  'producer-coastal',
+  'producer-delta',
+  'producer-fjord',
+  'producer-glacier',
+];
 export const ORGANISATIONS = ['org-elker', 'org-serty', 'org-ict'];
 
 interface CategoryProfile {
@@ -133,8 +140,21 @@ export function deviceLines(index: number, random: () => number): ImportLine[] {
       deviceId,
       occurredAt: iso(at),
       data: fixed
-        ? { problem: 'does not start', actions: ['replaced power supply'], partsReplaced: [], outcome: 'fixed', labourMinutes: 45 }
-        : { problem: 'board failure', actions: ['diagnosed'], partsReplaced: [], outcome: 'end-of-life', barrier: 'spare-parts-not-available', labourMinutes: 20 },
+        ? {
+            problem: 'does not start',
+            actions: ['replaced power supply'],
+            partsReplaced: [],
+            outcome: 'fixed',
+            labourMinutes: 45,
+          }
+        : {
+            problem: 'board failure',
+            actions: ['diagnosed'],
+            partsReplaced: [],
+            outcome: 'end-of-life',
+            barrier: 'spare-parts-not-available',
+            labourMinutes: 20,
+          },
     });
     at += DAY;
     if (fixed && (!hasDataStorage || lines.some((line) => line.type === 'DeviceDataWiped'))) {
@@ -142,7 +162,13 @@ export function deviceLines(index: number, random: () => number): ImportLine[] {
         type: 'DeviceResold',
         deviceId,
         occurredAt: iso(at),
-        data: { channel: 'shop', buyerType: 'consumer', country: 'FI', price: { amount: 60, currency: 'EUR' }, warrantyMonths: 6 },
+        data: {
+          channel: 'shop',
+          buyerType: 'consumer',
+          country: 'FI',
+          price: { amount: 60, currency: 'EUR' },
+          warrantyMonths: 6,
+        },
       });
       return lines;
     }
@@ -151,7 +177,13 @@ export function deviceLines(index: number, random: () => number): ImportLine[] {
       type: 'DeviceResold',
       deviceId,
       occurredAt: iso(at),
-      data: { channel: 'online', buyerType: 'consumer', country: 'FI', price: { amount: 40, currency: 'EUR' }, warrantyMonths: 3 },
+      data: {
+        channel: 'online',
+        buyerType: 'consumer',
+        country: 'FI',
+        price: { amount: 40, currency: 'EUR' },
+        warrantyMonths: 3,
+      },
     });
     return lines;
   }

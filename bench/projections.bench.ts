@@ -47,7 +47,17 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 const actor = { organisationId: 'bench', role: 'operator', keyId: 'bench' };
 
 function event(type: string, occurredAt: string, data: JsonObject): NewEvent {
-  return { eventId: randomUUID(), type, schemaVersion: 1, occurredAt, actor, correlationId: 'bench', causationId: null, data, metadata: {} };
+  return {
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    occurredAt,
+    actor,
+    correlationId: 'bench',
+    causationId: null,
+    data,
+    metadata: {},
+  };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -116,7 +126,15 @@ function deviceHistory(index: number): AppendRequest {
         }),
       );
     }
-    events.push(event('DeviceResold', iso(at), { channel: 'shop', buyerType: 'consumer', country: 'FI', price: { amount: 50, currency: 'EUR' }, warrantyMonths: 3 }));
+    events.push(
+      event('DeviceResold', iso(at), {
+        channel: 'shop',
+        buyerType: 'consumer',
+        country: 'FI',
+        price: { amount: 50, currency: 'EUR' },
+        warrantyMonths: 3,
+      }),
+    );
   } else if (random() < 0.6) {
     events.push(
       event('DeviceRecycled', iso(at), {
@@ -192,28 +210,71 @@ async function main(): Promise<void> {
     });
     console.log(`seeded ${seeding.value} events in ${(seeding.ms / 1000).toFixed(1)} s`);
 
-    const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone: 'Europe/Helsinki' }) });
+    const projector = new Projector({
+      store,
+      readModels,
+      projections: kiertoProjections({ reportingTimeZone: 'Europe/Helsinki' }),
+    });
     await projector.prepare();
     const report = await projector.rebuild();
-    console.log(`rebuild: ${report.events} events in ${report.seconds.toFixed(1)} s = ${report.eventsPerSecond} events/s`);
+    console.log(
+      `rebuild: ${report.events} events in ${report.seconds.toFixed(1)} s = ${report.eventsPerSecond} events/s`,
+    );
 
     const queries = new StatisticsQueries(readModels, 'Europe/Helsinki');
-    const all: StatisticsFilters = { country: 'FI', producerId: null, organisationId: null, category: null, market: null };
+    const all: StatisticsFilters = {
+      country: 'FI',
+      producerId: null,
+      organisationId: null,
+      category: null,
+      market: null,
+    };
     const cases: [string, () => Promise<unknown>][] = [
       ['collection rate 2024 (national)', () => queries.collectionRate({ year: 2024, filters: all, asOf: null })],
-      ['collection rate 2024 (org-elker)', () => queries.collectionRate({ year: 2024, filters: { ...all, organisationId: 'org-elker' }, asOf: null })],
+      [
+        'collection rate 2024 (org-elker)',
+        () => queries.collectionRate({ year: 2024, filters: { ...all, organisationId: 'org-elker' }, asOf: null }),
+      ],
       ['recovery rates 2024', () => queries.recoveryRates({ year: 2024, filters: all, asOf: null })],
-      ['report 2024 (org-serty)', () => queries.report({ year: 2024, filters: { ...all, organisationId: 'org-serty' }, asOf: null })],
+      [
+        'report 2024 (org-serty)',
+        () => queries.report({ year: 2024, filters: { ...all, organisationId: 'org-serty' }, asOf: null }),
+      ],
       ['indicators 2024', () => queries.indicators({ year: 2024, filters: all, asOf: null })],
-      ['facts page 2024 COL (org-ict)', () => queries.facts({ year: 2024, filters: { ...all, organisationId: 'org-ict' }, asOf: null, measure: 'COL', treatment: null, after: null, limit: 100 })],
-      ['collection rate 2024 as of now (facts)', () => queries.collectionRate({ year: 2024, filters: all, asOf: new Date().toISOString() })],
-      ['report 2024 (org-serty) as of now (facts)', () => queries.report({ year: 2024, filters: { ...all, organisationId: 'org-serty' }, asOf: new Date().toISOString() })],
+      [
+        'facts page 2024 COL (org-ict)',
+        () =>
+          queries.facts({
+            year: 2024,
+            filters: { ...all, organisationId: 'org-ict' },
+            asOf: null,
+            measure: 'COL',
+            treatment: null,
+            after: null,
+            limit: 100,
+          }),
+      ],
+      [
+        'collection rate 2024 as of now (facts)',
+        () => queries.collectionRate({ year: 2024, filters: all, asOf: new Date().toISOString() }),
+      ],
+      [
+        'report 2024 (org-serty) as of now (facts)',
+        () =>
+          queries.report({
+            year: 2024,
+            filters: { ...all, organisationId: 'org-serty' },
+            asOf: new Date().toISOString(),
+          }),
+      ],
     ];
     for (const [name, run] of cases) {
       await run();
       const samples: number[] = [];
       for (let round = 0; round < (name.includes('as of') ? 3 : 20); round += 1) samples.push((await timed(run)).ms);
-      console.log(`${name}: median ${percentile(samples, 50).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms`);
+      console.log(
+        `${name}: median ${percentile(samples, 50).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms`,
+      );
     }
 
     const reads: number[] = [];
@@ -221,7 +282,9 @@ async function main(): Promise<void> {
       const serial = Math.floor(random() * DEVICES);
       reads.push((await timed(() => passportAt(readModels, `mfr:bench~20devices~20oy:B-${serial}`))).ms);
     }
-    console.log(`passport read: p50 ${percentile(reads, 50).toFixed(2)} ms, p99 ${percentile(reads, 99).toFixed(2)} ms`);
+    console.log(
+      `passport read: p50 ${percentile(reads, 50).toFixed(2)} ms, p99 ${percentile(reads, 99).toFixed(2)} ms`,
+    );
   } finally {
     await readModels.close();
     await store.close();

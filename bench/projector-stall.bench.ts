@@ -34,9 +34,19 @@ interface Run {
   readonly p50Ms: number;
 }
 
-async function project(store: SqliteEventStore, dir: string, label: string, pageBudgetMs: number | undefined): Promise<Run> {
+async function project(
+  store: SqliteEventStore,
+  dir: string,
+  label: string,
+  pageBudgetMs: number | undefined,
+): Promise<Run> {
   const readModels = new SqliteReadModelStore({ file: join(dir, `${label.replace(/\W+/g, '-')}.sqlite`) });
-  const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone: 'UTC' }), pageBudgetMs });
+  const projector = new Projector({
+    store,
+    readModels,
+    projections: kiertoProjections({ reportingTimeZone: 'UTC' }),
+    pageBudgetMs,
+  });
   await projector.prepare();
   const gaps: number[] = [];
   const started = performance.now();
@@ -52,7 +62,8 @@ async function project(store: SqliteEventStore, dir: string, label: string, page
   gaps.push(ended - lastTurn);
   await readModels.close();
   gaps.sort((a, b) => a - b);
-  const at = (percent: number): number => gaps[Math.min(gaps.length - 1, Math.floor((gaps.length * percent) / 100))] ?? 0;
+  const at = (percent: number): number =>
+    gaps[Math.min(gaps.length - 1, Math.floor((gaps.length * percent) / 100))] ?? 0;
   return { label, events, seconds: (ended - started) / 1000, maxMs: gaps.at(-1) ?? 0, p99Ms: at(99), p50Ms: at(50) };
 }
 
@@ -61,12 +72,20 @@ async function main(): Promise<void> {
   try {
     const store = new SqliteEventStore({ file: join(dir, 'kierto.sqlite') });
     await store.init();
-    const lines = Readable.from((function* () {
-      for (const line of datasetLines(devices)) yield `${JSON.stringify(line)}\n`;
-    })());
-    const summary = await importNdjson(store, lines, { actor: { organisationId: 'bench', role: 'operator', keyId: 'bench' }, batchEvents: 5_000 });
+    const lines = Readable.from(
+      (function* () {
+        for (const line of datasetLines(devices)) yield `${JSON.stringify(line)}\n`;
+      })(),
+    );
+    const summary = await importNdjson(store, lines, {
+      actor: { organisationId: 'bench', role: 'operator', keyId: 'bench' },
+      batchEvents: 5_000,
+    });
     console.log(`SQLite store: ${devices} devices, ${summary.imported} events imported`);
-    const runs = [await project(store, dir, 'fixed pages (no budget)', undefined), await project(store, dir, `page budget ${budgetMs} ms`, budgetMs)];
+    const runs = [
+      await project(store, dir, 'fixed pages (no budget)', undefined),
+      await project(store, dir, `page budget ${budgetMs} ms`, budgetMs),
+    ];
     await store.close();
     console.log('| projector | events | events/s | longest gap between event-loop turns | p99 | p50 |');
     console.log('| --- | --- | --- | --- | --- | --- |');
@@ -76,7 +95,9 @@ async function main(): Promise<void> {
       );
     }
     const [fixed, budgeted] = runs as [Run, Run];
-    console.log(`stall max, budget / fixed: ${((budgeted.maxMs / fixed.maxMs) * 100).toFixed(0)} %; rate, budget / fixed: ${(((budgeted.events / budgeted.seconds) / (fixed.events / fixed.seconds)) * 100).toFixed(0)} %`);
+    console.log(
+      `stall max, budget / fixed: ${((budgeted.maxMs / fixed.maxMs) * 100).toFixed(0)} %; rate, budget / fixed: ${((budgeted.events / budgeted.seconds / (fixed.events / fixed.seconds)) * 100).toFixed(0)} %`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

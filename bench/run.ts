@@ -22,7 +22,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -203,8 +212,23 @@ async function* rawRows(file: string): AsyncGenerator<RawRow> {
 }
 
 const COLUMNS = [
-  'global_position', 'event_id', 'stream_id', 'stream_revision', 'type', 'schema_version', 'occurred_at', 'recorded_at',
-  'actor_organisation_id', 'actor_role', 'actor_key_id', 'correlation_id', 'causation_id', 'data', 'metadata', 'hash', 'prev_hash',
+  'global_position',
+  'event_id',
+  'stream_id',
+  'stream_revision',
+  'type',
+  'schema_version',
+  'occurred_at',
+  'recorded_at',
+  'actor_organisation_id',
+  'actor_role',
+  'actor_key_id',
+  'correlation_id',
+  'causation_id',
+  'data',
+  'metadata',
+  'hash',
+  'prev_hash',
 ];
 
 function copyField(value: string | number | null): string {
@@ -221,7 +245,9 @@ function peerRequire(peer: 'postgres' | 'sqlite'): NodeJS.Require {
   const dir = join(peerDir, peer);
   if (!existsSync(join(dir, 'node_modules'))) {
     const extra = peer === 'sqlite' ? ['--legacy-peer-deps'] : [];
-    console.error(`installing the bench peer packages in ${dir} (npm ci ${extra.join(' ')}; sqlite3 may compile, ~1–2 min)`);
+    console.error(
+      `installing the bench peer packages in ${dir} (npm ci ${extra.join(' ')}; sqlite3 may compile, ~1–2 min)`,
+    );
     execFileSync('npm', ['ci', ...extra, '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
   }
   return createRequire(join(dir, 'package.json'));
@@ -240,7 +266,9 @@ async function rawCeilingPostgres(file: string, schema: string): Promise<number>
     await client.query(`DROP SCHEMA IF EXISTS "${raw}" CASCADE; CREATE SCHEMA "${raw}";
       CREATE TABLE "${raw}".events (LIKE "${schema}".events INCLUDING ALL)`);
     const { seconds, value } = await timed(async () => {
-      const copy = client.query(from(`COPY "${raw}".events (${COLUMNS.join(', ')}) FROM STDIN`) as never) as unknown as NodeJS.WritableStream;
+      const copy = client.query(
+        from(`COPY "${raw}".events (${COLUMNS.join(', ')}) FROM STDIN`) as never,
+      ) as unknown as NodeJS.WritableStream;
       let count = 0;
       async function* chunks(): AsyncGenerator<string> {
         let chunk = '';
@@ -276,7 +304,9 @@ async function rawCeilingSqlite(file: string, kiertoFile: string, dir: string): 
   for (const sql of ddl) db.exec(sql);
   const per = 100;
   const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
-  const many = db.prepare(`INSERT INTO events (${COLUMNS.join(',')}) VALUES ${Array.from({ length: per }, () => placeholders).join(',')}`);
+  const many = db.prepare(
+    `INSERT INTO events (${COLUMNS.join(',')}) VALUES ${Array.from({ length: per }, () => placeholders).join(',')}`,
+  );
   const one = db.prepare(`INSERT INTO events (${COLUMNS.join(',')}) VALUES ${placeholders}`);
   const { seconds, value } = await timed(async () => {
     let count = 0;
@@ -305,7 +335,11 @@ async function rawCeilingSqlite(file: string, kiertoFile: string, dir: string): 
 // Like with like: one append per device.
 
 /** Kierto's command path, one append per device: read the stream, decide each line, append. */
-async function kiertoPerDevice(store: EventStore, groups: readonly { deviceId: string; lines: ImportLine[] }[], concurrency: number): Promise<number> {
+async function kiertoPerDevice(
+  store: EventStore,
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+  concurrency: number,
+): Promise<number> {
   const now = new Date().toISOString();
   const correlationId = randomUUID();
   let next = 0;
@@ -319,9 +353,19 @@ async function kiertoPerDevice(store: EventStore, groups: readonly { deviceId: s
       for (const line of group.lines) {
         // The dataset is valid by construction: its data is that of its event type.
         const data = line.data as unknown as EventDataByType[DeviceEventType];
-        const command = deviceCommandOf(line.type as DeviceEventType, { deviceId: group.deviceId, occurredAt: line.occurredAt, now, data });
+        const command = deviceCommandOf(line.type as DeviceEventType, {
+          deviceId: group.deviceId,
+          occurredAt: line.occurredAt,
+          now,
+          data,
+        });
         const decided = decideCommand(deviceStreams, state, command, {
-          eventId: () => randomUUID(), actor, correlationId, causationId: null, metadata: {}, parsedJson: line.data as JsonObject,
+          eventId: () => randomUUID(),
+          actor,
+          correlationId,
+          causationId: null,
+          metadata: {},
+          parsedJson: line.data as JsonObject,
         });
         state = decided.state;
         newEvents.push(...decided.events);
@@ -336,19 +380,31 @@ async function kiertoPerDevice(store: EventStore, groups: readonly { deviceId: s
 }
 
 interface EmmettStore {
-  appendToStream(name: string, events: { type: string; data: Record<string, unknown> }[], options?: unknown): Promise<unknown>;
+  appendToStream(
+    name: string,
+    events: { type: string; data: Record<string, unknown> }[],
+    options?: unknown,
+  ): Promise<unknown>;
   close?(): Promise<void>;
   schema?: { migrate(): Promise<void>; dangerous: { truncate(options?: unknown): Promise<void> } };
 }
 
-async function emmettRun(store: EmmettStore, groups: readonly { deviceId: string; lines: ImportLine[] }[], concurrency: number, prefix: string): Promise<number> {
+async function emmettRun(
+  store: EmmettStore,
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+  concurrency: number,
+  prefix: string,
+): Promise<number> {
   let next = 0;
   let events = 0;
   const worker = async (): Promise<void> => {
     while (next < groups.length) {
       const group = groups[next] as { deviceId: string; lines: ImportLine[] };
       next += 1;
-      await store.appendToStream(`device-${prefix}${group.deviceId}`, group.lines.map((line) => ({ type: line.type, data: line.data })));
+      await store.appendToStream(
+        `device-${prefix}${group.deviceId}`,
+        group.lines.map((line) => ({ type: line.type, data: line.data })),
+      );
       events += group.lines.length;
     }
   };
@@ -356,8 +412,13 @@ async function emmettRun(store: EmmettStore, groups: readonly { deviceId: string
   return events / seconds;
 }
 
-async function emmettPostgres(groups: readonly { deviceId: string; lines: ImportLine[] }[]): Promise<{ sequential: number; concurrent: number }> {
-  const emmett = await importPeer<{ getPostgreSQLEventStore: (url: string, options?: unknown) => EmmettStore }>('postgres', '@event-driven-io/emmett-postgresql');
+async function emmettPostgres(
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+): Promise<{ sequential: number; concurrent: number }> {
+  const emmett = await importPeer<{ getPostgreSQLEventStore: (url: string, options?: unknown) => EmmettStore }>(
+    'postgres',
+    '@event-driven-io/emmett-postgresql',
+  );
   const store = emmett.getPostgreSQLEventStore(POSTGRES_URL);
   try {
     await store.schema?.migrate();
@@ -372,14 +433,21 @@ async function emmettPostgres(groups: readonly { deviceId: string; lines: Import
   }
 }
 
-async function emmettSqlite(groups: readonly { deviceId: string; lines: ImportLine[] }[], dir: string): Promise<{ sequential: number; journalMode: string }> {
+async function emmettSqlite(
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+  dir: string,
+): Promise<{ sequential: number; journalMode: string }> {
   const emmett = await importPeer<{
     getSQLiteEventStore: (options: unknown) => EmmettStore;
     sqliteConnection: (options: { fileName: string }) => { close(): void };
   }>('sqlite', '@event-driven-io/emmett-sqlite');
   const fileName = join(dir, 'emmett.sqlite');
   const connection = emmett.sqliteConnection({ fileName });
-  const store = emmett.getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection }, schema: { autoMigration: 'CreateOrUpdate' } });
+  const store = emmett.getSQLiteEventStore({
+    fileName,
+    connectionOptions: { singleton: true, connection },
+    schema: { autoMigration: 'CreateOrUpdate' },
+  });
   await store.appendToStream('device-warmup', [{ type: 'Warmup', data: {} }]);
   const sequential = await emmettRun(store, groups, 1, '');
   connection.close();
@@ -392,8 +460,18 @@ async function emmettSqlite(groups: readonly { deviceId: string; lines: ImportLi
 // ---------------------------------------------------------------------------------------------------
 // Projections.
 
-async function projections(backend: string, store: EventStore, readModels: ReadModelStore, devices: number): Promise<void> {
-  const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone: 'Europe/Helsinki' }), pageSize: 2_000 });
+async function projections(
+  backend: string,
+  store: EventStore,
+  readModels: ReadModelStore,
+  devices: number,
+): Promise<void> {
+  const projector = new Projector({
+    store,
+    readModels,
+    projections: kiertoProjections({ reportingTimeZone: 'Europe/Helsinki' }),
+    pageSize: 2_000,
+  });
   await projector.prepare();
   const report = await projector.rebuild();
   record(backend, 'projection rebuild', report.eventsPerSecond, 'events/s', `${report.events} events`);
@@ -409,7 +487,13 @@ async function projections(backend: string, store: EventStore, readModels: ReadM
   record(backend, 'passport read p50', percentile(reads, 50), 'ms', '2 000 reads');
   record(backend, 'passport read p99', percentile(reads, 99), 'ms', '2 000 reads');
   const queries = new StatisticsQueries(readModels, 'Europe/Helsinki');
-  const all: StatisticsFilters = { country: 'FI', producerId: null, organisationId: null, category: null, market: null };
+  const all: StatisticsFilters = {
+    country: 'FI',
+    producerId: null,
+    organisationId: null,
+    category: null,
+    market: null,
+  };
   const year = (): Promise<unknown> => queries.report({ year: 2021, filters: all, asOf: null });
   await year();
   const samples: number[] = [];
@@ -428,13 +512,24 @@ async function importFile(store: EventStore, file: string): Promise<ImportSummar
   return importNdjson(store, createReadStream(file, { highWaterMark: 1 << 20 }), { actor, batchEvents: 5_000 });
 }
 
-async function benchSqlite(args: Args, file: string, dir: string, groups: readonly { deviceId: string; lines: ImportLine[] }[]): Promise<void> {
+async function benchSqlite(
+  args: Args,
+  file: string,
+  dir: string,
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+): Promise<void> {
   const backend = 'SQLite';
   const kiertoFile = join(dir, 'kierto.sqlite');
   const store = new SqliteEventStore({ file: kiertoFile });
   await store.init();
   const summary = await importFile(store, file);
-  record(backend, 'Kierto import', summary.eventsPerSecond, 'events/s', `${summary.imported} events, ${summary.refused} refused`);
+  record(
+    backend,
+    'Kierto import',
+    summary.eventsPerSecond,
+    'events/s',
+    `${summary.imported} events, ${summary.refused} refused`,
+  );
   const ceiling = await rawCeilingSqlite(file, kiertoFile, dir);
   record(backend, 'raw ceiling (100-row prepared INSERTs, 1 tx)', ceiling, 'events/s');
   record(backend, 'Kierto import / raw ceiling', (summary.eventsPerSecond / ceiling) * 100, '%');
@@ -454,12 +549,22 @@ async function benchSqlite(args: Args, file: string, dir: string, groups: readon
   record(backend, 'Kierto command path, 1 append/device, sequential', kierto, 'events/s', subset);
   if (args.emmett) {
     const emmett = await emmettSqlite(groups, dir);
-    record(backend, 'Emmett appendToStream, sequential', emmett.sequential, 'events/s', `${subset}; journal_mode=${emmett.journalMode}`);
+    record(
+      backend,
+      'Emmett appendToStream, sequential',
+      emmett.sequential,
+      'events/s',
+      `${subset}; journal_mode=${emmett.journalMode}`,
+    );
     record(backend, 'Kierto / Emmett, sequential', (kierto / emmett.sequential) * 100, '%');
   }
 }
 
-async function benchPostgres(args: Args, file: string, groups: readonly { deviceId: string; lines: ImportLine[] }[]): Promise<void> {
+async function benchPostgres(
+  args: Args,
+  file: string,
+  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+): Promise<void> {
   const backend = 'PostgreSQL';
   const schema = `kierto_bench_${Date.now()}`;
   const peerSchemas = [`${schema}_seq`, `${schema}_par`];
@@ -467,7 +572,13 @@ async function benchPostgres(args: Args, file: string, groups: readonly { device
   try {
     await store.init();
     const summary = await importFile(store, file);
-    record(backend, 'Kierto import', summary.eventsPerSecond, 'events/s', `${summary.imported} events, ${summary.refused} refused`);
+    record(
+      backend,
+      'Kierto import',
+      summary.eventsPerSecond,
+      'events/s',
+      `${summary.imported} events, ${summary.refused} refused`,
+    );
     const ceiling = await rawCeilingPostgres(file, schema);
     record(backend, 'raw ceiling (COPY, 1 MB chunks)', ceiling, 'events/s');
     record(backend, 'Kierto import / raw ceiling', (summary.eventsPerSecond / ceiling) * 100, '%');
@@ -488,14 +599,25 @@ async function benchPostgres(args: Args, file: string, groups: readonly { device
       await peer.close();
     }
     record(backend, 'Kierto command path, 1 append/device, sequential', kierto[0] ?? 0, 'events/s', subset);
-    record(backend, 'Kierto command path, 1 append/device, 8 appenders', kierto[1] ?? 0, 'events/s', `${subset}; pool 10`);
+    record(
+      backend,
+      'Kierto command path, 1 append/device, 8 appenders',
+      kierto[1] ?? 0,
+      'events/s',
+      `${subset}; pool 10`,
+    );
     if (args.emmett) {
       const emmett = await emmettPostgres(groups);
       record(backend, 'Emmett appendToStream, sequential', emmett.sequential, 'events/s', subset);
       record(backend, 'Emmett appendToStream, 8 appenders', emmett.concurrent, 'events/s', `${subset}; pool 10`);
       record(backend, 'Kierto / Emmett, sequential', ((kierto[0] ?? 0) / emmett.sequential) * 100, '%');
       record(backend, 'Kierto / Emmett, 8 appenders', ((kierto[1] ?? 0) / emmett.concurrent) * 100, '%');
-      record(backend, 'Kierto bulk import / Emmett 8 appenders', (summary.eventsPerSecond / emmett.concurrent) * 100, '%');
+      record(
+        backend,
+        'Kierto bulk import / Emmett 8 appenders',
+        (summary.eventsPerSecond / emmett.concurrent) * 100,
+        '%',
+      );
     }
   } finally {
     await store.close();
@@ -510,12 +632,22 @@ async function postgresSettings(): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
-    const names = ['server_version', 'fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'max_wal_size', 'work_mem'];
+    const names = [
+      'server_version',
+      'fsync',
+      'synchronous_commit',
+      'shared_buffers',
+      'wal_level',
+      'max_wal_size',
+      'work_mem',
+    ];
     const result = await client.query<{ name: string; setting: string; unit: string | null }>(
       'SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)',
       [names],
     );
-    return Object.fromEntries(result.rows.map((row) => [row.name, row.unit ? `${row.setting} ${row.unit}` : row.setting]));
+    return Object.fromEntries(
+      result.rows.map((row) => [row.name, row.unit ? `${row.setting} ${row.unit}` : row.setting]),
+    );
   } finally {
     await client.end();
   }
@@ -528,7 +660,9 @@ async function main(): Promise<void> {
   try {
     const file = join(dir, 'dataset.ndjson');
     const generated = await timed(() => writeDataset(file, args.devices));
-    console.error(`dataset: ${args.devices} devices, ${generated.value.lines} lines, ${(generated.value.bytes / 1e6).toFixed(1)} MB in ${generated.seconds.toFixed(1)} s`);
+    console.error(
+      `dataset: ${args.devices} devices, ${generated.value.lines} lines, ${(generated.value.bytes / 1e6).toFixed(1)} MB in ${generated.seconds.toFixed(1)} s`,
+    );
     const groups = deviceGroups(args.peerDevices);
     if (args.only !== 'postgres') await benchSqlite(args, file, dir, groups);
     if (args.only !== 'sqlite') await benchPostgres(args, file, groups);
@@ -540,18 +674,27 @@ async function main(): Promise<void> {
       `|---|---|---:|---|---|`,
       ...rows.map((row) => `| ${row.backend} | ${row.measure} | ${format(row.value)} | ${row.unit} | ${row.note} |`),
     ].join('\n');
-    console.log(`\nKierto bench: ${args.devices} devices (${generated.value.lines} events), peer subset ${args.peerDevices} devices, ${started.toISOString()}\n`);
+    console.log(
+      `\nKierto bench: ${args.devices} devices (${generated.value.lines} events), peer subset ${args.peerDevices} devices, ${started.toISOString()}\n`,
+    );
     console.log(table);
     const result = {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       args,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', totalMemGiB: totalmem() / 2 ** 30, node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? '',
+        totalMemGiB: totalmem() / 2 ** 30,
+        node: process.version,
+      },
       postgres: args.only === 'sqlite' ? null : await postgresSettings(),
       dataset: generated.value,
       rows,
     };
-    const out = args.out ?? join(benchDir, 'results', `bench-${args.devices}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    const out =
+      args.out ??
+      join(benchDir, 'results', `bench-${args.devices}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwritten ${out}`);

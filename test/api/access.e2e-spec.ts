@@ -48,7 +48,12 @@ async function snapshot(): Promise<unknown> {
   return { head: await app.store.headPosition(), organisations, keys };
 }
 
-async function expectRefused(send: () => Promise<request.Response>, status: number, code: string, field?: string): Promise<request.Response> {
+async function expectRefused(
+  send: () => Promise<request.Response>,
+  status: number,
+  code: string,
+  field?: string,
+): Promise<request.Response> {
   const before = await snapshot();
   const response = await send();
   expect({ status: response.status, code: response.body.error?.code }).toEqual({ status, code });
@@ -57,8 +62,22 @@ async function expectRefused(send: () => Promise<request.Response>, status: numb
   return response;
 }
 
-const collection = { occurredAt: '2026-02-01T10:00:00Z', collectionPointId: 'point-1', channel: 'municipal', source: 'household', country: 'FI', condition: 'unknown' };
-const repair = { occurredAt: '2026-02-02T10:00:00Z', problem: 'No power', actions: ['Replaced fuse'], partsReplaced: [], outcome: 'fixed', labourMinutes: 20 };
+const collection = {
+  occurredAt: '2026-02-01T10:00:00Z',
+  collectionPointId: 'point-1',
+  channel: 'municipal',
+  source: 'household',
+  country: 'FI',
+  condition: 'unknown',
+};
+const repair = {
+  occurredAt: '2026-02-02T10:00:00Z',
+  problem: 'No power',
+  actions: ['Replaced fuse'],
+  partsReplaced: [],
+  outcome: 'fixed',
+  labourMinutes: 20,
+};
 const recycling = {
   occurredAt: '2026-02-03T10:00:00Z',
   facilityId: 'recycler-1',
@@ -71,10 +90,21 @@ const recycling = {
 async function deviceReadyFor(endpoint: string): Promise<string> {
   const product = newProduct();
   const id = idOf(product);
-  await accepted(as('producer').post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: orgOf('producer'), country: 'FI', market: 'household', product }));
+  await accepted(
+    as('producer')
+      .post('/devices')
+      .send({
+        occurredAt: '2026-01-15T10:00:00Z',
+        producerId: orgOf('producer'),
+        country: 'FI',
+        market: 'household',
+        product,
+      }),
+  );
   if (endpoint === 'collections') return id;
   await accepted(as('collector').post(`/devices/${id}/collections`).send(collection));
-  if (endpoint === 'resales') await accepted(as('refurbisher').post(`/devices/${id}/data-wipes`).send(passingWipe('2026-02-01T12:00:00Z')));
+  if (endpoint === 'resales')
+    await accepted(as('refurbisher').post(`/devices/${id}/data-wipes`).send(passingWipe('2026-02-01T12:00:00Z')));
   return id;
 }
 
@@ -92,7 +122,15 @@ const WRITES: readonly WriteEndpoint[] = [
     prepare: () => {
       const product = newProduct();
       return Promise.resolve((role) =>
-        as(role).post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: orgOf(role), country: 'FI', market: 'household', product }),
+        as(role)
+          .post('/devices')
+          .send({
+            occurredAt: '2026-01-15T10:00:00Z',
+            producerId: orgOf(role),
+            country: 'FI',
+            market: 'household',
+            product,
+          }),
       );
     },
   },
@@ -104,16 +142,14 @@ const WRITES: readonly WriteEndpoint[] = [
       ['repairs', 'repairer', repair],
       ['recycling', 'recycler', recycling],
     ] as const
-  ).map(
-    ([endpoint, role, body]): WriteEndpoint => ({
-      name: `POST /devices/{id}/${endpoint}`,
-      allowed: [role],
-      prepare: async () => {
-        const id = await deviceReadyFor(endpoint);
-        return (caller) => as(caller).post(`/devices/${id}/${endpoint}`).send(body);
-      },
-    }),
-  ),
+  ).map(([endpoint, role, body]): WriteEndpoint => ({
+    name: `POST /devices/{id}/${endpoint}`,
+    allowed: [role],
+    prepare: async () => {
+      const id = await deviceReadyFor(endpoint);
+      return (caller) => as(caller).post(`/devices/${id}/${endpoint}`).send(body);
+    },
+  })),
   {
     name: 'POST /producers/{id}/memberships',
     allowed: ['producer-organisation', 'admin'],
@@ -122,7 +158,9 @@ const WRITES: readonly WriteEndpoint[] = [
       const producer = `member-${serial}`;
       // Each role records for its own organisation; only the admin may record for any.
       return Promise.resolve((role) =>
-        as(role).post(`/producers/${producer}/memberships`).send({ organisationId: orgOf(role), occurredAt: '2026-01-01T00:00:00Z' }),
+        as(role)
+          .post(`/producers/${producer}/memberships`)
+          .send({ organisationId: orgOf(role), occurredAt: '2026-01-01T00:00:00Z' }),
       );
     },
   },
@@ -132,16 +170,23 @@ const WRITES: readonly WriteEndpoint[] = [
     prepare: async () => {
       serial += 1;
       const producer = `member-${serial}`;
-      await accepted(as('admin').post(`/producers/${producer}/memberships`).send({ organisationId: orgOf('producer-organisation'), occurredAt: '2025-01-01T00:00:00Z' }));
+      await accepted(
+        as('admin')
+          .post(`/producers/${producer}/memberships`)
+          .send({ organisationId: orgOf('producer-organisation'), occurredAt: '2025-01-01T00:00:00Z' }),
+      );
       return (role) =>
-        as(role).post(`/producers/${producer}/departures`).send({ organisationId: orgOf('producer-organisation'), occurredAt: '2026-01-01T00:00:00Z' });
+        as(role)
+          .post(`/producers/${producer}/departures`)
+          .send({ organisationId: orgOf('producer-organisation'), occurredAt: '2026-01-01T00:00:00Z' });
     },
   },
   {
     // Route level; each line is then checked like its command (test/import/imports-http.e2e-spec.ts).
     name: 'POST /imports',
     allowed: ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
-    prepare: () => Promise.resolve((role) => as(role).post('/imports').set('Content-Type', 'application/x-ndjson').send('\n')),
+    prepare: () =>
+      Promise.resolve((role) => as(role).post('/imports').set('Content-Type', 'application/x-ndjson').send('\n')),
   },
   {
     name: 'POST /organisations',
@@ -149,20 +194,36 @@ const WRITES: readonly WriteEndpoint[] = [
     prepare: () => {
       serial += 1;
       const id = `new-org-${serial}`;
-      return Promise.resolve((role) => as(role).post('/organisations').send({ id, name: 'New', roles: ['collector'] }));
+      return Promise.resolve((role) =>
+        as(role)
+          .post('/organisations')
+          .send({ id, name: 'New', roles: ['collector'] }),
+      );
     },
   },
   {
     name: 'POST /organisations/{id}/api-keys',
     allowed: ['admin'],
-    prepare: () => Promise.resolve((role) => as(role).post(`/organisations/${orgOf('collector')}/api-keys`).send({ label: 'scanner' })),
+    prepare: () =>
+      Promise.resolve((role) =>
+        as(role)
+          .post(`/organisations/${orgOf('collector')}/api-keys`)
+          .send({ label: 'scanner' }),
+      ),
   },
   {
     name: 'POST /organisations/{id}/api-keys/{keyId}/revocation',
     allowed: ['admin'],
     prepare: async () => {
-      const { record } = await createKey(app.access, orgOf('collector'), { label: 'to revoke', expiresAt: null, now: new Date() });
-      return (role) => as(role).post(`/organisations/${orgOf('collector')}/api-keys/${record.keyId}/revocation`).send({});
+      const { record } = await createKey(app.access, orgOf('collector'), {
+        label: 'to revoke',
+        expiresAt: null,
+        now: new Date(),
+      });
+      return (role) =>
+        as(role)
+          .post(`/organisations/${orgOf('collector')}/api-keys/${record.keyId}/revocation`)
+          .send({});
     },
   },
 ];
@@ -188,7 +249,14 @@ describe('every role × every write endpoint', () => {
 
   it('lets a producer place devices on the market only as itself', async () => {
     const response = await expectRefused(
-      async () => as('producer').post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: 'someone-else', country: 'FI', market: 'household', product: newProduct() }),
+      async () =>
+        as('producer').post('/devices').send({
+          occurredAt: '2026-01-15T10:00:00Z',
+          producerId: 'someone-else',
+          country: 'FI',
+          market: 'household',
+          product: newProduct(),
+        }),
       403,
       'FORBIDDEN',
       'producerId',
@@ -196,9 +264,12 @@ describe('every role × every write endpoint', () => {
     expect(response.body.error.message).toContain(orgOf('producer'));
   });
 
-  it("lets a producer organisation record memberships of its own organisation only", async () => {
+  it('lets a producer organisation record memberships of its own organisation only', async () => {
     await expectRefused(
-      async () => as('producer-organisation').post('/producers/member-x/memberships').send({ organisationId: 'another-scheme', occurredAt: '2026-01-01T00:00:00Z' }),
+      async () =>
+        as('producer-organisation')
+          .post('/producers/member-x/memberships')
+          .send({ organisationId: 'another-scheme', occurredAt: '2026-01-01T00:00:00Z' }),
       403,
       'FORBIDDEN',
       'organisationId',
@@ -210,11 +281,30 @@ describe('every role × every write endpoint', () => {
     // Unknown body fields are refused outright, so a forged actor never reaches the store.
     await expectRefused(
       async () =>
-        as('producer').post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: orgOf('producer'), country: 'FI', market: 'household', product, actor: { organisationId: 'forged' } }),
+        as('producer')
+          .post('/devices')
+          .send({
+            occurredAt: '2026-01-15T10:00:00Z',
+            producerId: orgOf('producer'),
+            country: 'FI',
+            market: 'household',
+            product,
+            actor: { organisationId: 'forged' },
+          }),
       400,
       'VALIDATION_FAILED',
     );
-    const recorded = await accepted(as('producer').post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: orgOf('producer'), country: 'FI', market: 'household', product }));
+    const recorded = await accepted(
+      as('producer')
+        .post('/devices')
+        .send({
+          occurredAt: '2026-01-15T10:00:00Z',
+          producerId: orgOf('producer'),
+          country: 'FI',
+          market: 'household',
+          product,
+        }),
+    );
     const [event] = await app.store.readStream(recorded.body.deviceId as string);
     const keyId = parseToken(await app.tokenOf(orgOf('producer'), 'producer'))?.keyId;
     expect(event?.actor).toEqual({ organisationId: orgOf('producer'), role: 'producer', keyId });
@@ -222,7 +312,13 @@ describe('every role × every write endpoint', () => {
 });
 
 describe('requests without a valid key', () => {
-  const placement = () => ({ occurredAt: '2026-01-15T10:00:00Z', producerId: orgOf('producer'), country: 'FI', market: 'household', product: newProduct() });
+  const placement = () => ({
+    occurredAt: '2026-01-15T10:00:00Z',
+    producerId: orgOf('producer'),
+    country: 'FI',
+    market: 'household',
+    product: newProduct(),
+  });
   const post = (authorization?: string) => {
     const test = request(app.http).post('/devices');
     if (authorization !== undefined) test.set('Authorization', authorization);
@@ -240,22 +336,44 @@ describe('requests without a valid key', () => {
   });
 
   it('answers 401 UNKNOWN_KEY to a well-formed key that was never issued, and to a wrong secret', async () => {
-    await expectRefused(async () => post(`Bearer kierto_k0123456789abcdef_${'A'.repeat(43)}`), 401, 'UNKNOWN_KEY', 'Authorization');
+    await expectRefused(
+      async () => post(`Bearer kierto_k0123456789abcdef_${'A'.repeat(43)}`),
+      401,
+      'UNKNOWN_KEY',
+      'Authorization',
+    );
     const token = await app.tokenOf(orgOf('producer'), 'producer');
     const parsed = parseToken(token);
-    await expectRefused(async () => post(`Bearer kierto_${parsed?.keyId ?? ''}_${'B'.repeat(43)}`), 401, 'UNKNOWN_KEY', 'Authorization');
+    await expectRefused(
+      async () => post(`Bearer kierto_${parsed?.keyId ?? ''}_${'B'.repeat(43)}`),
+      401,
+      'UNKNOWN_KEY',
+      'Authorization',
+    );
   });
 
   it('answers 401 KEY_REVOKED once an admin revoked the key', async () => {
-    const { token, record } = await createKey(app.access, orgOf('producer'), { label: 'soon revoked', expiresAt: null, now: new Date() });
+    const { token, record } = await createKey(app.access, orgOf('producer'), {
+      label: 'soon revoked',
+      expiresAt: null,
+      now: new Date(),
+    });
     await accepted(post(`Bearer ${token}`));
-    await accepted(as('admin').post(`/organisations/${orgOf('producer')}/api-keys/${record.keyId}/revocation`).send({}));
+    await accepted(
+      as('admin')
+        .post(`/organisations/${orgOf('producer')}/api-keys/${record.keyId}/revocation`)
+        .send({}),
+    );
     await expectRefused(async () => post(`Bearer ${token}`), 401, 'KEY_REVOKED', 'Authorization');
   });
 
   it('answers 401 KEY_EXPIRED after the expiry', async () => {
     const issuedAt = new Date(Date.now() - 60_000);
-    const { token } = await createKey(app.access, orgOf('producer'), { label: 'expired', expiresAt: new Date(Date.now() - 1_000).toISOString(), now: issuedAt });
+    const { token } = await createKey(app.access, orgOf('producer'), {
+      label: 'expired',
+      expiresAt: new Date(Date.now() - 1_000).toISOString(),
+      now: issuedAt,
+    });
     await expectRefused(async () => post(`Bearer ${token}`), 401, 'KEY_EXPIRED', 'Authorization');
   });
 
@@ -268,9 +386,17 @@ describe('requests without a valid key', () => {
         const route = `${method.toUpperCase()} ${path}`;
         seen.push(route);
         const concrete = path.replace(/\{[^}]+\}/g, 'x');
-        const response = await request(app.http)[method as 'get' | 'post'](concrete).set('Content-Type', 'application/json').send('{}');
+        const client = request(app.http);
+        const response = await client[method as 'get' | 'post'](concrete)
+          .set('Content-Type', 'application/json')
+          .send('{}');
         if (publicRoutes.has(route)) expect({ route, status: response.status }).not.toEqual({ route, status: 401 });
-        else expect({ route, status: response.status, code: response.body.error?.code }).toEqual({ route, status: 401, code: 'MISSING_CREDENTIALS' });
+        else
+          expect({ route, status: response.status, code: response.body.error?.code }).toEqual({
+            route,
+            status: 401,
+            code: 'MISSING_CREDENTIALS',
+          });
       }
     }
     expect(seen.length).toBeGreaterThan(20);
@@ -279,7 +405,10 @@ describe('requests without a valid key', () => {
 
   it('checks a key sent to a public route: a bad one is a 401, not an anonymous answer', async () => {
     const response = await request(app.http).get('/health').set('Authorization', 'Bearer nonsense');
-    expect({ status: response.status, code: response.body.error?.code }).toEqual({ status: 401, code: 'MALFORMED_CREDENTIALS' });
+    expect({ status: response.status, code: response.body.error?.code }).toEqual({
+      status: 401,
+      code: 'MALFORMED_CREDENTIALS',
+    });
     expect((await request(app.http).get('/health')).status).toBe(200);
   });
 });
@@ -287,18 +416,45 @@ describe('requests without a valid key', () => {
 describe('reads are scoped to what a role may see', () => {
   beforeAll(async () => {
     // Two producers in two schemes, one device each, both in 2026's figures.
-    await accepted(as('admin').post('/organisations').send({ id: 'scheme-a', name: 'Scheme A', roles: ['producer-organisation'] }));
-    await accepted(as('admin').post('/organisations').send({ id: 'scheme-b', name: 'Scheme B', roles: ['producer-organisation'] }));
-    for (const [producer, scheme] of [['maker-a', 'scheme-a'], ['maker-b', 'scheme-b']] as const) {
-      await accepted(app.as(scheme, 'producer-organisation').post(`/producers/${producer}/memberships`).send({ organisationId: scheme, occurredAt: '2025-01-01T00:00:00Z' }));
+    await accepted(
+      as('admin')
+        .post('/organisations')
+        .send({ id: 'scheme-a', name: 'Scheme A', roles: ['producer-organisation'] }),
+    );
+    await accepted(
+      as('admin')
+        .post('/organisations')
+        .send({ id: 'scheme-b', name: 'Scheme B', roles: ['producer-organisation'] }),
+    );
+    for (const [producer, scheme] of [
+      ['maker-a', 'scheme-a'],
+      ['maker-b', 'scheme-b'],
+    ] as const) {
       await accepted(
-        app.as(producer, 'producer').post('/devices').send({ occurredAt: '2026-03-01T10:00:00Z', producerId: producer, country: 'FI', market: 'household', product: newProduct() }),
+        app
+          .as(scheme, 'producer-organisation')
+          .post(`/producers/${producer}/memberships`)
+          .send({ organisationId: scheme, occurredAt: '2025-01-01T00:00:00Z' }),
+      );
+      await accepted(
+        app.as(producer, 'producer').post('/devices').send({
+          occurredAt: '2026-03-01T10:00:00Z',
+          producerId: producer,
+          country: 'FI',
+          market: 'household',
+          product: newProduct(),
+        }),
       );
     }
   });
 
-  const facts = async (client: ReturnType<typeof as>, query: Record<string, string | number>): Promise<request.Response> =>
-    client.get('/statistics/facts').query({ year: 2026, measure: 'POM', minPosition: await app.store.headPosition(), ...query });
+  const facts = async (
+    client: ReturnType<typeof as>,
+    query: Record<string, string | number>,
+  ): Promise<request.Response> =>
+    client
+      .get('/statistics/facts')
+      .query({ year: 2026, measure: 'POM', minPosition: await app.store.headPosition(), ...query });
   const producersIn = (response: request.Response): string[] =>
     [...new Set((response.body.items as { producerId: string }[]).map((fact) => fact.producerId))].sort();
 
@@ -306,7 +462,12 @@ describe('reads are scoped to what a role may see', () => {
     const own = await facts(app.as('maker-a', 'producer'), {});
     expect(own.status).toBe(200);
     expect(producersIn(own)).toEqual(['maker-a']);
-    await expectRefused(async () => facts(app.as('maker-a', 'producer'), { producerId: 'maker-b' }), 403, 'FORBIDDEN', 'producerId');
+    await expectRefused(
+      async () => facts(app.as('maker-a', 'producer'), { producerId: 'maker-b' }),
+      403,
+      'FORBIDDEN',
+      'producerId',
+    );
     const report = await app.as('maker-a', 'producer').get('/statistics/report').query({ year: 2026 });
     expect(report.status).toBe(200);
   });
@@ -315,10 +476,22 @@ describe('reads are scoped to what a role may see', () => {
     const own = await facts(app.as('scheme-a', 'producer-organisation'), {});
     expect(producersIn(own)).toEqual(['maker-a']);
     // Naming a producer of another scheme is asking for someone else's figures (docs/access.md).
-    await expectRefused(async () => facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-b' }), 403, 'FORBIDDEN', 'producerId');
+    await expectRefused(
+      async () => facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-b' }),
+      403,
+      'FORBIDDEN',
+      'producerId',
+    );
     // Naming its own member narrows within its own figures.
-    expect(producersIn(await facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-a' }))).toEqual(['maker-a']);
-    await expectRefused(async () => facts(app.as('scheme-a', 'producer-organisation'), { organisationId: 'scheme-b' }), 403, 'FORBIDDEN', 'organisationId');
+    expect(producersIn(await facts(app.as('scheme-a', 'producer-organisation'), { producerId: 'maker-a' }))).toEqual([
+      'maker-a',
+    ]);
+    await expectRefused(
+      async () => facts(app.as('scheme-a', 'producer-organisation'), { organisationId: 'scheme-b' }),
+      403,
+      'FORBIDDEN',
+      'organisationId',
+    );
   });
 
   it('lets auditors read every figure, and no other role read statistics', async () => {
@@ -330,12 +503,27 @@ describe('reads are scoped to what a role may see', () => {
 
   it("keeps a producer out of another producer's memberships, and reserves histories and audit to auditors", async () => {
     expect((await app.as('maker-a', 'producer').get('/producers/maker-a/memberships')).status).toBe(200);
-    await expectRefused(async () => app.as('maker-a', 'producer').get('/producers/maker-b/memberships'), 403, 'FORBIDDEN', 'producerId');
+    await expectRefused(
+      async () => app.as('maker-a', 'producer').get('/producers/maker-b/memberships'),
+      403,
+      'FORBIDDEN',
+      'producerId',
+    );
     // Another role beside producer that does not read memberships changes nothing.
     await app.tokenOf('maker-c', 'producer', 'collector');
-    await expectRefused(async () => app.as('maker-c', 'producer', 'collector').get('/producers/maker-b/memberships'), 403, 'FORBIDDEN', 'producerId');
+    await expectRefused(
+      async () => app.as('maker-c', 'producer', 'collector').get('/producers/maker-b/memberships'),
+      403,
+      'FORBIDDEN',
+      'producerId',
+    );
     const device = await deviceReadyFor('collections');
-    for (const path of [`/devices/${device}/events`, '/audit/verify', `/audit/devices/${device}/history`, '/projections/status']) {
+    for (const path of [
+      `/devices/${device}/events`,
+      '/audit/verify',
+      `/audit/devices/${device}/history`,
+      '/projections/status',
+    ]) {
       for (const role of ['producer', 'collector', 'repairer', 'producer-organisation'] as const) {
         await expectRefused(async () => as(role).get(path), 403, 'FORBIDDEN');
       }
@@ -380,9 +568,17 @@ describe('keys after their creation', () => {
     ];
     expect(responses.map((response) => response.status)).toEqual([403, 400, 200, 200, 200, 401]);
     const listed = responses[2]?.body as Record<string, unknown>[];
-    expect(listed.map((key) => Object.keys(key).sort())).toEqual([['createdAt', 'expiresAt', 'keyId', 'label', 'organisationId', 'revokedAt']]);
-    const everything = [...responses.map((response) => JSON.stringify({ headers: response.headers, body: response.body, text: response.text })), ...lines].join('\n');
-    for (const secretPart of [token, secret, stored?.secretHash ?? 'missing']) expect(everything).not.toContain(secretPart);
+    expect(listed.map((key) => Object.keys(key).sort())).toEqual([
+      ['createdAt', 'expiresAt', 'keyId', 'label', 'organisationId', 'revokedAt'],
+    ]);
+    const everything = [
+      ...responses.map((response) =>
+        JSON.stringify({ headers: response.headers, body: response.body, text: response.text }),
+      ),
+      ...lines,
+    ].join('\n');
+    for (const secretPart of [token, secret, stored?.secretHash ?? 'missing'])
+      expect(everything).not.toContain(secretPart);
     // The request log names the key by its public id.
     expect(lines.some((line) => line.includes(`"keyId":"${issued.body.keyId as string}"`))).toBe(true);
   });
@@ -399,10 +595,21 @@ describe('abuse limits and headers', () => {
 
   it('limits each key per minute with RateLimit headers, then answers 429 with Retry-After and records nothing', async () => {
     const producer = limited.as('p-1', 'producer');
-    const place = () => producer.post('/devices').send({ occurredAt: '2026-01-15T10:00:00Z', producerId: 'p-1', country: 'FI', market: 'household', product: newProduct() });
+    const place = () =>
+      producer.post('/devices').send({
+        occurredAt: '2026-01-15T10:00:00Z',
+        producerId: 'p-1',
+        country: 'FI',
+        market: 'household',
+        product: newProduct(),
+      });
     const first = await place();
     expect(first.status).toBe(201);
-    expect(first.headers).toMatchObject({ 'ratelimit-limit': '3', 'ratelimit-remaining': '2', 'ratelimit-reset': expect.stringMatching(/^\d+$/) });
+    expect(first.headers).toMatchObject({
+      'ratelimit-limit': '3',
+      'ratelimit-remaining': '2',
+      'ratelimit-reset': expect.stringMatching(/^\d+$/),
+    });
     await place();
     await place();
     const head = await limited.store.headPosition();
@@ -411,7 +618,9 @@ describe('abuse limits and headers', () => {
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     expect(await limited.store.headPosition()).toBe(head);
     // Another key has its own budget.
-    expect((await limited.as('p-2', 'producer').get('/devices').query({ manufacturer: 'x', serialNumber: 'y' })).status).toBe(404);
+    expect(
+      (await limited.as('p-2', 'producer').get('/devices').query({ manufacturer: 'x', serialNumber: 'y' })).status,
+    ).toBe(404);
   });
 
   it('limits anonymous calls to public routes per client address', async () => {
@@ -458,10 +667,15 @@ describe('the OpenAPI document', () => {
   it('declares bearer authentication and names the roles of each permission', async () => {
     const spec = (await request(app.http).get('/docs-json')).body as {
       components: { securitySchemes: Record<string, { scheme: string }> };
-      paths: Record<string, Record<string, { responses: Record<string, { description: string }>; security?: unknown[] }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { description: string }>; security?: unknown[] }>
+      >;
     };
     expect(spec.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(spec.paths['/devices']?.['post']?.responses['403']?.description).toBe('FORBIDDEN: needs device:place-on-market, held by producer');
+    expect(spec.paths['/devices']?.['post']?.responses['403']?.description).toBe(
+      'FORBIDDEN: needs device:place-on-market, held by producer',
+    );
     expect(spec.paths['/devices']?.['post']?.security).toEqual([{ bearer: [] }]);
   });
 });
@@ -479,29 +693,36 @@ describe('the README walk-through, keys included', () => {
       for (const org of ['producer', 'collector', 'refurbisher']) {
         expect((await call('post', '/organisations', admin, example(`organisation-${org}`))).status).toBe(201);
       }
-      const key = async (id: string): Promise<string> => `Bearer ${(await call('post', `/organisations/${id}/api-keys`, admin, example('api-key'))).body.token as string}`;
+      const key = async (id: string): Promise<string> =>
+        `Bearer ${(await call('post', `/organisations/${id}/api-keys`, admin, example('api-key'))).body.token as string}`;
       const producer = await key('producer-fi-0042');
       const collector = await key('helsinki-reuse-centre');
       const refurbisher = await key('kierto-refurb');
       const device = `/devices/${LAPTOP_ID}`;
-      expect((await call('post', '/devices', producer, example('place-laptop-on-market'))).body.deviceId).toBe(LAPTOP_ID);
+      expect((await call('post', '/devices', producer, example('place-laptop-on-market'))).body.deviceId).toBe(
+        LAPTOP_ID,
+      );
       expect((await call('post', `${device}/collections`, collector, example('collect-laptop'))).status).toBe(201);
-      expect((await call('post', `${device}/resales`, refurbisher, example('resell-laptop'))).body.error.code).toBe('WIPE_REQUIRED_BEFORE_RESALE');
-      expect((await call('post', `${device}/resales`, collector, example('resell-laptop'))).body.error.code).toBe('FORBIDDEN');
+      expect((await call('post', `${device}/resales`, refurbisher, example('resell-laptop'))).body.error.code).toBe(
+        'WIPE_REQUIRED_BEFORE_RESALE',
+      );
+      expect((await call('post', `${device}/resales`, collector, example('resell-laptop'))).body.error.code).toBe(
+        'FORBIDDEN',
+      );
       expect((await call('post', `${device}/data-wipes`, refurbisher, example('wipe-laptop'))).status).toBe(201);
       const resold = await call('post', `${device}/resales`, refurbisher, example('resell-laptop'));
       expect(resold.status).toBe(201);
       const history = await call('get', `${device}/events`, admin);
-      expect(history.body.events.map((event: { actor: { organisationId: string } }) => event.actor.organisationId)).toEqual([
-        'producer-fi-0042',
-        'helsinki-reuse-centre',
-        'kierto-refurb',
-        'kierto-refurb',
-      ]);
+      expect(
+        history.body.events.map((event: { actor: { organisationId: string } }) => event.actor.organisationId),
+      ).toEqual(['producer-fi-0042', 'helsinki-reuse-centre', 'kierto-refurb', 'kierto-refurb']);
       const position = resold.body.events[0].globalPosition as number;
       const publicView = await call('get', `/passports/${LAPTOP_ID}?minPosition=${position}`, null);
       const repairerView = await call('get', `/passports/${LAPTOP_ID}?minPosition=${position}`, refurbisher);
-      expect([publicView.headers['kierto-passport-view'], repairerView.headers['kierto-passport-view']]).toEqual(['public', 'repairer']);
+      expect([publicView.headers['kierto-passport-view'], repairerView.headers['kierto-passport-view']]).toEqual([
+        'public',
+        'repairer',
+      ]);
     } finally {
       await fresh.close();
     }
@@ -516,32 +737,69 @@ describe('organisations and keys: the admin endpoints refuse bad requests and ch
 
   it('refuses an invalid organisation with 400 naming each field', async () => {
     const response = await expectRefused(
-      async () => admin().post('/organisations').send({ id: 'Not An Id', name: '', roles: ['wizard'], colour: 'red' }),
+      async () =>
+        admin()
+          .post('/organisations')
+          .send({ id: 'Not An Id', name: '', roles: ['wizard'], colour: 'red' }),
       400,
       'VALIDATION_FAILED',
     );
-    expect((response.body.error.fields as { field: string }[]).map((field) => field.field).sort()).toEqual(['colour', 'id', 'name', 'roles']);
+    expect((response.body.error.fields as { field: string }[]).map((field) => field.field).sort()).toEqual([
+      'colour',
+      'id',
+      'name',
+      'roles',
+    ]);
     expect(response.body.error.message).toBe('The request is invalid');
   });
 
   it('refuses a second organisation with the same id (409), keys for an unknown organisation (404) and past expiries (400)', async () => {
-    await accepted(admin().post('/organisations').send({ id: 'dup-org', name: 'First', roles: ['collector'] }));
-    await expectRefused(async () => admin().post('/organisations').send({ id: 'dup-org', name: 'Second', roles: ['recycler'] }), 409, 'ORGANISATION_EXISTS');
-    expect((await app.access.getOrganisation('dup-org'))?.name).toBe('First');
-    await expectRefused(async () => admin().post('/organisations/nobody/api-keys').send({ label: 'x' }), 404, 'ORGANISATION_NOT_FOUND');
+    await accepted(
+      admin()
+        .post('/organisations')
+        .send({ id: 'dup-org', name: 'First', roles: ['collector'] }),
+    );
     await expectRefused(
-      async () => admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: '2020-01-01T00:00:00Z' }),
+      async () =>
+        admin()
+          .post('/organisations')
+          .send({ id: 'dup-org', name: 'Second', roles: ['recycler'] }),
+      409,
+      'ORGANISATION_EXISTS',
+    );
+    expect((await app.access.getOrganisation('dup-org'))?.name).toBe('First');
+    await expectRefused(
+      async () => admin().post('/organisations/nobody/api-keys').send({ label: 'x' }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    await expectRefused(
+      async () =>
+        admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: '2020-01-01T00:00:00Z' }),
       400,
       'VALIDATION_FAILED',
       'expiresAt',
     );
-    await expectRefused(async () => admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: 'soon' }), 400, 'VALIDATION_FAILED', 'expiresAt');
-    await expectRefused(async () => admin().post('/organisations/dup-org/api-keys/k0000000000000000/revocation').send({}), 404, 'KEY_NOT_FOUND');
+    await expectRefused(
+      async () => admin().post('/organisations/dup-org/api-keys').send({ label: 'x', expiresAt: 'soon' }),
+      400,
+      'VALIDATION_FAILED',
+      'expiresAt',
+    );
+    await expectRefused(
+      async () => admin().post('/organisations/dup-org/api-keys/k0000000000000000/revocation').send({}),
+      404,
+      'KEY_NOT_FOUND',
+    );
     await expectRefused(async () => admin().get('/organisations/nobody/api-keys'), 404, 'ORGANISATION_NOT_FOUND');
   });
 
   it('keeps the first revocation time when a key is revoked twice', async () => {
-    const issued = await accepted(admin().post(`/organisations/${orgOf('collector')}/api-keys`).send({ label: 'twice', expiresAt: '2099-01-01T00:00:00Z' }));
+    const issued = await accepted(
+      admin()
+        .post(`/organisations/${orgOf('collector')}/api-keys`)
+        .send({ label: 'twice', expiresAt: '2099-01-01T00:00:00Z' }),
+    );
     const path = `/organisations/${orgOf('collector')}/api-keys/${issued.body.keyId as string}/revocation`;
     const first = await accepted(admin().post(path).send({}));
     const second = await accepted(admin().post(path).send({}));

@@ -7,7 +7,10 @@ describe('GET /audit/devices/{deviceId}/passport: the passport as it stood then'
   beforeAll(async () => {
     app = await startTestApp();
     await app.api.post('/devices').send(example('place-laptop-on-market')).expect(201);
-    const collected = await app.api.post(`/devices/${LAPTOP_ID}/collections`).send(example('collect-laptop')).expect(201);
+    const collected = await app.api
+      .post(`/devices/${LAPTOP_ID}/collections`)
+      .send(example('collect-laptop'))
+      .expect(201);
     collectedAt = collected.body.events[0].globalPosition as number;
     await app.api.post(`/devices/${LAPTOP_ID}/data-wipes`).send(example('wipe-laptop')).expect(201);
     await app.api.post(`/devices/${LAPTOP_ID}/resales`).send(example('resell-laptop')).expect(201);
@@ -41,7 +44,9 @@ describe('GET /audit/devices/{deviceId}/passport: the passport as it stood then'
     const neither = await app.api.get(`/audit/devices/${LAPTOP_ID}/passport`);
     expect(neither.status).toBe(400);
     expect(neither.body.error.code).toBe('AS_OF_REQUIRED');
-    const both = await app.api.get(`/audit/devices/${LAPTOP_ID}/passport`).query({ asOf: '2026-01-01T00:00:00Z', position: '1' });
+    const both = await app.api
+      .get(`/audit/devices/${LAPTOP_ID}/passport`)
+      .query({ asOf: '2026-01-01T00:00:00Z', position: '1' });
     expect(both.body.error.code).toBe('AS_OF_REQUIRED');
     const bad = await app.api.get(`/audit/devices/${LAPTOP_ID}/passport`).query({ position: '-3' });
     expect(bad.status).toBe(400);

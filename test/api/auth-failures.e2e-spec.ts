@@ -19,11 +19,19 @@ const expectAnswer = (response: request.Response, status: number, code: string):
 };
 
 /** Two apps in turn on the same store (SQLite: each its own folder); `cleanUp` once both are closed. */
-function failureLimits(storeName: string, options: () => { databaseUrl?: string; databaseSchema?: string }, cleanUp: () => Promise<void>): void {
+function failureLimits(
+  storeName: string,
+  options: () => { databaseUrl?: string; databaseSchema?: string },
+  cleanUp: () => Promise<void>,
+): void {
   describe(`failed authentication limits (${storeName})`, () => {
     let app: TestApp;
     beforeAll(async () => {
-      app = await startTestApp({ ...options(), failedAuthPerAddressPerMinute: PER_ADDRESS, failedAuthPerKeyPerMinute: PER_KEY });
+      app = await startTestApp({
+        ...options(),
+        failedAuthPerAddressPerMinute: PER_ADDRESS,
+        failedAuthPerKeyPerMinute: PER_KEY,
+      });
     });
     afterAll(async () => {
       await app.close();
@@ -32,20 +40,33 @@ function failureLimits(storeName: string, options: () => { databaseUrl?: string;
     it('counts unknown keys and keyless calls of one address, then answers 429 with Retry-After, before looking at the key', async () => {
       const valid = await app.tokenOf('auth-admin', 'admin');
       for (let attempt = 0; attempt < PER_ADDRESS; attempt += 1) {
-        const send = attempt % 2 === 0 ? request(app.http).get('/organisations').set('Authorization', UNKNOWN) : request(app.http).get('/organisations');
+        const send =
+          attempt % 2 === 0
+            ? request(app.http).get('/organisations').set('Authorization', UNKNOWN)
+            : request(app.http).get('/organisations');
         expectAnswer(await send, 401, attempt % 2 === 0 ? 'UNKNOWN_KEY' : 'MISSING_CREDENTIALS');
       }
       const head = await app.store.headPosition();
       const limited = await request(app.http)
         .post('/devices')
         .set('Authorization', UNKNOWN)
-        .send({ occurredAt: '2026-01-15T10:00:00Z', producerId: 'p', country: 'FI', market: 'household', product: productOf({ serialNumber: 'AUTH-1', weeeCategory: 2, weightKg: 2 }) });
+        .send({
+          occurredAt: '2026-01-15T10:00:00Z',
+          producerId: 'p',
+          country: 'FI',
+          market: 'household',
+          product: productOf({ serialNumber: 'AUTH-1', weeeCategory: 2, weightKg: 2 }),
+        });
       expectAnswer(limited, 429, 'AUTHENTICATION_RATE_LIMITED');
       expect(Number(limited.header['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(Number(limited.header['retry-after'])).toBeLessThanOrEqual(60);
       expect(await app.store.headPosition()).toBe(head);
       // The address is refused whatever it sends, for the rest of the window: a valid key too.
-      expectAnswer(await request(app.http).get('/organisations').set('Authorization', `Bearer ${valid}`), 429, 'AUTHENTICATION_RATE_LIMITED');
+      expectAnswer(
+        await request(app.http).get('/organisations').set('Authorization', `Bearer ${valid}`),
+        429,
+        'AUTHENTICATION_RATE_LIMITED',
+      );
       // Public routes without a key are not authentication: they keep their own limit.
       expect((await request(app.http).get('/health')).status).toBe(200);
     });
@@ -54,7 +75,11 @@ function failureLimits(storeName: string, options: () => { databaseUrl?: string;
   describe(`failed authentication limits per key id (${storeName})`, () => {
     let app: TestApp;
     beforeAll(async () => {
-      app = await startTestApp({ ...options(), failedAuthPerAddressPerMinute: 1_000, failedAuthPerKeyPerMinute: PER_KEY });
+      app = await startTestApp({
+        ...options(),
+        failedAuthPerAddressPerMinute: 1_000,
+        failedAuthPerKeyPerMinute: PER_KEY,
+      });
     });
     afterAll(async () => {
       await app.close();
@@ -73,16 +98,30 @@ function failureLimits(storeName: string, options: () => { databaseUrl?: string;
       expectAnswer(limited, 429, 'AUTHENTICATION_RATE_LIMITED');
       expect(limited.header['retry-after']).toMatch(/^\d+$/);
       // Before its secret is checked: the right secret from this address is refused alike.
-      expectAnswer(await request(app.http).get('/projections/status').set('Authorization', `Bearer ${target}`), 429, 'AUTHENTICATION_RATE_LIMITED');
+      expectAnswer(
+        await request(app.http).get('/projections/status').set('Authorization', `Bearer ${target}`),
+        429,
+        'AUTHENTICATION_RATE_LIMITED',
+      );
       // Another key from the same address is not held back.
-      expect((await request(app.http).get('/projections/status').set('Authorization', `Bearer ${other}`)).status).toBe(200);
+      expect((await request(app.http).get('/projections/status').set('Authorization', `Bearer ${other}`)).status).toBe(
+        200,
+      );
     });
   });
 }
 
-failureLimits('SQLite', () => ({}), () => Promise.resolve());
+failureLimits(
+  'SQLite',
+  () => ({}),
+  () => Promise.resolve(),
+);
 
 describeIfPostgres('on PostgreSQL', () => {
   const schema = createTestSchema('kierto_authlimit');
-  failureLimits('PostgreSQL', () => ({ databaseUrl: postgres.url, databaseSchema: schema }), () => dropTestSchema(schema));
+  failureLimits(
+    'PostgreSQL',
+    () => ({ databaseUrl: postgres.url, databaseSchema: schema }),
+    () => dropTestSchema(schema),
+  );
 });

@@ -69,7 +69,9 @@ describe('README walk-through: place → collect → resell refused → wipe →
 
   it('serves every event with the full envelope, the actor taken from the key, and the hashes recompute', async () => {
     const history = await app.api.get(`/devices/${LAPTOP_ID}/events`);
-    const actors = history.body.events.map((event: { actor: { organisationId: string; role: string; keyId: string } }) => event.actor);
+    const actors = history.body.events.map(
+      (event: { actor: { organisationId: string; role: string; keyId: string } }) => event.actor,
+    );
     expect(actors).toEqual([
       { organisationId: 'producer-fi-0042', role: 'producer', keyId: expect.stringMatching(/^k[a-z0-9]{16}$/) },
       { organisationId: 'test-collector', role: 'collector', keyId: expect.stringMatching(/^k[a-z0-9]{16}$/) },
@@ -79,8 +81,21 @@ describe('README walk-through: place → collect → resell refused → wipe →
     for (const event of history.body.events) {
       expect(Object.keys(event).sort()).toEqual(
         [
-          'actor', 'causationId', 'correlationId', 'data', 'eventId', 'globalPosition', 'hash', 'metadata',
-          'occurredAt', 'prevHash', 'recordedAt', 'schemaVersion', 'streamId', 'streamRevision', 'type',
+          'actor',
+          'causationId',
+          'correlationId',
+          'data',
+          'eventId',
+          'globalPosition',
+          'hash',
+          'metadata',
+          'occurredAt',
+          'prevHash',
+          'recordedAt',
+          'schemaVersion',
+          'streamId',
+          'streamRevision',
+          'type',
         ].sort(),
       );
       const { hash, ...unhashed } = event;
@@ -92,7 +107,11 @@ describe('README walk-through: place → collect → resell refused → wipe →
     const device = await app.api.get(`/devices/${LAPTOP_ID}`);
     expect(device.status).toBe(200);
     expect(device.headers['etag']).toBe('"3"');
-    expect(device.body).toMatchObject({ deviceId: LAPTOP_ID, revision: 3, digitalLink: '/01/09506000134352/21/LAP-0001' });
+    expect(device.body).toMatchObject({
+      deviceId: LAPTOP_ID,
+      revision: 3,
+      digitalLink: '/01/09506000134352/21/LAP-0001',
+    });
     expect(device.body.state).toMatchObject({ status: 'in-use', lives: 2, producerId: 'producer-fi-0042' });
   });
 });
@@ -143,7 +162,11 @@ describe('finding a device by its identifiers', () => {
 describe('invalid input gets 400 with the field paths, and nothing is stored', () => {
   it('names a missing required field', async () => {
     const { market: _market, ...body } = laptop('V-1');
-    const response = await expectRefusedWithoutAppend(() => app.api.post('/devices').send(body), 400, 'VALIDATION_FAILED');
+    const response = await expectRefusedWithoutAppend(
+      () => app.api.post('/devices').send(body),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(response.body.error.fields).toContainEqual(expect.objectContaining({ field: 'market', code: 'REQUIRED' }));
   });
 
@@ -162,7 +185,8 @@ describe('invalid input gets 400 with the field paths, and nothing is stored', (
   it('refuses a GTIN with a wrong check digit', async () => {
     const body = laptop('V-3');
     const response = await expectRefusedWithoutAppend(
-      () => app.api.post('/devices').send({ ...body, product: { ...(body['product'] as object), gtin: '09506000134353' } }),
+      () =>
+        app.api.post('/devices').send({ ...body, product: { ...(body['product'] as object), gtin: '09506000134353' } }),
       400,
       'INVALID_GTIN',
     );
@@ -245,9 +269,13 @@ describe('lifecycle rules answer 422 with the rule code', () => {
     expect((await app.api.post('/devices').send(laptop('R-2'))).status).toBe(201);
     await expectRefusedWithoutAppend(
       () =>
-        app.api
-          .post(`/devices/${idOf('R-2')}/recycling`)
-          .send({ occurredAt: '2026-03-01T00:00:00Z', facilityId: 'f-1', treatmentCountry: 'FI', weightKg: 1.4, outputs: [] }),
+        app.api.post(`/devices/${idOf('R-2')}/recycling`).send({
+          occurredAt: '2026-03-01T00:00:00Z',
+          facilityId: 'f-1',
+          treatmentCountry: 'FI',
+          weightKg: 1.4,
+          outputs: [],
+        }),
       422,
       'DEVICE_NOT_COLLECTED',
     );
@@ -282,17 +310,28 @@ describe('conflicts answer 409', () => {
 
   it('refuses a command whose If-Match names a revision the device has moved past', async () => {
     await expectRefusedWithoutAppend(
-      () => app.api.post(`/devices/${idOf('C-1')}/collections`).set('If-Match', '"7"').send(collectLaptop),
+      () =>
+        app.api
+          .post(`/devices/${idOf('C-1')}/collections`)
+          .set('If-Match', '"7"')
+          .send(collectLaptop),
       409,
       'CONCURRENCY_CONFLICT',
     );
-    const current = await app.api.post(`/devices/${idOf('C-1')}/collections`).set('If-Match', '"0"').send(collectLaptop);
+    const current = await app.api
+      .post(`/devices/${idOf('C-1')}/collections`)
+      .set('If-Match', '"0"')
+      .send(collectLaptop);
     expect(current.status).toBe(201);
   });
 
   it('refuses a malformed If-Match with 400', async () => {
     await expectRefusedWithoutAppend(
-      () => app.api.post(`/devices/${idOf('C-1')}/data-wipes`).set('If-Match', 'yesterday').send(wipeLaptop),
+      () =>
+        app.api
+          .post(`/devices/${idOf('C-1')}/data-wipes`)
+          .set('If-Match', 'yesterday')
+          .send(wipeLaptop),
       400,
       'INVALID_IF_MATCH',
     );

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import request from 'supertest';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { ROLES } from '#kierto/access';
 import type { ApiConfig } from '../../apps/api/src/config.js';
 import { hostile, hostileRawBody, valid, type JsonSchema, type RawBody } from '../support/schema-arbitrary.js';
 import { example, startTestApp, type TestApp } from '../support/test-app.js';
@@ -17,7 +18,6 @@ const REQUESTS_PER_STORE = 2_100;
 
 /** The fuzzer's organisation holds every role, so that permission checks let requests reach validation and the domain. */
 const FUZZER = 'fuzzer';
-const ROLES = ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'auditor', 'admin'] as const;
 
 interface Operation {
   readonly method: 'get' | 'post';
@@ -68,7 +68,10 @@ const queryValue = (name: string): fc.Arbitrary<string> => {
     gtin: fc.constantFrom(GTIN, '123'),
     serialNumber: fc.constantFrom(...SERIALS),
   };
-  return fc.oneof({ arbitrary: known[name] ?? fc.string({ maxLength: 10 }).map(encodeURIComponent), weight: 4 }, { arbitrary: hostileSegment, weight: 1 });
+  return fc.oneof(
+    { arbitrary: known[name] ?? fc.string({ maxLength: 10 }).map(encodeURIComponent), weight: 4 },
+    { arbitrary: hostileSegment, weight: 1 },
+  );
 };
 
 function operationsOf(document: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
@@ -76,7 +79,8 @@ function operationsOf(document: { paths: Record<string, Record<string, Record<st
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       if (method !== 'get' && method !== 'post') continue;
-      const content = ((operation['requestBody'] as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content ?? {});
+      const content =
+        (operation['requestBody'] as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content ?? {};
       operations.push({
         method,
         path,
@@ -89,9 +93,17 @@ function operationsOf(document: { paths: Record<string, Record<string, Record<st
   return operations;
 }
 
-function generator(operation: Operation, resolve: (ref: string) => JsonSchema, lineSchemas: Record<string, JsonSchema>): fc.Arbitrary<Generated> {
-  const pathNames = operation.parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name);
-  const queryNames = operation.parameters.filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+function generator(
+  operation: Operation,
+  resolve: (ref: string) => JsonSchema,
+  lineSchemas: Record<string, JsonSchema>,
+): fc.Arbitrary<Generated> {
+  const pathNames = operation.parameters
+    .filter((parameter) => parameter.in === 'path')
+    .map((parameter) => parameter.name);
+  const queryNames = operation.parameters
+    .filter((parameter) => parameter.in === 'query')
+    .map((parameter) => parameter.name);
   const pathValues = fc.tuple(...pathNames.map((name) => segment(name)));
   const query = fc.tuple(...queryNames.map((name) => fc.option(queryValue(name), { nil: undefined })));
   // Headers are rare, so that most requests are about their bodies.
@@ -112,22 +124,40 @@ function generator(operation: Operation, resolve: (ref: string) => JsonSchema, l
   if (operation.jsonBody !== null) {
     const schema = operation.jsonBody;
     body = fc.oneof(
-      { arbitrary: valid(schema, resolve).map((value) => ({ kind: 'json' as const, value: asFuzzer(operation.path, value) })), weight: 4 },
+      {
+        arbitrary: valid(schema, resolve).map((value) => ({
+          kind: 'json' as const,
+          value: asFuzzer(operation.path, value),
+        })),
+        weight: 4,
+      },
       { arbitrary: hostile(schema, resolve).map((value) => ({ kind: 'json' as const, value })), weight: 3 },
-      { arbitrary: hostileRawBody.map((value) => ({ kind: 'raw' as const, value, type: 'application/json' })), weight: 1 },
+      {
+        arbitrary: hostileRawBody.map((value) => ({ kind: 'raw' as const, value, type: 'application/json' })),
+        weight: 1,
+      },
     );
   } else if (operation.ndjsonBody) {
-    body = importBody(lineSchemas, resolve).map((text) => ({ kind: 'raw' as const, value: { label: text.slice(0, 200), bytes: text }, type: 'application/x-ndjson' }));
+    body = importBody(lineSchemas, resolve).map((text) => ({
+      kind: 'raw' as const,
+      value: { label: text.slice(0, 200), bytes: text },
+      type: 'application/x-ndjson',
+    }));
   } else if (operation.method === 'post') {
     // Routes documented without a body must work without one, and refuse or ignore a stray one.
-    body = fc.oneof(fc.constant({ kind: 'none' as const }), hostileRawBody.map((value) => ({ kind: 'raw' as const, value, type: 'application/json' })));
+    body = fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      hostileRawBody.map((value) => ({ kind: 'raw' as const, value, type: 'application/json' })),
+    );
   }
   return fc.tuple(pathValues, query, headers, body).map(([values, queryValues, headerValues, requestBody]) => {
     let path = operation.path;
     pathNames.forEach((name, index) => {
       path = path.replace(`{${name}}`, values[index] ?? '');
     });
-    const pairs = queryNames.flatMap((name, index) => (queryValues[index] === undefined ? [] : [`${name}=${queryValues[index]}`]));
+    const pairs = queryNames.flatMap((name, index) =>
+      queryValues[index] === undefined ? [] : [`${name}=${queryValues[index]}`],
+    );
     return { path: pairs.length > 0 ? `${path}?${pairs.join('&')}` : path, headers: headerValues, body: requestBody };
   });
 }
@@ -141,16 +171,32 @@ function asFuzzer(path: string, value: unknown): unknown {
 }
 
 /** NDJSON import bodies: lines built from the device routes' bodies, some hostile, some not JSON at all. */
-function importBody(lineSchemas: Record<string, JsonSchema>, resolve: (ref: string) => JsonSchema): fc.Arbitrary<string> {
+function importBody(
+  lineSchemas: Record<string, JsonSchema>,
+  resolve: (ref: string) => JsonSchema,
+): fc.Arbitrary<string> {
   const line = fc.oneof(
     ...Object.entries(lineSchemas).map(([type, schema]) =>
-      fc.tuple(fc.oneof(valid(schema, resolve), hostile(schema, resolve)), fc.option(fc.constantFrom(...DEVICE_IDS), { nil: undefined })).map(([data, deviceId]) => {
-        const { occurredAt, ...rest } = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { occurredAt: undefined };
-        const fields = type === 'DevicePlacedOnMarket' ? { ...rest, producerId: FUZZER } : rest;
-        return JSON.stringify({ type, ...(deviceId === undefined ? {} : { deviceId }), occurredAt, data: fields });
-      }),
+      fc
+        .tuple(
+          fc.oneof(valid(schema, resolve), hostile(schema, resolve)),
+          fc.option(fc.constantFrom(...DEVICE_IDS), { nil: undefined }),
+        )
+        .map(([data, deviceId]) => {
+          const { occurredAt, ...rest } =
+            typeof data === 'object' && data !== null && !Array.isArray(data)
+              ? (data as Record<string, unknown>)
+              : { occurredAt: undefined };
+          const fields = type === 'DevicePlacedOnMarket' ? { ...rest, producerId: FUZZER } : rest;
+          return JSON.stringify({ type, ...(deviceId === undefined ? {} : { deviceId }), occurredAt, data: fields });
+        }),
     ),
-    fc.constantFrom('{', '{"type":"DeviceCollected","data":{"country":"\\ud800"}}', '{"type":"Nope"}', `${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+    fc.constantFrom(
+      '{',
+      '{"type":"DeviceCollected","data":{"country":"\\ud800"}}',
+      '{"type":"Nope"}',
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    ),
   );
   return fc.array(line, { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join('\n')}\n`);
 }
@@ -174,7 +220,10 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
     for (const serial of SERIALS) {
       const placement = example('place-laptop-on-market');
       const product = { ...(placement['product'] as Record<string, unknown>), serialNumber: serial };
-      const placed = await request(app.http).post('/devices').set('Authorization', `Bearer ${token}`).send({ ...placement, producerId: FUZZER, product });
+      const placed = await request(app.http)
+        .post('/devices')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ ...placement, producerId: FUZZER, product });
       expect(placed.status).toBe(201);
     }
   }, 60_000);
@@ -187,9 +236,11 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
       paths: Record<string, Record<string, Record<string, unknown>>>;
       components?: { schemas?: Record<string, JsonSchema> };
     };
-    const resolve = (ref: string): JsonSchema => document.components?.schemas?.[ref.replace('#/components/schemas/', '')] ?? {};
+    const resolve = (ref: string): JsonSchema =>
+      document.components?.schemas?.[ref.replace('#/components/schemas/', '')] ?? {};
     const operations = operationsOf(document).filter((operation) => !operation.path.startsWith('/docs'));
-    const bodyOf = (suffix: string): JsonSchema => operations.find((operation) => operation.method === 'post' && operation.path.endsWith(suffix))?.jsonBody ?? {};
+    const bodyOf = (suffix: string): JsonSchema =>
+      operations.find((operation) => operation.method === 'post' && operation.path.endsWith(suffix))?.jsonBody ?? {};
     const lineSchemas: Record<string, JsonSchema> = {
       DevicePlacedOnMarket: bodyOf('/devices'),
       DeviceCollected: bodyOf('/collections'),
@@ -206,9 +257,14 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
       await fc.assert(
         fc.asyncProperty(generator(operation, resolve, lineSchemas), async (generated) => {
           const before = await snapshot(app);
-          let pending = request(app.http)[operation.method](generated.path).set('Authorization', `Bearer ${token}`).set(generated.headers);
-          if (generated.body.kind === 'json') pending = pending.set('Content-Type', 'application/json').send(JSON.stringify(generated.body.value));
-          if (generated.body.kind === 'raw') pending = pending.set('Content-Type', generated.body.type).send(generated.body.value.bytes);
+          const client = request(app.http);
+          let pending = client[operation.method](generated.path)
+            .set('Authorization', `Bearer ${token}`)
+            .set(generated.headers);
+          if (generated.body.kind === 'json')
+            pending = pending.set('Content-Type', 'application/json').send(JSON.stringify(generated.body.value));
+          if (generated.body.kind === 'raw')
+            pending = pending.set('Content-Type', generated.body.type).send(generated.body.value.bytes);
           const response = await pending;
           sent += 1;
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -229,11 +285,17 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
       );
     }
 
-    console.log(`fuzz: ${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    console.log(
+      `fuzz: ${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
+    );
     expect(sent).toBeGreaterThanOrEqual(REQUESTS_PER_STORE);
     expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
     // The generators must reach past validation, or the suite only tests the schema checks.
-    expect([...statuses.entries()].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, count]) => sum + count, 0)).toBeGreaterThan(100);
+    expect(
+      [...statuses.entries()]
+        .filter(([status]) => status >= 200 && status < 300)
+        .reduce((sum, [, count]) => sum + count, 0),
+    ).toBeGreaterThan(100);
   }, 600_000);
 }
 

@@ -18,11 +18,23 @@ const deepArray = (): string => `${'['.repeat(DEEP_ARRAY_LEVELS)}${']'.repeat(DE
 /** superagent would serialise a Buffer sent as JSON into `{"type":"Buffer",…}`; this sends its bytes as they are. */
 const bytesAsTheyAre = (data: unknown): string => data as string;
 
-function inputRules(storeName: string, options: () => { databaseUrl?: string; databaseSchema?: string }, cleanUp: () => Promise<void>): void {
+function inputRules(
+  storeName: string,
+  options: () => { databaseUrl?: string; databaseSchema?: string },
+  cleanUp: () => Promise<void>,
+): void {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp(options());
-    for (const role of ['producer', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin', 'producer-organisation'] as const) {
+    for (const role of [
+      'producer',
+      'collector',
+      'refurbisher',
+      'repairer',
+      'recycler',
+      'admin',
+      'producer-organisation',
+    ] as const) {
       await app.tokenOf(`org-${role}`, role);
     }
   });
@@ -40,7 +52,12 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
   }
 
   /** Sends, expects the refusal, and checks that nothing changed. */
-  async function refused(send: () => PromiseLike<request.Response>, status: number, code: string, field?: string): Promise<request.Response> {
+  async function refused(
+    send: () => PromiseLike<request.Response>,
+    status: number,
+    code: string,
+    field?: string,
+  ): Promise<request.Response> {
     const before = await snapshot();
     const response = await send();
     expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
@@ -51,7 +68,10 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
 
   async function accepted(send: PromiseLike<request.Response>): Promise<request.Response> {
     const response = await send;
-    expect({ status: response.status, error: response.body?.error }).toEqual({ status: expect.any(Number), error: undefined });
+    expect({ status: response.status, error: response.body?.error }).toEqual({
+      status: expect.any(Number),
+      error: undefined,
+    });
     expect(response.status).toBeLessThan(300);
     return response;
   }
@@ -59,17 +79,50 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
   let serial = 0;
   function newProduct(extra: Body = {}): Body {
     serial += 1;
-    return { ...productOf({ serialNumber: `RULES-${serial}`, weeeCategory: 2, weightKg: 2, hasDataStorage: true }), ...extra };
+    return {
+      ...productOf({ serialNumber: `RULES-${serial}`, weeeCategory: 2, weightKg: 2, hasDataStorage: true }),
+      ...extra,
+    };
   }
-  const placement = (product: Body): Body => ({ occurredAt: '2026-01-15T10:00:00Z', producerId: 'org-producer', country: 'FI', market: 'household', product });
-  const collection: Body = { occurredAt: '2026-02-01T10:00:00Z', collectionPointId: 'point-1', channel: 'municipal', source: 'household', country: 'FI', condition: 'unknown' };
-  const repair: Body = { occurredAt: '2026-02-02T10:00:00Z', problem: 'No power', actions: ['Replaced fuse'], partsReplaced: [], outcome: 'fixed', labourMinutes: 20 };
-  const recycling: Body = { occurredAt: '2026-02-03T10:00:00Z', facilityId: 'recycler-1', treatmentCountry: 'FI', weightKg: 2, outputs: [{ material: 'steel', massKg: 1, fate: 'recycled' }] };
+  const placement = (product: Body): Body => ({
+    occurredAt: '2026-01-15T10:00:00Z',
+    producerId: 'org-producer',
+    country: 'FI',
+    market: 'household',
+    product,
+  });
+  const collection: Body = {
+    occurredAt: '2026-02-01T10:00:00Z',
+    collectionPointId: 'point-1',
+    channel: 'municipal',
+    source: 'household',
+    country: 'FI',
+    condition: 'unknown',
+  };
+  const repair: Body = {
+    occurredAt: '2026-02-02T10:00:00Z',
+    problem: 'No power',
+    actions: ['Replaced fuse'],
+    partsReplaced: [],
+    outcome: 'fixed',
+    labourMinutes: 20,
+  };
+  const recycling: Body = {
+    occurredAt: '2026-02-03T10:00:00Z',
+    facilityId: 'recycler-1',
+    treatmentCountry: 'FI',
+    weightKg: 2,
+    outputs: [{ material: 'steel', massKg: 1, fate: 'recycled' }],
+  };
 
   async function collectedDevice(): Promise<string> {
     const product = newProduct();
     await accepted(as('producer').post('/devices').send(placement(product)));
-    await accepted(as('collector').post(`/devices/${idOf(product)}/collections`).send(collection));
+    await accepted(
+      as('collector')
+        .post(`/devices/${idOf(product)}/collections`)
+        .send(collection),
+    );
     return idOf(product);
   }
 
@@ -84,7 +137,12 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
     {
       name: 'POST /devices',
       role: 'producer',
-      prepare: () => Promise.resolve({ path: '/devices', body: (text) => placement(newProduct({ model: text })), field: 'product.model' }),
+      prepare: () =>
+        Promise.resolve({
+          path: '/devices',
+          body: (text) => placement(newProduct({ model: text })),
+          field: 'product.model',
+        }),
     },
     {
       name: 'POST /devices/{id}/collections',
@@ -92,7 +150,11 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
       prepare: async () => {
         const product = newProduct();
         await accepted(as('producer').post('/devices').send(placement(product)));
-        return { path: `/devices/${idOf(product)}/collections`, body: (text) => ({ ...collection, collectionPointId: text }), field: 'collectionPointId' };
+        return {
+          path: `/devices/${idOf(product)}/collections`,
+          body: (text) => ({ ...collection, collectionPointId: text }),
+          field: 'collectionPointId',
+        };
       },
     },
     {
@@ -107,7 +169,11 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
     {
       name: 'POST /devices/{id}/repairs',
       role: 'repairer',
-      prepare: async () => ({ path: `/devices/${await collectedDevice()}/repairs`, body: (text) => ({ ...repair, problem: text }), field: 'problem' }),
+      prepare: async () => ({
+        path: `/devices/${await collectedDevice()}/repairs`,
+        body: (text) => ({ ...repair, problem: text }),
+        field: 'problem',
+      }),
     },
     {
       name: 'POST /devices/{id}/resales',
@@ -116,13 +182,22 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
         const id = await collectedDevice();
         await accepted(as('refurbisher').post(`/devices/${id}/data-wipes`).send(passingWipe('2026-02-01T12:00:00Z')));
         // A resale has no free text; the rule applies to its enumerations as well.
-        return { path: `/devices/${id}/resales`, body: (text) => ({ ...resale('2026-02-02T12:00:00Z'), channel: text }), field: 'channel', clean: 'shop' };
+        return {
+          path: `/devices/${id}/resales`,
+          body: (text) => ({ ...resale('2026-02-02T12:00:00Z'), channel: text }),
+          field: 'channel',
+          clean: 'shop',
+        };
       },
     },
     {
       name: 'POST /devices/{id}/recycling',
       role: 'recycler',
-      prepare: async () => ({ path: `/devices/${await collectedDevice()}/recycling`, body: (text) => ({ ...recycling, facilityId: text }), field: 'facilityId' }),
+      prepare: async () => ({
+        path: `/devices/${await collectedDevice()}/recycling`,
+        body: (text) => ({ ...recycling, facilityId: text }),
+        field: 'facilityId',
+      }),
     },
     {
       name: 'POST /producers/{id}/memberships',
@@ -141,13 +216,22 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
       role: 'admin',
       prepare: () => {
         serial += 1;
-        return Promise.resolve({ path: '/organisations', body: (text) => ({ id: `new-org-${serial}`, name: text, roles: ['collector'] }), field: 'name' });
+        return Promise.resolve({
+          path: '/organisations',
+          body: (text) => ({ id: `new-org-${serial}`, name: text, roles: ['collector'] }),
+          field: 'name',
+        });
       },
     },
     {
       name: 'POST /organisations/{id}/api-keys',
       role: 'admin',
-      prepare: () => Promise.resolve({ path: '/organisations/org-collector/api-keys', body: (text) => ({ label: text }), field: 'label' }),
+      prepare: () =>
+        Promise.resolve({
+          path: '/organisations/org-collector/api-keys',
+          body: (text) => ({ label: text }),
+          field: 'label',
+        }),
     },
   ];
 
@@ -158,7 +242,11 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
         await refused(() => as(route.role).post(path).send(body(LONE_SURROGATE)), 400, 'INVALID_CHARACTER', field);
         await refused(() => as(route.role).post(path).send(body('cp\u00001')), 400, 'INVALID_CHARACTER', field);
         // A surrogate pair is a well-formed character (U+1F50B), not an error.
-        await accepted(as(route.role).post(path).send(body(clean ?? 'cp-1 \ud83d\udd0b')));
+        await accepted(
+          as(route.role)
+            .post(path)
+            .send(body(clean ?? 'cp-1 \ud83d\udd0b')),
+        );
       });
 
       it(`${route.name}: invalid UTF-8 is 400 INVALID_UTF8, never turned into U+FFFD`, async () => {
@@ -167,12 +255,20 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
         const text = Buffer.from(JSON.stringify(body(marker)), 'utf8');
         const at = text.indexOf(marker);
         text[at] = 0xff;
-        await refused(() => as(route.role).post(path).set('Content-Type', 'application/json').serialize(bytesAsTheyAre).send(text), 400, 'INVALID_UTF8');
+        await refused(
+          () => as(route.role).post(path).set('Content-Type', 'application/json').serialize(bytesAsTheyAre).send(text),
+          400,
+          'INVALID_UTF8',
+        );
       });
 
       it(`${route.name}: a 10 000-level nested array is 400 NESTING_TOO_DEEP, not a stack overflow`, async () => {
         const { path } = await route.prepare();
-        await refused(() => as(route.role).post(path).set('Content-Type', 'application/json').send(deepArray()), 400, 'NESTING_TOO_DEEP');
+        await refused(
+          () => as(route.role).post(path).set('Content-Type', 'application/json').send(deepArray()),
+          400,
+          'NESTING_TOO_DEEP',
+        );
         await refused(
           () => as(route.role).post(path).set('Content-Type', 'application/json').send(`{"a":${deepArray()}}`),
           400,
@@ -196,28 +292,79 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
 
     it('path parameters: NUL, a lone surrogate or invalid UTF-8 are 400 INVALID_CHARACTER naming the parameter', async () => {
       for (const bad of ['org%00x', 'org%ED%A0%80', 'org%FF']) {
-        await refused(() => as('admin').get(`/organisations/${bad}/api-keys`), 400, 'INVALID_CHARACTER', 'organisationId');
-        await refused(() => as('admin').post(`/organisations/${bad}/api-keys`).send({ label: 'x' }), 400, 'INVALID_CHARACTER', 'organisationId');
-        await refused(() => as('admin').post(`/producers/${bad}/memberships`).send({ organisationId: 'org-admin', occurredAt: '2026-01-01T00:00:00Z' }), 400, 'INVALID_CHARACTER', 'producerId');
+        await refused(
+          () => as('admin').get(`/organisations/${bad}/api-keys`),
+          400,
+          'INVALID_CHARACTER',
+          'organisationId',
+        );
+        await refused(
+          () => as('admin').post(`/organisations/${bad}/api-keys`).send({ label: 'x' }),
+          400,
+          'INVALID_CHARACTER',
+          'organisationId',
+        );
+        await refused(
+          () =>
+            as('admin')
+              .post(`/producers/${bad}/memberships`)
+              .send({ organisationId: 'org-admin', occurredAt: '2026-01-01T00:00:00Z' }),
+          400,
+          'INVALID_CHARACTER',
+          'producerId',
+        );
         await refused(() => as('admin').get(`/devices/${bad}`), 400, 'INVALID_CHARACTER', 'deviceId');
       }
     });
 
     it('query strings: NUL, a lone surrogate or invalid UTF-8 are 400 INVALID_CHARACTER naming the parameter', async () => {
       for (const bad of ['%00', 'p%ED%A0%80', 'p%FF']) {
-        await refused(() => as('admin').get(`/statistics/report?year=2026&producerId=${bad}`), 400, 'INVALID_CHARACTER', 'producerId');
-        await refused(() => as('admin').get(`/statistics/facts?year=2026&organisationId=${bad}`), 400, 'INVALID_CHARACTER', 'organisationId');
-        await refused(() => as('admin').get(`/devices?manufacturer=${bad}&serialNumber=1`), 400, 'INVALID_CHARACTER', 'manufacturer');
+        await refused(
+          () => as('admin').get(`/statistics/report?year=2026&producerId=${bad}`),
+          400,
+          'INVALID_CHARACTER',
+          'producerId',
+        );
+        await refused(
+          () => as('admin').get(`/statistics/facts?year=2026&organisationId=${bad}`),
+          400,
+          'INVALID_CHARACTER',
+          'organisationId',
+        );
+        await refused(
+          () => as('admin').get(`/devices?manufacturer=${bad}&serialNumber=1`),
+          400,
+          'INVALID_CHARACTER',
+          'manufacturer',
+        );
       }
       // Well-formed text in a filter is an ordinary filter.
       await accepted(as('admin').get('/statistics/report?year=2026&producerId=p%C3%A4%F0%9F%94%8B'));
     });
 
     it('import: a line with a lone surrogate or invalid UTF-8 is one error row with its line number; the other lines are imported', async () => {
-      const good = (product: Body): string => JSON.stringify({ type: 'DevicePlacedOnMarket', occurredAt: '2026-01-15T10:00:00Z', data: placementData(product) });
-      const placementData = (product: Body): Body => ({ producerId: 'org-admin', country: 'FI', market: 'household', product });
-      const surrogate = JSON.stringify({ type: 'DevicePlacedOnMarket', occurredAt: '2026-01-15T10:00:00Z', data: placementData(newProduct({ model: LONE_SURROGATE })) });
-      const nul = JSON.stringify({ type: 'DevicePlacedOnMarket', occurredAt: '2026-01-15T10:00:00Z', data: placementData(newProduct({ brand: 'a\u0000b' })) });
+      const good = (product: Body): string =>
+        JSON.stringify({
+          type: 'DevicePlacedOnMarket',
+          occurredAt: '2026-01-15T10:00:00Z',
+          data: placementData(product),
+        });
+      const placementData = (product: Body): Body => ({
+        producerId: 'org-admin',
+        country: 'FI',
+        market: 'household',
+        product,
+      });
+      const surrogate = JSON.stringify({
+        type: 'DevicePlacedOnMarket',
+        occurredAt: '2026-01-15T10:00:00Z',
+        data: placementData(newProduct({ model: LONE_SURROGATE })),
+      });
+      const nul = JSON.stringify({
+        type: 'DevicePlacedOnMarket',
+        occurredAt: '2026-01-15T10:00:00Z',
+        data: placementData(newProduct({ brand: 'a\u0000b' })),
+      });
       const invalidUtf8 = Buffer.from(good(newProduct({ model: 'MARK-INVALID' })), 'utf8');
       invalidUtf8[invalidUtf8.indexOf('MARK-INVALID')] = 0xc3;
       const body = Buffer.concat([
@@ -229,7 +376,13 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
       const response = await as('admin').post('/imports').set('Content-Type', 'application/x-ndjson').send(body);
       expect(response.status).toBe(200);
       expect(response.body.summary).toMatchObject({ lines: 5, imported: 2, refused: 3 });
-      expect(response.body.errors.map((row: { line: number; code: string; field: string }) => [row.line, row.code, row.field])).toEqual([
+      expect(
+        response.body.errors.map((row: { line: number; code: string; field: string }) => [
+          row.line,
+          row.code,
+          row.field,
+        ]),
+      ).toEqual([
         [2, 'INVALID_CHARACTER', 'data.product.model'],
         [3, 'INVALID_UTF8', ''],
         [4, 'INVALID_CHARACTER', 'data.product.brand'],
@@ -240,19 +393,38 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
 
   describe(`bodies follow each route's OpenAPI description (${storeName})`, () => {
     it('revokes a key with no body at all, and the key stops working', async () => {
-      const { record, token } = await createKey(app.access, 'org-collector', { label: 'to revoke', expiresAt: null, now: new Date() });
-      const revoked = await accepted(as('admin').post(`/organisations/org-collector/api-keys/${record.keyId}/revocation`));
+      const { record, token } = await createKey(app.access, 'org-collector', {
+        label: 'to revoke',
+        expiresAt: null,
+        now: new Date(),
+      });
+      const revoked = await accepted(
+        as('admin').post(`/organisations/org-collector/api-keys/${record.keyId}/revocation`),
+      );
       expect(revoked.body).toMatchObject({ keyId: record.keyId, revokedAt: expect.any(String) });
       const after = await request(app.http).get('/organisations').set('Authorization', `Bearer ${token}`);
       expect({ status: after.status, code: after.body.error?.code }).toEqual({ status: 401, code: 'KEY_REVOKED' });
     });
 
     it('revokes with an empty JSON object too, and refuses a body with fields (the route takes none)', async () => {
-      const first = await createKey(app.access, 'org-collector', { label: 'to revoke', expiresAt: null, now: new Date() });
-      await accepted(as('admin').post(`/organisations/org-collector/api-keys/${first.record.keyId}/revocation`).send({}));
-      const second = await createKey(app.access, 'org-collector', { label: 'to revoke', expiresAt: null, now: new Date() });
+      const first = await createKey(app.access, 'org-collector', {
+        label: 'to revoke',
+        expiresAt: null,
+        now: new Date(),
+      });
+      await accepted(
+        as('admin').post(`/organisations/org-collector/api-keys/${first.record.keyId}/revocation`).send({}),
+      );
+      const second = await createKey(app.access, 'org-collector', {
+        label: 'to revoke',
+        expiresAt: null,
+        now: new Date(),
+      });
       await refused(
-        () => as('admin').post(`/organisations/org-collector/api-keys/${second.record.keyId}/revocation`).send({ reason: 'lost' }),
+        () =>
+          as('admin')
+            .post(`/organisations/org-collector/api-keys/${second.record.keyId}/revocation`)
+            .send({ reason: 'lost' }),
         400,
         'VALIDATION_FAILED',
         'reason',
@@ -271,14 +443,26 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
     });
 
     it('still refuses a body that is not JSON with 415', async () => {
-      await refused(() => as('admin').post('/organisations').set('Content-Type', 'text/plain').send('id=x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await refused(
+        () => as('admin').post('/organisations').set('Content-Type', 'text/plain').send('id=x'),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
     });
   });
 
   describe(`questionable input (${storeName})`, () => {
     it('refuses the all-zero GTIN and a GTIN with a wrong check digit', async () => {
       for (const gtin of ['00000000000000', '00000000', '09506000134353']) {
-        await refused(() => as('producer').post('/devices').send(placement(newProduct({ gtin }))), 400, 'INVALID_GTIN', 'product.gtin');
+        await refused(
+          () =>
+            as('producer')
+              .post('/devices')
+              .send(placement(newProduct({ gtin }))),
+          400,
+          'INVALID_GTIN',
+          'product.gtin',
+        );
       }
       await refused(() => as('admin').get('/devices?gtin=00000000000000&serialNumber=1'), 400, 'INVALID_GTIN', 'gtin');
     });
@@ -287,9 +471,18 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
       for (const key of ['__proto__', 'constructor', 'prototype']) {
         serial += 1;
         const organisation = `{"id":"proto-${serial}","name":"P","roles":["collector"],"${key}":{"roles":["admin"]}}`;
-        await refused(() => as('admin').post('/organisations').set('Content-Type', 'application/json').send(organisation), 400, 'VALIDATION_FAILED', key);
         await refused(
-          () => as('admin').post('/organisations/org-collector/api-keys').set('Content-Type', 'application/json').send(`{"label":"x","${key}":{"a":1}}`),
+          () => as('admin').post('/organisations').set('Content-Type', 'application/json').send(organisation),
+          400,
+          'VALIDATION_FAILED',
+          key,
+        );
+        await refused(
+          () =>
+            as('admin')
+              .post('/organisations/org-collector/api-keys')
+              .set('Content-Type', 'application/json')
+              .send(`{"label":"x","${key}":{"a":1}}`),
           400,
           'VALIDATION_FAILED',
           key,
@@ -300,27 +493,63 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
     it('bounds the roles of an organisation', async () => {
       serial += 1;
       await refused(
-        () => as('admin').post('/organisations').send({ id: `many-roles-${serial}`, name: 'Many', roles: Array.from({ length: 10_000 }, () => 'collector') }),
+        () =>
+          as('admin')
+            .post('/organisations')
+            .send({
+              id: `many-roles-${serial}`,
+              name: 'Many',
+              roles: Array.from({ length: 10_000 }, () => 'collector'),
+            }),
         400,
         'VALIDATION_FAILED',
         'roles',
       );
-      await accepted(as('admin').post('/organisations').send({ id: `two-roles-${serial}`, name: 'Two', roles: ['collector', 'repairer'] }));
+      await accepted(
+        as('admin')
+          .post('/organisations')
+          .send({ id: `two-roles-${serial}`, name: 'Two', roles: ['collector', 'repairer'] }),
+      );
     });
   });
 
   describe(`statistics scope of a producer organisation (${storeName})`, () => {
     it("403 naming producerId for a producer that never was a member; a member's and a former member's figures are readable", async () => {
       const po = app.as('po-scope', 'producer-organisation');
-      await accepted(app.as('po-scope', 'producer-organisation').post('/producers/scope-member/memberships').send({ organisationId: 'po-scope', occurredAt: '2025-01-01T00:00:00Z' }));
-      await accepted(app.as('po-scope', 'producer-organisation').post('/producers/scope-former/memberships').send({ organisationId: 'po-scope', occurredAt: '2025-01-01T00:00:00Z' }));
-      await accepted(app.as('po-scope', 'producer-organisation').post('/producers/scope-former/departures').send({ organisationId: 'po-scope', occurredAt: '2025-06-01T00:00:00Z' }));
-      await accepted(app.as('other-po', 'producer-organisation').post('/producers/scope-other/memberships').send({ organisationId: 'other-po', occurredAt: '2025-01-01T00:00:00Z' }));
+      await accepted(
+        app
+          .as('po-scope', 'producer-organisation')
+          .post('/producers/scope-member/memberships')
+          .send({ organisationId: 'po-scope', occurredAt: '2025-01-01T00:00:00Z' }),
+      );
+      await accepted(
+        app
+          .as('po-scope', 'producer-organisation')
+          .post('/producers/scope-former/memberships')
+          .send({ organisationId: 'po-scope', occurredAt: '2025-01-01T00:00:00Z' }),
+      );
+      await accepted(
+        app
+          .as('po-scope', 'producer-organisation')
+          .post('/producers/scope-former/departures')
+          .send({ organisationId: 'po-scope', occurredAt: '2025-06-01T00:00:00Z' }),
+      );
+      await accepted(
+        app
+          .as('other-po', 'producer-organisation')
+          .post('/producers/scope-other/memberships')
+          .send({ organisationId: 'other-po', occurredAt: '2025-01-01T00:00:00Z' }),
+      );
       for (const route of ['report', 'collection-rate', 'recovery-rates', 'indicators', 'weee-generated', 'facts']) {
         await accepted(po.get(`/statistics/${route}?year=2025&producerId=scope-member`));
         await accepted(po.get(`/statistics/${route}?year=2025&producerId=scope-former`));
         for (const stranger of ['scope-other', 'never-heard-of']) {
-          await refused(() => po.get(`/statistics/${route}?year=2025&producerId=${stranger}`), 403, 'FORBIDDEN', 'producerId');
+          await refused(
+            () => po.get(`/statistics/${route}?year=2025&producerId=${stranger}`),
+            403,
+            'FORBIDDEN',
+            'producerId',
+          );
         }
       }
     });
@@ -328,10 +557,18 @@ function inputRules(storeName: string, options: () => { databaseUrl?: string; da
 }
 
 describe('input rules on SQLite', () => {
-  inputRules('SQLite', () => ({}), () => Promise.resolve());
+  inputRules(
+    'SQLite',
+    () => ({}),
+    () => Promise.resolve(),
+  );
 });
 
 describeIfPostgres('input rules on PostgreSQL', () => {
   const schema = createTestSchema('kierto_rules');
-  inputRules('PostgreSQL', () => ({ databaseUrl: postgres.url, databaseSchema: schema }), () => dropTestSchema(schema));
+  inputRules(
+    'PostgreSQL',
+    () => ({ databaseUrl: postgres.url, databaseSchema: schema }),
+    () => dropTestSchema(schema),
+  );
 });

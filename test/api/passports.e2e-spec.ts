@@ -48,20 +48,38 @@ describe('the passport of a device that lived two lives', () => {
 
   describe('views by role (docs/passport.md)', () => {
     const get = (client: { get(path: string): request.Test } | null, query: Record<string, string | number> = {}) =>
-      (client === null ? request(app.http).get(`/passports/${LAPTOP_ID}`) : client.get(`/passports/${LAPTOP_ID}`)).query({
+      (client === null
+        ? request(app.http).get(`/passports/${LAPTOP_ID}`)
+        : client.get(`/passports/${LAPTOP_ID}`)
+      ).query({
         minPosition: last.position,
         ...query,
       });
 
     it('answers the public view without a key: no actors, prices, internal ids or certificates', async () => {
       const response = await get(null);
-      expect({ status: response.status, view: response.headers['kierto-passport-view'] }).toEqual({ status: 200, view: 'public' });
+      expect({ status: response.status, view: response.headers['kierto-passport-view'] }).toEqual({
+        status: 200,
+        view: 'public',
+      });
       expect(response.headers['etag']).toBe('"4-public"');
       expect(response.headers['vary']).toContain('Authorization');
       const validation = validateDocument('PassportPublic', response.body);
       expect(validation.ok ? [] : validation.errors).toEqual([]);
       const text = JSON.stringify(response.body);
-      for (const hidden of ['producer-fi-0042', 'test-refurbisher', 'test-collector', 'test-repairer', 'WIPE-2026-000917', 'NVME-7731', '"cost"', '"eventId"', '"hash"', '"revision"', '"recordedBy"']) {
+      for (const hidden of [
+        'producer-fi-0042',
+        'test-refurbisher',
+        'test-collector',
+        'test-repairer',
+        'WIPE-2026-000917',
+        'NVME-7731',
+        '"cost"',
+        '"eventId"',
+        '"hash"',
+        '"revision"',
+        '"recordedBy"',
+      ]) {
         expect(text).not.toContain(hidden);
       }
       expect(response.body).toMatchObject({ deviceId: LAPTOP_ID, lives: 2, status: { lifecycle: 'in-use' } });
@@ -75,14 +93,22 @@ describe('the passport of a device that lived two lives', () => {
         collector: await get(app.as('collector-x', 'collector')),
         auditor: await get(app.as('authority', 'auditor')),
       };
-      expect(Object.fromEntries(Object.entries(views).map(([role, response]) => [role, response.headers['kierto-passport-view']]))).toEqual({
+      expect(
+        Object.fromEntries(
+          Object.entries(views).map(([role, response]) => [role, response.headers['kierto-passport-view']]),
+        ),
+      ).toEqual({
         repairer: 'repairer',
         refurbisher: 'repairer',
         recycler: 'recycler',
         collector: 'public',
         auditor: 'authority',
       });
-      for (const [document, response] of [['PassportRepairer', views.repairer], ['PassportRecycler', views.recycler], ['Passport', views.auditor]] as const) {
+      for (const [document, response] of [
+        ['PassportRepairer', views.repairer],
+        ['PassportRecycler', views.recycler],
+        ['Passport', views.auditor],
+      ] as const) {
         const validation = validateDocument(document, response.body);
         expect(validation.ok ? [] : validation.errors).toEqual([]);
       }
@@ -93,7 +119,10 @@ describe('the passport of a device that lived two lives', () => {
 
     it('answers a narrower view on request, and refuses a richer one: 403 with a key, 401 without', async () => {
       const narrower = await get(app.as('authority', 'auditor'), { view: 'public' });
-      expect({ status: narrower.status, view: narrower.headers['kierto-passport-view'] }).toEqual({ status: 200, view: 'public' });
+      expect({ status: narrower.status, view: narrower.headers['kierto-passport-view'] }).toEqual({
+        status: 200,
+        view: 'public',
+      });
       const richer = await get(app.as('shop', 'repairer'), { view: 'authority' });
       expect({ status: richer.status, code: richer.body.error?.code, fields: richer.body.error?.fields }).toEqual({
         status: 403,
@@ -101,9 +130,15 @@ describe('the passport of a device that lived two lives', () => {
         fields: [expect.objectContaining({ field: 'view' })],
       });
       const anonymous = await get(null, { view: 'repairer' });
-      expect({ status: anonymous.status, code: anonymous.body.error?.code }).toEqual({ status: 401, code: 'MISSING_CREDENTIALS' });
+      expect({ status: anonymous.status, code: anonymous.body.error?.code }).toEqual({
+        status: 401,
+        code: 'MISSING_CREDENTIALS',
+      });
       const unknown = await get(null, { view: 'everything' });
-      expect({ status: unknown.status, field: unknown.body.error?.fields?.[0]?.field }).toEqual({ status: 400, field: 'view' });
+      expect({ status: unknown.status, field: unknown.body.error?.fields?.[0]?.field }).toEqual({
+        status: 400,
+        field: 'view',
+      });
     });
   });
 
@@ -119,8 +154,20 @@ describe('the passport of a device that lived two lives', () => {
       digitalLink: '/01/09506000134352/21/LAP-0001',
       revision: 4,
       globalPosition: last.position,
-      identity: { manufacturer: 'Example Devices Oy', brand: 'Kestävä', model: 'K14 Laptop', gtin: '09506000134352', serialNumber: 'LAP-0001' },
-      product: { weeeCategory: 2, weeeCategoryName: expect.stringContaining('Screens'), weightKg: 1.4, hasDataStorage: true, warrantyMonths: 24 },
+      identity: {
+        manufacturer: 'Example Devices Oy',
+        brand: 'Kestävä',
+        model: 'K14 Laptop',
+        gtin: '09506000134352',
+        serialNumber: 'LAP-0001',
+      },
+      product: {
+        weeeCategory: 2,
+        weeeCategoryName: expect.stringContaining('Screens'),
+        weightKg: 1.4,
+        hasDataStorage: true,
+        warrantyMonths: 24,
+      },
       status: {
         lifecycle: 'in-use',
         holder: { kind: 'buyer', buyerType: 'consumer', since: example('resell-laptop')['occurredAt'] },
@@ -226,8 +273,18 @@ describe('the passport of a device that lived two lives', () => {
       placedOnMarket: null,
       lives: 1,
       status: { lifecycle: 'recycled', holder: { kind: 'recycler', buyerType: null } },
-      repair: { history: [{ outcome: 'end-of-life', ords: { repairStatus: 'End of life', repairBarrier: 'Spare parts not available' } }] },
-      endOfLife: { recycling: { treatmentCountry: 'EE', weightKg: 0.19, outputs: [{ material: 'copper' }, { material: 'plastics' }] } },
+      repair: {
+        history: [
+          { outcome: 'end-of-life', ords: { repairStatus: 'End of life', repairBarrier: 'Spare parts not available' } },
+        ],
+      },
+      endOfLife: {
+        recycling: {
+          treatmentCountry: 'EE',
+          weightKg: 0.19,
+          outputs: [{ material: 'copper' }, { material: 'plastics' }],
+        },
+      },
       carbonFootprint: { manufacturingKgCo2e: null },
     });
   });
@@ -253,7 +310,12 @@ describe('passport errors', () => {
     ];
     for (const [path, code, field] of cases) {
       const response = await app.api.get(path);
-      expect({ path, status: response.status, code: response.body.error.code, fields: response.body.error.fields }).toEqual({
+      expect({
+        path,
+        status: response.status,
+        code: response.body.error.code,
+        fields: response.body.error.fields,
+      }).toEqual({
         path,
         status: 400,
         code,

@@ -38,7 +38,9 @@ describe('producer organisation membership', () => {
     expect(joined.headers['location']).toBe('/producers/producer-fi-0042/memberships');
     const left = await leave('producer-fi-0042', { organisationId: 'elker', occurredAt: '2025-07-01T00:00:00Z' });
     expect(left.status).toBe(201);
-    expect((await join('producer-fi-0042', { organisationId: 'serty', occurredAt: '2025-07-01T00:00:00Z' })).status).toBe(201);
+    expect(
+      (await join('producer-fi-0042', { organisationId: 'serty', occurredAt: '2025-07-01T00:00:00Z' })).status,
+    ).toBe(201);
 
     const history = await app.api.get('/producers/producer-fi-0042/memberships');
     expect(history.status).toBe(200);
@@ -53,28 +55,76 @@ describe('producer organisation membership', () => {
       ],
     });
     const stream = await app.store.readStream('producer:producer-fi-0042');
-    expect(stream.map((event) => event.type)).toEqual(['ProducerJoinedOrganisation', 'ProducerLeftOrganisation', 'ProducerJoinedOrganisation']);
+    expect(stream.map((event) => event.type)).toEqual([
+      'ProducerJoinedOrganisation',
+      'ProducerLeftOrganisation',
+      'ProducerJoinedOrganisation',
+    ]);
   });
 
   it('refuses a second organisation at a time, and leaving one the producer is not in (422)', async () => {
     await join('producer-two', { organisationId: 'elker', occurredAt: '2024-01-01T00:00:00Z' });
-    await expectRefused(() => join('producer-two', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }), 422, 'ALREADY_MEMBER', 'organisationId');
-    await expectRefused(() => leave('producer-two', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }), 422, 'NOT_A_MEMBER', 'organisationId');
-    await expectRefused(() => leave('producer-none', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }), 422, 'NOT_A_MEMBER');
+    await expectRefused(
+      () => join('producer-two', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }),
+      422,
+      'ALREADY_MEMBER',
+      'organisationId',
+    );
+    await expectRefused(
+      () => leave('producer-two', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }),
+      422,
+      'NOT_A_MEMBER',
+      'organisationId',
+    );
+    await expectRefused(
+      () => leave('producer-none', { organisationId: 'serty', occurredAt: '2024-02-01T00:00:00Z' }),
+      422,
+      'NOT_A_MEMBER',
+    );
   });
 
   it('refuses a change before the previous one, or in the future (422)', async () => {
     await join('producer-three', { organisationId: 'elker', occurredAt: '2024-06-01T00:00:00Z' });
-    await expectRefused(() => leave('producer-three', { organisationId: 'elker', occurredAt: '2024-05-31T00:00:00Z' }), 422, 'OCCURRED_BEFORE_PREVIOUS_EVENT', 'occurredAt');
+    await expectRefused(
+      () => leave('producer-three', { organisationId: 'elker', occurredAt: '2024-05-31T00:00:00Z' }),
+      422,
+      'OCCURRED_BEFORE_PREVIOUS_EVENT',
+      'occurredAt',
+    );
     const future = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-    await expectRefused(() => leave('producer-three', { organisationId: 'elker', occurredAt: future }), 422, 'OCCURRED_IN_FUTURE', 'occurredAt');
+    await expectRefused(
+      () => leave('producer-three', { organisationId: 'elker', occurredAt: future }),
+      422,
+      'OCCURRED_IN_FUTURE',
+      'occurredAt',
+    );
   });
 
   it('refuses malformed bodies and producer ids (400)', async () => {
-    await expectRefused(() => join('producer-four', { occurredAt: '2024-01-01T00:00:00Z' }), 400, 'VALIDATION_FAILED', 'organisationId');
-    await expectRefused(() => join('producer-four', { organisationId: 'elker', occurredAt: '2024-01-01' }), 400, 'VALIDATION_FAILED', 'occurredAt');
-    await expectRefused(() => join('producer-four', { organisationId: 'elker', occurredAt: '2024-01-01T00:00:00Z', producerId: 'x' }), 400, 'VALIDATION_FAILED', 'producerId');
-    await expectRefused(() => join('x'.repeat(201), { organisationId: 'elker', occurredAt: '2024-01-01T00:00:00Z' }), 400, 'INVALID_PRODUCER_ID', 'producerId');
+    await expectRefused(
+      () => join('producer-four', { occurredAt: '2024-01-01T00:00:00Z' }),
+      400,
+      'VALIDATION_FAILED',
+      'organisationId',
+    );
+    await expectRefused(
+      () => join('producer-four', { organisationId: 'elker', occurredAt: '2024-01-01' }),
+      400,
+      'VALIDATION_FAILED',
+      'occurredAt',
+    );
+    await expectRefused(
+      () => join('producer-four', { organisationId: 'elker', occurredAt: '2024-01-01T00:00:00Z', producerId: 'x' }),
+      400,
+      'VALIDATION_FAILED',
+      'producerId',
+    );
+    await expectRefused(
+      () => join('x'.repeat(201), { organisationId: 'elker', occurredAt: '2024-01-01T00:00:00Z' }),
+      400,
+      'INVALID_PRODUCER_ID',
+      'producerId',
+    );
   });
 
   it('answers a retry with the same Idempotency-Key with the first result, appending nothing', async () => {

@@ -17,7 +17,14 @@ async function placeSome(app: TestApp, prefix: string, count: number): Promise<R
   const kierto = new Lifecycle(app.api);
   const placed: Recorded[] = [];
   for (let index = 0; index < count; index += 1) {
-    placed.push(await kierto.place(`2025-03-0${index + 1}T10:00:00Z`, 'producer-fi-1', 'FI', productOf({ serialNumber: `${prefix}-${index}`, weeeCategory: 4, weightKg: 40 })));
+    placed.push(
+      await kierto.place(
+        `2025-03-0${index + 1}T10:00:00Z`,
+        'producer-fi-1',
+        'FI',
+        productOf({ serialNumber: `${prefix}-${index}`, weeeCategory: 4, weightKg: 40 }),
+      ),
+    );
   }
   return placed;
 }
@@ -66,7 +73,9 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
       expect(passport.status).toBe(200);
       expectValid('Passport', passport.body);
       const more = await placeSome(app, 'MORE', 2);
-      const rate = await app.api.get('/statistics/report').query({ year: 2025, country: 'FI', minPosition: more[1]?.position ?? 0 });
+      const rate = await app.api
+        .get('/statistics/report')
+        .query({ year: 2025, country: 'FI', minPosition: more[1]?.position ?? 0 });
       expect(rate.body.totals.placedOnMarket).toMatchObject({ kg: 200, units: 5 });
       const status = await app.api.get('/projections/status');
       expect(status.body).toMatchObject({
@@ -113,16 +122,29 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
   it('is also run by the CLI: project brings the read models up, rebuild replays them from zero', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { out: (line: string) => out.push(line), err: (line: string) => err.push(line), env: { KIERTO_DATA_DIR: dataDir } };
+    const io = {
+      out: (line: string) => out.push(line),
+      err: (line: string) => err.push(line),
+      env: { KIERTO_DATA_DIR: dataDir },
+    };
     expect(await runCli(['project'], io)).toBe(0);
-    expect(out).toEqual(['applied 0 events', 'passports: checkpoint 5, head 5, lag 0', 'statistics: checkpoint 5, head 5, lag 0']);
+    expect(out).toEqual([
+      'applied 0 events',
+      'passports: checkpoint 5, head 5, lag 0',
+      'statistics: checkpoint 5, head 5, lag 0',
+    ]);
     out.length = 0;
     expect(await runCli(['rebuild', '--projection', 'statistics', '--page-size', '2'], io)).toBe(0);
     expect(out[0]).toMatch(/^rebuilt statistics: 5 events in \d+\.\d\d s \(\d+ events\/s\)$/);
     expect(await runCli(['rebuild', '--projection', 'audit'], io)).toBe(2);
     expect(err.at(-1)).toMatch(/usage: kierto rebuild/);
     expect(await runCli(['project', '--page-size', '0'], io)).toBe(2);
-    expect(await runCli(['project'], { ...io, env: { KIERTO_DATA_DIR: dataDir, KIERTO_REPORTING_TIME_ZONE: 'Mars/Olympus' } })).toBe(1);
+    expect(
+      await runCli(['project'], {
+        ...io,
+        env: { KIERTO_DATA_DIR: dataDir, KIERTO_REPORTING_TIME_ZONE: 'Mars/Olympus' },
+      }),
+    ).toBe(1);
     expect(err.at(-1)).toMatch(/KIERTO_REPORTING_TIME_ZONE/);
   });
 });
@@ -140,13 +162,29 @@ describeIfPostgres('passports and statistics on PostgreSQL', () => {
     const kierto = new Lifecycle(app.api);
     const years = { 2022: 1000, 2023: 1100, 2024: 1200 };
     for (const [year, kg] of Object.entries(years)) {
-      await kierto.place(`${year}-05-01T00:00:00Z`, 'producer-pg', 'FI', productOf({ serialNumber: `PG-${year}`, weeeCategory: 1, weightKg: kg }));
+      await kierto.place(
+        `${year}-05-01T00:00:00Z`,
+        'producer-pg',
+        'FI',
+        productOf({ serialNumber: `PG-${year}`, weeeCategory: 1, weightKg: kg }),
+      );
     }
-    const collected = await kierto.collectNew(productOf({ serialNumber: 'PG-C', weeeCategory: 1, weightKg: 880 }), '2025-02-01T00:00:00Z', 'FI');
-    const rate = await app.api.get('/statistics/collection-rate').query({ year: 2025, minPosition: collected.position });
+    const collected = await kierto.collectNew(
+      productOf({ serialNumber: 'PG-C', weeeCategory: 1, weightKg: 880 }),
+      '2025-02-01T00:00:00Z',
+      'FI',
+    );
+    const rate = await app.api
+      .get('/statistics/collection-rate')
+      .query({ year: 2025, minPosition: collected.position });
     expect(rate.status).toBe(200);
     expectValid('CollectionRate', rate.body);
-    expect(rate.body).toMatchObject({ computable: true, rate: { percent: 80, display: '80.0' }, target: { percent: 65 }, met: true });
+    expect(rate.body).toMatchObject({
+      computable: true,
+      rate: { percent: 80, display: '80.0' },
+      target: { percent: 65 },
+      met: true,
+    });
     const passport = await app.api.get(`/passports/${collected.id}`);
     expect(passport.status).toBe(200);
     expectValid('Passport', passport.body);

@@ -37,12 +37,29 @@ async function forcePoison(app: TestApp, serialNumber: string): Promise<{ id: st
   return { id, position: result.events[0]?.globalPosition ?? 0 };
 }
 
-async function poisonedLog(app: TestApp): Promise<{ poison: { id: string; position: number }; last: { id: string; position: number } }> {
+async function poisonedLog(
+  app: TestApp,
+): Promise<{ poison: { id: string; position: number }; last: { id: string; position: number } }> {
   const kierto = new Lifecycle(app.api);
-  await kierto.place('2025-03-01T09:00:00Z', 'producer-fi-1', 'FI', productOf({ serialNumber: 'Q-1', weeeCategory: 4, weightKg: 40 }));
+  await kierto.place(
+    '2025-03-01T09:00:00Z',
+    'producer-fi-1',
+    'FI',
+    productOf({ serialNumber: 'Q-1', weeeCategory: 4, weightKg: 40 }),
+  );
   const poison = await forcePoison(app, '000000000777');
-  await kierto.place('2025-03-02T09:00:00Z', 'producer-fi-1', 'FI', productOf({ serialNumber: 'Q-2', weeeCategory: 4, weightKg: 60 }));
-  const last = await kierto.place('2025-03-03T09:00:00Z', 'producer-fi-1', 'FI', productOf({ serialNumber: 'Q-3', weeeCategory: 4, weightKg: 100 }));
+  await kierto.place(
+    '2025-03-02T09:00:00Z',
+    'producer-fi-1',
+    'FI',
+    productOf({ serialNumber: 'Q-2', weeeCategory: 4, weightKg: 60 }),
+  );
+  const last = await kierto.place(
+    '2025-03-03T09:00:00Z',
+    'producer-fi-1',
+    'FI',
+    productOf({ serialNumber: 'Q-3', weeeCategory: 4, weightKg: 100 }),
+  );
   return { poison, last };
 }
 
@@ -51,7 +68,9 @@ async function expectCurrentDespitePoison(app: TestApp): Promise<{ id: string; p
   // Before the quarantine these answered 503 PROJECTION_NOT_CAUGHT_UP for ever: the page with the poison never committed.
   const passport = await app.api.get(`/passports/${last.id}`).query({ minPosition: last.position });
   expect(passport.status).toBe(200);
-  const report = await app.api.get('/statistics/report').query({ year: 2025, country: 'FI', minPosition: last.position });
+  const report = await app.api
+    .get('/statistics/report')
+    .query({ year: 2025, country: 'FI', minPosition: last.position });
   expect(report.status).toBe(200);
   expect(report.body.totals.placedOnMarket).toMatchObject({ kg: 200, units: 3 });
   // The passports do not share the statistics' failure: the poison device has its passport.
@@ -100,7 +119,9 @@ describe('a poison event on SQLite', () => {
     const io = { out: (line: string) => out.push(line), err: (line: string) => err.push(line), env };
     expect(await runCli(['quarantine'], io)).toBe(0);
     expect(out.slice(0, 2)).toEqual(['passports: 0 quarantined', 'statistics: 1 quarantined']);
-    expect(out[2]).toMatch(new RegExp(`^${poison.position}\\tstatistics\\tDevicePlacedOnMarket\\t${poison.id}\\t.*RangeError`));
+    expect(out[2]).toMatch(
+      new RegExp(`^${poison.position}\\tstatistics\\tDevicePlacedOnMarket\\t${poison.id}\\t.*RangeError`),
+    );
     // The code still refuses the event: re-projecting it fails and leaves it quarantined.
     expect(await runCli(['quarantine', '--retry', String(poison.position)], io)).toBe(1);
     expect(err.at(-1)).toMatch(new RegExp(`^statistics: position ${poison.position} still fails: RangeError`));

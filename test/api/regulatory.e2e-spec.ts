@@ -46,8 +46,12 @@ describe('recovery includes preparing for re-use (hand-worked case, LV 2024, cat
    *   prepared for re-use + recycled  = (100 + 700) / 1 000       = 80 %
    */
   beforeAll(async () => {
-    const fridges = Array.from({ length: 20 }, (_, n) => productOf({ serialNumber: `LV-FRIDGE-${n}`, weeeCategory: 1, weightKg: 50 }));
-    const collected = await Promise.all(fridges.map((fridge) => kierto.collectNew(fridge, '2024-02-01T10:00:00Z', 'LV').then(track)));
+    const fridges = Array.from({ length: 20 }, (_, n) =>
+      productOf({ serialNumber: `LV-FRIDGE-${n}`, weeeCategory: 1, weightKg: 50 }),
+    );
+    const collected = await Promise.all(
+      fridges.map((fridge) => kierto.collectNew(fridge, '2024-02-01T10:00:00Z', 'LV').then(track)),
+    );
     const outputs = [
       { material: 'steel, copper, aluminium', massKg: 43.75, fate: 'recycled' },
       { material: 'insulation foam', massKg: 6.25, fate: 'energy-recovery' },
@@ -88,12 +92,20 @@ describe('recovery includes preparing for re-use (hand-worked case, LV 2024, cat
       treatedOtherEu: { kg: 0 },
       treatedOutsideEu: { kg: 0 },
     });
-    const csv = await app.api.get('/statistics/recovery-rates').query({ year: 2024, country: 'LV', category: 1, format: 'csv', minPosition: head });
-    expect(csv.text.split('\r\n')[1]).toMatch(/^2024,1,Temperature exchange equipment,1\.000,0\.100,0\.700,0\.900,recovery,/);
+    const csv = await app.api
+      .get('/statistics/recovery-rates')
+      .query({ year: 2024, country: 'LV', category: 1, format: 'csv', minPosition: head });
+    expect(csv.text.split('\r\n')[1]).toMatch(
+      /^2024,1,Temperature exchange equipment,1\.000,0\.100,0\.700,0\.900,recovery,/,
+    );
   });
 
   it('lists the recovered facts: whole fridges prepared for re-use and output fractions', async () => {
-    const page = await statistics('facts', { year: 2024, country: 'LV', measure: 'RCV', limit: 1000 }, 'StatisticsFacts');
+    const page = await statistics(
+      'facts',
+      { year: 2024, country: 'LV', measure: 'RCV', limit: 1000 },
+      'StatisticsFacts',
+    );
     const items = page['items'] as { kg: number; units: number }[];
     expect(items).toHaveLength(2 + 16);
     expect(items.reduce((sum, fact) => sum + fact.kg, 0)).toBe(900);
@@ -105,33 +117,79 @@ describe('countries: assigned ISO codes, Eurostat aliases normalised at the edge
     const product = productOf({ serialNumber: 'EL-1', weeeCategory: 5, weightKg: 3 });
     const placed = track(await kierto.place('2023-05-01T10:00:00Z', 'producer-gr', 'EL', product));
     track(await kierto.collect(placed.id, '2023-06-01T10:00:00Z', 'EL'));
-    track(await kierto.recycle(placed.id, '2023-07-01T10:00:00Z', 'UK', 3, [{ material: 'plastics', massKg: 2, fate: 'recycled' }]));
+    track(
+      await kierto.recycle(placed.id, '2023-07-01T10:00:00Z', 'UK', 3, [
+        { material: 'plastics', massKg: 2, fate: 'recycled' },
+      ]),
+    );
     const events = await app.store.readStream(placed.id);
-    expect(events.map((event) => (event.data as { country?: string; treatmentCountry?: string }).country ?? (event.data as { treatmentCountry?: string }).treatmentCountry)).toEqual([
-      'GR',
-      'GR',
-      'GB',
-    ]);
+    expect(
+      events.map(
+        (event) =>
+          (event.data as { country?: string; treatmentCountry?: string }).country ??
+          (event.data as { treatmentCountry?: string }).treatmentCountry,
+      ),
+    ).toEqual(['GR', 'GR', 'GB']);
     const byIso = await statistics('report', { year: 2023, country: 'GR' }, 'ProducerOrganisationReport');
     const byAlias = await statistics('report', { year: 2023, country: 'EL' }, 'ProducerOrganisationReport');
     expect(byAlias['totals']).toEqual(byIso['totals']);
     expect(byIso['filters']).toMatchObject({ country: 'GR' });
     expect(byAlias['filters']).toMatchObject({ country: 'GR' });
     // Treated in the United Kingdom after 31 Jan 2020: outside the EU.
-    expect(byIso['totals']).toMatchObject({ placedOnMarket: { kg: 3 }, collected: { kg: 3 }, treatedOutsideEu: { kg: 3, units: 1 } });
+    expect(byIso['totals']).toMatchObject({
+      placedOnMarket: { kg: 3 },
+      collected: { kg: 3 },
+      treatedOutsideEu: { kg: 3, units: 1 },
+    });
   });
 
   it.each([
-    ['/devices', 'country', { occurredAt: '2023-05-01T10:00:00Z', producerId: 'p', country: 'XX', market: 'household', product: productOf({ serialNumber: 'XX-1', weeeCategory: 5, weightKg: 1 }) }],
-    ['/devices', 'country', { occurredAt: '2023-05-01T10:00:00Z', producerId: 'p', country: 'XK', market: 'household', product: productOf({ serialNumber: 'XK-1', weeeCategory: 5, weightKg: 1 }) }],
-    ['/devices', 'country', { occurredAt: '2023-05-01T10:00:00Z', producerId: 'p', country: 'gr', market: 'household', product: productOf({ serialNumber: 'gr-1', weeeCategory: 5, weightKg: 1 }) }],
+    [
+      '/devices',
+      'country',
+      {
+        occurredAt: '2023-05-01T10:00:00Z',
+        producerId: 'p',
+        country: 'XX',
+        market: 'household',
+        product: productOf({ serialNumber: 'XX-1', weeeCategory: 5, weightKg: 1 }),
+      },
+    ],
+    [
+      '/devices',
+      'country',
+      {
+        occurredAt: '2023-05-01T10:00:00Z',
+        producerId: 'p',
+        country: 'XK',
+        market: 'household',
+        product: productOf({ serialNumber: 'XK-1', weeeCategory: 5, weightKg: 1 }),
+      },
+    ],
+    [
+      '/devices',
+      'country',
+      {
+        occurredAt: '2023-05-01T10:00:00Z',
+        producerId: 'p',
+        country: 'gr',
+        market: 'household',
+        product: productOf({ serialNumber: 'gr-1', weeeCategory: 5, weightKg: 1 }),
+      },
+    ],
   ])('refuses an unassigned code in %s with a 400 naming %s, appending nothing', async (path, field, body) => {
     const before = await app.store.headPosition();
     const response = await app.api.post(path).send(body);
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({
       code: 'VALIDATION_FAILED',
-      fields: [expect.objectContaining({ field, code: 'INVALID_VALUE', message: expect.stringContaining('ISO 3166-1 alpha-2') })],
+      fields: [
+        expect.objectContaining({
+          field,
+          code: 'INVALID_VALUE',
+          message: expect.stringContaining('ISO 3166-1 alpha-2'),
+        }),
+      ],
     });
     expect(await app.store.headPosition()).toBe(before);
   });
@@ -143,7 +201,9 @@ describe('countries: assigned ISO codes, Eurostat aliases normalised at the edge
       .post(`/devices/${collected.id}/recycling`)
       .send({ occurredAt: '2023-07-01T10:00:00Z', facilityId: 'r', treatmentCountry: 'XX', weightKg: 2, outputs: [] });
     expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([expect.objectContaining({ field: 'treatmentCountry', code: 'INVALID_VALUE' })]);
+    expect(response.body.error.fields).toEqual([
+      expect.objectContaining({ field: 'treatmentCountry', code: 'INVALID_VALUE' }),
+    ]);
   });
 
   it('refuses an unassigned country in the statistics query with a 400 naming country', async () => {
@@ -156,10 +216,19 @@ describe('countries: assigned ISO codes, Eurostat aliases normalised at the edge
 });
 
 describe('treatment abroad by membership on the day of treatment', () => {
-  async function treatedIn(serial: string, collectionCountry: string, treatmentCountry: string, day: string): Promise<void> {
+  async function treatedIn(
+    serial: string,
+    collectionCountry: string,
+    treatmentCountry: string,
+    day: string,
+  ): Promise<void> {
     const product = productOf({ serialNumber: serial, weeeCategory: 4, weightKg: 40 });
     const collected = track(await kierto.collectNew(product, `${day}T08:00:00Z`, collectionCountry));
-    track(await kierto.recycle(collected.id, `${day}T12:00:00Z`, treatmentCountry, 40, [{ material: 'steel', massKg: 30, fate: 'recycled' }]));
+    track(
+      await kierto.recycle(collected.id, `${day}T12:00:00Z`, treatmentCountry, 40, [
+        { material: 'steel', massKg: 30, fate: 'recycled' },
+      ]),
+    );
   }
   const treated = async (year: number, country: string): Promise<Body> =>
     (await statistics('report', { year, country }, 'ProducerOrganisationReport'))['totals'] as Body;
@@ -192,12 +261,20 @@ describe('reading your own import', () => {
     JSON.stringify({
       type: 'DevicePlacedOnMarket',
       occurredAt: '2022-03-01T00:00:00Z',
-      data: { producerId: 'maker-pt', country, market: 'household', product: productOf({ serialNumber, weeeCategory: 6, weightKg: 0.5 }) },
+      data: {
+        producerId: 'maker-pt',
+        country,
+        market: 'household',
+        product: productOf({ serialNumber, weeeCategory: 6, weightKg: 0.5 }),
+      },
     });
 
   it('POST /imports answers the last position appended; a producer organisation reads figures computed up to it', async () => {
     const scheme = app.as('scheme-pt', 'producer-organisation');
-    await scheme.post('/producers/maker-pt/memberships').send({ organisationId: 'scheme-pt', occurredAt: '2021-01-01T00:00:00Z' }).expect(201);
+    await scheme
+      .post('/producers/maker-pt/memberships')
+      .send({ organisationId: 'scheme-pt', occurredAt: '2021-01-01T00:00:00Z' })
+      .expect(201);
     const body = [placement('PT-1', 'PT'), placement('PT-2', 'PT'), placement('PT-3', 'EL')].join('\n');
     const response = await scheme.post('/imports').set('Content-Type', 'application/x-ndjson').send(body);
     expect(response.status).toBe(200);

@@ -75,14 +75,15 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md), at 1:
       );
       unitsPlaced[Number(year)] = weights.length;
       return weights.map(
-        ({ category, weightKg }, index) => () =>
-          kierto.place(
-            `${year}-${String((index % 12) + 1).padStart(2, '0')}-15T12:00:00Z`,
-            `producer-fi-${index % 3}`,
-            'FI',
-            productOf({ serialNumber: `FI-${year}-${index}`, weeeCategory: category, weightKg }),
-            index % 2 === 0 ? 'household' : 'non-household',
-          ),
+        ({ category, weightKg }, index) =>
+          () =>
+            kierto.place(
+              `${year}-${String((index % 12) + 1).padStart(2, '0')}-15T12:00:00Z`,
+              `producer-fi-${index % 3}`,
+              'FI',
+              productOf({ serialNumber: `FI-${year}-${index}`, weeeCategory: category, weightKg }),
+              index % 2 === 0 ? 'household' : 'non-household',
+            ),
       );
     });
     placed.push(...(await inBatches(calls)));
@@ -91,11 +92,19 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md), at 1:
     const category4 = placed.slice(16, unitsPlaced[2015]);
     const measured = [10_000, 10_000, 9_500, 9_000, 9_500, 9_683];
     await inBatches([
-      ...measured.map((kg, index) => () => kierto.collect(category4[index]?.id ?? '', '2018-05-02T08:00:00Z', 'FI', { measuredWeightKg: kg })),
+      ...measured.map(
+        (kg, index) => () =>
+          kierto.collect(category4[index]?.id ?? '', '2018-05-02T08:00:00Z', 'FI', { measuredWeightKg: kg }),
+      ),
       () =>
-        kierto.collectNew(productOf({ serialNumber: 'FI-ORPHAN', weeeCategory: 4, weightKg: 9_000 }), '2018-11-30T16:00:00Z', 'FI', {
-          source: 'non-household',
-        }),
+        kierto.collectNew(
+          productOf({ serialNumber: 'FI-ORPHAN', weeeCategory: 4, weightKg: 9_000 }),
+          '2018-11-30T16:00:00Z',
+          'FI',
+          {
+            source: 'non-household',
+          },
+        ),
     ]);
   });
 
@@ -124,7 +133,9 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md), at 1:
   });
 
   it('is served as CSV too, by ?format=csv or Accept: text/csv', async () => {
-    const byFormat = await app.api.get('/statistics/collection-rate').query({ year: 2018, country: 'FI', format: 'csv' });
+    const byFormat = await app.api
+      .get('/statistics/collection-rate')
+      .query({ year: 2018, country: 'FI', format: 'csv' });
     expect(byFormat.status).toBe(200);
     expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
     const [header, row] = byFormat.text.trimEnd().split('\r\n');
@@ -132,32 +143,53 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md), at 1:
       'year,collected_t,pom_2015_t,pom_2016_t,pom_2017_t,average_pom_t,rate_percent,rate_display,target_percent,met,computable,reason,as_of,checkpoint',
     );
     expect(row).toMatch(/^2018,66\.683,118\.011,122\.608,124\.294,121\.638,54\.82\d+,54\.8,45,true,true,,,\d+$/);
-    const byAccept = await app.api.get('/statistics/collection-rate').query({ year: 2018, country: 'FI' }).set('Accept', 'text/csv');
+    const byAccept = await app.api
+      .get('/statistics/collection-rate')
+      .query({ year: 2018, country: 'FI' })
+      .set('Accept', 'text/csv');
     expect(byAccept.text).toBe(byFormat.text);
   });
 
   it('cannot be computed when a preceding year has no placed-on-market data, and says so instead of guessing', async () => {
     const document = await statistics('collection-rate', { year: 2017, country: 'FI' }, 'CollectionRate');
-    expect(document).toMatchObject({ computable: false, missingYears: [2014], rate: null, met: null, averagePlacedOnMarket: null });
+    expect(document).toMatchObject({
+      computable: false,
+      missingYears: [2014],
+      rate: null,
+      met: null,
+      averagePlacedOnMarket: null,
+    });
     expect(document['reason']).toMatch(/No placed-on-market data for 2014/);
   });
 
   it('has no target before 2016, and only an informative rate per category', async () => {
-    const perCategory = await statistics('collection-rate', { year: 2018, country: 'FI', category: 4 }, 'CollectionRate');
+    const perCategory = await statistics(
+      'collection-rate',
+      { year: 2018, country: 'FI', category: 4 },
+      'CollectionRate',
+    );
     expect(perCategory).toMatchObject({ target: null, met: null, computable: true });
     expect(perCategory['targetNote']).toMatch(/all categories/);
   });
 
   it('lists the facts behind a cell, page by page', async () => {
     const pageSize = 10;
-    const first = await statistics('facts', { year: 2015, country: 'FI', measure: 'POM', limit: pageSize }, 'StatisticsFacts');
+    const first = await statistics(
+      'facts',
+      { year: 2015, country: 'FI', measure: 'POM', limit: pageSize },
+      'StatisticsFacts',
+    );
     const items = first['items'] as { deviceId: string; kg: number; measure: string }[];
     expect(items).toHaveLength(pageSize);
     const all = [...items];
     let cursor = first['nextCursor'] as string | null;
     expect(cursor).toEqual(expect.any(String));
     while (cursor !== null) {
-      const next = await statistics('facts', { year: 2015, country: 'FI', measure: 'POM', limit: pageSize, cursor }, 'StatisticsFacts');
+      const next = await statistics(
+        'facts',
+        { year: 2015, country: 'FI', measure: 'POM', limit: pageSize, cursor },
+        'StatisticsFacts',
+      );
       all.push(...(next['items'] as { deviceId: string; kg: number; measure: string }[]));
       cursor = next['nextCursor'] as string | null;
     }
@@ -169,7 +201,9 @@ describe('the collection rate: Finland 2018, as published (weee-rules.md), at 1:
 
 describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
   beforeAll(async () => {
-    const fridges = [1, 2, 3, 4].map((n) => productOf({ serialNumber: `SE-FRIDGE-${n}`, weeeCategory: 1, weightKg: 100 }));
+    const fridges = [1, 2, 3, 4].map((n) =>
+      productOf({ serialNumber: `SE-FRIDGE-${n}`, weeeCategory: 1, weightKg: 100 }),
+    );
     const [first, second, third, fourth] = await inBatches(
       fridges.map((fridge) => () => kierto.collectNew(fridge, '2025-02-01T10:00:00Z', 'SE', { onBehalfOf: 'org-se' })),
     );
@@ -208,7 +242,13 @@ describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
       recovered: { kg: 370 },
       rates: [
         { kind: 'recovery', formula: 'RCV / COL', rate: { percent: 92.5, display: '92.5' }, target: 85, met: true },
-        { kind: 'prepared-for-re-use-and-recycling', formula: '(PfR + RCY) / COL', rate: { percent: 85, display: '85.0' }, target: 80, met: true },
+        {
+          kind: 'prepared-for-re-use-and-recycling',
+          formula: '(PfR + RCY) / COL',
+          rate: { percent: 85, display: '85.0' },
+          target: 80,
+          met: true,
+        },
       ],
     });
     expect(categories[2]).toMatchObject({
@@ -218,11 +258,22 @@ describe('Annex V rates of a category from recycling outputs (SE 2025)', () => {
         { kind: 'recycling', formula: 'RCY / COL', rate: { percent: 85, display: '85.0' }, target: 80, met: true },
       ],
     });
-    expect(categories[1]).toMatchObject({ category: 2, computable: false, rates: [{ rate: null, met: null }, { rate: null, met: null }] });
+    expect(categories[1]).toMatchObject({
+      category: 2,
+      computable: false,
+      rates: [
+        { rate: null, met: null },
+        { rate: null, met: null },
+      ],
+    });
   });
 
   it('reports treatment in the country of collection, another EU state or outside the EU, and the organisation the collector named', async () => {
-    const report = await statistics('report', { year: 2025, country: 'SE', organisationId: 'org-se' }, 'ProducerOrganisationReport');
+    const report = await statistics(
+      'report',
+      { year: 2025, country: 'SE', organisationId: 'org-se' },
+      'ProducerOrganisationReport',
+    );
     const rows = report['rows'] as Body[];
     expect(rows).toHaveLength(12);
     expect(rows[0]).toMatchObject({
@@ -249,7 +300,14 @@ describe('re-use is not preparing for re-use (DK 2025)', () => {
   let prepared: Recorded;
 
   beforeAll(async () => {
-    const laptop = (n: number) => productOf({ serialNumber: `DK-LAPTOP-${n}`, weeeCategory: 2, weightKg: 2, hasDataStorage: true, yearOfManufacture: 2023 });
+    const laptop = (n: number) =>
+      productOf({
+        serialNumber: `DK-LAPTOP-${n}`,
+        weeeCategory: 2,
+        weightKg: 2,
+        hasDataStorage: true,
+        yearOfManufacture: 2023,
+      });
     reused = track(await kierto.place('2025-01-10T09:00:00Z', 'producer-dk', 'DK', laptop(1)));
     track(await kierto.wipe(reused.id, '2025-02-01T09:00:00Z'));
     track(await kierto.resell(reused.id, '2025-02-05T09:00:00Z', 'DK'));
@@ -282,12 +340,16 @@ describe('re-use is not preparing for re-use (DK 2025)', () => {
     });
     const rates = await statistics('recovery-rates', { year: 2025, country: 'DK', category: 2 }, 'RecoveryRates');
     // Re-use is in no rate; preparing for re-use is recovery too: RCV / COL = (PfR + RCY) / COL = 2.1 / 2.1.
-    expect((rates['categories'] as Body[])[0]).toMatchObject({ rates: [{ rate: { percent: 100 } }, { rate: { percent: 100 } }] });
+    expect((rates['categories'] as Body[])[0]).toMatchObject({
+      rates: [{ rate: { percent: 100 } }, { rate: { percent: 100 } }],
+    });
   });
 
   it('shows both resales of data-bearing devices with a passing wipe before them', async () => {
     const document = await statistics('indicators', { year: 2025, country: 'DK' }, 'DeviceIndicators');
-    expect((document['indicators'] as Body[]).find((indicator) => indicator['name'] === 'wiped-before-resale')).toMatchObject({
+    expect(
+      (document['indicators'] as Body[]).find((indicator) => indicator['name'] === 'wiped-before-resale'),
+    ).toMatchObject({
       numerator: 2,
       denominator: 2,
       value: 100,
@@ -302,9 +364,30 @@ describe('producer organisation attribution follows membership at the time of ea
   let asOfBeforeMemberships: string;
 
   beforeAll(async () => {
-    a = track(await kierto.place('2025-03-10T09:00:00Z', 'producer-ee', 'EE', productOf({ serialNumber: 'EE-A', weeeCategory: 5, weightKg: 3 })));
-    b = track(await kierto.place('2025-09-10T09:00:00Z', 'producer-ee', 'EE', productOf({ serialNumber: 'EE-B', weeeCategory: 5, weightKg: 5 })));
-    const c = track(await kierto.place('2025-04-01T09:00:00Z', 'producer-ee-2', 'EE', productOf({ serialNumber: 'EE-C', weeeCategory: 5, weightKg: 7 })));
+    a = track(
+      await kierto.place(
+        '2025-03-10T09:00:00Z',
+        'producer-ee',
+        'EE',
+        productOf({ serialNumber: 'EE-A', weeeCategory: 5, weightKg: 3 }),
+      ),
+    );
+    b = track(
+      await kierto.place(
+        '2025-09-10T09:00:00Z',
+        'producer-ee',
+        'EE',
+        productOf({ serialNumber: 'EE-B', weeeCategory: 5, weightKg: 5 }),
+      ),
+    );
+    const c = track(
+      await kierto.place(
+        '2025-04-01T09:00:00Z',
+        'producer-ee-2',
+        'EE',
+        productOf({ serialNumber: 'EE-C', weeeCategory: 5, weightKg: 7 }),
+      ),
+    );
     asOfBeforeMemberships = c.recordedAt;
     await sleep(5);
     // Recorded after the devices, effective long before: attribution must still follow them.
@@ -312,15 +395,29 @@ describe('producer organisation attribution follows membership at the time of ea
     track(await kierto.leave('producer-ee', 'org-alpha', '2025-07-01T00:00:00+03:00'));
     track(await kierto.join('producer-ee', 'org-beta', '2025-07-01T00:00:00+03:00'));
     track(await kierto.collect(a.id, '2025-10-01T09:00:00Z', 'EE', { onBehalfOf: 'org-gamma' }));
-    track(await kierto.collectNew(productOf({ serialNumber: 'EE-D', weeeCategory: 5, weightKg: 11 }), '2025-10-02T09:00:00Z', 'EE'));
+    track(
+      await kierto.collectNew(
+        productOf({ serialNumber: 'EE-D', weeeCategory: 5, weightKg: 11 }),
+        '2025-10-02T09:00:00Z',
+        'EE',
+      ),
+    );
   });
 
   const totalsOf = async (query: Record<string, string | number>): Promise<Body> =>
-    (await statistics('report', { year: 2025, country: 'EE', ...query }, 'ProducerOrganisationReport'))['totals'] as Body;
+    (await statistics('report', { year: 2025, country: 'EE', ...query }, 'ProducerOrganisationReport'))[
+      'totals'
+    ] as Body;
 
   it('attributes placing on market to the organisation the producer was in at that moment: the membership change mid-year moves it', async () => {
-    expect(await totalsOf({ organisationId: 'org-alpha' })).toMatchObject({ placedOnMarket: { kg: 3, units: 1 }, collected: { kg: 0 } });
-    expect(await totalsOf({ organisationId: 'org-beta' })).toMatchObject({ placedOnMarket: { kg: 5, units: 1 }, collected: { kg: 0 } });
+    expect(await totalsOf({ organisationId: 'org-alpha' })).toMatchObject({
+      placedOnMarket: { kg: 3, units: 1 },
+      collected: { kg: 0 },
+    });
+    expect(await totalsOf({ organisationId: 'org-beta' })).toMatchObject({
+      placedOnMarket: { kg: 5, units: 1 },
+      collected: { kg: 0 },
+    });
     const facts = await statistics('facts', { year: 2025, country: 'EE', measure: 'POM' }, 'StatisticsFacts');
     expect((facts['items'] as Body[]).map((fact) => [fact['deviceId'], fact['organisationId']])).toEqual([
       [a.id, 'org-alpha'],
@@ -330,7 +427,10 @@ describe('producer organisation attribution follows membership at the time of ea
   });
 
   it("attributes a collection to the organisation the collector named, whatever the producer's membership", async () => {
-    expect(await totalsOf({ organisationId: 'org-gamma' })).toMatchObject({ placedOnMarket: { kg: 0 }, collected: { kg: 3, units: 1 } });
+    expect(await totalsOf({ organisationId: 'org-gamma' })).toMatchObject({
+      placedOnMarket: { kg: 0 },
+      collected: { kg: 3, units: 1 },
+    });
   });
 
   it('counts devices of no known producer and no named organisation in the national totals only', async () => {
@@ -338,9 +438,18 @@ describe('producer organisation attribution follows membership at the time of ea
   });
 
   it('as of a past moment, counts only events and memberships recorded by then', async () => {
-    expect(await totalsOf({ asOf: asOfBeforeMemberships })).toMatchObject({ placedOnMarket: { kg: 15 }, collected: { kg: 0 } });
-    expect(await totalsOf({ organisationId: 'org-alpha', asOf: asOfBeforeMemberships })).toMatchObject({ placedOnMarket: { kg: 0 } });
-    const document = await statistics('report', { year: 2025, country: 'EE', asOf: asOfBeforeMemberships }, 'ProducerOrganisationReport');
+    expect(await totalsOf({ asOf: asOfBeforeMemberships })).toMatchObject({
+      placedOnMarket: { kg: 15 },
+      collected: { kg: 0 },
+    });
+    expect(await totalsOf({ organisationId: 'org-alpha', asOf: asOfBeforeMemberships })).toMatchObject({
+      placedOnMarket: { kg: 0 },
+    });
+    const document = await statistics(
+      'report',
+      { year: 2025, country: 'EE', asOf: asOfBeforeMemberships },
+      'ProducerOrganisationReport',
+    );
     expect(document['basis']).toMatchObject({ asOf: asOfBeforeMemberships, reportingTimeZone: 'UTC' });
   });
 
@@ -354,20 +463,45 @@ describe('producer organisation attribution follows membership at the time of ea
 
 describe('device-level indicators (LV 2025)', () => {
   beforeAll(async () => {
-    const first = track(await kierto.place('2025-01-05T09:00:00Z', 'producer-lv', 'LV', productOf({ serialNumber: 'LV-1', weeeCategory: 5, weightKg: 3, yearOfManufacture: 2020 })));
+    const first = track(
+      await kierto.place(
+        '2025-01-05T09:00:00Z',
+        'producer-lv',
+        'LV',
+        productOf({ serialNumber: 'LV-1', weeeCategory: 5, weightKg: 3, yearOfManufacture: 2020 }),
+      ),
+    );
     track(await kierto.repair(first.id, '2025-02-01T09:00:00Z', 'fixed'));
     track(await kierto.repair(first.id, '2025-03-01T09:00:00Z', 'end-of-life'));
     track(await kierto.collect(first.id, '2025-04-01T09:00:00Z', 'LV'));
-    track(await kierto.recycle(first.id, '2025-05-01T09:00:00Z', 'LV', 3, [{ material: 'metals', massKg: 2, fate: 'recycled' }]));
-    const second = track(await kierto.place('2025-01-06T09:00:00Z', 'producer-lv', 'LV', productOf({ serialNumber: 'LV-2', weeeCategory: 5, weightKg: 3, yearOfManufacture: 2022 })));
+    track(
+      await kierto.recycle(first.id, '2025-05-01T09:00:00Z', 'LV', 3, [
+        { material: 'metals', massKg: 2, fate: 'recycled' },
+      ]),
+    );
+    const second = track(
+      await kierto.place(
+        '2025-01-06T09:00:00Z',
+        'producer-lv',
+        'LV',
+        productOf({ serialNumber: 'LV-2', weeeCategory: 5, weightKg: 3, yearOfManufacture: 2022 }),
+      ),
+    );
     track(await kierto.collect(second.id, '2025-06-01T09:00:00Z', 'LV'));
   });
 
   it('gives repair success, lives and ages, with their numerators and denominators', async () => {
     const document = await statistics('indicators', { year: 2025, country: 'LV' }, 'DeviceIndicators');
-    const byName = Object.fromEntries((document['indicators'] as Body[]).map((indicator) => [indicator['name'], indicator]));
+    const byName = Object.fromEntries(
+      (document['indicators'] as Body[]).map((indicator) => [indicator['name'], indicator]),
+    );
     expect(byName['repair-success-rate']).toMatchObject({ numerator: 1, denominator: 2, value: 50, display: '50.0' });
-    expect(byName['average-age-at-collection']).toMatchObject({ numerator: 8, denominator: 2, value: 4, display: '4.00' });
+    expect(byName['average-age-at-collection']).toMatchObject({
+      numerator: 8,
+      denominator: 2,
+      value: 4,
+      display: '4.00',
+    });
     expect(byName['average-age-at-recycling']).toMatchObject({ numerator: 5, denominator: 1, value: 5 });
     expect(byName['average-lives-at-recycling']).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
     expect(byName['wiped-before-resale']).toMatchObject({ denominator: 0, value: null, display: null });
@@ -378,8 +512,17 @@ describe('device-level indicators (LV 2025)', () => {
 
 describe('read your writes: ?minPosition=', () => {
   it('waits until the statistics include the position a command returned', async () => {
-    const placed = track(await kierto.place('2025-02-02T09:00:00Z', 'producer-lt', 'LT', productOf({ serialNumber: 'LT-1', weeeCategory: 6, weightKg: 0.2 })));
-    const response = await app.api.get('/statistics/facts').query({ year: 2025, country: 'LT', minPosition: placed.position });
+    const placed = track(
+      await kierto.place(
+        '2025-02-02T09:00:00Z',
+        'producer-lt',
+        'LT',
+        productOf({ serialNumber: 'LT-1', weeeCategory: 6, weightKg: 0.2 }),
+      ),
+    );
+    const response = await app.api
+      .get('/statistics/facts')
+      .query({ year: 2025, country: 'LT', minPosition: placed.position });
     expect(response.status).toBe(200);
     expect(response.body.items.map((fact: Body) => fact['globalPosition'])).toEqual([placed.position]);
     expect(response.body.basis.checkpoint).toBeGreaterThanOrEqual(placed.position);

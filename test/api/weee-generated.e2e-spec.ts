@@ -51,13 +51,23 @@ beforeAll(async () => {
   kierto = new Lifecycle(app.api);
   const category4: Recorded[] = [];
   for (const [index, [year, weightKg]] of CATEGORY_4.entries()) {
-    const product = productOf({ serialNumber: `SE-4-${year}-${index}`, weeeCategory: 4, weightKg, yearOfManufacture: year });
+    const product = productOf({
+      serialNumber: `SE-4-${year}-${index}`,
+      weeeCategory: 4,
+      weightKg,
+      yearOfManufacture: year,
+    });
     category4.push(track(await kierto.place(`${year}-06-01T12:00:00Z`, 'maker-se-a', 'SE', product)));
   }
   await Promise.all(
     [2018, 2019, 2020, 2021, 2022].flatMap((year) =>
       OTHERS.map(async ([category, weightKg]) => {
-        const product = productOf({ serialNumber: `SE-${category}-${year}`, weeeCategory: category, weightKg, yearOfManufacture: year });
+        const product = productOf({
+          serialNumber: `SE-${category}-${year}`,
+          weeeCategory: category,
+          weightKg,
+          yearOfManufacture: year,
+        });
         track(await kierto.place(`${year}-03-01T12:00:00Z`, 'maker-se-b', 'SE', product, 'non-household'));
       }),
     ),
@@ -76,7 +86,13 @@ async function weeeGenerated(query: Record<string, string | number>): Promise<Bo
   return response.body as Body;
 }
 
-type Category = { category: number; weeeGenerated: { kg: number } | null; complete: boolean; missingYears: number[]; coverage: number | null };
+type Category = {
+  category: number;
+  weeeGenerated: { kg: number } | null;
+  complete: boolean;
+  missingYears: number[];
+  coverage: number | null;
+};
 
 describe('GET /statistics/weee-generated', () => {
   it('recomputes the hand-worked example for category 4: 1 357.2566 kg in 2022, complete', async () => {
@@ -85,7 +101,13 @@ describe('GET /statistics/weee-generated', () => {
     const document = await weeeGenerated({ year: 2022, country: 'SE', category: 4 });
     const [category] = document['categories'] as Category[];
     expect(category?.weeeGenerated?.kg).toBeCloseTo(1357.2566, 3);
-    expect(category).toMatchObject({ complete: true, missingYears: [], lifespan: HAND, horizonYears: 4, placedOnMarketFacts: 6 });
+    expect(category).toMatchObject({
+      complete: true,
+      missingYears: [],
+      lifespan: HAND,
+      horizonYears: 4,
+      placedOnMarketFacts: 6,
+    });
     expect(category?.coverage).toBeCloseTo(0.9980695, 6);
     // A category filter: the rates are for information, without the Article 7 targets.
     expect(document).toMatchObject({ targetMet: null, rateAgainstWeeeGenerated: { target: null } });
@@ -102,7 +124,13 @@ describe('GET /statistics/weee-generated', () => {
     expect(generated.rate.percent).toBeCloseTo((100 * 1000) / 1480.0191, 3);
     expect(document).toMatchObject({
       rateAgainstWeeeGenerated: { computable: true, rate: { display: '67.6' }, target: { percent: 85 }, met: false },
-      rateAgainstAveragePlacedOnMarket: { computable: true, missingYears: [], rate: { display: '77.5' }, target: { percent: 65 }, met: true },
+      rateAgainstAveragePlacedOnMarket: {
+        computable: true,
+        missingYears: [],
+        rate: { display: '77.5' },
+        target: { percent: 65 },
+        met: true,
+      },
       targetMet: true,
       targetNote: null,
     });
@@ -115,14 +143,19 @@ describe('GET /statistics/weee-generated', () => {
       // Ages 0–3 are covered: F(4) = 1 − e^−4 = 0.9816844.
       expect(category.coverage).toBeCloseTo(0.9816844, 6);
     }
-    expect(document['total']).toMatchObject({ complete: false, reason: 'Incomplete for categories 1, 2, 3, 4, 5, 6: the total is a lower bound' });
+    expect(document['total']).toMatchObject({
+      complete: false,
+      reason: 'Incomplete for categories 1, 2, 3, 4, 5, 6: the total is a lower bound',
+    });
     expect(document['rateAgainstWeeeGenerated']).toMatchObject({ computable: false, rate: null, met: null });
     // The average-POM alternative needs only 2018–2020, which are all there.
     expect(document['rateAgainstAveragePlacedOnMarket']).toMatchObject({ computable: true });
   });
 
   it('is served as CSV: a row per category and a total row with both rates', async () => {
-    const response = await app.api.get('/statistics/weee-generated').query({ year: 2022, country: 'SE', format: 'csv', minPosition: head });
+    const response = await app.api
+      .get('/statistics/weee-generated')
+      .query({ year: 2022, country: 'SE', format: 'csv', minPosition: head });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['kierto-checkpoint']).toMatch(/^\d+$/);
@@ -134,16 +167,24 @@ describe('GET /statistics/weee-generated', () => {
     );
     expect(rows).toHaveLength(7);
     expect(rows[3]).toMatch(/^2022,4,Large equipment,2,2,hand-worked example \(test\),4,1\.357,0\.998\d+,true,,,/);
-    expect(rows[6]).toMatch(/^2022,total,all categories,,,,,1\.480,,true,,,1\.000,67\.5\d+,67\.6,85,false,77\.5\d+,77\.5,65,true,true,,\d+$/);
+    expect(rows[6]).toMatch(
+      /^2022,total,all categories,,,,,1\.480,,true,,,1\.000,67\.5\d+,67\.6,85,false,77\.5\d+,77\.5,65,true,true,,\d+$/,
+    );
   });
 
   it('is read like the other statistics: a producer its own figures, 403 for another producer or a role without statistics:read, 401 without a key', async () => {
-    const own = await app.as('maker-se-a', 'producer').get('/statistics/weee-generated').query({ year: 2022, country: 'SE', minPosition: head });
+    const own = await app
+      .as('maker-se-a', 'producer')
+      .get('/statistics/weee-generated')
+      .query({ year: 2022, country: 'SE', minPosition: head });
     expect(own.status).toBe(200);
     expect(own.body.filters).toMatchObject({ producerId: 'maker-se-a' });
     // Only maker-se-a's category 4 history: the other categories have none, so the total is incomplete.
     expect(own.body.total).toMatchObject({ complete: false });
-    const other = await app.as('maker-se-a', 'producer').get('/statistics/weee-generated').query({ year: 2022, producerId: 'maker-se-b' });
+    const other = await app
+      .as('maker-se-a', 'producer')
+      .get('/statistics/weee-generated')
+      .query({ year: 2022, producerId: 'maker-se-b' });
     expect(other.status).toBe(403);
     expect(other.body.error).toMatchObject({ code: 'FORBIDDEN' });
     const collector = await app.as('collector-se', 'collector').get('/statistics/weee-generated').query({ year: 2022 });

@@ -37,9 +37,15 @@ describe('the may-import table', () => {
     const { MAY_IMPORT, MAY_USE_PACKAGES } = configuration.tables;
     expect([...documented.keys()].sort()).toEqual(Object.keys(MAY_IMPORT).sort());
     for (const [folder, allowed] of Object.entries(MAY_IMPORT)) {
-      expect({ folder, libraries: documented.get(folder)?.libraries.slice().sort() }).toEqual({ folder, libraries: [...allowed].sort() });
+      expect({ folder, libraries: documented.get(folder)?.libraries.slice().sort() }).toEqual({
+        folder,
+        libraries: [...allowed].sort(),
+      });
       const packages = MAY_USE_PACKAGES[folder];
-      expect({ folder, packages: documented.get(folder)?.packages?.slice().sort() ?? null }).toEqual({ folder, packages: packages ? [...packages].sort() : null });
+      expect({ folder, packages: documented.get(folder)?.packages?.slice().sort() ?? null }).toEqual({
+        folder,
+        packages: packages ? [...packages].sort() : null,
+      });
     }
   });
 });
@@ -56,18 +62,34 @@ describe('a forbidden import', () => {
     write('libs/projections/src/index.ts', "export { passport } from './passport/passport.js';\n");
     write('libs/projections/src/passport/passport.ts', 'export const passport = 1;\n');
     // The domain reaching for infrastructure and for Node.
-    write('libs/domain/src/decide.ts', "import { store } from '../../event-store/src/index.js';\nimport { join } from 'node:path';\nexport const x = [store, join];\n");
+    write(
+      'libs/domain/src/decide.ts',
+      "import { store } from '../../event-store/src/index.js';\nimport { join } from 'node:path';\nexport const x = [store, join];\n",
+    );
     // The audit library reaching past the projections' public face.
-    write('libs/audit/src/replay.ts', "import { passport } from '../../projections/src/passport/passport.js';\nexport const y = passport;\n");
+    write(
+      'libs/audit/src/replay.ts',
+      "import { passport } from '../../projections/src/passport/passport.js';\nexport const y = passport;\n",
+    );
     // What is allowed: a public face of a library the table allows.
-    write('libs/audit/src/verify.ts', "import { store } from '../../event-store/src/index.js';\nexport const z = store;\n");
+    write(
+      'libs/audit/src/verify.ts',
+      "import { store } from '../../event-store/src/index.js';\nexport const z = store;\n",
+    );
   });
   afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 
   async function violations(): Promise<string[]> {
-    const result = await cruise(['libs'], { baseDir: fixture, ruleSet: { forbidden: configuration.forbidden }, validate: true, tsPreCompilationDeps: true });
+    const result = await cruise(['libs'], {
+      baseDir: fixture,
+      ruleSet: { forbidden: configuration.forbidden },
+      validate: true,
+      tsPreCompilationDeps: true,
+    });
     const output = result.output as ICruiseResult;
-    return output.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`).sort();
+    return output.summary.violations
+      .map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`)
+      .sort();
   }
 
   it('fails the lint: domain → infrastructure, domain → Node, and a reach into another library', async () => {

@@ -94,7 +94,11 @@ describe('docs/audit.md', () => {
     const store = new SqliteEventStore({ file: ':memory:' });
     await store.init();
     for (let i = 0; i < 9; i += 1) {
-      await store.append(`gtin:09506000134352:LAP-000${i % 3}`, [newEvent({ data: { city: 'Jyväskylä', weightKg: 2.5, i } })], 'any');
+      await store.append(
+        `gtin:09506000134352:LAP-000${i % 3}`,
+        [newEvent({ data: { city: 'Jyväskylä', weightKg: 2.5, i } })],
+        'any',
+      );
     }
     const outcome = await createCheckpoint(store, readPrivateKey(keys.privateKeyPem, 'k'));
     if (!outcome.ok) throw new Error(outcome.detail);
@@ -107,16 +111,21 @@ describe('docs/audit.md', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  (hasTools('openssl', 'jq', 'base64', 'sha256sum') ? it : it.skip)('the OpenSSL commands verify a checkpoint and print its key id', () => {
-    const output = execFileSync('sh', ['-ec', block(doc, 'openssl')], { cwd: dir, encoding: 'utf8' });
-    const checkpoint = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
-    expect(output).toBe(`Signature Verified Successfully\n${checkpoint.keyId}\n`);
-  });
+  (hasTools('openssl', 'jq', 'base64', 'sha256sum') ? it : it.skip)(
+    'the OpenSSL commands verify a checkpoint and print its key id',
+    () => {
+      const output = execFileSync('sh', ['-ec', block(doc, 'openssl')], { cwd: dir, encoding: 'utf8' });
+      const checkpoint = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+      expect(output).toBe(`Signature Verified Successfully\n${checkpoint.keyId}\n`);
+    },
+  );
 
   (hasTools('python3') ? it : it.skip)('the Python check accepts an exported bundle and refuses an edited one', () => {
     const script = join(dir, 'check.py');
     writeFileSync(script, block(doc, 'python'));
-    expect(execFileSync('python3', [script, bundlePath], { encoding: 'utf8' })).toBe('3 events: hashes and inclusion proofs OK\n');
+    expect(execFileSync('python3', [script, bundlePath], { encoding: 'utf8' })).toBe(
+      '3 events: hashes and inclusion proofs OK\n',
+    );
     const edited = join(dir, 'edited.json');
     writeFileSync(edited, readFileSync(bundlePath, 'utf8').replace('"i": 4', '"i": 5'));
     const run = spawnSync('python3', [script, edited], { encoding: 'utf8' });

@@ -11,7 +11,9 @@ import { sqlTamper, tamperSuite, type TamperFixture } from './tamper-suite.js';
  * the head row is set to the last remaining event, as an attacker covering their tracks would
  * (a head left behind is caught without a checkpoint; see the last test).
  */
-async function openPostgres(options: { syncHead: boolean } = { syncHead: true }): Promise<TamperFixture & { client: pg.Client }> {
+async function openPostgres(
+  options: { syncHead: boolean } = { syncHead: true },
+): Promise<TamperFixture & { client: pg.Client }> {
   const schema = createTestSchema('kierto_tamper');
   const store = new PostgresEventStore({ connectionString: postgres.url, schema, poolSize: 2 });
   await store.init();
@@ -19,7 +21,10 @@ async function openPostgres(options: { syncHead: boolean } = { syncHead: true })
   await client.connect();
   const run = async (sql: string, params: unknown[]): Promise<void> => {
     let n = 0;
-    await client.query(sql.replace(/\?/g, () => `$${(n += 1)}`), params);
+    await client.query(
+      sql.replace(/\?/g, () => `$${(n += 1)}`),
+      params,
+    );
   };
   const syncHead = (): Promise<void> =>
     run(

@@ -38,7 +38,12 @@ it('SQLite: a row whose data is no longer JSON is reported as unreadable at its 
   try {
     for (let i = 0; i < 5; i += 1) await store.append('gtin:09506000134352:LAP-0001', [newEvent()], 'any');
     db.prepare(`UPDATE events SET data = '{"weightKg": 2.5' WHERE global_position = 4`).run();
-    expect(await verifyChain(store, { pageSize: 2 })).toMatchObject({ ok: false, position: 4, reason: 'unreadable', verifiedUpTo: 3 });
+    expect(await verifyChain(store, { pageSize: 2 })).toMatchObject({
+      ok: false,
+      position: 4,
+      reason: 'unreadable',
+      verifiedUpTo: 3,
+    });
   } finally {
     await cleanup();
   }

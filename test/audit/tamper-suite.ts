@@ -60,7 +60,8 @@ export function sqlTamper(
     [`UPDATE ${table} SET global_position = -global_position WHERE global_position < 0`, []],
   ];
   return {
-    setColumn: (position, column, value) => exec([`UPDATE ${table} SET ${column} = ? WHERE global_position = ?`, [value, position]]),
+    setColumn: (position, column, value) =>
+      exec([`UPDATE ${table} SET ${column} = ? WHERE global_position = ?`, [value, position]]),
     deleteAt: (position) => exec([`DELETE FROM ${table} WHERE global_position = ?`, [position]]),
     deleteAfter: (position) => exec([`DELETE FROM ${table} WHERE global_position > ?`, [position]]),
     swap: (a, b) =>
@@ -138,7 +139,10 @@ export function tamperSuite(name: string, open: () => Promise<TamperFixture>): v
     it('an untampered store verifies, and extends its checkpoint', async () => {
       expect(await verifyChain(store)).toMatchObject({ ok: true, position: EVENTS, events: EVENTS });
       const signed = await checkpoint();
-      expect(await verifyAgainstCheckpoint(store, signed, publicKey)).toMatchObject({ ok: true, checkpoint: { position: EVENTS } });
+      expect(await verifyAgainstCheckpoint(store, signed, publicKey)).toMatchObject({
+        ok: true,
+        checkpoint: { position: EVENTS },
+      });
     });
 
     it('changed data: hash-mismatch at that event', async () => {

@@ -53,7 +53,12 @@ const recycle = (serialNumber: string, occurredAt: string): string =>
     type: 'DeviceRecycled',
     deviceId: idOf(serialNumber),
     occurredAt,
-    data: { facilityId: 'rec-1', treatmentCountry: 'FI', weightKg: 2.5, outputs: [{ material: 'metals', massKg: 2, fate: 'recycled' }] },
+    data: {
+      facilityId: 'rec-1',
+      treatmentCountry: 'FI',
+      weightKg: 2.5,
+      outputs: [{ material: 'metals', massKg: 2, fate: 'recycled' }],
+    },
   });
 
 /** A file with deliberate bad lines among good ones, then a synthetic tail of 40 devices. */
@@ -133,7 +138,12 @@ function importSuite(name: string, open: () => Promise<EventStore>): void {
       const first = await runImport(store, text);
       expect(first.errors.map(({ message: _message, ...row }) => row)).toEqual(EXPECTED_ERRORS);
       for (const row of first.errors) expect(row.message.length).toBeGreaterThan(0);
-      expect(first.summary).toMatchObject({ imported: goodLines, duplicates: 0, refused: EXPECTED_ERRORS.length, blankLines: 1 });
+      expect(first.summary).toMatchObject({
+        imported: goodLines,
+        duplicates: 0,
+        refused: EXPECTED_ERRORS.length,
+        blankLines: 1,
+      });
       expect(await store.headPosition()).toBe(goodLines);
 
       const a1 = await store.readStream(idOf('A1'));
@@ -174,7 +184,11 @@ function importSuite(name: string, open: () => Promise<EventStore>): void {
     it('keeps the line order of a device across batches and takes the devices already stored into account', async () => {
       const store = await fresh();
       await runImport(store, `${place('F1', '2020-01-01T00:00:00Z')}\n`);
-      const later = [collect('F1', '2020-02-01T00:00:00Z'), recycle('F1', '2020-03-01T00:00:00Z'), collect('F1', '2020-04-01T00:00:00Z')];
+      const later = [
+        collect('F1', '2020-02-01T00:00:00Z'),
+        recycle('F1', '2020-03-01T00:00:00Z'),
+        collect('F1', '2020-04-01T00:00:00Z'),
+      ];
       const { summary, errors } = await runImport(store, later.join('\n'), { batchEvents: 1 });
       expect(summary.imported).toBe(2);
       expect(errors.map((row) => [row.line, row.code])).toEqual([[3, 'DEVICE_ALREADY_RECYCLED']]);
@@ -198,7 +212,13 @@ describeIfPostgres('PostgreSQL', () => {
 
 describe('error report rows', () => {
   it('formats NDJSON and CSV', () => {
-    const row: ImportLineError = { line: 3, deviceId: 'mfr:x:1', code: 'OUT_OF_RANGE', field: 'data.weightKg', message: 'must be > 0, "really"' };
+    const row: ImportLineError = {
+      line: 3,
+      deviceId: 'mfr:x:1',
+      code: 'OUT_OF_RANGE',
+      field: 'data.weightKg',
+      message: 'must be > 0, "really"',
+    };
     expect(formatReportRow(row, 'ndjson')).toBe(
       '{"line":3,"deviceId":"mfr:x:1","code":"OUT_OF_RANGE","field":"data.weightKg","message":"must be > 0, \\"really\\""}',
     );

@@ -74,7 +74,13 @@ export function idOf(product: Body): string {
 export class Lifecycle {
   constructor(private readonly api: Client) {}
 
-  place(occurredAt: string, producerId: string, country: string, product: Body, market = 'household'): Promise<Recorded> {
+  place(
+    occurredAt: string,
+    producerId: string,
+    country: string,
+    product: Body,
+    market = 'household',
+  ): Promise<Recorded> {
     return this.post('/devices', { occurredAt, producerId, country, market, product });
   }
 
@@ -115,8 +121,20 @@ export class Lifecycle {
     return this.post(`/devices/${id}/resales`, resale(occurredAt, country));
   }
 
-  recycle(id: string, occurredAt: string, treatmentCountry: string, weightKg: number, outputs: readonly Body[]): Promise<Recorded> {
-    return this.post(`/devices/${id}/recycling`, { occurredAt, facilityId: 'acceptance-recycler', treatmentCountry, weightKg, outputs });
+  recycle(
+    id: string,
+    occurredAt: string,
+    treatmentCountry: string,
+    weightKg: number,
+    outputs: readonly Body[],
+  ): Promise<Recorded> {
+    return this.post(`/devices/${id}/recycling`, {
+      occurredAt,
+      facilityId: 'acceptance-recycler',
+      treatmentCountry,
+      weightKg,
+      outputs,
+    });
   }
 
   join(producerId: string, organisationId: string, occurredAt: string): Promise<Recorded> {
@@ -129,10 +147,18 @@ export class Lifecycle {
 
   private async post(path: string, body: Body): Promise<Recorded> {
     const response = await this.api.post(path).send(body);
-    expect({ path, status: response.status, error: response.body.error }).toEqual({ path, status: 201, error: undefined });
+    expect({ path, status: response.status, error: response.body.error }).toEqual({
+      path,
+      status: 201,
+      error: undefined,
+    });
     const events = response.body.events as { globalPosition: number; recordedAt: string }[];
     const last = events.at(-1);
     if (last === undefined) throw new Error(`${path} appended no event`);
-    return { id: String(response.body.deviceId ?? response.body.producerId), position: last.globalPosition, recordedAt: last.recordedAt };
+    return {
+      id: String(response.body.deviceId ?? response.body.producerId),
+      position: last.globalPosition,
+      recordedAt: last.recordedAt,
+    };
   }
 }

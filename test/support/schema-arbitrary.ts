@@ -9,7 +9,8 @@ import fc from 'fast-check';
 export type JsonSchema = { readonly [keyword: string]: unknown };
 type Resolve = (ref: string) => JsonSchema;
 
-const asSchema = (value: unknown): JsonSchema => (typeof value === 'object' && value !== null ? (value as JsonSchema) : {});
+const asSchema = (value: unknown): JsonSchema =>
+  typeof value === 'object' && value !== null ? (value as JsonSchema) : {};
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
 /** Devices in the past (never in the future, which the rules refuse) and since the schemas' earliest dates. */
@@ -38,13 +39,33 @@ export const hostileText = fc.constantFrom(
   '0',
 );
 
-export const hostileNumber = fc.constantFrom(1e308, -1e308, 1e13, 16_015_695, Number.MAX_SAFE_INTEGER + 2, -1, 0, 1e-12, 0.5, 2_147_483_648, -2_147_483_649);
+export const hostileNumber = fc.constantFrom(
+  1e308,
+  -1e308,
+  1e13,
+  16_015_695,
+  Number.MAX_SAFE_INTEGER + 2,
+  -1,
+  0,
+  1e-12,
+  0.5,
+  2_147_483_648,
+  -2_147_483_649,
+);
 
 /** Any JSON value that a schema is unlikely to want, including prototype-polluting objects. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileText,
   hostileNumber,
-  fc.constantFrom<unknown>(null, true, [], {}, [[[[]]]], { ['__proto__']: { admin: true } }, { constructor: { prototype: {} } }),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    [],
+    {},
+    [[[[]]]],
+    { ['__proto__']: { admin: true } },
+    { constructor: { prototype: {} } },
+  ),
   fc.array(fc.string(), { minLength: 0, maxLength: 3 }),
 );
 
@@ -53,7 +74,8 @@ export function valid(schema: JsonSchema, resolve: Resolve, depth = 0): fc.Arbit
   if ('const' in schema) return fc.constant(schema['const']);
   if (Array.isArray(schema['enum'])) return fc.constantFrom(...(schema['enum'] as unknown[]));
   const choices = schema['oneOf'] ?? schema['anyOf'];
-  if (Array.isArray(choices) && choices.length > 0) return fc.oneof(...choices.map((choice) => valid(asSchema(choice), resolve, depth + 1)));
+  if (Array.isArray(choices) && choices.length > 0)
+    return fc.oneof(...choices.map((choice) => valid(asSchema(choice), resolve, depth + 1)));
   const type = Array.isArray(schema['type']) ? (schema['type'] as unknown[])[0] : schema['type'];
   switch (type) {
     case 'object':
@@ -61,7 +83,9 @@ export function valid(schema: JsonSchema, resolve: Resolve, depth = 0): fc.Arbit
     case 'array': {
       const minLength = asNumber(schema['minItems']) ?? 0;
       const maxLength = Math.max(minLength, Math.min(asNumber(schema['maxItems']) ?? 3, 3));
-      return depth > 6 ? fc.constant([]) : fc.array(valid(asSchema(schema['items']), resolve, depth + 1), { minLength, maxLength });
+      return depth > 6
+        ? fc.constant([])
+        : fc.array(valid(asSchema(schema['items']), resolve, depth + 1), { minLength, maxLength });
     }
     case 'string':
       return text(schema);
@@ -82,7 +106,8 @@ function object(schema: JsonSchema, resolve: Resolve, depth: number): fc.Arbitra
   const properties = asSchema(schema['properties']);
   const required = Array.isArray(schema['required']) ? (schema['required'] as string[]) : [];
   const model: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, property] of Object.entries(properties)) model[name] = valid(asSchema(property), resolve, depth + 1);
+  for (const [name, property] of Object.entries(properties))
+    model[name] = valid(asSchema(property), resolve, depth + 1);
   return fc.record(model, { requiredKeys: required.filter((name) => name in model) });
 }
 
@@ -121,9 +146,13 @@ function pathsOf(value: unknown, prefix: readonly (string | number)[] = []): (st
 function setAt(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
-  if (Array.isArray(value)) return (value as unknown[]).map((item, index) => (index === head ? setAt(item, rest, replacement) : item));
+  if (Array.isArray(value))
+    return (value as unknown[]).map((item, index) => (index === head ? setAt(item, rest, replacement) : item));
   if (typeof value === 'object' && value !== null && head !== undefined) {
-    return { ...(value as Record<string, unknown>), [head]: setAt((value as Record<string, unknown>)[head], rest, replacement) };
+    return {
+      ...(value as Record<string, unknown>),
+      [head]: setAt((value as Record<string, unknown>)[head], rest, replacement),
+    };
   }
   return value;
 }
@@ -138,7 +167,8 @@ export function hostile(schema: JsonSchema, resolve: Resolve): fc.Arbitrary<unkn
       if (how === 'replace') return setAt(value, path, bad);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad;
       // JSON.parse makes "__proto__" an own key, as a request body would: the API must see it.
-      if (how === '__proto__') return JSON.parse(JSON.stringify(value).replace(/^\{/, '{"__proto__":{"isAdmin":true},')) as unknown;
+      if (how === '__proto__')
+        return JSON.parse(JSON.stringify(value).replace(/^\{/, '{"__proto__":{"isAdmin":true},')) as unknown;
       return { ...(value as Record<string, unknown>), unexpectedField: bad };
     });
 }
@@ -149,7 +179,8 @@ export interface RawBody {
   readonly bytes: string | Buffer;
 }
 
-const raw = (label: string, bytes: string | Buffer): RawBody => Object.assign({ label, bytes }, { [fc.toStringMethod]: () => `raw(${label})` });
+const raw = (label: string, bytes: string | Buffer): RawBody =>
+  Object.assign({ label, bytes }, { [fc.toStringMethod]: () => `raw(${label})` });
 
 /** Raw bodies no generator of JSON values can make: deep nesting, broken JSON, broken UTF-8. */
 export const hostileRawBody = fc.constantFrom<RawBody>(

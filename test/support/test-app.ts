@@ -44,7 +44,8 @@ export function actingFor(method: string, path: string, body: unknown): { id: st
   if (method === 'POST') {
     if (route === '/devices') return { id: field('producerId') ?? 'test-producer', role: 'producer' };
     if (route.endsWith('/collections')) return { id: 'test-collector', role: 'collector' };
-    if (route.endsWith('/data-wipes') || route.endsWith('/resales')) return { id: 'test-refurbisher', role: 'refurbisher' };
+    if (route.endsWith('/data-wipes') || route.endsWith('/resales'))
+      return { id: 'test-refurbisher', role: 'refurbisher' };
     if (route.endsWith('/repairs')) return { id: 'test-repairer', role: 'repairer' };
     if (route.endsWith('/recycling')) return { id: 'test-recycler', role: 'recycler' };
     if (route.endsWith('/memberships') || route.endsWith('/departures')) {
@@ -90,8 +91,10 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
       token = (async () => {
         const now = new Date();
         const existing = await access.getOrganisation(id);
-        if (existing === null) await access.createOrganisation({ id, name: `Test ${id}`, roles, createdAt: now.toISOString() });
-        else if (!roles.every((role) => existing.roles.includes(role))) throw new Error(`test organisation ${id} exists without ${roles.join(', ')}`);
+        if (existing === null)
+          await access.createOrganisation({ id, name: `Test ${id}`, roles, createdAt: now.toISOString() });
+        else if (!roles.every((role) => existing.roles.includes(role)))
+          throw new Error(`test organisation ${id} exists without ${roles.join(', ')}`);
         return (await createKey(access, id, { label: 'test', expiresAt: null, now })).token;
       })();
       tokens.set(id, token);
@@ -100,7 +103,9 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
   };
 
   /** Sets the Authorization header when the request is awaited, once the body (which may name the organisation) is known. */
-  const client = (identity: (method: string, path: string, body: unknown) => { id: string; roles: readonly Role[] }): Client => {
+  const client = (
+    identity: (method: string, path: string, body: unknown) => { id: string; roles: readonly Role[] },
+  ): Client => {
     const make = (method: 'get' | 'post' | 'put' | 'delete', path: string): Test => {
       const test = request(http)[method](path);
       let body: unknown;
@@ -146,7 +151,10 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
 
 /** The request bodies of the README walk-through, read from examples/ so the docs are tested. */
 export function example(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 export const LAPTOP_ID = 'gtin:09506000134352:LAP-0001';

@@ -8,7 +8,9 @@ describe('KIERTO_WEEE_LIFESPANS', () => {
   });
 
   it('given JSON overrides, then they replace or remove categories', () => {
-    const config = loadConfig({ KIERTO_WEEE_LIFESPANS: '{"2": {"shape": 1.9, "scale": 8.5, "source": "national study 2024"}, "3": null}' });
+    const config = loadConfig({
+      KIERTO_WEEE_LIFESPANS: '{"2": {"shape": 1.9, "scale": 8.5, "source": "national study 2024"}, "3": null}',
+    });
     expect(config.weeeLifespans[2]).toEqual({ shape: 1.9, scale: 8.5, source: 'national study 2024' });
     expect(config.weeeLifespans[3]).toBeUndefined();
   });

@@ -63,7 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   const reportingTimeZone = env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
   if (!isValidTimeZone(reportingTimeZone)) {
-    throw new ConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Helsinki, not ${reportingTimeZone}`);
+    throw new ConfigError(
+      `KIERTO_REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Helsinki, not ${reportingTimeZone}`,
+    );
   }
   const weeeLifespans = lifespans(env['KIERTO_WEEE_LIFESPANS']);
   const projector = env['KIERTO_PROJECTOR'] ?? 'on';
@@ -107,7 +109,9 @@ function lifespans(raw: string | undefined): LifespanTable {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError('KIERTO_WEEE_LIFESPANS must be JSON such as {"1": {"shape": 2.2, "scale": 14, "source": "…"}}');
+    throw new ConfigError(
+      'KIERTO_WEEE_LIFESPANS must be JSON such as {"1": {"shape": 2.2, "scale": 14, "source": "…"}}',
+    );
   }
   try {
     return lifespanTable(parsed);

@@ -31,7 +31,11 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   });
   await store.init();
   // Organisations and keys live beside the read models: PostgreSQL when configured, else dataDir.
-  const access = createAccessStore({ databaseUrl: config.databaseUrl ?? undefined, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+  const access = createAccessStore({
+    databaseUrl: config.databaseUrl ?? undefined,
+    databaseSchema: config.databaseSchema,
+    dataDir: config.dataDir,
+  });
   await access.init();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(store, access, config), {
     logger,
@@ -91,7 +95,7 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'kierto_<keyId>_<secret>',
-        description: "An API key of your organisation, issued by an admin (POST /organisations/{id}/api-keys)",
+        description: 'An API key of your organisation, issued by an admin (POST /organisations/{id}/api-keys)',
       })
       .build(),
   );

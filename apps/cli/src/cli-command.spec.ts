@@ -7,7 +7,11 @@ import { cli } from './commands/testing/audit-cli.js';
 
 describe('parseOptions', () => {
   it('reads --name value, --name=value, switches and bare arguments alike', () => {
-    const parsed = parseOptions(['--out', 'a.pem', 'file.ndjson', '--force', '--batch=500'], ['out', 'batch'], ['force']);
+    const parsed = parseOptions(
+      ['--out', 'a.pem', 'file.ndjson', '--force', '--batch=500'],
+      ['out', 'batch'],
+      ['force'],
+    );
     expect(Object.fromEntries(parsed.options)).toEqual({ out: 'a.pem', batch: '500' });
     expect([...parsed.flags]).toEqual(['force']);
     expect(parsed.rest).toEqual(['file.ndjson']);

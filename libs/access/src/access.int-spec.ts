@@ -33,7 +33,9 @@ function accessStoreContract(name: string, open: () => Promise<{ store: AccessSt
 
     it('stores organisations and refuses a second one with the same id', async () => {
       expect(await store.getOrganisation('producer-1')).toEqual({ ...producer, roles: ['producer'] });
-      await expect(store.createOrganisation({ ...producer, roles: ['collector'] })).rejects.toBeInstanceOf(OrganisationExistsError);
+      await expect(store.createOrganisation({ ...producer, roles: ['collector'] })).rejects.toBeInstanceOf(
+        OrganisationExistsError,
+      );
       expect((await store.getOrganisation('producer-1'))?.roles).toEqual(['producer']);
       expect(await store.getOrganisation('nobody')).toBeNull();
     });
@@ -62,9 +64,18 @@ function accessStoreContract(name: string, open: () => Promise<{ store: AccessSt
       await expectAuthFailure(authenticate(store, `Bearer ${token}`, NOW), 'KEY_REVOKED');
       expect(await store.revokeKey('someone-else', record.keyId, NOW.toISOString())).toBeNull();
 
-      const expiring = await createKey(store, 'producer-1', { label: 'short', expiresAt: '2026-06-01T12:00:01Z', now: NOW });
-      await expect(authenticate(store, `Bearer ${expiring.token}`, NOW)).resolves.toMatchObject({ keyId: expiring.record.keyId });
-      await expectAuthFailure(authenticate(store, `Bearer ${expiring.token}`, new Date('2026-06-01T12:00:01Z')), 'KEY_EXPIRED');
+      const expiring = await createKey(store, 'producer-1', {
+        label: 'short',
+        expiresAt: '2026-06-01T12:00:01Z',
+        now: NOW,
+      });
+      await expect(authenticate(store, `Bearer ${expiring.token}`, NOW)).resolves.toMatchObject({
+        keyId: expiring.record.keyId,
+      });
+      await expectAuthFailure(
+        authenticate(store, `Bearer ${expiring.token}`, new Date('2026-06-01T12:00:01Z')),
+        'KEY_EXPIRED',
+      );
     });
   });
 }
@@ -113,8 +124,11 @@ describe('the permission table', () => {
   });
 
   it('lets auditors read everything and write nothing', () => {
-    const writes = Object.keys(PERMISSIONS).filter((permission) => permission.startsWith('device:') && !permission.includes('read'));
-    for (const permission of writes) expect(hasPermission(['auditor'], permission as keyof typeof PERMISSIONS)).toBe(false);
+    const writes = Object.keys(PERMISSIONS).filter(
+      (permission) => permission.startsWith('device:') && !permission.includes('read'),
+    );
+    for (const permission of writes)
+      expect(hasPermission(['auditor'], permission as keyof typeof PERMISSIONS)).toBe(false);
     expect(hasPermission(['auditor'], 'audit:read')).toBe(true);
     expect(hasPermission(['auditor'], 'passport:read-authority')).toBe(true);
   });

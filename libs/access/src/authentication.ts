@@ -8,7 +8,8 @@ export interface Principal {
   readonly keyId: string;
 }
 
-export type AuthFailureCode = 'MISSING_CREDENTIALS' | 'MALFORMED_CREDENTIALS' | 'UNKNOWN_KEY' | 'KEY_REVOKED' | 'KEY_EXPIRED';
+export type AuthFailureCode =
+  'MISSING_CREDENTIALS' | 'MALFORMED_CREDENTIALS' | 'UNKNOWN_KEY' | 'KEY_REVOKED' | 'KEY_EXPIRED';
 
 export class AuthenticationError extends Error {
   constructor(
@@ -20,14 +21,21 @@ export class AuthenticationError extends Error {
 }
 
 /** Checks `Authorization: Bearer kierto_…` against the stored key hashes. */
-export async function authenticate(store: AccessStore, authorization: string | undefined, now: Date): Promise<Principal> {
+export async function authenticate(
+  store: AccessStore,
+  authorization: string | undefined,
+  now: Date,
+): Promise<Principal> {
   if (authorization === undefined || authorization.trim() === '') {
     throw new AuthenticationError('MISSING_CREDENTIALS', 'Send an API key: Authorization: Bearer <key>');
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   const parsed = match === null ? null : parseToken(match[1] ?? '');
   if (parsed === null) {
-    throw new AuthenticationError('MALFORMED_CREDENTIALS', 'The Authorization header must be "Bearer kierto_<keyId>_<secret>"');
+    throw new AuthenticationError(
+      'MALFORMED_CREDENTIALS',
+      'The Authorization header must be "Bearer kierto_<keyId>_<secret>"',
+    );
   }
   const key = await store.getKey(parsed.keyId);
   // Unknown key and wrong secret answer alike, so a key id alone reveals nothing.

@@ -13,6 +13,7 @@ export interface AccessStoreConfig {
 
 /** The access store beside the read models: PostgreSQL when configured, else a file under dataDir. */
 export function createAccessStore(config: AccessStoreConfig): AccessStore {
-  if (config.databaseUrl !== undefined) return new PostgresAccessStore(config.databaseUrl, config.databaseSchema ?? 'kierto');
+  if (config.databaseUrl !== undefined)
+    return new PostgresAccessStore(config.databaseUrl, config.databaseSchema ?? 'kierto');
   return new SqliteAccessStore(join(config.dataDir, 'access.sqlite'));
 }

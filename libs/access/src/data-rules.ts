@@ -46,7 +46,8 @@ export type CurrentOrganisationOf = (producerId: string) => Promise<string | nul
 export function mayRecord(organisation: Organisation, command: CommandToAuthorise): RecordingDecision {
   const permission = DEVICE_COMMAND_PERMISSIONS[command.kind];
   const role = actingRole(organisation, permission);
-  if (role === null) return { allowed: false, field: null, message: `Your organisation's roles do not allow ${permission}` };
+  if (role === null)
+    return { allowed: false, field: null, message: `Your organisation's roles do not allow ${permission}` };
   if (command.kind === 'PlaceDeviceOnMarket' && command.data.producerId !== organisation.id) {
     return {
       allowed: false,
@@ -72,7 +73,10 @@ export async function mayImport(
   const own = mayRecord(organisation, command);
   if (own.allowed || command.kind !== 'PlaceDeviceOnMarket') return own;
   const producerId = command.data.producerId;
-  if (organisation.roles.includes('producer-organisation') && (await currentOrganisationOf(producerId)) === organisation.id) {
+  if (
+    organisation.roles.includes('producer-organisation') &&
+    (await currentOrganisationOf(producerId)) === organisation.id
+  ) {
     return { allowed: true, role: 'producer-organisation' };
   }
   return {
@@ -113,7 +117,11 @@ export async function scopeStatisticsFilters(
       return { allowed: true, producerId, organisationId };
     case 'producer':
       if (producerId !== undefined && producerId !== scope.producerId) {
-        return { allowed: false, field: 'producerId', message: `A producer reads its own figures only: producerId ${scope.producerId}` };
+        return {
+          allowed: false,
+          field: 'producerId',
+          message: `A producer reads its own figures only: producerId ${scope.producerId}`,
+        };
       }
       return { allowed: true, producerId: scope.producerId, organisationId };
     case 'organisation':

@@ -8,7 +8,10 @@ export class PostgresAccessStore implements AccessStore {
   private readonly pool: pg.Pool;
   private readonly table: { organisations: string; keys: string };
 
-  constructor(connectionString: string, private readonly schema = 'kierto') {
+  constructor(
+    connectionString: string,
+    private readonly schema = 'kierto',
+  ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`Invalid schema name ${schema}`);
     this.pool = new pg.Pool({ connectionString, max: 2 });
     this.table = { organisations: `"${schema}".access_organisations`, keys: `"${schema}".access_api_keys` };

@@ -28,7 +28,16 @@ export const PERMISSIONS = {
   // admin may import any line (loading a register's existing history), recorded as admin.
   'device:import': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
   'device:read-history': ['auditor', 'admin'],
-  'device:read-state': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'auditor', 'admin'],
+  'device:read-state': [
+    'producer',
+    'producer-organisation',
+    'collector',
+    'refurbisher',
+    'repairer',
+    'recycler',
+    'auditor',
+    'admin',
+  ],
   'membership:record': ['producer-organisation', 'admin'],
   'membership:read': ['producer', 'producer-organisation', 'auditor', 'admin'],
   'statistics:read': ['producer', 'producer-organisation', 'auditor', 'admin'],
@@ -66,7 +75,10 @@ export type RestrictedPassportView = (typeof PASSPORT_VIEW_PERMISSIONS)[number][
 
 /** The views the roles may read, richest first, always ending with 'public'. */
 export function passportViewsOf(roles: readonly Role[]): (RestrictedPassportView | 'public')[] {
-  return [...PASSPORT_VIEW_PERMISSIONS.filter(([, permission]) => hasPermission(roles, permission)).map(([view]) => view), 'public'];
+  return [
+    ...PASSPORT_VIEW_PERMISSIONS.filter(([, permission]) => hasPermission(roles, permission)).map(([view]) => view),
+    'public',
+  ];
 }
 
 /** Roles that read every organisation's data; others are scoped to their own. */

@@ -45,14 +45,18 @@ export class SqliteAccessStore implements AccessStore {
 
   createOrganisation(organisation: Organisation): Promise<void> {
     const result = this.open()
-      .prepare('INSERT INTO access_organisations (id, name, roles, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+      .prepare(
+        'INSERT INTO access_organisations (id, name, roles, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      )
       .run(organisation.id, organisation.name, JSON.stringify(organisation.roles), organisation.createdAt);
     if (result.changes === 0) return Promise.reject(new OrganisationExistsError(organisation.id));
     return Promise.resolve();
   }
 
   getOrganisation(id: string): Promise<Organisation | null> {
-    const row = this.open().prepare<[string], OrganisationRow>('SELECT * FROM access_organisations WHERE id = ?').get(id);
+    const row = this.open()
+      .prepare<[string], OrganisationRow>('SELECT * FROM access_organisations WHERE id = ?')
+      .get(id);
     return Promise.resolve(row === undefined ? null : toOrganisation(row));
   }
 
@@ -84,11 +88,9 @@ export class SqliteAccessStore implements AccessStore {
 
   revokeKey(organisationId: string, keyId: string, at: string): Promise<ApiKeyRecord | null> {
     const db = this.open();
-    db.prepare('UPDATE access_api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ? AND organisation_id = ?').run(
-      at,
-      keyId,
-      organisationId,
-    );
+    db.prepare(
+      'UPDATE access_api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ? AND organisation_id = ?',
+    ).run(at, keyId, organisationId);
     const row = db
       .prepare<[string, string], KeyRow>('SELECT * FROM access_api_keys WHERE key_id = ? AND organisation_id = ?')
       .get(keyId, organisationId);
@@ -107,9 +109,16 @@ export class SqliteAccessStore implements AccessStore {
   }
 }
 
-export function toOrganisation(row: { id: string; name: string; roles: string | string[]; created_at: string | Date }): Organisation {
+export function toOrganisation(row: {
+  id: string;
+  name: string;
+  roles: string | string[];
+  created_at: string | Date;
+}): Organisation {
   const roles: unknown = typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles;
-  const valid: Role[] = Array.isArray(roles) ? roles.filter((role): role is Role => typeof role === 'string' && isRole(role)) : [];
+  const valid: Role[] = Array.isArray(roles)
+    ? roles.filter((role): role is Role => typeof role === 'string' && isRole(role))
+    : [];
   return { id: row.id, name: row.name, roles: valid, createdAt: String(row.created_at) };
 }
 

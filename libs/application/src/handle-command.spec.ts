@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DomainError, producerStreamId, type MembershipCommand } from '#kierto/domain';
 import { ConcurrencyError } from '#kierto/event-store';
 import { SqliteEventStore } from '#kierto/event-store/sqlite';
-import { handleCommand, IdempotencyKeyReusedError, retryDelayMs, RETRY_POLICY, type CommandContext } from './handle-command.js';
+import {
+  handleCommand,
+  IdempotencyKeyReusedError,
+  retryDelayMs,
+  RETRY_POLICY,
+  type CommandContext,
+} from './handle-command.js';
 import { foldStream, producerStreams } from './streams.js';
 
 /** The one command loop, on a kind of stream other than devices: producer memberships. */
@@ -51,16 +57,36 @@ describe('handleCommand', () => {
 
   it('decides on what is stored: a second join is refused and appends nothing', async () => {
     await handleCommand(store, producerStreams, stream, join('org-elker'), context());
-    await expect(handleCommand(store, producerStreams, stream, join('org-serty', '2025-02-01T00:00:00Z'), context())).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      handleCommand(store, producerStreams, stream, join('org-serty', '2025-02-01T00:00:00Z'), context()),
+    ).rejects.toBeInstanceOf(DomainError);
     expect(await store.headPosition()).toBe(1);
   });
 
   it('answers a retry with the same Idempotency-Key with the first outcome, and refuses the key for another request', async () => {
-    const first = await handleCommand(store, producerStreams, stream, join('org-elker'), context({ idempotencyKey: 'k-1' }));
-    const retry = await handleCommand(store, producerStreams, stream, join('org-elker'), context({ idempotencyKey: 'k-1' }));
+    const first = await handleCommand(
+      store,
+      producerStreams,
+      stream,
+      join('org-elker'),
+      context({ idempotencyKey: 'k-1' }),
+    );
+    const retry = await handleCommand(
+      store,
+      producerStreams,
+      stream,
+      join('org-elker'),
+      context({ idempotencyKey: 'k-1' }),
+    );
     expect(retry).toEqual({ ...first, replayed: true });
     await expect(
-      handleCommand(store, producerStreams, stream, join('org-elker'), context({ idempotencyKey: 'k-1', requestFingerprint: 'other' })),
+      handleCommand(
+        store,
+        producerStreams,
+        stream,
+        join('org-elker'),
+        context({ idempotencyKey: 'k-1', requestFingerprint: 'other' }),
+      ),
     ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
   });
 
@@ -93,6 +119,8 @@ describe('handleCommand', () => {
   });
 
   it('refuses to read a foreign stream as this kind of stream', () => {
-    expect(() => producerStreams.toEvent({ type: 'DeviceCollected', eventId: 'e-1' } as never)).toThrow('not a producer membership event');
+    expect(() => producerStreams.toEvent({ type: 'DeviceCollected', eventId: 'e-1' } as never)).toThrow(
+      'not a producer membership event',
+    );
   });
 });

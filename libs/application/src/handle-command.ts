@@ -171,5 +171,7 @@ export function idempotentEventId(organisationId: string, idempotencyKey: string
 
 /** A stable digest of what was asked, for telling a retry from a different request. */
 export function fingerprint(method: string, path: string, body: JsonValue): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

@@ -33,7 +33,11 @@ async function generate(dir: string, events: number): Promise<void> {
   for (let done = 0; done < events; done += BATCH) {
     const requests: AppendRequest[] = [];
     for (let i = done; i < Math.min(events, done + BATCH); i += 1) {
-      requests.push({ streamId: `gtin:09506000134352:BENCH-${nextDevice()}`, events: [benchEvent(i)], expectedRevision: 'any' });
+      requests.push({
+        streamId: `gtin:09506000134352:BENCH-${nextDevice()}`,
+        events: [benchEvent(i)],
+        expectedRevision: 'any',
+      });
     }
     await store.appendMany(requests);
     if ((done / BATCH) % 20 === 0) process.stderr.write(`\r${done + requests.length} events`);
@@ -66,7 +70,15 @@ function benchEvent(i: number): NewEvent {
     actor: { organisationId: 'org-reuse-centre', role: 'collector', keyId: 'key-7' },
     correlationId: randomUUID(),
     causationId: null,
-    data: { collectionPoint: 'Jyväskylä reuse centre', channel: 'reuse-centre', source: 'household', country: 'FI', weightKg: 2.5, condition: 'repairable', n: i },
+    data: {
+      collectionPoint: 'Jyväskylä reuse centre',
+      channel: 'reuse-centre',
+      source: 'household',
+      country: 'FI',
+      weightKg: 2.5,
+      condition: 'repairable',
+      n: i,
+    },
     metadata: {},
   };
 }

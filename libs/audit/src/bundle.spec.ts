@@ -41,7 +41,11 @@ afterEach(async () => {
 
 /** The device's events interleaved with another device's; data with non-ASCII text and a control character. */
 async function seed(): Promise<void> {
-  await store.append(DEVICE, [newEvent({ type: 'DevicePlacedOnMarket', data: { city: 'Jyväskylä', note: 'bell\u0007', weightKg: 1.25 } })], 'no-stream');
+  await store.append(
+    DEVICE,
+    [newEvent({ type: 'DevicePlacedOnMarket', data: { city: 'Jyväskylä', note: 'bell\u0007', weightKg: 1.25 } })],
+    'no-stream',
+  );
   for (let i = 0; i < 5; i += 1) await store.append(OTHER, [newEvent({ data: { i } })], 'any');
   await store.append(DEVICE, [newEvent({ type: 'DeviceCollected', data: { big: 1e21, tiny: 5e-7 } })], 0);
   for (let i = 0; i < 3; i += 1) await store.append(OTHER, [newEvent({ data: { i } })], 'any');
@@ -162,17 +166,31 @@ describe('offline bundle', () => {
     };
 
     it('changed content: hash-mismatch', async () => {
-      const text = await edited((b) => withEvents(b, b.events.map((e, i) => (i === 1 ? { ...e, data: { big: 1e22 } } : e))));
+      const text = await edited((b) =>
+        withEvents(
+          b,
+          b.events.map((e, i) => (i === 1 ? { ...e, data: { big: 1e22 } } : e)),
+        ),
+      );
       expect(verifyText(text)).toMatchObject({ ok: false, reason: 'hash-mismatch', event: 1 });
     });
 
     it('changed content re-hashed: not-in-checkpoint', async () => {
-      const text = await edited((b) => withEvents(b, b.events.map((e, i) => (i === 2 ? resealed(e, { data: { passed: false } }) : e))));
+      const text = await edited((b) =>
+        withEvents(
+          b,
+          b.events.map((e, i) => (i === 2 ? resealed(e, { data: { passed: false } }) : e)),
+        ),
+      );
       expect(verifyText(text)).toMatchObject({ ok: false, reason: 'not-in-checkpoint', event: 2 });
     });
 
     it('an event left out or the order changed: revision-gap', async () => {
-      expect(verifyText(await edited((b) => ({ ...b, events: [b.events[0]!, b.events[2]!], proofs: [b.proofs[0]!, b.proofs[2]!] })))).toMatchObject({
+      expect(
+        verifyText(
+          await edited((b) => ({ ...b, events: [b.events[0]!, b.events[2]!], proofs: [b.proofs[0]!, b.proofs[2]!] })),
+        ),
+      ).toMatchObject({
         ok: false,
         reason: 'revision-gap',
         event: 1,
@@ -180,7 +198,12 @@ describe('offline bundle', () => {
     });
 
     it("another device's event: wrong-device", async () => {
-      const text = await edited((b) => withEvents(b, b.events.map((e, i) => (i === 1 ? resealed(e, { streamId: OTHER }) : e))));
+      const text = await edited((b) =>
+        withEvents(
+          b,
+          b.events.map((e, i) => (i === 1 ? resealed(e, { streamId: OTHER }) : e)),
+        ),
+      );
       expect(verifyText(text)).toMatchObject({ ok: false, reason: 'wrong-device', event: 1 });
     });
 
@@ -205,13 +228,36 @@ describe('offline bundle', () => {
   it('refuses a file that is not a bundle, saying why', async () => {
     await seed();
     const { text } = await exported();
-    expect(verifyText('{"format": ')).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringMatching(/not valid JSON/) });
-    expect(verifyBundle(Buffer.from([0x7b, 0xff, 0x7d]), publicKey)).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringMatching(/UTF-8/) });
-    expect(verifyText(text.replace('kierto-device-bundle/1', 'kierto-device-bundle/9'))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyText('{"format": ')).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: expect.stringMatching(/not valid JSON/),
+    });
+    expect(verifyBundle(Buffer.from([0x7b, 0xff, 0x7d]), publicKey)).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: expect.stringMatching(/UTF-8/),
+    });
+    expect(verifyText(text.replace('kierto-device-bundle/1', 'kierto-device-bundle/9'))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    expect(verifyText(JSON.stringify({ ...parsed, events: [] }))).toMatchObject({ ok: false, reason: 'malformed', detail: 'bundle.events is empty' });
-    expect(verifyText(JSON.stringify({ ...parsed, proofs: [] }))).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringMatching(/proofs has 0 entries/) });
-    expect(verifyText(JSON.stringify({ ...parsed, checkpoint: undefined }))).toMatchObject({ ok: false, reason: 'malformed', detail: 'The bundle lacks checkpoint' });
+    expect(verifyText(JSON.stringify({ ...parsed, events: [] }))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: 'bundle.events is empty',
+    });
+    expect(verifyText(JSON.stringify({ ...parsed, proofs: [] }))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: expect.stringMatching(/proofs has 0 entries/),
+    });
+    expect(verifyText(JSON.stringify({ ...parsed, checkpoint: undefined }))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: 'The bundle lacks checkpoint',
+    });
   });
 
   it('holds only the events up to an older checkpoint, and says how many are later', async () => {
@@ -227,10 +273,14 @@ describe('offline bundle', () => {
   it('refuses an unknown device, a device entirely after the checkpoint, and a store that no longer extends it', async () => {
     await seed();
     const checkpoint = await freshCheckpoint();
-    await expect(exportDeviceBundle(store, 'gtin:00000000000000:NONE', checkpoint)).rejects.toBeInstanceOf(UnknownDeviceError);
+    await expect(exportDeviceBundle(store, 'gtin:00000000000000:NONE', checkpoint)).rejects.toBeInstanceOf(
+      UnknownDeviceError,
+    );
     await store.append('gtin:09506000134352:NEW', [newEvent()], 'no-stream');
     await expect(exportDeviceBundle(store, 'gtin:09506000134352:NEW', checkpoint)).rejects.toThrow(AuditInputError);
-    await expect(exportDeviceBundle(store, 'gtin:09506000134352:NEW', checkpoint)).rejects.toThrow(/after the checkpoint/);
+    await expect(exportDeviceBundle(store, 'gtin:09506000134352:NEW', checkpoint)).rejects.toThrow(
+      /after the checkpoint/,
+    );
     const foreign = signCheckpoint({ ...checkpoint, headHash: 'a'.repeat(64) }, privateKey);
     await expect(exportDeviceBundle(store, DEVICE, foreign)).rejects.toBeInstanceOf(ChainBrokenError);
     await expect(exportDeviceBundle(store, DEVICE, foreign)).rejects.toThrow(/checkpoint-mismatch/);

@@ -12,21 +12,9 @@
 import type { KeyObject } from 'node:crypto';
 import { hashEvent } from '#kierto/event-store';
 import type { EventStore, JsonValue, StoredEvent } from '#kierto/event-store';
-import {
-  checkpointFromJson,
-  checkpointSignatureProblem,
-  claimOf,
-  type SignedCheckpoint,
-} from './checkpoint.js';
+import { checkpointFromJson, checkpointSignatureProblem, claimOf, type SignedCheckpoint } from './checkpoint.js';
 import { eventFromJson, orderedEnvelope } from './envelope.js';
-import {
-  AuditInputError,
-  arrayAt,
-  exactObject,
-  integerAt,
-  parseJson,
-  stringAt,
-} from './json-shape.js';
+import { AuditInputError, arrayAt, exactObject, integerAt, parseJson, stringAt } from './json-shape.js';
 import { InclusionProofBuilder, isHexHash, verifyInclusion } from './merkle.js';
 import { verifyChain, type ChainBroken, type VerifyOptions } from './verify-chain.js';
 
@@ -105,7 +93,10 @@ export async function exportDeviceBundle(
     },
   });
   if (!verdict.ok) throw new ChainBrokenError(verdict);
-  if (events.length !== covered.length || events.some((event, i) => event.globalPosition !== covered[i]?.globalPosition)) {
+  if (
+    events.length !== covered.length ||
+    events.some((event, i) => event.globalPosition !== covered[i]?.globalPosition)
+  ) {
     throw new AuditInputError(`The events of ${deviceId} changed while the bundle was written; export again`);
   }
   const { paths } = proofs.finish();
@@ -114,7 +105,10 @@ export async function exportDeviceBundle(
     deviceId,
     checkpoint,
     events,
-    proofs: events.map((event) => ({ position: event.globalPosition, path: paths.get(event.globalPosition - 1) ?? [] })),
+    proofs: events.map((event) => ({
+      position: event.globalPosition,
+      path: paths.get(event.globalPosition - 1) ?? [],
+    })),
   };
   return { bundle, laterEvents: stream.length - covered.length };
 }
@@ -218,7 +212,12 @@ export function verifyBundle(bytes: Uint8Array, publicKey: KeyObject): BundleVer
 
 function checkEvents(bundle: DeviceBundle): BundleBroken | null {
   const { checkpoint } = bundle;
-  const fail = (event: number, reason: BundleFailureReason, detail: string): BundleBroken => ({ ok: false, reason, detail, event });
+  const fail = (event: number, reason: BundleFailureReason, detail: string): BundleBroken => ({
+    ok: false,
+    reason,
+    detail,
+    event,
+  });
   let previous: StoredEvent | undefined;
   for (const [index, event] of bundle.events.entries()) {
     const where = `Event ${index} (${event.eventId}, position ${event.globalPosition})`;
@@ -231,9 +230,17 @@ function checkEvents(bundle: DeviceBundle): BundleBroken | null {
     }
     const recomputed = hashEvent(event);
     if (recomputed !== event.hash) {
-      return fail(index, 'hash-mismatch', `${where} is stated with hash ${event.hash}, its content hashes to ${recomputed}`);
+      return fail(
+        index,
+        'hash-mismatch',
+        `${where} is stated with hash ${event.hash}, its content hashes to ${recomputed}`,
+      );
     }
-    if (previous !== undefined && event.globalPosition === previous.globalPosition + 1 && event.prevHash !== previous.hash) {
+    if (
+      previous !== undefined &&
+      event.globalPosition === previous.globalPosition + 1 &&
+      event.prevHash !== previous.hash
+    ) {
       return fail(index, 'broken-link', `${where} does not link to the event before it`);
     }
     const proof = bundle.proofs[index];
@@ -250,7 +257,11 @@ function checkEvents(bundle: DeviceBundle): BundleBroken | null {
       );
     }
     if (event.globalPosition === checkpoint.position && event.hash !== checkpoint.headHash) {
-      return fail(index, 'checkpoint-mismatch', `${where} is at the checkpoint's position but does not have its head hash`);
+      return fail(
+        index,
+        'checkpoint-mismatch',
+        `${where} is at the checkpoint's position but does not have its head hash`,
+      );
     }
     previous = event;
   }
@@ -260,7 +271,8 @@ function checkEvents(bundle: DeviceBundle): BundleBroken | null {
 function bundleFromJson(value: JsonValue): DeviceBundle {
   const object = exactObject(value, BUNDLE_KEYS, 'The bundle');
   const format = stringAt(object, 'format', 'bundle');
-  if (format !== BUNDLE_FORMAT) throw new AuditInputError(`bundle.format is ${JSON.stringify(format)}, not ${BUNDLE_FORMAT}`);
+  if (format !== BUNDLE_FORMAT)
+    throw new AuditInputError(`bundle.format is ${JSON.stringify(format)}, not ${BUNDLE_FORMAT}`);
   const events = arrayAt(object, 'events', 'bundle').map((event, i) => eventFromJson(event, `bundle.events[${i}]`));
   if (events.length === 0) throw new AuditInputError('bundle.events is empty');
   const proofs = arrayAt(object, 'proofs', 'bundle').map((proof, i) => proofFromJson(proof, `bundle.proofs[${i}]`));
@@ -279,6 +291,7 @@ function bundleFromJson(value: JsonValue): DeviceBundle {
 function proofFromJson(value: JsonValue | undefined, where: string): InclusionProof {
   const object = exactObject(value, ['position', 'path'], where);
   const path = arrayAt(object, 'path', where);
-  if (!path.every(isHexHash)) throw new AuditInputError(`${where}.path must hold SHA-256 hashes (64 lower-case hex digits)`);
+  if (!path.every(isHexHash))
+    throw new AuditInputError(`${where}.path must hold SHA-256 hashes (64 lower-case hex digits)`);
   return { position: integerAt(object, 'position', where, 1), path };
 }

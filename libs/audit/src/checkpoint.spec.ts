@@ -51,7 +51,9 @@ describe('signing keys', () => {
     expect(() => readPrivateKey(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'rsa.pem')).toThrow(
       /rsa\.pem is a rsa key; checkpoints are signed with Ed25519/,
     );
-    expect(() => readPublicKey(rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'rsa.pub')).toThrow(/Ed25519/);
+    expect(() => readPublicKey(rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'rsa.pub')).toThrow(
+      /Ed25519/,
+    );
     // A private key file is accepted where a public key is asked for: its public half is used.
     expect(keyIdOf(readPublicKey(keys.privateKeyPem, 'key.pem'))).toBe(keys.keyId);
   });
@@ -87,7 +89,9 @@ describe('checkpoints', () => {
     }
     const other = generateSigningKeyPair();
     const otherKey = readPublicKey(other.publicKeyPem, 'other.pub');
-    expect(checkpointSignatureProblem(checkpoint, otherKey)).toMatch(`signed by key ${keys.keyId}; the public key given is ${other.keyId}`);
+    expect(checkpointSignatureProblem(checkpoint, otherKey)).toMatch(
+      `signed by key ${keys.keyId}; the public key given is ${other.keyId}`,
+    );
     expect(checkpointSignatureProblem({ ...checkpoint, keyId: other.keyId }, otherKey)).toMatch(/does not verify/);
   });
 
@@ -118,11 +122,13 @@ describe('checkpoints', () => {
       position: 9,
       reason: 'checkpoint-mismatch',
     });
-    expect(await verifyAgainstCheckpoint(new ArrayEventStore(events.slice(0, 5)), checkpoint, publicKey)).toMatchObject({
-      ok: false,
-      position: 6,
-      reason: 'truncated',
-    });
+    expect(await verifyAgainstCheckpoint(new ArrayEventStore(events.slice(0, 5)), checkpoint, publicKey)).toMatchObject(
+      {
+        ok: false,
+        position: 6,
+        reason: 'truncated',
+      },
+    );
     const stranger = readPublicKey(generateSigningKeyPair().publicKeyPem, 'x');
     expect(await verifyAgainstCheckpoint(new ArrayEventStore(events), checkpoint, stranger)).toMatchObject({
       ok: false,
@@ -139,19 +145,28 @@ describe('checkpoints', () => {
     expect(() => parseCheckpoint('[]', 'cp.json')).toThrow(/cp\.json must be a JSON object/);
     expect(() => parseCheckpoint(broken({ headHash: undefined }), 'cp.json')).toThrow(/cp\.json lacks headHash/);
     expect(() => parseCheckpoint(broken({ extra: 1 }), 'cp.json')).toThrow(/cp\.json has unexpected extra/);
-    expect(() => parseCheckpoint(broken({ position: 0 }), 'cp.json')).toThrow(/cp\.json\.position must be an integer ≥ 1/);
+    expect(() => parseCheckpoint(broken({ position: 0 }), 'cp.json')).toThrow(
+      /cp\.json\.position must be an integer ≥ 1/,
+    );
     expect(() => parseCheckpoint(broken({ position: '12' }), 'cp.json')).toThrow(/position/);
-    expect(() => parseCheckpoint(broken({ headHash: 'ABC' }), 'cp.json')).toThrow(/cp\.json\.headHash must be a SHA-256 hash/);
+    expect(() => parseCheckpoint(broken({ headHash: 'ABC' }), 'cp.json')).toThrow(
+      /cp\.json\.headHash must be a SHA-256 hash/,
+    );
     expect(() => parseCheckpoint(broken({ time: 'yesterday' }), 'cp.json')).toThrow(/cp\.json\.time/);
     expect(() => parseCheckpoint(broken({ keyId: 'k' }), 'cp.json')).toThrow(/cp\.json\.keyId/);
-    expect(() => parseCheckpoint(broken({ signature: 'c2lnbmF0dXJl' }), 'cp.json')).toThrow(/64-byte Ed25519 signature/);
+    expect(() => parseCheckpoint(broken({ signature: 'c2lnbmF0dXJl' }), 'cp.json')).toThrow(
+      /64-byte Ed25519 signature/,
+    );
   });
 
   it('signs what it is given, so a caller can sign a claim it verified itself', () => {
     const events = chain(3);
     const tree = new MerkleBuilder();
     for (const event of events) tree.add(event.hash);
-    const signed = signCheckpoint({ position: 3, headHash: events[2]!.hash, treeRoot: tree.root(), time: NOW().toISOString() }, privateKey);
+    const signed = signCheckpoint(
+      { position: 3, headHash: events[2]!.hash, treeRoot: tree.root(), time: NOW().toISOString() },
+      privateKey,
+    );
     expect(checkpointSignatureProblem(signed, publicKey)).toBeNull();
   });
 });

@@ -90,7 +90,9 @@ export function readPrivateKey(pem: string, source: string): KeyObject {
     throw new AuditInputError(`${source} is not a PEM private key (${messageOf(error)})`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new AuditInputError(`${source} is a ${key.asymmetricKeyType ?? 'unknown'} key; checkpoints are signed with Ed25519 (run keygen)`);
+    throw new AuditInputError(
+      `${source} is a ${key.asymmetricKeyType ?? 'unknown'} key; checkpoints are signed with Ed25519 (run keygen)`,
+    );
   }
   return key;
 }
@@ -104,7 +106,9 @@ export function readPublicKey(pem: string, source: string): KeyObject {
     throw new AuditInputError(`${source} is not a PEM public key (${messageOf(error)})`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new AuditInputError(`${source} is a ${key.asymmetricKeyType ?? 'unknown'} key; checkpoints are signed with Ed25519`);
+    throw new AuditInputError(
+      `${source} is a ${key.asymmetricKeyType ?? 'unknown'} key; checkpoints are signed with Ed25519`,
+    );
   }
   return key;
 }
@@ -127,7 +131,14 @@ export function signCheckpoint(claim: Omit<CheckpointBody, 'keyId'>, privateKey:
   const body: CheckpointBody = { ...claim, keyId: keyIdOf(privateKey) };
   // Ed25519 hashes internally: the algorithm argument is null.
   const signature = sign(null, signedBytes(body), privateKey).toString('base64');
-  return { position: body.position, headHash: body.headHash, treeRoot: body.treeRoot, time: body.time, keyId: body.keyId, signature };
+  return {
+    position: body.position,
+    headHash: body.headHash,
+    treeRoot: body.treeRoot,
+    time: body.time,
+    keyId: body.keyId,
+    signature,
+  };
 }
 
 /** Null when the signature verifies with this public key, else why not. */
@@ -153,7 +164,10 @@ export function checkpointFromJson(value: Parameters<typeof exactObject>[0], whe
   const object = exactObject(value, CHECKPOINT_KEYS, where);
   const signature = stringAt(object, 'signature', where);
   // Canonical base64 of 64 bytes only, so one checkpoint has one textual form.
-  if (Buffer.from(signature, 'base64').length !== 64 || Buffer.from(signature, 'base64').toString('base64') !== signature) {
+  if (
+    Buffer.from(signature, 'base64').length !== 64 ||
+    Buffer.from(signature, 'base64').toString('base64') !== signature
+  ) {
     throw new AuditInputError(`${where}.signature must be the base64 of a 64-byte Ed25519 signature`);
   }
   const keyId = stringAt(object, 'keyId', where);
@@ -224,7 +238,13 @@ export async function verifyAgainstCheckpoint(
 ): Promise<ChainVerdict> {
   const problem = checkpointSignatureProblem(checkpoint, publicKey);
   if (problem !== null) {
-    return { ok: false, position: checkpoint.position, reason: 'checkpoint-signature', detail: problem, verifiedUpTo: 0 };
+    return {
+      ok: false,
+      position: checkpoint.position,
+      reason: 'checkpoint-signature',
+      detail: problem,
+      verifiedUpTo: 0,
+    };
   }
   return verifyChain(store, { ...options, checkpoint: claimOf(checkpoint) });
 }

@@ -14,7 +14,9 @@ describe('deviceHistory', () => {
     events[3] = { ...events[3]!, actor: { organisationId: 'impostor', role: 'refurbisher', keyId: 'k' } };
     const history = await deviceHistory(new ArrayEventStore(events), 'device-a');
     expect(history?.deviceId).toBe('device-a');
-    expect(history?.events.map((e) => [e.globalPosition, e.streamRevision, e.type, e.actor.organisationId, e.hashValid])).toEqual([
+    expect(
+      history?.events.map((e) => [e.globalPosition, e.streamRevision, e.type, e.actor.organisationId, e.hashValid]),
+    ).toEqual([
       [1, 0, 'DevicePlacedOnMarket', 'org-collector', true],
       [3, 1, 'DeviceCollected', 'org-collector', true],
       [4, 2, 'DeviceDataWiped', 'impostor', false],

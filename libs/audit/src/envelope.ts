@@ -5,14 +5,7 @@
  */
 import { unhashedEnvelope } from '#kierto/event-store';
 import type { JsonValue, StoredEvent } from '#kierto/event-store';
-import {
-  exactObject,
-  hashAt,
-  integerAt,
-  nullableStringAt,
-  objectAt,
-  stringAt,
-} from './json-shape.js';
+import { exactObject, hashAt, integerAt, nullableStringAt, objectAt, stringAt } from './json-shape.js';
 
 /** The envelope's keys in output order: the hashed fields (docs/hash-chain.md), then `hash`. */
 export const ENVELOPE_KEYS = [

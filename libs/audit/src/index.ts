@@ -4,5 +4,12 @@ export * from './checkpoint.js';
 export * from './bundle.js';
 export * from './device-history.js';
 export { AuditInputError } from './json-shape.js';
-export { EMPTY_TREE_ROOT, InclusionProofBuilder, MerkleBuilder, inclusionRanges, leafHash, verifyInclusion } from './merkle.js';
+export {
+  EMPTY_TREE_ROOT,
+  InclusionProofBuilder,
+  MerkleBuilder,
+  inclusionRanges,
+  leafHash,
+  verifyInclusion,
+} from './merkle.js';
 export * from './passport-as-of.js';

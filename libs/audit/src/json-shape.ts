@@ -48,7 +48,8 @@ export function stringAt(object: JsonObject, key: string, where: string): string
 
 export function nullableStringAt(object: JsonObject, key: string, where: string): string | null {
   const value = object[key];
-  if (value !== null && typeof value !== 'string') throw new AuditInputError(`${where}.${key} must be a string or null`);
+  if (value !== null && typeof value !== 'string')
+    throw new AuditInputError(`${where}.${key} must be a string or null`);
   return value ?? null;
 }
 

@@ -13,7 +13,10 @@ export function passportAsOf(history: readonly StoredEvent[], asOf: AsOf): Passp
   const limit = 'position' in asOf ? null : Date.parse(asOf.recordedAt);
   let passport: Passport | null = null;
   for (const event of history) {
-    const counted = limit === null ? event.globalPosition <= (asOf as { position: number }).position : Date.parse(event.recordedAt) <= limit;
+    const counted =
+      limit === null
+        ? event.globalPosition <= (asOf as { position: number }).position
+        : Date.parse(event.recordedAt) <= limit;
     if (!counted) break;
     passport = evolvePassport(passport, event);
   }

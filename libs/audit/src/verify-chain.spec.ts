@@ -30,7 +30,10 @@ describe('verifyChain', () => {
   it('answers intact with position, head hash and count, reading page by page', async () => {
     const events = buildChain(specs());
     const seen: number[] = [];
-    const verdict = await verifyChain(new ArrayEventStore(events), { pageSize: 3, onEvent: (e) => seen.push(e.globalPosition) });
+    const verdict = await verifyChain(new ArrayEventStore(events), {
+      pageSize: 3,
+      onEvent: (e) => seen.push(e.globalPosition),
+    });
     expect(verdict).toEqual({ ok: true, position: 10, headHash: at(events, 10).hash, events: 10, streamLookups: 0 });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
@@ -58,13 +61,19 @@ describe('verifyChain', () => {
   it('names a changed stored hash at its own position', async () => {
     const events = buildChain(specs());
     replaceAt(events, 4, { hash: 'f'.repeat(64) });
-    expect(failure(await verifyChain(new ArrayEventStore(events)))).toMatchObject({ position: 4, reason: 'hash-mismatch' });
+    expect(failure(await verifyChain(new ArrayEventStore(events)))).toMatchObject({
+      position: 4,
+      reason: 'hash-mismatch',
+    });
   });
 
   it('names the first missing position of a deleted event', async () => {
     const events = buildChain(specs());
     events.splice(2, 1);
-    expect(failure(await verifyChain(new ArrayEventStore(events)))).toMatchObject({ position: 3, reason: 'position-gap' });
+    expect(failure(await verifyChain(new ArrayEventStore(events)))).toMatchObject({
+      position: 3,
+      reason: 'position-gap',
+    });
   });
 
   it('names the event after a forged insertion by its broken link', async () => {
@@ -74,8 +83,15 @@ describe('verifyChain', () => {
     if (forged === undefined) throw new Error('no forged event');
     const { hash: _hash, ...unsealed } = forged;
     const moved = events.slice(4).map((event) => ({ ...event, globalPosition: event.globalPosition + 1 }));
-    const tampered = [...events.slice(0, 4), sealEvent({ ...unsealed, globalPosition: 5, prevHash: at(events, 4).hash }), ...moved];
-    expect(failure(await verifyChain(new ArrayEventStore(tampered)))).toMatchObject({ position: 6, reason: 'broken-link' });
+    const tampered = [
+      ...events.slice(0, 4),
+      sealEvent({ ...unsealed, globalPosition: 5, prevHash: at(events, 4).hash }),
+      ...moved,
+    ];
+    expect(failure(await verifyChain(new ArrayEventStore(tampered)))).toMatchObject({
+      position: 6,
+      reason: 'broken-link',
+    });
   });
 
   it('lets a consistently re-sealed history pass on its own, and catches it against a checkpoint', async () => {
@@ -117,7 +133,11 @@ describe('verifyChain', () => {
       position: 10,
       checkpoint: { position: 7, headHash: checkpoint.headHash },
     });
-    expect(failure(await verifyChain(new ArrayEventStore(events), { checkpoint: { ...checkpoint, treeRoot: GENESIS_HASH } }))).toMatchObject({
+    expect(
+      failure(
+        await verifyChain(new ArrayEventStore(events), { checkpoint: { ...checkpoint, treeRoot: GENESIS_HASH } }),
+      ),
+    ).toMatchObject({
       position: 7,
       reason: 'checkpoint-mismatch',
     });
@@ -127,12 +147,18 @@ describe('verifyChain', () => {
     const events = buildChain(specs());
     const tree = new MerkleBuilder();
     for (const event of events) tree.add(event.hash);
-    expect(await verifyChain(new ArrayEventStore(events), { treeRoot: true })).toMatchObject({ ok: true, treeRoot: tree.root() });
+    expect(await verifyChain(new ArrayEventStore(events), { treeRoot: true })).toMatchObject({
+      ok: true,
+      treeRoot: tree.root(),
+    });
   });
 
   it('stops at `until`, and reports a store that ends before it as truncated', async () => {
     const events = buildChain(specs());
-    expect(await verifyChain(new ArrayEventStore(events), { until: 4, pageSize: 3 })).toMatchObject({ ok: true, position: 4 });
+    expect(await verifyChain(new ArrayEventStore(events), { until: 4, pageSize: 3 })).toMatchObject({
+      ok: true,
+      position: 4,
+    });
     expect(failure(await verifyChain(new ArrayEventStore(events.slice(0, 3)), { until: 4 }))).toMatchObject({
       position: 4,
       reason: 'truncated',
@@ -143,9 +169,15 @@ describe('verifyChain', () => {
     const events = buildChain(specs());
     const swapped = [...events];
     [swapped[3], swapped[4]] = [at(events, 5), at(events, 4)];
-    expect(failure(await verifyChain(new ArrayEventStore(swapped)))).toMatchObject({ position: 4, reason: 'position-gap' });
+    expect(failure(await verifyChain(new ArrayEventStore(swapped)))).toMatchObject({
+      position: 4,
+      reason: 'position-gap',
+    });
     const repeated = [...events.slice(0, 5), at(events, 5), ...events.slice(5)];
-    expect(failure(await verifyChain(new ArrayEventStore(repeated)))).toMatchObject({ position: 6, reason: 'position-order' });
+    expect(failure(await verifyChain(new ArrayEventStore(repeated)))).toMatchObject({
+      position: 6,
+      reason: 'position-order',
+    });
   });
 
   describe('per-stream revisions', () => {
@@ -165,13 +197,19 @@ describe('verifyChain', () => {
 
     it('finds it with a look-up when the stream has left the window', async () => {
       const store = new ArrayEventStore(buildChain(gap));
-      expect(failure(await verifyChain(store, { revisionWindow: 1 }))).toMatchObject({ position: 5, reason: 'revision-gap' });
+      expect(failure(await verifyChain(store, { revisionWindow: 1 }))).toMatchObject({
+        position: 5,
+        reason: 'revision-gap',
+      });
       expect(store.readStreamCalls).toBeGreaterThan(0);
     });
 
     it('finds a repeated revision inside the window, and a stream that does not start at 0 outside it', async () => {
       const repeated = buildChain([{ streamId: 'a' }, { streamId: 'a', streamRevision: 0 }]);
-      expect(failure(await verifyChain(new ArrayEventStore(repeated)))).toMatchObject({ position: 2, reason: 'revision-gap' });
+      expect(failure(await verifyChain(new ArrayEventStore(repeated)))).toMatchObject({
+        position: 2,
+        reason: 'revision-gap',
+      });
       const late = buildChain([{ streamId: 'a' }, { streamId: 'b', streamRevision: 1 }]);
       expect(failure(await verifyChain(new ArrayEventStore(late), { revisionWindow: 1 }))).toMatchObject({
         position: 2,
@@ -192,7 +230,11 @@ describe('verifyChain', () => {
   it('names the first unreadable row after verifying the events before it', async () => {
     const store = new ArrayEventStore(buildChain(specs()));
     store.unreadableAt = 7;
-    expect(failure(await verifyChain(store, { pageSize: 4 }))).toEqual({ position: 7, reason: 'unreadable', verifiedUpTo: 6 });
+    expect(failure(await verifyChain(store, { pageSize: 4 }))).toEqual({
+      position: 7,
+      reason: 'unreadable',
+      verifiedUpTo: 6,
+    });
     const earlier = buildChain(specs());
     replaceAt(earlier, 6, { type: 'Forged' });
     const both = new ArrayEventStore(earlier);

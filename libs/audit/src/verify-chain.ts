@@ -142,7 +142,11 @@ export async function verifyChain(store: EventStore, options: VerifyOptions = {}
     return broken(position + 1, 'truncated', `The events end at position ${position}, before position ${until}`);
   }
   if (position < Math.min(until, headAtStart)) {
-    return broken(position + 1, 'truncated', `The events end at position ${position}, but the store's head is at ${headAtStart}`);
+    return broken(
+      position + 1,
+      'truncated',
+      `The events end at position ${position}, but the store's head is at ${headAtStart}`,
+    );
   }
   return {
     ok: true,
@@ -151,7 +155,9 @@ export async function verifyChain(store: EventStore, options: VerifyOptions = {}
     events: position,
     streamLookups,
     ...(tree !== null && options.treeRoot === true ? { treeRoot: tree.root() } : {}),
-    ...(checkpoint !== undefined ? { checkpoint: { position: checkpoint.position, headHash: checkpoint.headHash } } : {}),
+    ...(checkpoint !== undefined
+      ? { checkpoint: { position: checkpoint.position, headHash: checkpoint.headHash } }
+      : {}),
   };
 }
 
@@ -230,7 +236,11 @@ async function checkRevision(store: EventStore, recent: RecentStreams, event: St
   } else if (revision !== 0) {
     lookedUp = true;
     const [previous] = await store.readStream(streamId, revision - 1);
-    if (previous === undefined || previous.streamRevision !== revision - 1 || previous.globalPosition >= globalPosition) {
+    if (
+      previous === undefined ||
+      previous.streamRevision !== revision - 1 ||
+      previous.globalPosition >= globalPosition
+    ) {
       problem = `Event ${event.eventId} has revision ${revision} of stream ${streamId}, but no revision ${revision - 1} precedes it`;
     }
   }

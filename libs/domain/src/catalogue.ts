@@ -21,7 +21,10 @@ export type DomainCommandKind = DomainCommand['kind'];
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [...DEVICE_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES];
 
 /** The command that records each event, every kind of stream: DEVICE_COMMAND_OF and MEMBERSHIP_COMMAND_OF. */
-export const COMMAND_OF = { ...DEVICE_COMMAND_OF, ...MEMBERSHIP_COMMAND_OF } as const satisfies Record<DomainEventType, DomainCommandKind>;
+export const COMMAND_OF = { ...DEVICE_COMMAND_OF, ...MEMBERSHIP_COMMAND_OF } as const satisfies Record<
+  DomainEventType,
+  DomainCommandKind
+>;
 
 type CommandTable = typeof COMMAND_OF;
 

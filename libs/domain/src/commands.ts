@@ -32,7 +32,10 @@ export type DeviceCommandKind = DeviceCommand['kind'];
  * The command that records an event of `type`: how a line of a bulk import, which names the event
  * it stands for (docs/import.md), becomes the command the HTTP route would send.
  */
-export function deviceCommandOf<T extends DeviceEventType>(type: T, fields: Omit<DeviceCommandFor<T>, 'kind'>): DeviceCommand {
+export function deviceCommandOf<T extends DeviceEventType>(
+  type: T,
+  fields: Omit<DeviceCommandFor<T>, 'kind'>,
+): DeviceCommand {
   // Written out rather than spread: the same shape as the commands the HTTP routes build, so decide
   // sees one object layout. TypeScript does not correlate T across the table and the data;
   // DeviceCommandFor<T> is that pairing.

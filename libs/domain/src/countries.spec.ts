@@ -12,11 +12,13 @@ describe('ISO 3166-1 alpha-2 codes', () => {
     expect(ISO_3166_1_ALPHA_2).toHaveLength(249);
     expect(new Set(ISO_3166_1_ALPHA_2).size).toBe(249);
     expect([...ISO_3166_1_ALPHA_2].sort()).toEqual(ISO_3166_1_ALPHA_2);
-    for (const code of ['FI', 'GR', 'GB', 'AX', 'SS', 'BQ', 'CW', 'SX', 'TW', 'PS', 'EH', 'AQ']) expect(isCountryCode(code)).toBe(true);
+    for (const code of ['FI', 'GR', 'GB', 'AX', 'SS', 'BQ', 'CW', 'SX', 'TW', 'PS', 'EH', 'AQ'])
+      expect(isCountryCode(code)).toBe(true);
   });
 
   it('leave out user-assigned and reserved codes', () => {
-    for (const code of ['XK', 'XX', 'EL', 'UK', 'EU', 'AN', 'CS', 'YU', 'fi', 'FIN', '']) expect(isCountryCode(code)).toBe(false);
+    for (const code of ['XK', 'XX', 'EL', 'UK', 'EU', 'AN', 'CS', 'YU', 'fi', 'FIN', ''])
+      expect(isCountryCode(code)).toBe(false);
   });
 });
 
@@ -56,12 +58,16 @@ describe('EU and EEA membership on a day', () => {
     for (const code of ['CY', 'CZ', 'EE', 'HU', 'LT', 'LV', 'MT', 'PL', 'SI', 'SK']) {
       expect([isEuMemberOn(code, '2004-04-30'), isEuMemberOn(code, '2004-05-01')]).toEqual([false, true]);
     }
-    for (const code of ['BG', 'RO']) expect([isEuMemberOn(code, '2006-12-31'), isEuMemberOn(code, '2007-01-01')]).toEqual([false, true]);
+    for (const code of ['BG', 'RO'])
+      expect([isEuMemberOn(code, '2006-12-31'), isEuMemberOn(code, '2007-01-01')]).toEqual([false, true]);
     expect(isEuMemberOn('DE', '2005-01-01')).toBe(true);
   });
 
   it('counts 27 member states today and 28 in 2019', () => {
-    const members = (day: string) => ISO_3166_1_ALPHA_2.filter((code) => isEuMemberOn(code, day) && !['AX', 'GF', 'GP', 'MQ', 'RE', 'MF', 'YT'].includes(code));
+    const members = (day: string) =>
+      ISO_3166_1_ALPHA_2.filter(
+        (code) => isEuMemberOn(code, day) && !['AX', 'GF', 'GP', 'MQ', 'RE', 'MF', 'YT'].includes(code),
+      );
     expect(members('2025-01-01')).toHaveLength(27);
     expect(members('2019-01-01')).toHaveLength(28);
     expect(members('2012-01-01')).toHaveLength(27);

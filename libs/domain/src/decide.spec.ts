@@ -47,7 +47,9 @@ const laterCommands = [
 describe('when unregistered', () => {
   describe('rule 1: a history starts with placing on market, or a collection carrying the product', () => {
     it('places a device on the market', () => {
-      given([]).when(placeOnMarket()).then([placedOnMarket(atCommandTime)]);
+      given([])
+        .when(placeOnMarket())
+        .then([placedOnMarket(atCommandTime)]);
     });
 
     it('collects a device never placed on market in Kierto when the collection carries its product', () => {
@@ -57,7 +59,9 @@ describe('when unregistered', () => {
     });
 
     it('refuses a collection without a product description', () => {
-      given([]).when(collect()).thenThrows({ code: ErrorCodes.productDescriptionRequired, kind: 'rule', field: 'product' });
+      given([])
+        .when(collect())
+        .thenThrows({ code: ErrorCodes.productDescriptionRequired, kind: 'rule', field: 'product' });
     });
 
     it.each(laterCommands)('refuses to %s for an unknown device', (_name, command) => {
@@ -203,7 +207,9 @@ describe('when in use', () => {
 
   describe('rule 2: collection and recycling', () => {
     it('collects the device', () => {
-      given(history).when(collect()).then([collected(atCommandTime)]);
+      given(history)
+        .when(collect())
+        .then([collected(atCommandTime)]);
     });
 
     it('collects the device with a collection that repeats its product description', () => {
@@ -225,11 +231,15 @@ describe('when in use', () => {
 
   describe('rule 3: wipes and repairs', () => {
     it('records a wipe', () => {
-      given(history).when(recordWipe()).then([wiped(atCommandTime)]);
+      given(history)
+        .when(recordWipe())
+        .then([wiped(atCommandTime)]);
     });
 
     it('records a repair', () => {
-      given(history).when(recordRepair()).then([repaired(atCommandTime)]);
+      given(history)
+        .when(recordRepair())
+        .then([repaired(atCommandTime)]);
     });
   });
 
@@ -239,7 +249,9 @@ describe('when in use', () => {
     });
 
     it('resells a data-bearing device wiped since it was placed on market', () => {
-      given([...history, wiped()]).when(recordResale()).then([resold(atCommandTime)]);
+      given([...history, wiped()])
+        .when(recordResale())
+        .then([resold(atCommandTime)]);
     });
   });
 
@@ -291,7 +303,9 @@ describe('when in use', () => {
 
   describe('wipe records are consistent', () => {
     it('records a failed wipe', () => {
-      given(history).when(recordFailedWipe()).then([wipeFailed(atCommandTime)]);
+      given(history)
+        .when(recordFailedWipe())
+        .then([wipeFailed(atCommandTime)]);
     });
 
     it('refuses a passing wipe in which a storage medium failed', () => {
@@ -313,7 +327,9 @@ describe('when in use', () => {
 
   describe('repair barriers follow the ORDS outcome', () => {
     it('records an end-of-life repair that names its barrier', () => {
-      given(history).when(recordEndOfLife()).then([declaredEndOfLife(atCommandTime)]);
+      given(history)
+        .when(recordEndOfLife())
+        .then([declaredEndOfLife(atCommandTime)]);
     });
 
     it('refuses an end-of-life repair without a barrier', () => {
@@ -351,25 +367,41 @@ describe('when collected', () => {
     });
 
     it('recycles the device', () => {
-      given(history).when(recordRecycling()).then([recycled(atCommandTime)]);
+      given(history)
+        .when(recordRecycling())
+        .then([recycled(atCommandTime)]);
     });
 
     it('recycles a device whose history a collection started', () => {
       given([collected({ product: fridge() })])
-        .when(recordRecycling({ deviceId: fridgeId, weightKg: 61.5, outputs: [{ material: 'steel', massKg: 34, fate: 'recycled' }] }))
+        .when(
+          recordRecycling({
+            deviceId: fridgeId,
+            weightKg: 61.5,
+            outputs: [{ material: 'steel', massKg: 34, fate: 'recycled' }],
+          }),
+        )
         .then([
-          recycled({ ...atCommandTime, weightKg: 61.5, outputs: [{ material: 'steel', massKg: 34, fate: 'recycled' }] }),
+          recycled({
+            ...atCommandTime,
+            weightKg: 61.5,
+            outputs: [{ material: 'steel', massKg: 34, fate: 'recycled' }],
+          }),
         ]);
     });
   });
 
   describe('rule 3: wipes and repairs', () => {
     it('records a wipe', () => {
-      given(history).when(recordWipe()).then([wiped(atCommandTime)]);
+      given(history)
+        .when(recordWipe())
+        .then([wiped(atCommandTime)]);
     });
 
     it('records a repair', () => {
-      given(history).when(recordRepair()).then([repaired(atCommandTime)]);
+      given(history)
+        .when(recordRepair())
+        .then([repaired(atCommandTime)]);
     });
   });
 
@@ -392,7 +424,9 @@ describe('when collected', () => {
     });
 
     it('resells a laptop with a passing wipe recorded after its collection', () => {
-      given([...history, wiped()]).when(recordResale()).then([resold(atCommandTime)]);
+      given([...history, wiped()])
+        .when(recordResale())
+        .then([resold(atCommandTime)]);
     });
 
     it('resells a laptop whose passing wipe was followed by a failed attempt: the data is already gone', () => {
@@ -493,7 +527,9 @@ describe('when in use again after a resale', () => {
   const history = [placedOnMarket(), collected(), wiped(), resold()];
 
   it('collects the device again', () => {
-    given(history).when(collect()).then([collected(atCommandTime)]);
+    given(history)
+      .when(collect())
+      .then([collected(atCommandTime)]);
   });
 
   it('refuses the next resale until the device is wiped again', () => {
@@ -502,7 +538,9 @@ describe('when in use again after a resale', () => {
 
   it('resells the device again after a new passing wipe', () => {
     const wipedAgain = wiped({ occurredAt: '2025-05-01T10:00:00Z', certificateId: 'WIPE-2025-000777' });
-    given([...history, wipedAgain]).when(recordResale()).then([resold(atCommandTime)]);
+    given([...history, wipedAgain])
+      .when(recordResale())
+      .then([resold(atCommandTime)]);
   });
 
   it('refuses recycling before the device is collected again', () => {
@@ -513,11 +551,10 @@ describe('when in use again after a resale', () => {
 describe('when recycled', () => {
   const history = [placedOnMarket(), collected(), recycled()];
 
-  it.each([
-    ['place it on the market', placeOnMarket],
-    ['collect it', collect],
-    ...laterCommands,
-  ] as const)('refuses to %s: its history is closed', (_name, command) => {
-    given(history).when(command()).thenThrows({ code: ErrorCodes.deviceAlreadyRecycled, kind: 'rule' });
-  });
+  it.each([['place it on the market', placeOnMarket], ['collect it', collect], ...laterCommands] as const)(
+    'refuses to %s: its history is closed',
+    (_name, command) => {
+      given(history).when(command()).thenThrows({ code: ErrorCodes.deviceAlreadyRecycled, kind: 'rule' });
+    },
+  );
 });

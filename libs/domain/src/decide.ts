@@ -98,7 +98,10 @@ export function decide(command: DeviceCommand, state: DeviceState): DeviceEvent[
     case 'RecordRecycling': {
       const device = requireNotRecycled(requireRegistered(state, command.deviceId));
       if (device.status !== 'collected') {
-        throw ruleBroken(ErrorCodes.deviceNotCollected, `Only a collected device can be recycled; it is ${device.status}`);
+        throw ruleBroken(
+          ErrorCodes.deviceNotCollected,
+          `Only a collected device can be recycled; it is ${device.status}`,
+        );
       }
       checkRecycling(command.data, device);
       checkTime(command, device);
@@ -171,7 +174,8 @@ function checkProduct(product: ProductDescription, field: string): void {
   checkPlausibleWeight(product.weightKg, product.weeeCategory, `${field}.weightKg`);
   let materialsKg = 0;
   product.hazardousSubstances.forEach((substance, index) => {
-    if (substance.massKg !== undefined) checkPositive(substance.massKg, `${field}.hazardousSubstances[${index}].massKg`);
+    if (substance.massKg !== undefined)
+      checkPositive(substance.massKg, `${field}.hazardousSubstances[${index}].massKg`);
   });
   product.materials.forEach((material, index) => {
     checkPositive(material.massKg, `${field}.materials[${index}].massKg`);
@@ -212,7 +216,11 @@ function checkRepair(data: DeviceRepairedData): void {
     throw invalid(ErrorCodes.endOfLifeWithoutBarrier, 'barrier', 'An end-of-life outcome names its barrier to repair');
   }
   if (data.outcome !== 'end-of-life' && data.barrier !== undefined) {
-    throw invalid(ErrorCodes.barrierWithoutEndOfLife, 'barrier', 'A barrier is only recorded for an end-of-life outcome');
+    throw invalid(
+      ErrorCodes.barrierWithoutEndOfLife,
+      'barrier',
+      'A barrier is only recorded for an end-of-life outcome',
+    );
   }
 }
 

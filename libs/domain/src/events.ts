@@ -63,12 +63,7 @@ export interface DevicePlacedOnMarketData {
 }
 
 export type CollectionChannel =
-  | 'municipal'
-  | 'retailer-take-back'
-  | 'producer-take-back'
-  | 'reuse-centre'
-  | 'repair-shop'
-  | 'other';
+  'municipal' | 'retailer-take-back' | 'producer-take-back' | 'reuse-centre' | 'repair-shop' | 'other';
 
 export type DeviceCondition = 'working' | 'repairable' | 'broken' | 'unknown';
 

@@ -53,9 +53,12 @@ describe('GTINs', () => {
     });
   });
 
-  it.each(['00000000000000', '000000000000', '00000000'])('refuses the all-zero GTIN %p, whose check digit is right', (gtin) => {
-    expect(refusalOf(() => normaliseGtin(gtin))).toMatchObject({ code: 'INVALID_GTIN', field: 'gtin' });
-  });
+  it.each(['00000000000000', '000000000000', '00000000'])(
+    'refuses the all-zero GTIN %p, whose check digit is right',
+    (gtin) => {
+      expect(refusalOf(() => normaliseGtin(gtin))).toMatchObject({ code: 'INVALID_GTIN', field: 'gtin' });
+    },
+  );
 
   it.each(['950600013435', '123456789', '0950600013435X', ' 09506000134352', ''])(
     'refuses %p, which is not 8, 12, 13 or 14 digits with a valid check digit',
@@ -83,9 +86,12 @@ describe('device ids', () => {
   });
 
   it('ignores case, repeated and surrounding white space, and compatibility forms in manufacturer names', () => {
-    const ids = ['Nordic Handsets Oy', '  NORDIC   handsets oy ', 'nordic\thandsets\u00a0oy', 'Ｎｏｒｄｉｃ Handsets Oy'].map(
-      (manufacturer) => deviceIdOf({ manufacturer, serialNumber: 'NH5P-000042' }),
-    );
+    const ids = [
+      'Nordic Handsets Oy',
+      '  NORDIC   handsets oy ',
+      'nordic\thandsets\u00a0oy',
+      'Ｎｏｒｄｉｃ Handsets Oy',
+    ].map((manufacturer) => deviceIdOf({ manufacturer, serialNumber: 'NH5P-000042' }));
     expect(new Set(ids).size).toBe(1);
   });
 
@@ -96,10 +102,26 @@ describe('device ids', () => {
   });
 
   it.each<[string, DeviceIdentifier, DeviceIdentifier]>([
-    ['a colon moving between manufacturer and serial', { manufacturer: 'a', serialNumber: 'b:c' }, { manufacturer: 'a:b', serialNumber: 'c' }],
-    ['a serial spelling out an escape', { manufacturer: 'acme', serialNumber: 'x:y' }, { manufacturer: 'acme', serialNumber: 'x~3Ay' }],
-    ['a manufacturer spelling out an escape', { manufacturer: 'a b', serialNumber: '1' }, { manufacturer: 'a~20b', serialNumber: '1' }],
-    ['a GTIN-like manufacturer', { gtin: LAPTOP_GTIN, serialNumber: '1' }, { manufacturer: `gtin:${LAPTOP_GTIN}`, serialNumber: '1' }],
+    [
+      'a colon moving between manufacturer and serial',
+      { manufacturer: 'a', serialNumber: 'b:c' },
+      { manufacturer: 'a:b', serialNumber: 'c' },
+    ],
+    [
+      'a serial spelling out an escape',
+      { manufacturer: 'acme', serialNumber: 'x:y' },
+      { manufacturer: 'acme', serialNumber: 'x~3Ay' },
+    ],
+    [
+      'a manufacturer spelling out an escape',
+      { manufacturer: 'a b', serialNumber: '1' },
+      { manufacturer: 'a~20b', serialNumber: '1' },
+    ],
+    [
+      'a GTIN-like manufacturer',
+      { gtin: LAPTOP_GTIN, serialNumber: '1' },
+      { manufacturer: `gtin:${LAPTOP_GTIN}`, serialNumber: '1' },
+    ],
   ])('gives different units different ids: %s', (_case, one, other) => {
     expect(deviceIdOf(one)).not.toBe(deviceIdOf(other));
   });

@@ -45,11 +45,7 @@ export function gs1CheckDigit(body: string): number {
 export function normaliseSerial(serialNumber: string, field = 'serialNumber'): string {
   const serial = serialNumber.trim();
   if (serial.length === 0 || serial.length > MAX_SERIAL_LENGTH || /\p{Cc}/u.test(serial)) {
-    throw invalid(
-      'INVALID_SERIAL_NUMBER',
-      field,
-      `A serial number has 1 to ${MAX_SERIAL_LENGTH} printable characters`,
-    );
+    throw invalid('INVALID_SERIAL_NUMBER', field, `A serial number has 1 to ${MAX_SERIAL_LENGTH} printable characters`);
   }
   return serial;
 }
@@ -58,11 +54,7 @@ export function normaliseSerial(serialNumber: string, field = 'serialNumber'): s
 export function normaliseManufacturer(manufacturer: string, field = 'manufacturer'): string {
   const name = manufacturer.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
   if (name.length === 0 || name.length > MAX_MANUFACTURER_LENGTH) {
-    throw invalid(
-      'INVALID_MANUFACTURER',
-      field,
-      `A manufacturer name has 1 to ${MAX_MANUFACTURER_LENGTH} characters`,
-    );
+    throw invalid('INVALID_MANUFACTURER', field, `A manufacturer name has 1 to ${MAX_MANUFACTURER_LENGTH} characters`);
   }
   return name;
 }
@@ -115,7 +107,7 @@ function escapeComponent(value: string): string {
 
 function unescapeComponent(value: string): string {
   const bytes: number[] = [];
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     if (value[i] === '~') {
       bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
       i += 3;

@@ -47,16 +47,22 @@ describe('producer membership streams', () => {
 
 describe('when the producer is in no organisation', () => {
   it('joins an organisation', () => {
-    given([]).when(join('elker')).then([joined('elker')]);
+    given([])
+      .when(join('elker'))
+      .then([joined('elker')]);
   });
 
   it('joins again after leaving, also another organisation', () => {
-    given([joined('elker'), left('elker')]).when(join('serty', '2025-07-01T00:00:00Z')).then([joined('serty', '2025-07-01T00:00:00Z')]);
+    given([joined('elker'), left('elker')])
+      .when(join('serty', '2025-07-01T00:00:00Z'))
+      .then([joined('serty', '2025-07-01T00:00:00Z')]);
   });
 
   it('refuses to leave: it is a member of nothing', () => {
     given([]).when(leave('elker')).thenThrows({ code: ErrorCodes.notAMember, kind: 'rule', field: 'organisationId' });
-    given([joined('elker'), left('elker')]).when(leave('elker', '2025-08-01T00:00:00Z')).thenThrows(ErrorCodes.notAMember);
+    given([joined('elker'), left('elker')])
+      .when(leave('elker', '2025-08-01T00:00:00Z'))
+      .thenThrows(ErrorCodes.notAMember);
   });
 });
 
@@ -64,7 +70,9 @@ describe('when the producer is a member', () => {
   const member = [joined('elker')];
 
   it('leaves its organisation', () => {
-    given(member).when(leave('elker')).then([left('elker')]);
+    given(member)
+      .when(leave('elker'))
+      .then([left('elker')]);
   });
 
   it('refuses to join another organisation: one at a time', () => {
@@ -98,11 +106,15 @@ describe('rule 5: time is monotonic per producer', () => {
   });
 
   it('accepts a change recorded long after it took effect', () => {
-    given([]).when(join('elker', '2019-01-01T00:00:00Z')).then([joined('elker', '2019-01-01T00:00:00Z')]);
+    given([])
+      .when(join('elker', '2019-01-01T00:00:00Z'))
+      .then([joined('elker', '2019-01-01T00:00:00Z')]);
   });
 
   it('refuses a change in the future', () => {
-    given([]).when(join('elker', '2025-12-01T10:00:00Z')).thenThrows({ code: ErrorCodes.occurredInFuture, field: 'occurredAt' });
+    given([])
+      .when(join('elker', '2025-12-01T10:00:00Z'))
+      .thenThrows({ code: ErrorCodes.occurredInFuture, field: 'occurredAt' });
   });
 
   it('refuses a malformed time', () => {

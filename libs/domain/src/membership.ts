@@ -53,7 +53,10 @@ interface MembershipCommandOf<K extends string, D> {
   readonly data: D;
 }
 
-type MembershipCommandFor<T extends MembershipEventType> = MembershipCommandOf<(typeof MEMBERSHIP_COMMAND_OF)[T], MembershipEventDataByType[T]>;
+type MembershipCommandFor<T extends MembershipEventType> = MembershipCommandOf<
+  (typeof MEMBERSHIP_COMMAND_OF)[T],
+  MembershipEventDataByType[T]
+>;
 
 export type JoinProducerOrganisation = MembershipCommandFor<'ProducerJoinedOrganisation'>;
 export type LeaveProducerOrganisation = MembershipCommandFor<'ProducerLeftOrganisation'>;
@@ -101,7 +104,8 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     }
     case 'LeaveProducerOrganisation': {
       if (state.organisationId !== command.data.organisationId) {
-        const actually = state.organisationId === null ? 'is in no organisation' : `is a member of ${state.organisationId}`;
+        const actually =
+          state.organisationId === null ? 'is in no organisation' : `is a member of ${state.organisationId}`;
         throw ruleBroken(
           ErrorCodes.notAMember,
           `Producer ${command.producerId} ${actually}, not of ${command.data.organisationId}`,

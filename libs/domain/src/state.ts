@@ -50,7 +50,10 @@ export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent)
       return { status: 'collected', wipedSinceHandover: false, lives: lifecycle?.lives ?? 1 };
     case 'DeviceDataWiped':
       if (lifecycle === null) return null;
-      return { ...lifecycleOf(lifecycle), wipedSinceHandover: lifecycle.wipedSinceHandover || event.data.result === 'passed' };
+      return {
+        ...lifecycleOf(lifecycle),
+        wipedSinceHandover: lifecycle.wipedSinceHandover || event.data.result === 'passed',
+      };
     case 'DeviceRepaired':
       return lifecycle === null ? null : lifecycleOf(lifecycle);
     case 'DeviceResold':
@@ -63,7 +66,11 @@ export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent)
 }
 
 /** Only the lifecycle's fields, from a state or document that holds more. */
-const lifecycleOf = ({ status, wipedSinceHandover, lives }: Lifecycle): Lifecycle => ({ status, wipedSinceHandover, lives });
+const lifecycleOf = ({ status, wipedSinceHandover, lives }: Lifecycle): Lifecycle => ({
+  status,
+  wipedSinceHandover,
+  lives,
+});
 
 export const initialState = (): DeviceState => ({ status: 'unregistered' });
 

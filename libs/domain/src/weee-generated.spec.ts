@@ -123,7 +123,15 @@ describe('WEEE generated in a year from the placing-on-market history', () => {
   });
 
   it('given history after the year and before the horizon, then later years are ignored and older ones still add their share', () => {
-    const history = [pom(2010, 1000), pom(2018, 500), pom(2019, 500), pom(2020, 1000), pom(2021, 2000), pom(2022, 1000), pom(2023, 9999)];
+    const history = [
+      pom(2010, 1000),
+      pom(2018, 500),
+      pom(2019, 500),
+      pom(2020, 1000),
+      pom(2021, 2000),
+      pom(2022, 1000),
+      pom(2023, 9999),
+    ];
     const estimate = weeeGenerated(2022, history, HAND);
     // 2010 is 12 years old: L(12) = e^−36 − e^−42.25, about 2.3e−16 of 1 000 kg.
     expect(estimate.generatedMg! / MG_PER_KG).toBeCloseTo(1357.2566, 3);

@@ -63,7 +63,9 @@ export const REQUIRED_COVERAGE = 0.99;
  * the market of the three preceding years OR 85 % of WEEE generated on its territory. None before.
  */
 export function weeeGeneratedTarget(year: number): Target | null {
-  return year >= 2019 ? { percent: 85, source: 'Directive 2012/19/EU Art. 7(1): 85 % of WEEE generated, from 2019' } : null;
+  return year >= 2019
+    ? { percent: 85, source: 'Directive 2012/19/EU Art. 7(1): 85 % of WEEE generated, from 2019' }
+    : null;
 }
 
 /** F(x) = 1 − exp(−(x/β)^α) for x > 0, else 0: the share of units discarded by age x. */
@@ -193,11 +195,13 @@ export function describeYears(years: readonly number[]): string {
       previous = year;
       continue;
     }
-    if (start !== undefined && previous !== undefined) parts.push(start === previous ? `${start}` : `${start}–${previous}`);
+    if (start !== undefined && previous !== undefined)
+      parts.push(start === previous ? `${start}` : `${start}–${previous}`);
     start = year;
     previous = year;
   }
-  if (start !== undefined && previous !== undefined) parts.push(start === previous ? `${start}` : `${start}–${previous}`);
+  if (start !== undefined && previous !== undefined)
+    parts.push(start === previous ? `${start}` : `${start}–${previous}`);
   return parts.join(', ');
 }
 
@@ -226,10 +230,14 @@ export function lifespanTable(overrides: unknown): LifespanTable {
     const entry = value as Record<string, unknown>;
     const { shape, scale, source } = entry;
     const positive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
-    if (!positive(shape) || shape > 20) throw new RangeError(`WEEE lifespans: category ${key} shape must be a number in (0, 20]`);
-    if (!positive(scale) || scale > 100) throw new RangeError(`WEEE lifespans: category ${key} scale must be years in (0, 100]`);
+    if (!positive(shape) || shape > 20)
+      throw new RangeError(`WEEE lifespans: category ${key} shape must be a number in (0, 20]`);
+    if (!positive(scale) || scale > 100)
+      throw new RangeError(`WEEE lifespans: category ${key} scale must be years in (0, 100]`);
     if (typeof source !== 'string' || source.trim() === '') {
-      throw new RangeError(`WEEE lifespans: category ${key} needs a non-empty "source" saying where the pair comes from`);
+      throw new RangeError(
+        `WEEE lifespans: category ${key} needs a non-empty "source" saying where the pair comes from`,
+      );
     }
     table[category] = { shape, scale, source };
   }

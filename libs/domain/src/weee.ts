@@ -32,10 +32,15 @@ export type TreatmentLocation = 'same-country' | 'other-eu' | 'outside-eu';
  * - `outside-eu`: anywhere else, which counts towards recovery only with evidence of equivalent
  *   treatment (Art. 10(2)); docs/adr/0010-countries-and-membership-by-date.md.
  */
-export function treatmentLocation(collectionCountry: CountryCode, treatmentCountry: CountryCode, at: string): TreatmentLocation {
+export function treatmentLocation(
+  collectionCountry: CountryCode,
+  treatmentCountry: CountryCode,
+  at: string,
+): TreatmentLocation {
   if (treatmentCountry === collectionCountry) return 'same-country';
   const treatedIn = euMemberStateOn(treatmentCountry, at);
-  if (treatedIn !== null && treatedIn === (euMemberStateOn(collectionCountry, at) ?? collectionCountry)) return 'same-country';
+  if (treatedIn !== null && treatedIn === (euMemberStateOn(collectionCountry, at) ?? collectionCountry))
+    return 'same-country';
   return appliesWeeeDirectiveOn(treatmentCountry, at) ? 'other-eu' : 'outside-eu';
 }
 

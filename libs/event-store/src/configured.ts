@@ -31,7 +31,9 @@ export function createEventStore(config: EventStoreConfig): EventStore {
   const limits = config.limits ? { limits: config.limits } : {};
   if (config.eventStoreUrl) {
     if (!isEventStoreDbUrl(config.eventStoreUrl)) {
-      throw new RangeError('The event store URL must start with kurrentdb://, kurrentdb+discover://, kurrent://, kdb:// or esdb://');
+      throw new RangeError(
+        'The event store URL must start with kurrentdb://, kurrentdb+discover://, kurrent://, kdb:// or esdb://',
+      );
     }
     const prefix = config.eventStoreStreamPrefix ? { streamPrefix: config.eventStoreStreamPrefix } : {};
     return new EventStoreDbEventStore({ connectionString: config.eventStoreUrl, ...prefix, ...limits });

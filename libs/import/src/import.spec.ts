@@ -41,10 +41,21 @@ const place = (serial: string, occurredAt: string): string =>
       },
     },
   });
-const collectData = { collectionPointId: 'cp-1', channel: 'municipal', source: 'household', country: 'FI', condition: 'unknown' };
+const collectData = {
+  collectionPointId: 'cp-1',
+  channel: 'municipal',
+  source: 'household',
+  country: 'FI',
+  condition: 'unknown',
+};
 const collect = (serial: string, occurredAt: string): string =>
   JSON.stringify({ type: 'DeviceCollected', deviceId: idOf(serial), occurredAt, data: collectData });
-const recycleData = { facilityId: 'rec-1', treatmentCountry: 'FI', weightKg: 2.5, outputs: [{ material: 'metals', massKg: 2, fate: 'recycled' }] };
+const recycleData = {
+  facilityId: 'rec-1',
+  treatmentCountry: 'FI',
+  weightKg: 2.5,
+  outputs: [{ material: 'metals', massKg: 2, fate: 'recycled' }],
+};
 const recycle = (serial: string, occurredAt: string): string =>
   JSON.stringify({ type: 'DeviceRecycled', deviceId: idOf(serial), occurredAt, data: recycleData });
 
@@ -75,7 +86,9 @@ async function openStore(): Promise<SqliteEventStore> {
 async function histories(store: EventStore, serials: readonly string[]): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
   for (const serial of serials) {
-    result[serial] = (await store.readStream(idOf(serial))).map((event) => `${event.type}@${JSON.stringify(event.metadata['importLine'] ?? null)}`);
+    result[serial] = (await store.readStream(idOf(serial))).map(
+      (event) => `${event.type}@${JSON.stringify(event.metadata['importLine'] ?? null)}`,
+    );
   }
   return result;
 }
@@ -187,7 +200,10 @@ describe('bulk import, batches decided while the previous one is appended', () =
       [3, 'PRECEDING_LINE_REFUSED'],
     ]);
     expect(summary).toMatchObject({ imported: 1, refused: 2, batches: 3 });
-    expect((await inner.readStream(idOf('X'))).map((event) => event.type)).toEqual(['DevicePlacedOnMarket', 'DeviceRecycled']);
+    expect((await inner.readStream(idOf('X'))).map((event) => event.type)).toEqual([
+      'DevicePlacedOnMarket',
+      'DeviceRecycled',
+    ]);
     expectIntactLog(await inner.readAll(0, 100));
     await inner.close();
   });
@@ -195,7 +211,9 @@ describe('bulk import, batches decided while the previous one is appended', () =
   it('stops at the first failing batch, after reporting the batches stored before it', async () => {
     const store = await openStore();
     const reported: number[] = [];
-    const lines = ['A', 'B', 'C', 'D', 'E', 'F'].map((serial, index) => place(serial, `2020-01-0${index + 1}T00:00:00Z`));
+    const lines = ['A', 'B', 'C', 'D', 'E', 'F'].map((serial, index) =>
+      place(serial, `2020-01-0${index + 1}T00:00:00Z`),
+    );
     await expect(
       run(store, lines, {
         batchEvents: 1,

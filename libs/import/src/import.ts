@@ -34,7 +34,16 @@ import {
   type EventDataByType,
 } from '#kierto/domain';
 import { ConcurrencyError } from '#kierto/event-store';
-import { DEFAULT_LIMITS, type Actor, type AppendRequest, type EventStore, type JsonObject, type NewEvent, type StoreLimits, type StoredEvent } from '#kierto/event-store';
+import {
+  DEFAULT_LIMITS,
+  type Actor,
+  type AppendRequest,
+  type EventStore,
+  type JsonObject,
+  type NewEvent,
+  type StoreLimits,
+  type StoredEvent,
+} from '#kierto/event-store';
 import { findTextProblem, TEXT_RULE_MESSAGE } from '#kierto/schemas';
 import { withIsoCountryCodes } from '#kierto/schemas';
 import { validateEventData } from '#kierto/schemas';
@@ -208,9 +217,11 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
   }
   const type = line['type'];
   if (typeof type !== 'string') return fail('REQUIRED', 'type', 'type is required: the event type');
-  if (!isDeviceEventType(type)) return fail(ImportErrorCodes.unknownEventType, 'type', `${type} is not a device event type`);
+  if (!isDeviceEventType(type))
+    return fail(ImportErrorCodes.unknownEventType, 'type', `${type} is not a device event type`);
   const occurredAt = line['occurredAt'];
-  if (typeof occurredAt !== 'string') return fail('REQUIRED', 'occurredAt', 'occurredAt is required (ISO 8601 date-time)');
+  if (typeof occurredAt !== 'string')
+    return fail('REQUIRED', 'occurredAt', 'occurredAt is required (ISO 8601 date-time)');
   const eventId = line['eventId'];
   if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
     fail('INVALID_FORMAT', 'eventId', 'eventId is a UUID');
@@ -220,7 +231,8 @@ export function parseImportLine(text: string, lineNumber: number, limits: StoreL
   }
   // Eurostat's EL and UK are taken as GR and GB, as in request bodies: the stored event holds ISO codes.
   const data = withIsoCountryCodes(line['data']);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('REQUIRED', 'data', 'data is required: an object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return fail('REQUIRED', 'data', 'data is required: an object');
   const validation = validateEventData(type, data);
   if (!validation.ok) {
     const [first, ...more] = validation.errors;
@@ -285,10 +297,15 @@ const YIELD_EVERY_LINES = 256;
 /** Stream ids per readStreams call. */
 const READ_CHUNK = 1_000;
 
-const PRECEDING_LINE_REFUSED_MESSAGE = 'An earlier line of this device was refused; this line is not applied out of order';
+const PRECEDING_LINE_REFUSED_MESSAGE =
+  'An earlier line of this device was refused; this line is not applied out of order';
 
 /** The device streams of a batch: with readStreams in chunks when the adapter has it, else concurrently one by one. */
-async function readDevices(store: EventStore, deviceIds: readonly string[], concurrency: number): Promise<Map<string, DeviceRead>> {
+async function readDevices(
+  store: EventStore,
+  deviceIds: readonly string[],
+  concurrency: number,
+): Promise<Map<string, DeviceRead>> {
   const result = new Map<string, DeviceRead>();
   const add = (deviceId: string, history: readonly StoredEvent[]): void => {
     const { state, revision } = foldStream(deviceStreams, history);
@@ -423,8 +440,15 @@ class ImportRun {
     } catch (error) {
       if (!(error instanceof LineError)) throw error;
       // A line that names its device and is invalid also holds back that device's later lines.
-      if (error.deviceId !== null && !this.refusedAt.has(error.deviceId)) this.refusedAt.set(error.deviceId, lineNumber);
-      this.errors.push({ line: lineNumber, deviceId: error.deviceId, code: error.code, field: error.field, message: error.message });
+      if (error.deviceId !== null && !this.refusedAt.has(error.deviceId))
+        this.refusedAt.set(error.deviceId, lineNumber);
+      this.errors.push({
+        line: lineNumber,
+        deviceId: error.deviceId,
+        code: error.code,
+        field: error.field,
+        message: error.message,
+      });
     }
   }
 
@@ -471,7 +495,11 @@ class ImportRun {
   private async decideBatch(batch: readonly PendingLine[], basis: BatchDecision | null): Promise<BatchDecision> {
     const deviceIds = [...new Set(batch.map((line) => line.deviceId))];
     const carried: ReadonlyMap<string, DeviceRead> = basis?.after ?? new Map();
-    const devices = await readDevices(this.store, deviceIds.filter((deviceId) => !carried.has(deviceId)), this.readConcurrency);
+    const devices = await readDevices(
+      this.store,
+      deviceIds.filter((deviceId) => !carried.has(deviceId)),
+      this.readConcurrency,
+    );
     for (const deviceId of deviceIds) {
       const device = carried.get(deviceId);
       if (device !== undefined) devices.set(deviceId, { ...device, ids: new Set(device.ids) });
@@ -487,14 +515,26 @@ class ImportRun {
       const device = devices.get(line.deviceId);
       if (device === undefined) throw new Error(`device ${line.deviceId} was not read`);
       const refusedInBasis = basis?.refusedDevices.get(line.deviceId);
-      if (this.isHeldBack(line.deviceId, line.line) || refusedDevices.has(line.deviceId) || (refusedInBasis !== undefined && refusedInBasis < line.line)) {
+      if (
+        this.isHeldBack(line.deviceId, line.line) ||
+        refusedDevices.has(line.deviceId) ||
+        (refusedInBasis !== undefined && refusedInBasis < line.line)
+      ) {
         errors.push(precedingLineRefused(line.line, line.deviceId));
         continue;
       }
-      const command = deviceCommandOf(line.type, { deviceId: line.deviceId, occurredAt: line.occurredAt, now: decidedAt, data: line.eventData });
+      const command = deviceCommandOf(line.type, {
+        deviceId: line.deviceId,
+        occurredAt: line.occurredAt,
+        now: decidedAt,
+        data: line.eventData,
+      });
       // Authorise: the caller's rule (over HTTP, libs/access's mayImport). Awaited only when there is
       // one: a promise per line is measurable at bulk speed.
-      const authorisation = rule === undefined ? null : await rule({ line: line.line, type: line.type, deviceId: line.deviceId, data: line.data, command });
+      const authorisation =
+        rule === undefined
+          ? null
+          : await rule({ line: line.line, type: line.type, deviceId: line.deviceId, data: line.data, command });
       const outcome = this.decideLine(line, command, authorisation, device);
       if (outcome.kind === 'refused') {
         refusedDevices.set(line.deviceId, line.line);
@@ -531,8 +571,14 @@ class ImportRun {
    * not for a caller who may not record it), else decided as every command is, in the envelope of an
    * import (the run's actor and correlation id, the line number in the metadata).
    */
-  private decideLine(line: PendingLine, command: DeviceCommand, authorisation: LineAuthorisation | null, device: DeviceRead): LineOutcome {
-    if (authorisation !== null && !authorisation.allowed) return refused(line, ImportErrorCodes.forbidden, authorisation.field, authorisation.message);
+  private decideLine(
+    line: PendingLine,
+    command: DeviceCommand,
+    authorisation: LineAuthorisation | null,
+    device: DeviceRead,
+  ): LineOutcome {
+    if (authorisation !== null && !authorisation.allowed)
+      return refused(line, ImportErrorCodes.forbidden, authorisation.field, authorisation.message);
     if (device.ids.has(line.eventId)) return { kind: 'duplicate' };
     let decided: DecidedCommand<DeviceState>;
     try {
@@ -560,7 +606,11 @@ class ImportRun {
    * devices), then reports it. Resolves true when the batch was stored as first decided, which is
    * what lets the next batch be decided against its `after` while this one is appended.
    */
-  private async appendBatch(batch: readonly PendingLine[], parseErrors: readonly ImportLineError[], first: Promise<BatchDecision>): Promise<boolean> {
+  private async appendBatch(
+    batch: readonly PendingLine[],
+    parseErrors: readonly ImportLineError[],
+    first: Promise<BatchDecision>,
+  ): Promise<boolean> {
     let decision = await first;
     let asDecided = true;
     for (let attempt = 1; ; attempt += 1) {
@@ -568,7 +618,8 @@ class ImportRun {
         if (decision.requests.length > 0) {
           for (const result of await this.store.appendMany(decision.requests)) {
             const last = result.events.at(-1);
-            if (last !== undefined && (this.lastPosition === null || last.globalPosition > this.lastPosition)) this.lastPosition = last.globalPosition;
+            if (last !== undefined && (this.lastPosition === null || last.globalPosition > this.lastPosition))
+              this.lastPosition = last.globalPosition;
           }
         }
         break;
@@ -586,7 +637,8 @@ class ImportRun {
 
   /** Counts a committed batch, and hands its error rows (in line order) and the progress on. */
   private async report(decision: BatchDecision, parseErrors: readonly ImportLineError[]): Promise<void> {
-    for (const [deviceId, line] of decision.refusedDevices) if (!this.refusedAt.has(deviceId)) this.refusedAt.set(deviceId, line);
+    for (const [deviceId, line] of decision.refusedDevices)
+      if (!this.refusedAt.has(deviceId)) this.refusedAt.set(deviceId, line);
     this.imported += decision.imported;
     this.duplicates += decision.duplicates;
     const rows = [...parseErrors, ...decision.errors].sort((a, b) => a.line - b.line);
@@ -630,5 +682,11 @@ function refused(line: PendingLine, code: string, field: string, message: string
 }
 
 function precedingLineRefused(line: number, deviceId: string): ImportLineError {
-  return { line, deviceId, code: ImportErrorCodes.precedingLineRefused, field: '', message: PRECEDING_LINE_REFUSED_MESSAGE };
+  return {
+    line,
+    deviceId,
+    code: ImportErrorCodes.precedingLineRefused,
+    field: '',
+    message: PRECEDING_LINE_REFUSED_MESSAGE,
+  };
 }

@@ -34,7 +34,10 @@ export function renderProgress(progress: ImportProgress, totalBytes: number | nu
 }
 
 /** Returns the onProgress callback; draws nothing unless the target is a terminal. */
-export function progressBar(target: ProgressTarget, totalBytes: number | null): {
+export function progressBar(
+  target: ProgressTarget,
+  totalBytes: number | null,
+): {
   update: (progress: ImportProgress) => void;
   done: () => void;
 } {

@@ -17,7 +17,13 @@ function csvCell(value: string): string {
 
 export function formatReportRow(row: ImportLineError, format: ReportFormat): string {
   if (format === 'ndjson') {
-    return JSON.stringify({ line: row.line, deviceId: row.deviceId, code: row.code, field: row.field, message: row.message });
+    return JSON.stringify({
+      line: row.line,
+      deviceId: row.deviceId,
+      code: row.code,
+      field: row.field,
+      message: row.message,
+    });
   }
   return [String(row.line), row.deviceId ?? '', row.code, row.field, row.message].map(csvCell).join(',');
 }

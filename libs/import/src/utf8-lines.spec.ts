@@ -22,15 +22,20 @@ describe('Utf8LineWatch', () => {
     Buffer.from([0xf0, 0x9f]),
   ]);
 
-  it.each([1, 2, 3, 5, 7, bytes.length])('finds the same invalid lines in chunks of %p bytes, counting lines as readline does', (size) => {
-    expect(invalidLines(bytes, size)).toEqual([2, 4, 6]);
-  });
+  it.each([1, 2, 3, 5, 7, bytes.length])(
+    'finds the same invalid lines in chunks of %p bytes, counting lines as readline does',
+    (size) => {
+      expect(invalidLines(bytes, size)).toEqual([2, 4, 6]);
+    },
+  );
 });
 
 describe('parseImportLine and hostile nesting', () => {
   it('answers a 10 000-level line with a line error, not a stack overflow', () => {
     const deep = `{"type":"DeviceCollected","occurredAt":"2026-01-01T00:00:00Z","deviceId":"mfr:a:b","data":{"x":${'['.repeat(10_000)}"\\u0000"${']'.repeat(10_000)}}}`;
-    expect(() => parseImportLine(deep, 1)).toThrow(expect.objectContaining({ code: 'NESTING_TOO_DEEP', field: expect.stringContaining('data.x') }));
+    expect(() => parseImportLine(deep, 1)).toThrow(
+      expect.objectContaining({ code: 'NESTING_TOO_DEEP', field: expect.stringContaining('data.x') }),
+    );
     const deepPlain = `{"type":"DeviceCollected","occurredAt":"2026-01-01T00:00:00Z","deviceId":"mfr:a:b","data":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
     expect(() => parseImportLine(deepPlain, 1)).toThrow(expect.objectContaining({ code: expect.any(String) }));
   });

@@ -30,9 +30,18 @@ describe('a projector with a page budget', () => {
   });
 
   /** Catches up on fresh read models, counting the event-loop turns other work got meanwhile. */
-  async function catchUpCountingTurns(place: string, pageBudgetMs: number | undefined): Promise<{ events: number; turns: number; pages: number }> {
+  async function catchUpCountingTurns(
+    place: string,
+    pageBudgetMs: number | undefined,
+  ): Promise<{ events: number; turns: number; pages: number }> {
     const readModels = new SqliteReadModelStore({ file: join(dir, `${place}.sqlite`) });
-    const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone: 'UTC' }), pageSize: 5_000, pageBudgetMs });
+    const projector = new Projector({
+      store,
+      readModels,
+      projections: kiertoProjections({ reportingTimeZone: 'UTC' }),
+      pageSize: 5_000,
+      pageBudgetMs,
+    });
     await projector.prepare();
     let pages = 0;
     const unsubscribe = projector.onProgress(() => {
@@ -68,6 +77,8 @@ describe('a projector with a page budget', () => {
 
   it('refuses a budget that is not positive', () => {
     const readModels = new SqliteReadModelStore({ file: join(dir, 'refused.sqlite') });
-    expect(() => new Projector({ store, readModels, projections: [], pageBudgetMs: 0 })).toThrow('pageBudgetMs must be positive');
+    expect(() => new Projector({ store, readModels, projections: [], pageBudgetMs: 0 })).toThrow(
+      'pageBudgetMs must be positive',
+    );
   });
 });

@@ -77,7 +77,9 @@ function skippingAt(position: number): AnyProjection {
   return {
     ...healthy,
     evolve: (document, event) =>
-      event.globalPosition === position ? { document, facts: [], memberships: [] } : healthy.evolve(document as Parameters<typeof healthy.evolve>[0], event),
+      event.globalPosition === position
+        ? { document, facts: [], memberships: [] }
+        : healthy.evolve(document as Parameters<typeof healthy.evolve>[0], event),
   };
 }
 
@@ -151,7 +153,9 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
       await readModels.init();
       const recording = Object.create(readModels) as ReadModelStore;
       recording.commit = async (page) => {
-        const facts = page.parts.flatMap((part) => part.page.applied.flatMap((applied) => ('facts' in applied ? (applied.facts as StatisticsFact[]) : [])));
+        const facts = page.parts.flatMap((part) =>
+          part.page.applied.flatMap((applied) => ('facts' in applied ? (applied.facts as StatisticsFact[]) : [])),
+        );
         const pageOf = `${page.checkpoints.map((move) => `${move.name} ${move.from}→${move.to}`).join(', ')}; facts ${facts.length}`;
         const poisoned = facts.some((fact) => fact.globalPosition === -1) ? ', poisoned' : '';
         try {
@@ -162,7 +166,12 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
           throw error;
         }
       };
-      const crashing = new Projector({ store, readModels: recording, projections: [passportProjection, failingInSql(failAt)], pageSize: 10 });
+      const crashing = new Projector({
+        store,
+        readModels: recording,
+        projections: [passportProjection, failingInSql(failAt)],
+        pageSize: 10,
+      });
       await crashing.prepare();
       const outcome = await crashing.catchUp().then(
         (events) => `resolved after ${events} events`,
@@ -171,7 +180,10 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
       // Before the quarantine (ADR 0011) the page 41–50 failed for ever; now the store's refusal is narrowed to 42.
       expect({ outcome, commits }).toEqual({
         outcome: `resolved after ${head} events`,
-        commits: expect.arrayContaining([expect.stringMatching(/^refused .*poisoned/), 'committed statistics 41→42; facts 0']),
+        commits: expect.arrayContaining([
+          expect.stringMatching(/^refused .*poisoned/),
+          'committed statistics 41→42; facts 0',
+        ]),
       });
       const checkpoints = await readModels.checkpoints();
       expect(checkpoints.get('statistics')?.position).toBe(head);
@@ -180,7 +192,12 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
       expect(events.map((event) => [event.name, event.globalPosition])).toEqual([['statistics', failAt]]);
       // Everything else applied, passports of event 42 included (they do not share the failure).
       const reference = backend.readModels(`crash-sql-reference-${attempts}`);
-      const skipping = new Projector({ store, readModels: reference, projections: [passportProjection, skippingAt(failAt)], pageSize: 1000 });
+      const skipping = new Projector({
+        store,
+        readModels: reference,
+        projections: [passportProjection, skippingAt(failAt)],
+        pageSize: 1000,
+      });
       await skipping.prepare();
       await skipping.catchUp();
       expect(await readModels.dump()).toEqual(await reference.dump());
@@ -195,7 +212,12 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
 
     it('quarantines the event a projection throws at in that projection, and goes on with the rest of the page', async () => {
       const readModels = backend.readModels('crash-throw');
-      const crashing = new Projector({ store, readModels, projections: [throwingAt(77), statisticsProjection({ timeZone: TIME_ZONE })], pageSize: 25 });
+      const crashing = new Projector({
+        store,
+        readModels,
+        projections: [throwingAt(77), statisticsProjection({ timeZone: TIME_ZONE })],
+        pageSize: 25,
+      });
       await crashing.prepare();
       await expect(crashing.catchUp()).resolves.toBe(head);
       expect((await readModels.checkpoints()).get('statistics')?.position).toBe(head);
@@ -222,7 +244,9 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
         await projector.catchUp();
       }
       // Same script, same clock: the growing store holds the same log as the seeded one.
-      expect((await growing.readAll(0, 10_000)).map((event) => event.hash)).toEqual((await store.readAll(0, 10_000)).map((event) => event.hash));
+      expect((await growing.readAll(0, 10_000)).map((event) => event.hash)).toEqual(
+        (await store.readAll(0, 10_000)).map((event) => event.hash),
+      );
       expect(await readModels.dump()).toEqual(fromZero);
 
       const report = await projector.rebuild();
@@ -233,8 +257,18 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
     it('applies every event once when two projectors race on the same read models', async () => {
       const place = 'racing';
       const counter = { conflicts: 0 };
-      const first = new Projector({ store, readModels: await countingConflicts(backend.readModels(place), counter), projections: projections(), pageSize: 7 });
-      const second = new Projector({ store, readModels: await countingConflicts(backend.readModels(place), counter), projections: projections(), pageSize: 11 });
+      const first = new Projector({
+        store,
+        readModels: await countingConflicts(backend.readModels(place), counter),
+        projections: projections(),
+        pageSize: 7,
+      });
+      const second = new Projector({
+        store,
+        readModels: await countingConflicts(backend.readModels(place), counter),
+        projections: projections(),
+        pageSize: 11,
+      });
       await first.prepare();
       await second.prepare();
       await Promise.all([first.catchUp(), second.catchUp()]);
@@ -265,14 +299,21 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
         for (const filters of [
           { country: null, producerId: null, organisationId: null, category: null, market: null },
           { country: 'FI', producerId: null, organisationId: 'org-elker', category: null, market: null },
-          { country: null, producerId: 'producer-b', organisationId: null, category: null, market: 'household' as const },
+          {
+            country: null,
+            producerId: 'producer-b',
+            organisationId: null,
+            category: null,
+            market: 'household' as const,
+          },
           { country: null, producerId: null, organisationId: 'org-serty', category: 2 as const, market: null },
         ]) {
           const query: SumsQuery = { years, measures: MEASURES, filters, asOf: null, groupBy };
           const sort = (rows: readonly object[]) => [...rows].map((row) => JSON.stringify(row)).sort();
           const fromCells = (await statisticsReadModel(readModels).sums(query)).value;
           expect(fromCells.length).toBeGreaterThan(0);
-          const fromFacts = (await statisticsReadModel(readModels).sums({ ...query, asOf: '9999-12-31T23:59:59.999Z' })).value;
+          const fromFacts = (await statisticsReadModel(readModels).sums({ ...query, asOf: '9999-12-31T23:59:59.999Z' }))
+            .value;
           expect(sort(fromCells)).toEqual(sort(fromFacts));
         }
       }
@@ -288,12 +329,18 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
       expect(projector.state).toBe('following');
       await recorder.recordAll(history.slice(0, 10));
       const position = await live.headPosition();
-      expect(await waitForCheckpoint(readModels, 'statistics', position, 5_000, projector)).toEqual({ reached: true, checkpoint: position });
+      expect(await waitForCheckpoint(readModels, 'statistics', position, 5_000, projector)).toEqual({
+        reached: true,
+        checkpoint: position,
+      });
       const started = Date.now();
       await projector.stop();
       expect(Date.now() - started).toBeLessThan(1_000);
       expect(projector.state).toBe('stopped');
-      expect(await waitForCheckpoint(readModels, 'statistics', position + 1, 100, null)).toEqual({ reached: false, checkpoint: position });
+      expect(await waitForCheckpoint(readModels, 'statistics', position + 1, 100, null)).toEqual({
+        reached: false,
+        checkpoint: position,
+      });
     });
 
     it('drops and rebuilds a projection built by another version, or from another log', async () => {
@@ -311,12 +358,20 @@ function projectorSuite(describeFor: (name: string, fn: () => void) => void, mak
       await otherZone.prepare();
       expect(resets).toEqual(['statistics']);
       const afterZoneChange = await readModels.checkpoints();
-      expect(afterZoneChange.get('statistics')).toMatchObject({ position: 0, version: expect.stringMatching(/^statistics\/\d+;timeZone=UTC$/) });
+      expect(afterZoneChange.get('statistics')).toMatchObject({
+        position: 0,
+        version: expect.stringMatching(/^statistics\/\d+;timeZone=UTC$/),
+      });
       expect(afterZoneChange.get('passports')?.position).toBe(head);
 
       // The same read models against another log (a different store): the hash at the checkpoint differs.
       const other = await seeded(backend, history.slice(0, 100));
-      const foreign = new Projector({ store: other, readModels, projections: projections(), onReset: (name) => resets.push(name) });
+      const foreign = new Projector({
+        store: other,
+        readModels,
+        projections: projections(),
+        onReset: (name) => resets.push(name),
+      });
       await foreign.prepare();
       expect(resets).toEqual(['statistics', 'passports', 'statistics']);
       const checkpoints = await readModels.checkpoints();

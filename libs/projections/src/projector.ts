@@ -98,7 +98,8 @@ export class Projector {
 
   constructor(private readonly options: ProjectorOptions) {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1)
+      throw new RangeError('pageSize must be a positive integer');
     const budget = options.pageBudgetMs;
     if (budget !== undefined && !(budget > 0)) throw new RangeError('pageBudgetMs must be positive');
     this.nextPageSize = budget === undefined ? this.pageSize : Math.min(this.pageSize, MIN_BUDGETED_PAGE);
@@ -131,7 +132,10 @@ export class Projector {
       const outcome = await readModels.prepare(projection);
       if (outcome === 'created') continue;
       if (outcome !== 'kept') {
-        this.options.onReset?.(projection.name, `it was built by ${outcome.recreated}, the code is ${projection.version}`);
+        this.options.onReset?.(
+          projection.name,
+          `it was built by ${outcome.recreated}, the code is ${projection.version}`,
+        );
         continue;
       }
       const checkpoint = (await readModels.checkpoints()).get(projection.name);
@@ -306,7 +310,9 @@ export class Projector {
   }
 
   /** Drops the projections' read models and replays the whole log into them. */
-  async rebuild(names: readonly ProjectionName[] = this.options.projections.map((p) => p.name)): Promise<RebuildReport> {
+  async rebuild(
+    names: readonly ProjectionName[] = this.options.projections.map((p) => p.name),
+  ): Promise<RebuildReport> {
     const started = performance.now();
     for (const projection of this.options.projections) {
       if (!names.includes(projection.name)) continue;
@@ -316,7 +322,12 @@ export class Projector {
     }
     const events = await this.catchUp();
     const seconds = (performance.now() - started) / 1000;
-    return { projections: names, events, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events };
+    return {
+      projections: names,
+      events,
+      seconds,
+      eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events,
+    };
   }
 
   /** Follows the log in the background until stop(). Call prepare() first. */
@@ -354,7 +365,10 @@ export class Projector {
         // Another projector moved a checkpoint: nothing was written, read on from where it is now.
         if (error instanceof CheckpointMovedError) continue;
         failures += 1;
-        this.failure = { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() };
+        this.failure = {
+          message: error instanceof Error ? error.message : String(error),
+          at: new Date().toISOString(),
+        };
         this.options.onError?.(error);
         const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (failures - 1), MAX_RETRY_DELAY_MS);
         await this.interruptible((signal) => sleep(delay, signal));

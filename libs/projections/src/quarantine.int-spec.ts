@@ -53,7 +53,11 @@ async function forcePlacement(store: EventStore, weightKg: number, eventId: stri
 
 /** A projection that skips the event at `position`: what a quarantine of that event must give. */
 function skipping(projection: AnyProjection, position: number): AnyProjection {
-  return { ...projection, evolve: (document, event) => (event.globalPosition === position ? { document, facts: [], memberships: [] } : projection.evolve(document, event)) };
+  return {
+    ...projection,
+    evolve: (document, event) =>
+      event.globalPosition === position ? { document, facts: [], memberships: [] } : projection.evolve(document, event),
+  };
 }
 
 /** A projection with a bug at `position` while `bug.on` (a fix turns it off). */
@@ -68,14 +72,23 @@ function buggyAt(projection: AnyProjection, position: number, bug: { on: boolean
 }
 
 /** The read models a projector leaves after catching up, in pages of `pageSize`. */
-async function projected(store: EventStore, readModels: ReadModelStore, list: AnyProjection[], pageSize: number): Promise<Projector> {
+async function projected(
+  store: EventStore,
+  readModels: ReadModelStore,
+  list: AnyProjection[],
+  pageSize: number,
+): Promise<Projector> {
   const projector = new Projector({ store, readModels, projections: list, pageSize });
   await projector.prepare();
   await projector.catchUp();
   return projector;
 }
 
-function quarantineSuite(describeFor: (name: string, fn: () => void) => void, name: string, makeBackend: () => Backend): void {
+function quarantineSuite(
+  describeFor: (name: string, fn: () => void) => void,
+  name: string,
+  makeBackend: () => Backend,
+): void {
   describeFor(`poison events on ${name}`, () => {
     let backend: Backend;
     let store: EventStore;
@@ -100,7 +113,13 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
     it('quarantines a 1e13 kg placing in the statistics alone; passports and statistics of every other device stay current', async () => {
       const readModels = backend.readModels('poisoned');
       const quarantined: QuarantinedEvent[] = [];
-      const projector = new Projector({ store, readModels, projections: projections(), pageSize: 20, onQuarantine: (event) => quarantined.push(event) });
+      const projector = new Projector({
+        store,
+        readModels,
+        projections: projections(),
+        pageSize: 20,
+        onQuarantine: (event) => quarantined.push(event),
+      });
       await projector.prepare();
       // Before the fix this rejected (and a following projector retried the page for ever).
       await expect(projector.catchUp()).resolves.toBe(head);
@@ -110,7 +129,12 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
 
       const { events, counts } = await readModels.quarantined(100);
       expect(events).toEqual([
-        expect.objectContaining({ name: 'statistics', globalPosition: poison, eventType: 'DevicePlacedOnMarket', streamId: idOfProduct(POISON) }),
+        expect.objectContaining({
+          name: 'statistics',
+          globalPosition: poison,
+          eventType: 'DevicePlacedOnMarket',
+          streamId: idOfProduct(POISON),
+        }),
       ]);
       expect(events[0]?.reason).toMatch(/RangeError: A mass of 10000000000000 kg is outside 0–10000 kg/);
       expect(counts).toEqual(new Map([['statistics', 1]]));
@@ -119,7 +143,12 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       // Exactly the read models of a projector that never saw the event in the statistics, and saw
       // it in the passports (they do not share the failure: the device has its passport).
       const reference = backend.readModels('reference');
-      await projected(store, reference, [passportProjection, skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)], 1000);
+      await projected(
+        store,
+        reference,
+        [passportProjection, skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)],
+        1000,
+      );
       const dump = await readModels.dump();
       expect(dump).toEqual(await reference.dump());
       expect((dump['passports'] as { device_id: string }[]).map((row) => row.device_id)).toContain(idOfProduct(POISON));
@@ -161,11 +190,17 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       const unseen: Parameters<typeof healthy.evolve>[0] = null;
       const producesFacts = healthy.evolve(unseen, event).facts.length > 0;
       const readModels = backend.readModels('sql-failure');
-      await projected(store, readModels, [buggyAt(passportProjection, target, { on: true }), skipping(overflowing, poison)], 50);
+      await projected(
+        store,
+        readModels,
+        [buggyAt(passportProjection, target, { on: true }), skipping(overflowing, poison)],
+        50,
+      );
       const { events } = await readModels.quarantined(10);
       expect(events.filter((each) => each.name === 'passports').map((each) => each.globalPosition)).toEqual([target]);
       expect(events.find((each) => each.name === 'passports')?.reason).toMatch(/TypeError: cannot read the event at/);
-      if (producesFacts) expect(events.some((each) => each.name === 'statistics' && each.globalPosition === target)).toBe(true);
+      if (producesFacts)
+        expect(events.some((each) => each.name === 'statistics' && each.globalPosition === target)).toBe(true);
       expect((await readModels.checkpoints()).get('statistics')?.position).toBe(head);
     });
 
@@ -201,25 +236,44 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       const readModels = backend.readModels('retry');
       const bug = { on: true };
       // The poison event is its stream's only event: nothing of the stream went ahead of it.
-      const list = [buggyAt(passportProjection, poison, bug), skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)];
+      const list = [
+        buggyAt(passportProjection, poison, bug),
+        skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison),
+      ];
       const projector = await projected(store, readModels, list, 25);
-      expect((await readModels.quarantined(10)).events.map((each) => [each.name, each.globalPosition])).toEqual([['passports', poison]]);
+      expect((await readModels.quarantined(10)).events.map((each) => [each.name, each.globalPosition])).toEqual([
+        ['passports', poison],
+      ]);
       expect((await passportAt(readModels, idOfProduct(POISON))).value).toBeNull();
 
-      expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'failed', reason: expect.stringMatching(/TypeError/) });
+      expect(await projector.retryQuarantined('passports', poison)).toEqual({
+        outcome: 'failed',
+        reason: expect.stringMatching(/TypeError/),
+      });
       expect((await readModels.quarantined(10)).events).toHaveLength(1);
       bug.on = false;
       expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'applied' });
       expect((await readModels.quarantined(10)).events).toEqual([]);
       expect((await passportAt(readModels, idOfProduct(POISON))).value?.globalPosition).toBe(poison);
-      expect(await projector.retryQuarantined('passports', poison)).toEqual({ outcome: 'refused', reason: expect.stringMatching(/holds no event at position/) });
+      expect(await projector.retryQuarantined('passports', poison)).toEqual({
+        outcome: 'refused',
+        reason: expect.stringMatching(/holds no event at position/),
+      });
       const reference = backend.readModels('retry-reference');
-      await projected(store, reference, [passportProjection, skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)], 1000);
+      await projected(
+        store,
+        reference,
+        [passportProjection, skipping(statisticsProjection({ timeZone: TIME_ZONE }), poison)],
+        1000,
+      );
       expect(await readModels.dump()).toEqual(await reference.dump());
 
       // An event with later events of its stream applied without it: only a rebuild replays it in order.
       const log = await store.readAll(0, head);
-      const streamOf = log.find((event) => event.type === 'DevicePlacedOnMarket' && log.filter((each) => each.streamId === event.streamId).length > 1);
+      const streamOf = log.find(
+        (event) =>
+          event.type === 'DevicePlacedOnMarket' && log.filter((each) => each.streamId === event.streamId).length > 1,
+      );
       const later = log.filter((event) => event.streamId === streamOf?.streamId);
       expect(later.length).toBeGreaterThan(1);
       const first = later[0]?.globalPosition ?? 0;
@@ -229,7 +283,9 @@ function quarantineSuite(describeFor: (name: string, fn: () => void) => void, na
       otherBug.on = false;
       expect(await otherProjector.retryQuarantined('passports', first)).toEqual({
         outcome: 'refused',
-        reason: expect.stringMatching(/later event\(s\) of .* reached passports without it .*kierto rebuild --projection passports/),
+        reason: expect.stringMatching(
+          /later event\(s\) of .* reached passports without it .*kierto rebuild --projection passports/,
+        ),
       });
       await otherProjector.rebuild(['passports']);
       expect((await other.quarantined(10)).events).toEqual([]);
@@ -260,7 +316,7 @@ describe('which errors are transient', () => {
     expect(isTransientError(Object.assign(new Error('x'), { code }))).toBe(transient);
   });
 
-  it('knows the driver errors that carry no code, and treats everything else as possibly the event\'s', () => {
+  it("knows the driver errors that carry no code, and treats everything else as possibly the event's", () => {
     expect(isTransientError(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isTransientError(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isTransientError(new RangeError('A mass of 1e13 kg is outside 0–10000 kg'))).toBe(false);

@@ -21,7 +21,8 @@ function* walk(node: unknown, path: string): Generator<[string, Node]> {
     for (const [name, child] of Object.entries(properties)) yield* walk(child, `${path}.${name}`);
   }
   if (schema['items'] !== undefined) yield* walk(schema['items'], `${path}[]`);
-  for (const branch of ['then', 'else']) if (schema[branch] !== undefined) yield* walk(schema[branch], `${path}(${branch})`);
+  for (const branch of ['then', 'else'])
+    if (schema[branch] !== undefined) yield* walk(schema[branch], `${path}(${branch})`);
 }
 
 const everySchema = [...Object.entries(requestSchemas), ...Object.entries(eventDataSchemas)];
@@ -88,7 +89,11 @@ describe('the validator', () => {
     (occurredAt) => {
       const result = validateRequest('PlaceDeviceOnMarket', placement(occurredAt, 40));
       expect(result.ok ? [] : result.errors).toEqual([
-        { field: 'occurredAt', code: 'OUT_OF_RANGE', message: `occurredAt must be a date-time from ${EARLIEST_OCCURRED_AT} on` },
+        {
+          field: 'occurredAt',
+          code: 'OUT_OF_RANGE',
+          message: `occurredAt must be a date-time from ${EARLIEST_OCCURRED_AT} on`,
+        },
       ]);
     },
   );

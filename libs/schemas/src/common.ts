@@ -112,8 +112,14 @@ export const occurredAtTimestamp = {
  * Patterns that bound a value as well as shape it. A value of the right shape (`shape`) that fails
  * one is out of range (OUT_OF_RANGE with `message`); any other value is a bad `format`.
  */
-export const RANGE_PATTERNS: Readonly<Record<string, { readonly shape: string; readonly format: string; readonly message: string }>> = {
-  [OCCURRED_AT_PATTERN]: { shape: TIMESTAMP_PATTERN, format: 'date-time', message: `must be a date-time from ${EARLIEST_OCCURRED_AT} on` },
+export const RANGE_PATTERNS: Readonly<
+  Record<string, { readonly shape: string; readonly format: string; readonly message: string }>
+> = {
+  [OCCURRED_AT_PATTERN]: {
+    shape: TIMESTAMP_PATTERN,
+    format: 'date-time',
+    message: `must be a date-time from ${EARLIEST_OCCURRED_AT} on`,
+  },
 };
 
 /** ISO 8601 calendar date; pattern for the same reason as TIMESTAMP_PATTERN. */
@@ -185,7 +191,12 @@ export const money = {
   additionalProperties: false,
   required: ['amount', 'currency'],
   properties: {
-    amount: { type: 'number', minimum: 0, maximum: MAX_MONEY_AMOUNT, description: 'Amount in the currency, e.g. 129.9.' },
+    amount: {
+      type: 'number',
+      minimum: 0,
+      maximum: MAX_MONEY_AMOUNT,
+      description: 'Amount in the currency, e.g. 129.9.',
+    },
     currency: currencyCode,
   },
 } as const;

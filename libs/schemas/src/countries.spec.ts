@@ -24,7 +24,13 @@ describe('country codes in the schemas', () => {
   });
 
   it('turns EL and UK in a request into GR and GB, without touching the body it was given', () => {
-    const body = { occurredAt: '2025-03-01T10:00:00Z', facilityId: 'r-1', treatmentCountry: 'UK', weightKg: 1, outputs: [] };
+    const body = {
+      occurredAt: '2025-03-01T10:00:00Z',
+      facilityId: 'r-1',
+      treatmentCountry: 'UK',
+      weightKg: 1,
+      outputs: [],
+    };
     const result = validator.validateRequest('RecordRecycling', body);
     expect(result.ok ? result.value.treatmentCountry : result.errors).toBe('GB');
     expect(body.treatmentCountry).toBe('UK');
@@ -35,13 +41,20 @@ describe('country codes in the schemas', () => {
   });
 
   it('refuses an unassigned code, naming the field and the rule (not 249 alternatives)', () => {
-    const body = { occurredAt: '2025-03-01T10:00:00Z', facilityId: 'r-1', treatmentCountry: 'XX', weightKg: 1, outputs: [] };
+    const body = {
+      occurredAt: '2025-03-01T10:00:00Z',
+      facilityId: 'r-1',
+      treatmentCountry: 'XX',
+      weightKg: 1,
+      outputs: [],
+    };
     const result = validator.validateRequest('RecordRecycling', body);
     expect(result.ok ? [] : result.errors).toEqual([
       {
         field: 'treatmentCountry',
         code: 'INVALID_VALUE',
-        message: "treatmentCountry must be an assigned ISO 3166-1 alpha-2 country code such as FI (or Eurostat's EL or UK)",
+        message:
+          "treatmentCountry must be an assigned ISO 3166-1 alpha-2 country code such as FI (or Eurostat's EL or UK)",
       },
     ]);
   });
@@ -50,7 +63,11 @@ describe('country codes in the schemas', () => {
     const data = { facilityId: 'r-1', treatmentCountry: 'EL', weightKg: 1, outputs: [] };
     const result = validator.validateEventData('DeviceRecycled', data);
     expect(result.ok ? [] : result.errors).toEqual([
-      { field: 'treatmentCountry', code: 'INVALID_VALUE', message: 'treatmentCountry must be an assigned ISO 3166-1 alpha-2 country code such as FI' },
+      {
+        field: 'treatmentCountry',
+        code: 'INVALID_VALUE',
+        message: 'treatmentCountry must be an assigned ISO 3166-1 alpha-2 country code such as FI',
+      },
     ]);
   });
 });

@@ -25,14 +25,15 @@ const market = { type: 'string', enum: ['household', 'non-household'] } as const
 const nullableMarket = { type: ['string', 'null'], enum: ['household', 'non-household', null] } as const;
 const nullableTreatment = { type: ['string', 'null'], enum: ['same-country', 'other-eu', 'outside-eu', null] } as const;
 
-const object = <const P extends Record<string, unknown>, const R extends readonly (keyof P & string)[]>(properties: P, required: R) =>
-  ({ type: 'object', additionalProperties: false, required, properties }) as const;
+const object = <const P extends Record<string, unknown>, const R extends readonly (keyof P & string)[]>(
+  properties: P,
+  required: R,
+) => ({ type: 'object', additionalProperties: false, required, properties }) as const;
 
 const nullableObject = <const P extends Record<string, unknown>, const R extends readonly (keyof P & string)[]>(
   properties: P,
   required: R,
-) =>
-  ({ type: ['object', 'null'], additionalProperties: false, required, properties }) as const;
+) => ({ type: ['object', 'null'], additionalProperties: false, required, properties }) as const;
 
 const arrayOf = <const I>(items: I) => ({ type: 'array', items }) as const;
 
@@ -66,7 +67,10 @@ const repairRecord = object(
         {
           name: string,
           partNumber: nullableString,
-          condition: { type: 'string', enum: deviceRepairedSchema.properties.partsReplaced.items.properties.condition.enum },
+          condition: {
+            type: 'string',
+            enum: deviceRepairedSchema.properties.partsReplaced.items.properties.condition.enum,
+          },
         },
         ['name', 'partNumber', 'condition'],
       ),
@@ -75,7 +79,11 @@ const repairRecord = object(
     barrier: { type: ['string', 'null'], enum: [...deviceRepairedSchema.properties.barrier.enum, null] },
     ords: object(
       {
-        repairStatus: { type: 'string', enum: ['Fixed', 'Repairable', 'End of life'], description: 'ORDS v0.3 repair_status.' },
+        repairStatus: {
+          type: 'string',
+          enum: ['Fixed', 'Repairable', 'End of life'],
+          description: 'ORDS v0.3 repair_status.',
+        },
         repairBarrier: {
           type: ['string', 'null'],
           enum: [
@@ -182,8 +190,14 @@ export const passportSchema = {
     'history',
   ],
   properties: {
-    deviceId: { type: 'string', description: 'Kierto device id: gtin:{gtin14}:{serial} or mfr:{manufacturer}:{serial}.' },
-    digitalLink: { type: ['string', 'null'], description: 'GS1 Digital Link path /01/{gtin14}/21/{serial}; null without a GTIN.' },
+    deviceId: {
+      type: 'string',
+      description: 'Kierto device id: gtin:{gtin14}:{serial} or mfr:{manufacturer}:{serial}.',
+    },
+    digitalLink: {
+      type: ['string', 'null'],
+      description: 'GS1 Digital Link path /01/{gtin14}/21/{serial}; null without a GTIN.',
+    },
     revision: { ...nonNegative, description: 'Revision of the last event the passport reflects.' },
     globalPosition: { ...nonNegative, description: 'Global position of that event.' },
     updatedAt: instant,
@@ -222,10 +236,12 @@ export const passportSchema = {
       ['lifecycle', 'since', 'holder', 'lastRecordedBy'],
     ),
     lives: { type: 'integer', minimum: 1, description: 'The first use plus one per resale.' },
-    placedOnMarket: nullableObject(
-      { producerId: string, country: string, market, occurredAt: instant },
-      ['producerId', 'country', 'market', 'occurredAt'],
-    ),
+    placedOnMarket: nullableObject({ producerId: string, country: string, market, occurredAt: instant }, [
+      'producerId',
+      'country',
+      'market',
+      'occurredAt',
+    ]),
     repair: object(
       {
         information: object(
@@ -248,19 +264,23 @@ export const passportSchema = {
     materials: object(
       {
         materials: arrayOf(
-          object(
-            { name: string, massKg: number, criticalRawMaterial: boolean, recycledContentPercent: number },
-            ['name', 'massKg', 'criticalRawMaterial', 'recycledContentPercent'],
-          ),
+          object({ name: string, massKg: number, criticalRawMaterial: boolean, recycledContentPercent: number }, [
+            'name',
+            'massKg',
+            'criticalRawMaterial',
+            'recycledContentPercent',
+          ]),
         ),
         criticalRawMaterials: arrayOf(object({ name: string, massKg: number }, ['name', 'massKg'])),
         criticalRawMaterialsKg: number,
         recycledContentKg: number,
         hazardousSubstances: arrayOf(
-          object(
-            { name: string, casNumber: nullableString, massKg: nullableNumber, location: nullableString },
-            ['name', 'casNumber', 'massKg', 'location'],
-          ),
+          object({ name: string, casNumber: nullableString, massKg: nullableNumber, location: nullableString }, [
+            'name',
+            'casNumber',
+            'massKg',
+            'location',
+          ]),
         ),
       },
       ['materials', 'criticalRawMaterials', 'criticalRawMaterialsKg', 'recycledContentKg', 'hazardousSubstances'],
@@ -373,7 +393,11 @@ const basis = object(
 
 const quantityProperties = {
   kg: { type: 'number', description: 'Full precision.' },
-  tonnes: { type: 'string', pattern: '^-?\\d+\\.\\d{3}$', description: 'kg / 1000 to three decimals, half-up: display only.' },
+  tonnes: {
+    type: 'string',
+    pattern: '^-?\\d+\\.\\d{3}$',
+    description: 'kg / 1000 to three decimals, half-up: display only.',
+  },
   units: integer,
   facts: { ...nonNegative, description: 'Facts summed: GET /statistics/facts lists them.' },
 } as const;
@@ -416,7 +440,9 @@ export const collectionRateSchema = {
     basis,
     formula: string,
     collected: quantity,
-    placedOnMarket: arrayOf(object({ year: integer, ...quantityProperties }, ['year', 'kg', 'tonnes', 'units', 'facts'])),
+    placedOnMarket: arrayOf(
+      object({ year: integer, ...quantityProperties }, ['year', 'kg', 'tonnes', 'units', 'facts']),
+    ),
     averagePlacedOnMarket: nullableObject({ kg: number, tonnes: quantityProperties.tonnes }, ['kg', 'tonnes']),
     computable: boolean,
     reason: nullableString,
@@ -487,9 +513,18 @@ export const weeeGeneratedSchema = {
             },
             ['shape', 'scale', 'source'],
           ),
-          horizonYears: { type: ['integer', 'null'], minimum: 0, description: 'H: years N − H … N hold 99 % of the discards.' },
+          horizonYears: {
+            type: ['integer', 'null'],
+            minimum: 0,
+            description: 'H: years N − H … N hold 99 % of the discards.',
+          },
           weeeGenerated: nullableMassValue,
-          coverage: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'Share of the year\'s discards the history covers.' },
+          coverage: {
+            type: ['number', 'null'],
+            minimum: 0,
+            maximum: 1,
+            description: "Share of the year's discards the history covers.",
+          },
           complete: boolean,
           missingYears: arrayOf(integer),
           firstPlacedOnMarketYear: { type: ['integer', 'null'] },
@@ -524,11 +559,18 @@ export const weeeGeneratedSchema = {
         ],
       ),
     ),
-    total: object({ weeeGenerated: massValue, complete: boolean, reason: nullableString }, ['weeeGenerated', 'complete', 'reason']),
+    total: object({ weeeGenerated: massValue, complete: boolean, reason: nullableString }, [
+      'weeeGenerated',
+      'complete',
+      'reason',
+    ]),
     collected: quantity,
     rateAgainstWeeeGenerated: weeeGeneratedRate,
     rateAgainstAveragePlacedOnMarket: weeeGeneratedRate,
-    targetMet: { ...nullableBoolean, description: 'Met by either Art. 7(1) alternative; false only when each one with a target is not met.' },
+    targetMet: {
+      ...nullableBoolean,
+      description: 'Met by either Art. 7(1) alternative; false only when each one with a target is not met.',
+    },
     targetNote: nullableString,
   },
 } as const;

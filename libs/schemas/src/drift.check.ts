@@ -4,12 +4,7 @@
  * by the repo-wide typecheck) fails when a field is added, removed or renamed, an enum value changes
  * or a field's optionality changes on either side.
  */
-import type {
-  DomainCommand,
-  DomainCommandKind,
-  DomainEventDataByType,
-  DomainEventType,
-} from '#kierto/domain';
+import type { DomainCommand, DomainCommandKind, DomainEventDataByType, DomainEventType } from '#kierto/domain';
 import type { Passport } from '#kierto/projections';
 import type {
   CollectionRateDocument,
@@ -40,8 +35,12 @@ export type DriftChecks = [
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceRepaired']>, EventDataByType['DeviceRepaired']>>,
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceResold']>, EventDataByType['DeviceResold']>>,
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceRecycled']>, EventDataByType['DeviceRecycled']>>,
-  Assert<SchemaMatches<FromSchema<EventSchemas['ProducerJoinedOrganisation']>, EventDataByType['ProducerJoinedOrganisation']>>,
-  Assert<SchemaMatches<FromSchema<EventSchemas['ProducerLeftOrganisation']>, EventDataByType['ProducerLeftOrganisation']>>,
+  Assert<
+    SchemaMatches<FromSchema<EventSchemas['ProducerJoinedOrganisation']>, EventDataByType['ProducerJoinedOrganisation']>
+  >,
+  Assert<
+    SchemaMatches<FromSchema<EventSchemas['ProducerLeftOrganisation']>, EventDataByType['ProducerLeftOrganisation']>
+  >,
 
   Assert<SchemaMatches<FromSchema<RequestSchemas['PlaceDeviceOnMarket']>, RequestBodyByName['PlaceDeviceOnMarket']>>,
   Assert<SchemaMatches<FromSchema<RequestSchemas['CollectDevice']>, RequestBodyByName['CollectDevice']>>,
@@ -49,8 +48,15 @@ export type DriftChecks = [
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordRepair']>, RequestBodyByName['RecordRepair']>>,
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordResale']>, RequestBodyByName['RecordResale']>>,
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordRecycling']>, RequestBodyByName['RecordRecycling']>>,
-  Assert<SchemaMatches<FromSchema<RequestSchemas['JoinProducerOrganisation']>, RequestBodyByName['JoinProducerOrganisation']>>,
-  Assert<SchemaMatches<FromSchema<RequestSchemas['LeaveProducerOrganisation']>, RequestBodyByName['LeaveProducerOrganisation']>>,
+  Assert<
+    SchemaMatches<FromSchema<RequestSchemas['JoinProducerOrganisation']>, RequestBodyByName['JoinProducerOrganisation']>
+  >,
+  Assert<
+    SchemaMatches<
+      FromSchema<RequestSchemas['LeaveProducerOrganisation']>,
+      RequestBodyByName['LeaveProducerOrganisation']
+    >
+  >,
 
   // The documents the API serves, against their types in libs/projections.
   Assert<SchemaMatches<FromSchema<DocumentSchemas['Passport']>, Passport>>,

@@ -27,13 +27,15 @@ export const devicePlacedOnMarketSchema = {
   $schema: SCHEMA_DIALECT,
   $id: eventSchemaId('DevicePlacedOnMarket'),
   title: 'DevicePlacedOnMarket',
-  description:
-    'A producer placed the device on a national market. Starts the device history; happens once, first.',
+  description: 'A producer placed the device on a national market. Starts the device history; happens once, first.',
   type: 'object',
   additionalProperties: false,
   required: ['producerId', 'country', 'market', 'product'],
   properties: {
-    producerId: { ...idString, description: 'The producer (manufacturer or importer) placing the device on the market.' },
+    producerId: {
+      ...idString,
+      description: 'The producer (manufacturer or importer) placing the device on the market.',
+    },
     country: { ...countryCode, description: 'Country of the market, ISO 3166-1 alpha-2.' },
     market: { ...market, description: 'Whether the device is sold for household or non-household use.' },
     product: productDescription,
@@ -200,8 +202,7 @@ export const deviceRecycledSchema = {
   $schema: SCHEMA_DIALECT,
   $id: eventSchemaId('DeviceRecycled'),
   title: 'DeviceRecycled',
-  description:
-    'A recycler treated the device. Final: no event follows. The outputs never weigh more than the device.',
+  description: 'A recycler treated the device. Final: no event follows. The outputs never weigh more than the device.',
   type: 'object',
   additionalProperties: false,
   required: ['facilityId', 'treatmentCountry', 'weightKg', 'outputs'],

@@ -26,7 +26,9 @@ export const SCHEMA_FILE_SUFFIX = '.schema.json';
 export function schemaFiles(): SchemaFile[] {
   const [eventsDir, requestsDir, documentsDir] = GENERATED_DIRS;
   return [
-    ...Object.entries(eventDataSchemas).map(([type, schema]) => file(`${eventsDir}/${type}${SCHEMA_FILE_SUFFIX}`, schema)),
+    ...Object.entries(eventDataSchemas).map(([type, schema]) =>
+      file(`${eventsDir}/${type}${SCHEMA_FILE_SUFFIX}`, schema),
+    ),
     ...Object.entries(requestSchemas).map(([name, schema]) =>
       file(`${requestsDir}/${name}${SCHEMA_FILE_SUFFIX}`, schema),
     ),

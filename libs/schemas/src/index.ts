@@ -4,7 +4,14 @@
  * has no runtime content, so it is not exported; neither are the small building blocks in common.ts,
  * whose generic names (`money`, `market`, …) would only collide in importers.
  */
-export { documentSchemaId, eventSchemaId, requestSchemaId, SCHEMA_DIALECT, SCHEMA_VERSION_PATH, TIMESTAMP_PATTERN } from './common.js';
+export {
+  documentSchemaId,
+  eventSchemaId,
+  requestSchemaId,
+  SCHEMA_DIALECT,
+  SCHEMA_VERSION_PATH,
+  TIMESTAMP_PATTERN,
+} from './common.js';
 export * from './documents.js';
 export * from './events.js';
 export * from './files.js';

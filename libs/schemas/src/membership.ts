@@ -5,7 +5,10 @@
  */
 import { eventSchemaId, idString, occurredAtTimestamp, requestSchemaId, SCHEMA_DIALECT } from './common.js';
 
-const organisationId = { ...idString, description: 'The producer organisation (e.g. a WEEE compliance scheme).' } as const;
+const organisationId = {
+  ...idString,
+  description: 'The producer organisation (e.g. a WEEE compliance scheme).',
+} as const;
 
 export const producerJoinedOrganisationSchema = {
   $schema: SCHEMA_DIALECT,

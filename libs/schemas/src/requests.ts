@@ -38,7 +38,7 @@ export type RequestBodyByName = {
 const occurredAt = {
   ...occurredAtTimestamp,
   description:
-    'When it happened (RFC 3339 with a time zone), from 1970-01-01T00:00:00Z on. Never before the device\'s ' +
+    "When it happened (RFC 3339 with a time zone), from 1970-01-01T00:00:00Z on. Never before the device's " +
     'previous event, never in the future.',
 } as const;
 
@@ -56,7 +56,11 @@ export const placeDeviceOnMarketRequestSchema = {
   properties: {
     occurredAt,
     ...devicePlacedOnMarketSchema.properties,
-    country: { ...requestCountryCode, description: 'Country of the market, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+    country: {
+      ...requestCountryCode,
+      description:
+        "Country of the market, ISO 3166-1 alpha-2. Eurostat's EL and UK are accepted and recorded as GR and GB.",
+    },
   },
 } as const;
 
@@ -71,7 +75,11 @@ export const collectDeviceRequestSchema = {
   properties: {
     occurredAt,
     ...deviceCollectedSchema.properties,
-    country: { ...requestCountryCode, description: 'Country of collection, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+    country: {
+      ...requestCountryCode,
+      description:
+        "Country of collection, ISO 3166-1 alpha-2. Eurostat's EL and UK are accepted and recorded as GR and GB.",
+    },
   },
 } as const;
 
@@ -113,7 +121,11 @@ export const recordResaleRequestSchema = {
   properties: {
     occurredAt,
     ...deviceResoldSchema.properties,
-    country: { ...requestCountryCode, description: 'Country of the sale, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.' },
+    country: {
+      ...requestCountryCode,
+      description:
+        "Country of the sale, ISO 3166-1 alpha-2. Eurostat's EL and UK are accepted and recorded as GR and GB.",
+    },
   },
 } as const;
 
@@ -130,7 +142,8 @@ export const recordRecyclingRequestSchema = {
     ...deviceRecycledSchema.properties,
     treatmentCountry: {
       ...requestCountryCode,
-      description: 'Country where the device was treated, ISO 3166-1 alpha-2. Eurostat\'s EL and UK are accepted and recorded as GR and GB.',
+      description:
+        "Country where the device was treated, ISO 3166-1 alpha-2. Eurostat's EL and UK are accepted and recorded as GR and GB.",
     },
   },
 } as const;

@@ -18,7 +18,13 @@ import { COUNTRY_CODE_PATTERN, REQUEST_COUNTRY_CODE_PATTERN, SCHEMA_DIALECT } fr
 import { documentSchemas } from './documents.js';
 import { deviceCollectedSchema, eventDataSchemas } from './events.js';
 import { GENERATED_DIRS, schemaFiles } from './files.js';
-import { REQUEST_EVENT_TYPES, REQUEST_NAMES, requestSchemas, type RequestBodyByName, type RequestName } from './requests.js';
+import {
+  REQUEST_EVENT_TYPES,
+  REQUEST_NAMES,
+  requestSchemas,
+  type RequestBodyByName,
+  type RequestName,
+} from './requests.js';
 import {
   createSchemaValidator,
   fieldPath,
@@ -60,7 +66,12 @@ function diagnostics(output: string): Diagnostic[] {
     const match = /^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/.exec(line);
     if (match !== null) {
       // tsc prints paths relative to its working directory.
-      found.push({ file: resolve(ROOT, match[1] ?? ''), line: Number(match[2]), code: match[3] ?? '', message: match[4] ?? '' });
+      found.push({
+        file: resolve(ROOT, match[1] ?? ''),
+        line: Number(match[2]),
+        code: match[3] ?? '',
+        message: match[4] ?? '',
+      });
     }
   }
   return found;
@@ -149,7 +160,10 @@ const recycled: DeviceRecycledData = {
 const validEventData: { readonly [T in keyof DomainEventDataByType]: readonly DomainEventDataByType[T][] } = {
   DevicePlacedOnMarket: [
     placed,
-    { ...placed, product: { ...product, gtin: undefined, materials: [], hazardousSubstances: [], repairInformation: {} } },
+    {
+      ...placed,
+      product: { ...product, gtin: undefined, materials: [], hazardousSubstances: [], repairInformation: {} },
+    },
   ],
   DeviceCollected: [collected, { ...collected, measuredWeightKg: undefined, onBehalfOf: undefined, product }],
   DeviceDataWiped: [wiped, { ...wiped, technique: undefined, result: 'failed' }],
@@ -216,7 +230,13 @@ describe('schema drift check (compile time)', () => {
 
     // Controls: unmodified copies must compile, so that the failures below come from the drift and
     // not from the setup (paths, options).
-    write('control-event', 'unchanged event schema', eventDataSchemas.DeviceDataWiped, 'Domain.DeviceDataWipedData', false);
+    write(
+      'control-event',
+      'unchanged event schema',
+      eventDataSchemas.DeviceDataWiped,
+      'Domain.DeviceDataWipedData',
+      false,
+    );
     write('control-request', 'unchanged request schema', requestSchemas.RecordRepair, REPAIR_BODY, false);
 
     const resoldEnum = clone<{ properties: { buyerType: { enum: string[] } } }>(eventDataSchemas.DeviceResold);
@@ -225,7 +245,13 @@ describe('schema drift check (compile time)', () => {
 
     const recycledOptional = clone<{ required: string[] }>(eventDataSchemas.DeviceRecycled);
     recycledOptional.required = recycledOptional.required.filter((name) => name !== 'weightKg');
-    write('required-made-optional', 'a required field made optional', recycledOptional, 'Domain.DeviceRecycledData', true);
+    write(
+      'required-made-optional',
+      'a required field made optional',
+      recycledOptional,
+      'Domain.DeviceRecycledData',
+      true,
+    );
 
     const collectedRenamed = clone<{ required: string[]; properties: Record<string, unknown> }>(deviceCollectedSchema);
     const { collectionPointId, ...otherProperties } = collectedRenamed.properties;
@@ -240,7 +266,13 @@ describe('schema drift check (compile time)', () => {
       eventDataSchemas.DevicePlacedOnMarket,
     );
     nestedAdded.properties.product.properties.materials.items.properties['grade'] = { type: 'string' };
-    write('nested-field-added', 'an optional field added deep inside', nestedAdded, 'Domain.DevicePlacedOnMarketData', true);
+    write(
+      'nested-field-added',
+      'an optional field added deep inside',
+      nestedAdded,
+      'Domain.DevicePlacedOnMarketData',
+      true,
+    );
 
     write(
       'type-enum-widened',
@@ -250,7 +282,9 @@ describe('schema drift check (compile time)', () => {
       true,
     );
 
-    const requestWithoutTime = clone<{ required: string[]; properties: Record<string, unknown> }>(requestSchemas.RecordResale);
+    const requestWithoutTime = clone<{ required: string[]; properties: Record<string, unknown> }>(
+      requestSchemas.RecordResale,
+    );
     requestWithoutTime.required = requestWithoutTime.required.filter((name) => name !== 'occurredAt');
     delete requestWithoutTime.properties['occurredAt'];
     write('request-lost-occurredAt', 'request schema lost occurredAt', requestWithoutTime, RESALE_BODY, true);
@@ -320,7 +354,9 @@ describe('written schema files', () => {
   });
 
   it('contain no stale files', () => {
-    const present = GENERATED_DIRS.flatMap((dir) => readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`)).sort();
+    const present = GENERATED_DIRS.flatMap((dir) =>
+      readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`),
+    ).sort();
     expect(present).toEqual(files.map((file) => file.path).sort());
   });
 
@@ -380,14 +416,26 @@ describe('schema conventions', () => {
       const asInEvent = Object.fromEntries(
         Object.entries(request.properties).map(([key, property]) => [
           key,
-          'pattern' in property && property.pattern === REQUEST_COUNTRY_CODE_PATTERN ? { ...property, pattern: COUNTRY_CODE_PATTERN } : property,
+          'pattern' in property && property.pattern === REQUEST_COUNTRY_CODE_PATTERN
+            ? { ...property, pattern: COUNTRY_CODE_PATTERN }
+            : property,
         ]),
       );
       expect(Object.keys(asInEvent)).toEqual(['occurredAt', ...Object.keys(event.properties)]);
       for (const [key, property] of Object.entries(event.properties)) {
-        expect({ key, pattern: (asInEvent[key] as { pattern?: string }).pattern }).toEqual({ key, pattern: (property as { pattern?: string }).pattern });
+        expect({ key, pattern: (asInEvent[key] as { pattern?: string }).pattern }).toEqual({
+          key,
+          pattern: (property as { pattern?: string }).pattern,
+        });
       }
-      expect(Object.keys(asInEvent).filter((key) => key !== 'occurredAt' && asInEvent[key] !== (event.properties as Record<string, unknown>)[key] && !/[cC]ountry$/.test(key))).toEqual([]);
+      expect(
+        Object.keys(asInEvent).filter(
+          (key) =>
+            key !== 'occurredAt' &&
+            asInEvent[key] !== (event.properties as Record<string, unknown>)[key] &&
+            !/[cC]ountry$/.test(key),
+        ),
+      ).toEqual([]);
     }
   });
 });
@@ -426,9 +474,17 @@ describe('document schema conventions', () => {
   });
 
   it('validates documents with a separate validator that accepts nullable types, and reports paths', () => {
-    const status = { head: 3, projections: [], quarantine: [], projector: { runsHere: true, state: 'following', lastError: null } };
+    const status = {
+      head: 3,
+      projections: [],
+      quarantine: [],
+      projector: { runsHere: true, state: 'following', lastError: null },
+    };
     expect(validateDocument('ProjectionStatus', status)).toEqual({ ok: true, value: status });
-    const result = validateDocument('ProjectionStatus', { ...status, projector: { ...status.projector, state: 'asleep' } });
+    const result = validateDocument('ProjectionStatus', {
+      ...status,
+      projector: { ...status.projector, state: 'asleep' },
+    });
     expect(issuesOf(result)).toEqual([expect.objectContaining({ field: 'projector.state', code: 'INVALID_VALUE' })]);
   });
 });
@@ -450,7 +506,11 @@ describe('validator', () => {
 
   it('reports a missing field with its path', () => {
     const { weightKg: _dropped, ...productWithoutWeight } = product;
-    const result = validator.validateRequest('PlaceDeviceOnMarket', { occurredAt, ...placed, product: productWithoutWeight });
+    const result = validator.validateRequest('PlaceDeviceOnMarket', {
+      occurredAt,
+      ...placed,
+      product: productWithoutWeight,
+    });
     expect(issuesOf(result)).toEqual([
       { field: 'product.weightKg', code: 'REQUIRED', message: 'product.weightKg is required' },
     ]);
@@ -471,12 +531,18 @@ describe('validator', () => {
     };
     expect(issuesOf(validator.validateRequest('PlaceDeviceOnMarket', body))).toEqual([
       { field: 'actor', code: 'UNKNOWN_FIELD', message: 'actor is not a known field' },
-      { field: 'product.materials[1].grade', code: 'UNKNOWN_FIELD', message: 'product.materials[1].grade is not a known field' },
+      {
+        field: 'product.materials[1].grade',
+        code: 'UNKNOWN_FIELD',
+        message: 'product.materials[1].grade is not a known field',
+      },
     ]);
   });
 
   it('rejects a value outside an enum', () => {
-    const issues = issuesOf(validator.validateRequest('CollectDevice', { occurredAt, ...collected, channel: 'dumpster' }));
+    const issues = issuesOf(
+      validator.validateRequest('CollectDevice', { occurredAt, ...collected, channel: 'dumpster' }),
+    );
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ field: 'channel', code: 'INVALID_VALUE' });
     expect(issues[0]?.message).toContain('"retailer-take-back"');
@@ -490,7 +556,11 @@ describe('validator', () => {
     };
     expect(issuesOf(validator.validateRequest('PlaceDeviceOnMarket', body))).toEqual([
       { field: 'product.weightKg', code: 'OUT_OF_RANGE', message: 'product.weightKg must be > 0' },
-      { field: 'product.materials[0].massKg', code: 'OUT_OF_RANGE', message: 'product.materials[0].massKg must be > 0' },
+      {
+        field: 'product.materials[0].massKg',
+        code: 'OUT_OF_RANGE',
+        message: 'product.materials[0].massKg must be > 0',
+      },
     ]);
     const outputs = [{ material: 'x', massKg: -0.1, fate: 'recycled' }];
     expect(issuesOf(validator.validateEventData('DeviceRecycled', { ...recycled, outputs }))).toEqual([
@@ -500,7 +570,9 @@ describe('validator', () => {
 
   it('rejects a GTIN that is not 8, 12, 13 or 14 digits', () => {
     for (const gtin of ['1234567', '12345678901', '0643000000001X', '064300000000190']) {
-      const issues = issuesOf(validator.validateEventData('DevicePlacedOnMarket', { ...placed, product: { ...product, gtin } }));
+      const issues = issuesOf(
+        validator.validateEventData('DevicePlacedOnMarket', { ...placed, product: { ...product, gtin } }),
+      );
       expect(issues).toEqual([expect.objectContaining({ field: 'product.gtin', code: 'INVALID_VALUE' })]);
     }
   });
@@ -515,7 +587,10 @@ describe('validator', () => {
       '2025-03-01T10:00Z',
     ];
     for (const bad of bads) {
-      expect({ bad, issues: issuesOf(validator.validateRequest('RecordResale', { occurredAt: bad, ...resold })) }).toEqual({
+      expect({
+        bad,
+        issues: issuesOf(validator.validateRequest('RecordResale', { occurredAt: bad, ...resold })),
+      }).toEqual({
         bad,
         issues: [expect.objectContaining({ field: 'occurredAt', code: 'INVALID_FORMAT' })],
       });
@@ -537,7 +612,10 @@ describe('validator', () => {
         repairInformation: { repairManualUrl: 'javascript:alert(1)' },
       },
     };
-    const issues = issuesOf(validator.validateRequest('PlaceDeviceOnMarket', body)).map(({ field, code }) => ({ field, code }));
+    const issues = issuesOf(validator.validateRequest('PlaceDeviceOnMarket', body)).map(({ field, code }) => ({
+      field,
+      code,
+    }));
     expect(issues).toEqual(
       expect.arrayContaining([
         { field: 'country', code: 'INVALID_VALUE' },

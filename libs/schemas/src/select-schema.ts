@@ -53,7 +53,11 @@ export function selectSchema(schema: JsonSchema, selection: Selection, path = '#
   return {
     ...schema,
     ...(Array.isArray(required)
-      ? { required: (required as readonly unknown[]).filter((field) => typeof field === 'string' && Object.hasOwn(kept, field)) }
+      ? {
+          required: (required as readonly unknown[]).filter(
+            (field) => typeof field === 'string' && Object.hasOwn(kept, field),
+          ),
+        }
       : {}),
     properties: kept,
   };

@@ -8,7 +8,8 @@
 /** Deepest nesting of arrays and objects a request body or import line may have; the schemas need 5. */
 export const MAX_JSON_DEPTH = 32;
 
-export const TEXT_RULE_MESSAGE = 'Text must be well-formed Unicode: no NUL character (\\u0000) and no lone UTF-16 surrogate';
+export const TEXT_RULE_MESSAGE =
+  'Text must be well-formed Unicode: no NUL character (\\u0000) and no lone UTF-16 surrogate';
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -33,7 +34,8 @@ export function findTextProblem(value: unknown, path = '', maxDepth = MAX_JSON_D
 }
 
 function walk(value: unknown, path: string, depth: number, maxDepth: number): TextProblem | null {
-  if (typeof value === 'string') return isWellFormedText(value) ? null : { field: path || '(body)', problem: 'character' };
+  if (typeof value === 'string')
+    return isWellFormedText(value) ? null : { field: path || '(body)', problem: 'character' };
   if (typeof value !== 'object' || value === null) return null;
   if (depth >= maxDepth) return { field: path || '(body)', problem: 'nesting' };
   if (Array.isArray(value)) {
@@ -88,7 +90,8 @@ export function jsonNestsDeeperThan(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH
   for (let index = 0; index < bytes.length; index += 1) {
     const byte = bytes[index];
     if (inString) {
-      if (byte === 0x5c) index += 1; // backslash: the next byte is escaped, even a quote
+      if (byte === 0x5c)
+        index += 1; // backslash: the next byte is escaped, even a quote
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) {
       inString = true;

@@ -36,8 +36,7 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
 
 export interface SchemaValidator {
   validateRequest<N extends RequestName>(name: N, body: unknown): ValidationResult<RequestBodyByName[N]>;
@@ -84,10 +83,7 @@ export function schemaValidator(): SchemaValidator {
 }
 
 /** Validates a request body with the process-wide validator (see createSchemaValidator). */
-export function validateRequest<N extends RequestName>(
-  name: N,
-  body: unknown,
-): ValidationResult<RequestBodyByName[N]> {
+export function validateRequest<N extends RequestName>(name: N, body: unknown): ValidationResult<RequestBodyByName[N]> {
   return schemaValidator().validateRequest(name, body);
 }
 
@@ -183,14 +179,15 @@ function toIssue(error: ErrorObject, root: unknown): ValidationIssue {
       const range = Object.hasOwn(RANGE_PATTERNS, pattern) ? RANGE_PATTERNS[pattern] : undefined;
       if (range !== undefined) {
         const value = valueAt(error.instancePath, root);
-        if (typeof value === 'string' && new RegExp(range.shape).test(value)) return issue(path, 'OUT_OF_RANGE', range.message);
+        if (typeof value === 'string' && new RegExp(range.shape).test(value))
+          return issue(path, 'OUT_OF_RANGE', range.message);
         return issue(path, 'INVALID_FORMAT', `must be a valid ${range.format}`);
       }
       const format = Object.hasOwn(FORMAT_PATTERNS, pattern) ? FORMAT_PATTERNS[pattern] : undefined;
       if (format !== undefined) return issue(path, 'INVALID_FORMAT', `must be a valid ${format}`);
       // The country patterns list 249 codes: naming the rule helps a client more than echoing them.
       if (pattern === COUNTRY_CODE_PATTERN || pattern === REQUEST_COUNTRY_CODE_PATTERN) {
-        const aliases = pattern === REQUEST_COUNTRY_CODE_PATTERN ? ' (or Eurostat\'s EL or UK)' : '';
+        const aliases = pattern === REQUEST_COUNTRY_CODE_PATTERN ? " (or Eurostat's EL or UK)" : '';
         return issue(path, 'INVALID_VALUE', `must be an assigned ISO 3166-1 alpha-2 country code such as FI${aliases}`);
       }
       return issue(path, 'INVALID_VALUE', `must match the pattern ${pattern}`);

@@ -25,7 +25,9 @@ describe('DeciderSpecification', () => {
   });
 
   it('rethrows the refusal when a command expected to succeed is refused', () => {
-    expect(() => given([incremented, incremented]).when('increment').then([incremented])).toThrow('The counter stops at 2');
+    expect(() => given([incremented, incremented]).when('increment').then([incremented])).toThrow(
+      'The counter stops at 2',
+    );
   });
 
   it('passes a refusal with the expected code, kind and field, and returns the error', () => {

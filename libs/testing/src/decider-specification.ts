@@ -4,7 +4,8 @@ import { DomainError, type Decider, type DomainErrorKind } from '#kierto/domain'
 export type { Decider };
 
 /** The refusal a spec expects: the stable code, and the kind and field when the test cares. */
-export type ExpectedRefusal = string | { readonly code: string; readonly kind?: DomainErrorKind; readonly field?: string };
+export type ExpectedRefusal =
+  string | { readonly code: string; readonly kind?: DomainErrorKind; readonly field?: string };
 
 export interface DeciderThen<Event> {
   /** The command is accepted and would append exactly these events. */
@@ -16,7 +17,8 @@ export interface DeciderThen<Event> {
   thenThrows(expected: ExpectedRefusal): DomainError;
 }
 
-type Outcome<Event> = { readonly appended: readonly Event[] } | { readonly appended: readonly []; readonly error: unknown };
+type Outcome<Event> =
+  { readonly appended: readonly Event[] } | { readonly appended: readonly []; readonly error: unknown };
 
 /**
  * Given/when/then over events, without I/O:

@@ -220,7 +220,11 @@ export const recyclingData = (overrides: Partial<DeviceRecycledData> = {}): Devi
 type EventOverrides<D> = Partial<D> & { readonly occurredAt?: Timestamp };
 
 const eventOf =
-  <T extends keyof EventDataByType>(type: T, data: (overrides: Partial<EventDataByType[T]>) => EventDataByType[T], at: Timestamp) =>
+  <T extends keyof EventDataByType>(
+    type: T,
+    data: (overrides: Partial<EventDataByType[T]>) => EventDataByType[T],
+    at: Timestamp,
+  ) =>
   ({ occurredAt = at, ...overrides }: EventOverrides<EventDataByType[T]> = {}) => ({
     type,
     occurredAt,
@@ -248,8 +252,16 @@ type CommandOfKind<K extends DeviceCommandKind> = Extract<DeviceCommand, { reado
 
 /** Builds a command; its deviceId defaults to the one its product gives, else the laptop's. */
 const commandOf =
-  <K extends DeviceCommandKind>(kind: K, data: (overrides: Partial<CommandOfKind<K>['data']>) => CommandOfKind<K>['data']) =>
-  ({ deviceId, occurredAt = Times.command, now = Times.now, ...overrides }: CommandOverrides<CommandOfKind<K>['data']> = {}) => {
+  <K extends DeviceCommandKind>(
+    kind: K,
+    data: (overrides: Partial<CommandOfKind<K>['data']>) => CommandOfKind<K>['data'],
+  ) =>
+  ({
+    deviceId,
+    occurredAt = Times.command,
+    now = Times.now,
+    ...overrides
+  }: CommandOverrides<CommandOfKind<K>['data']> = {}) => {
     const built: CommandOfKind<K>['data'] = data(overrides as unknown as Partial<CommandOfKind<K>['data']>);
     const product: ProductDescription | undefined = 'product' in built ? built.product : undefined;
     return { kind, deviceId: deviceId ?? idOf(product ?? laptop()), occurredAt, now, data: built } as CommandOfKind<K>;

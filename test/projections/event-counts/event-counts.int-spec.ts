@@ -97,8 +97,18 @@ function suite(describeFor: (name: string, fn: () => void) => void, makeBackend:
     });
 
     it('counts every event once when two projectors race on its table', async () => {
-      const first = new Projector({ store, readModels: backend.readModels('racing'), projections: [eventCountsProjection], pageSize: 3 });
-      const second = new Projector({ store, readModels: backend.readModels('racing'), projections: [eventCountsProjection], pageSize: 5 });
+      const first = new Projector({
+        store,
+        readModels: backend.readModels('racing'),
+        projections: [eventCountsProjection],
+        pageSize: 3,
+      });
+      const second = new Projector({
+        store,
+        readModels: backend.readModels('racing'),
+        projections: [eventCountsProjection],
+        pageSize: 5,
+      });
       await first.prepare();
       await second.prepare();
       await Promise.all([first.catchUp(), second.catchUp()]);

@@ -52,7 +52,9 @@ export const eventCountsProjection: Projection<NoDocument, Counted> = {
     tables: { [TABLE]: 'event_type' },
     ddl: (dialect, table) => {
       const t = columnTypes(dialect);
-      return [`CREATE TABLE IF NOT EXISTS ${table(TABLE)} (event_type ${t.text} PRIMARY KEY, events ${t.int} NOT NULL)${t.strict}`];
+      return [
+        `CREATE TABLE IF NOT EXISTS ${table(TABLE)} (event_type ${t.text} PRIMARY KEY, events ${t.int} NOT NULL)${t.strict}`,
+      ];
     },
     sqlite: {
       load: () => new Map<string, NoDocument>(),

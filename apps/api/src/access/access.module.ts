@@ -24,7 +24,11 @@ export class AccessModule {
     return {
       module: AccessModule,
       controllers: [OrganisationsController],
-      providers: [{ provide: ACCESS_STORE, useValue: access }, { provide: APP_GUARD, useClass: AuthGuard }, AccessStoreLifecycle],
+      providers: [
+        { provide: ACCESS_STORE, useValue: access },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AccessStoreLifecycle,
+      ],
       exports: [ACCESS_STORE],
     };
   }

@@ -34,7 +34,10 @@ export class AuthGuard implements CanActivate {
     @Inject(ACCESS_STORE) private readonly access: AccessStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {
-    this.failures = new FailedAuthenticationLimiter(config.failedAuthPerAddressPerMinute, config.failedAuthPerKeyPerMinute);
+    this.failures = new FailedAuthenticationLimiter(
+      config.failedAuthPerAddressPerMinute,
+      config.failedAuthPerKeyPerMinute,
+    );
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -31,6 +31,9 @@ export const Requires = (permission: Permission): MethodDecorator & ClassDecorat
     SetMetadata(PERMISSION_KEY, permission),
     ApiBearerAuth(),
     UNAUTHORISED,
-    ApiResponse({ status: 403, description: `FORBIDDEN: needs ${permission}, held by ${PERMISSIONS[permission].join(', ')}` }),
+    ApiResponse({
+      status: 403,
+      description: `FORBIDDEN: needs ${permission}, held by ${PERMISSIONS[permission].join(', ')}`,
+    }),
     RATE_LIMITED,
   );

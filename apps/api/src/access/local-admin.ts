@@ -13,7 +13,12 @@ export async function ensureLocalAdmin(access: AccessStore, dataDir: string): Pr
   const keyFile = join(dataDir, 'admin.key');
   if ((await access.listOrganisations()).length > 0 || existsSync(keyFile)) return null;
   const now = new Date();
-  await access.createOrganisation({ id: LOCAL_ADMIN_ID, name: 'Local administrator', roles: ['admin'], createdAt: now.toISOString() });
+  await access.createOrganisation({
+    id: LOCAL_ADMIN_ID,
+    name: 'Local administrator',
+    roles: ['admin'],
+    createdAt: now.toISOString(),
+  });
   const { token } = await createKey(access, LOCAL_ADMIN_ID, { label: 'created by npm start', expiresAt: null, now });
   writeFileSync(keyFile, `${token}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);

@@ -1,7 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import {
   createKey,
   OrganisationExistsError,
@@ -17,7 +27,10 @@ import { Requires } from './decorators.js';
 
 /** Administrative bodies are not events, so they are plain DTOs rather than schemas/v1 contracts. */
 export class CreateOrganisationBody {
-  @ApiProperty({ example: 'producer-fi-0042', description: "Stable id; a producer's id is the producerId of its events" })
+  @ApiProperty({
+    example: 'producer-fi-0042',
+    description: "Stable id; a producer's id is the producerId of its events",
+  })
   @Matches(/^[a-z0-9][a-z0-9._-]{0,99}$/)
   id!: string;
 
@@ -26,7 +39,13 @@ export class CreateOrganisationBody {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, minItems: 1, maxItems: ROLES.length, description: 'Each role at most once' })
+  @ApiProperty({
+    enum: ROLES,
+    isArray: true,
+    minItems: 1,
+    maxItems: ROLES.length,
+    description: 'Each role at most once',
+  })
   @IsArray()
   @ArrayMinSize(1)
   // Bounded so that a huge array is refused before it is checked item by item.
@@ -125,7 +144,8 @@ export class OrganisationsController {
   ): Promise<ShownKey> {
     refuseBody(request.body);
     const revoked = await this.access.revokeKey(organisationId, keyId, new Date().toISOString());
-    if (revoked === null) throw new ApiError(404, 'KEY_NOT_FOUND', `Organisation ${organisationId} has no key ${keyId}`);
+    if (revoked === null)
+      throw new ApiError(404, 'KEY_NOT_FOUND', `Organisation ${organisationId} has no key ${keyId}`);
     const { secretHash: _hidden, ...shown } = revoked;
     return shown;
   }
@@ -154,6 +174,10 @@ function refuseBody(body: unknown): void {
     400,
     'VALIDATION_FAILED',
     'This route takes no body',
-    fields.map((field) => ({ field, code: 'UNKNOWN_FIELD', message: `${field} is not a field of this route: it takes no body` })),
+    fields.map((field) => ({
+      field,
+      code: 'UNKNOWN_FIELD',
+      message: `${field} is not a field of this route: it takes no body`,
+    })),
   );
 }

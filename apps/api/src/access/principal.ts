@@ -16,7 +16,8 @@ export function principalOf(request: Request): Principal | null {
 
 export function requirePrincipal(request: Request): Principal {
   const principal = principalOf(request);
-  if (principal === null) throw new ApiError(401, 'MISSING_CREDENTIALS', 'Send an API key: Authorization: Bearer <key>');
+  if (principal === null)
+    throw new ApiError(401, 'MISSING_CREDENTIALS', 'Send an API key: Authorization: Bearer <key>');
   return principal;
 }
 
@@ -31,5 +32,10 @@ export function actorFor(request: Request, permission: Permission): Actor {
 /** 403 FORBIDDEN; `field` names the part of the request that asks for more than the key allows. */
 export function forbidden(permission: Permission, detail?: string, field?: string): ApiError {
   const message = detail ?? `Your organisation's roles do not allow ${permission}`;
-  return new ApiError(403, 'FORBIDDEN', message, field === undefined ? undefined : [{ field, code: 'FORBIDDEN', message }]);
+  return new ApiError(
+    403,
+    'FORBIDDEN',
+    message,
+    field === undefined ? undefined : [{ field, code: 'FORBIDDEN', message }],
+  );
 }

@@ -35,12 +35,24 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kierto-audit-api-'));
   const store = new SqliteEventStore({ file: join(dir, 'kierto.sqlite') });
   await store.init();
-  await store.append(LAPTOP, [newEvent({ type: 'DevicePlacedOnMarket', actor: { organisationId: 'org-maker', role: 'producer', keyId: 'k-1' } })], 'no-stream');
+  await store.append(
+    LAPTOP,
+    [
+      newEvent({
+        type: 'DevicePlacedOnMarket',
+        actor: { organisationId: 'org-maker', role: 'producer', keyId: 'k-1' },
+      }),
+    ],
+    'no-stream',
+  );
   await store.append(PHONE, [newEvent()], 'no-stream');
   await store.append(LAPTOP, [newEvent({ type: 'DeviceCollected' })], 0);
   const logger = new JsonLogger('silent');
   app = await NestFactory.create(
-    { module: AuditTestApp, imports: [CqrsModule.forRoot(), EventStoreModule.of(store, loadConfig({ KIERTO_DATA_DIR: dir })), AuditModule] },
+    {
+      module: AuditTestApp,
+      imports: [CqrsModule.forRoot(), EventStoreModule.of(store, loadConfig({ KIERTO_DATA_DIR: dir })), AuditModule],
+    },
     { logger: false },
   );
   app.use(requestContext(logger));
@@ -66,7 +78,13 @@ function tamper(sql: string): void {
 describe('GET /audit/verify', () => {
   it('answers intact with position, head hash and count', async () => {
     const response = await request(http).get('/audit/verify').expect(200);
-    expect(response.body).toEqual({ ok: true, position: 3, headHash: expect.stringMatching(/^[0-9a-f]{64}$/), events: 3, streamLookups: 0 });
+    expect(response.body).toEqual({
+      ok: true,
+      position: 3,
+      headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      events: 3,
+      streamLookups: 0,
+    });
   });
 
   it('answers the first failing position and why, as the CLI does', async () => {
@@ -97,7 +115,13 @@ describe('GET /audit/devices/:deviceId/history', () => {
     const response = await request(http).get(`/audit/devices/${LAPTOP}/history`).expect(200);
     expect(response.body.deviceId).toBe(LAPTOP);
     expect(
-      response.body.events.map((e: Record<string, unknown>) => [e['globalPosition'], e['streamRevision'], e['type'], (e['actor'] as { organisationId: string }).organisationId, e['hashValid']]),
+      response.body.events.map((e: Record<string, unknown>) => [
+        e['globalPosition'],
+        e['streamRevision'],
+        e['type'],
+        (e['actor'] as { organisationId: string }).organisationId,
+        e['hashValid'],
+      ]),
     ).toEqual([
       [1, 0, 'DevicePlacedOnMarket', 'org-maker', true],
       [3, 1, 'DeviceCollected', 'org-collector', true],
@@ -123,13 +147,19 @@ describe('GET /audit/devices/:deviceId/history', () => {
       },
     });
     const malformed = await request(http).get('/audit/devices/not-a-device/history').expect(400);
-    expect(malformed.body.error).toMatchObject({ status: 400, code: 'INVALID_DEVICE_ID', fields: [{ field: 'deviceId', code: 'INVALID_DEVICE_ID' }] });
+    expect(malformed.body.error).toMatchObject({
+      status: 400,
+      code: 'INVALID_DEVICE_ID',
+      fields: [{ field: 'deviceId', code: 'INVALID_DEVICE_ID' }],
+    });
   });
 });
 
 describe('OpenAPI', () => {
   it('documents both audit routes', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').build());
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/audit/verify', '/audit/devices/{deviceId}/history']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/audit/verify', '/audit/devices/{deviceId}/history']),
+    );
   });
 });

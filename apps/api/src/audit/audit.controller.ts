@@ -32,7 +32,8 @@ export class AuditController {
 
   @Get('devices/:deviceId/history')
   @ApiOperation({
-    summary: "A device's full history for auditors: every event in order, with actor, positions, hashes and whether each hash matches its content",
+    summary:
+      "A device's full history for auditors: every event in order, with actor, positions, hashes and whether each hash matches its content",
   })
   @ApiParam({ name: 'deviceId' })
   @ApiResponse({ status: 400, description: 'Not a Kierto device id' })
@@ -48,8 +49,10 @@ export class AuditController {
 
   @Get('devices/:deviceId/passport')
   @ApiOperation({
-    summary: "A device's passport as it stood at a past moment (`asOf`, by recording time) or global position (`position`)",
-    description: 'Folded from the events with the projector\'s own evolve function, so it shows what the passport said then.',
+    summary:
+      "A device's passport as it stood at a past moment (`asOf`, by recording time) or global position (`position`)",
+    description:
+      "Folded from the events with the projector's own evolve function, so it shows what the passport said then.",
   })
   @ApiParam({ name: 'deviceId' })
   @ApiResponse({ status: 400, description: 'Neither or both of asOf and position, or malformed' })
@@ -59,11 +62,16 @@ export class AuditController {
       throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
     }
     if ((query.asOf === undefined) === (query.position === undefined)) {
-      throw badRequest('AS_OF_REQUIRED', 'asOf', 'Give exactly one of asOf (a date-time) or position (a global position)');
+      throw badRequest(
+        'AS_OF_REQUIRED',
+        'asOf',
+        'Give exactly one of asOf (a date-time) or position (a global position)',
+      );
     }
     const asOf = query.asOf !== undefined ? { recordedAt: query.asOf } : { position: Number(query.position) };
     const passport = await this.queryBus.execute(new GetPassportAsOf(deviceId, asOf));
-    if (passport === null) throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} had no events recorded by then`);
+    if (passport === null)
+      throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} had no events recorded by then`);
     return passport;
   }
 }

@@ -3,7 +3,10 @@ import { IsISO8601, IsOptional, Matches } from 'class-validator';
 
 /** Query string of GET /audit/devices/{deviceId}/passport: exactly one of asOf or position. */
 export class PassportAsOfQuery {
-  @ApiPropertyOptional({ description: 'Only events recorded at or before this moment count', example: '2025-12-31T23:59:59Z' })
+  @ApiPropertyOptional({
+    description: 'Only events recorded at or before this moment count',
+    example: '2025-12-31T23:59:59Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   asOf?: string;

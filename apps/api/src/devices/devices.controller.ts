@@ -48,9 +48,21 @@ const ERROR_RESPONSES = [
   ApiResponse({ status: 422, description: 'A lifecycle rule refuses the command: `error.code` names the rule' }),
 ];
 const COMMAND_HEADERS = [
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body return the first result and append nothing' }),
-  ApiHeader({ name: 'If-Match', required: false, description: 'Revision the caller last saw (the ETag of GET /devices/{deviceId}); a moved device is a 409' }),
-  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Echoed back and recorded in the event envelope' }),
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe key: the same key and body return the first result and append nothing',
+  }),
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'Revision the caller last saw (the ETag of GET /devices/{deviceId}); a moved device is a 409',
+  }),
+  ApiHeader({
+    name: 'X-Correlation-Id',
+    required: false,
+    description: 'Echoed back and recorded in the event envelope',
+  }),
 ];
 
 function documented(...decorators: MethodDecorator[]): MethodDecorator {
@@ -71,7 +83,10 @@ export class DevicesController {
   @HttpCode(201)
   @Requires(DEVICE_COMMAND_PERMISSIONS.PlaceDeviceOnMarket)
   @documented(
-    ApiOperation({ summary: 'Place a device on the market: starts its history (producers, as themselves: producerId is your organisation id)' }),
+    ApiOperation({
+      summary:
+        'Place a device on the market: starts its history (producers, as themselves: producerId is your organisation id)',
+    }),
     ApiBody({ schema: openApiRequestSchema('PlaceDeviceOnMarket') }),
     ApiResponse({ status: 201, description: 'Recorded; Location names the device' }),
   )
@@ -84,7 +99,12 @@ export class DevicesController {
     // Whether the caller may place this device comes before whether its identifier is valid.
     const actor = actorOf({ kind: 'PlaceDeviceOnMarket', data }, request);
     const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
-    return this.record({ kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data }, request, response, actor);
+    return this.record(
+      { kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data },
+      request,
+      response,
+      actor,
+    );
   }
 
   @Post(':deviceId/collections')
@@ -102,7 +122,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'CollectDevice', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Post(':deviceId/data-wipes')
@@ -120,7 +144,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'RecordDataWipe', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Post(':deviceId/repairs')
@@ -138,7 +166,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'RecordRepair', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Post(':deviceId/resales')
@@ -156,7 +188,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'RecordResale', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Post(':deviceId/recycling')
@@ -174,7 +210,11 @@ export class DevicesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'RecordRecycling', deviceId: checkDeviceId(deviceId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Get()
@@ -231,7 +271,12 @@ export class DevicesController {
     response.setHeader('Location', `/devices/${outcome.streamId}`);
     response.setHeader('ETag', `"${outcome.revision}"`);
     if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return { deviceId: outcome.streamId, revision: outcome.revision, replayed: outcome.replayed, events: recordedEvents(outcome) };
+    return {
+      deviceId: outcome.streamId,
+      revision: outcome.revision,
+      replayed: outcome.replayed,
+      events: recordedEvents(outcome),
+    };
   }
 }
 

@@ -5,7 +5,9 @@ import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validat
 export class FindDeviceQuery {
   @ApiPropertyOptional({ description: 'GTIN-8, -12, -13 or -14', example: '09506000134352' })
   @ValidateIf((query: FindDeviceQuery) => query.manufacturer === undefined || query.gtin !== undefined)
-  @Matches(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, { message: 'gtin has 8, 12, 13 or 14 digits; give a gtin or a manufacturer' })
+  @Matches(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, {
+    message: 'gtin has 8, 12, 13 or 14 digits; give a gtin or a manufacturer',
+  })
   gtin?: string;
 
   @ApiPropertyOptional({ description: 'Manufacturer name, when the device has no GTIN', example: 'Fairphone B.V.' })

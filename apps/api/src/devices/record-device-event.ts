@@ -1,12 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DeviceCommand } from '#kierto/domain';
-import {
-  deviceStreams,
-  handleCommand,
-  type CommandContext,
-  type CommandOutcome,
-} from '#kierto/application';
+import { deviceStreams, handleCommand, type CommandContext, type CommandOutcome } from '#kierto/application';
 import type { EventStore } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 

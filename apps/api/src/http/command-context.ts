@@ -26,7 +26,10 @@ export function commandContextOf(request: Request, actor: Actor): CommandContext
 export const now = (): string => new Date().toISOString();
 
 /** What a command's response says about each appended event; `globalPosition` is what `?minPosition=` takes. */
-export type RecordedEvent = Pick<StoredEvent, 'eventId' | 'type' | 'streamRevision' | 'globalPosition' | 'recordedAt' | 'hash'>;
+export type RecordedEvent = Pick<
+  StoredEvent,
+  'eventId' | 'type' | 'streamRevision' | 'globalPosition' | 'recordedAt' | 'hash'
+>;
 
 export function recordedEvents(outcome: CommandOutcome): RecordedEvent[] {
   return outcome.events.map(({ eventId, type, streamRevision, globalPosition, recordedAt, hash }) => ({
@@ -43,7 +46,11 @@ function idempotencyKeyOf(request: Request): string | null {
   const key = request.header('idempotency-key');
   if (key === undefined) return null;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key', 'Idempotency-Key has 1 to 200 visible ASCII characters');
+    throw badRequest(
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key',
+      'Idempotency-Key has 1 to 200 visible ASCII characters',
+    );
   }
   return key;
 }

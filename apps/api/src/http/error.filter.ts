@@ -3,7 +3,14 @@ import type { Request, Response } from 'express';
 import { DomainError, type DomainErrorKind } from '#kierto/domain';
 import { AuthenticationError } from '#kierto/access';
 import { IdempotencyKeyReusedError } from '#kierto/application';
-import { BatchTooLargeError, ConcurrencyError, DuplicateEventIdError, EventStoreError, EventTooLargeError, StoreUnavailableError } from '#kierto/event-store';
+import {
+  BatchTooLargeError,
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreError,
+  EventTooLargeError,
+  StoreUnavailableError,
+} from '#kierto/event-store';
 import { ApiError, type ApiErrorBody, type FieldError } from './api-error.js';
 import type { JsonLogger } from './json-logger.js';
 import { correlationIdOf } from './request-context.js';
@@ -66,14 +73,27 @@ export function mapError(exception: unknown): Mapped {
     return { status: exception.status, code: exception.code, message: exception.message, fields: exception.fields };
   }
   if (exception instanceof AuthenticationError) {
-    return { status: 401, code: exception.code, message: exception.message, fields: [{ field: 'Authorization', code: exception.code, message: exception.message }] };
+    return {
+      status: 401,
+      code: exception.code,
+      message: exception.message,
+      fields: [{ field: 'Authorization', code: exception.code, message: exception.message }],
+    };
   }
   if (exception instanceof DomainError) {
-    const fields = exception.field === undefined ? [] : [{ field: exception.field, code: exception.code, message: exception.message }];
+    const fields =
+      exception.field === undefined
+        ? []
+        : [{ field: exception.field, code: exception.code, message: exception.message }];
     return { status: STATUS_OF_KIND[exception.kind], code: exception.code, message: exception.message, fields };
   }
   if (exception instanceof IdempotencyKeyReusedError) {
-    return { status: 409, code: exception.code, message: exception.message, fields: [{ field: 'Idempotency-Key', code: exception.code, message: exception.message }] };
+    return {
+      status: 409,
+      code: exception.code,
+      message: exception.message,
+      fields: [{ field: 'Idempotency-Key', code: exception.code, message: exception.message }],
+    };
   }
   if (exception instanceof ConcurrencyError || exception instanceof DuplicateEventIdError) {
     return { status: 409, code: exception.code, message: exception.message };

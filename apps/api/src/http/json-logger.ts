@@ -36,7 +36,8 @@ export class JsonLogger implements LoggerService {
     // Nest passes the context (a class name) as the last argument, and a stack before it for errors.
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
-    const msg = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const msg =
+      message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.entry(level, msg, { context, stack });
   }
 }

@@ -44,7 +44,12 @@ export function requestContext(logger: JsonLogger) {
  * checks its own media type.
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (request.method === 'POST' && request.path !== '/imports' && hasBody(request) && request.is('application/json') !== 'application/json') {
+  if (
+    request.method === 'POST' &&
+    request.path !== '/imports' &&
+    hasBody(request) &&
+    request.is('application/json') !== 'application/json'
+  ) {
     next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
     return;
   }

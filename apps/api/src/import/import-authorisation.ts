@@ -11,12 +11,17 @@ import type { ImportLineRequest, LineAuthorisation } from '#kierto/import';
  * names the refused field as the import's error report does: `data.<field>`, or `type` when the
  * organisation's roles do not allow that kind of event at all.
  */
-export function importAuthorisation(organisation: Organisation, store: EventStore): (line: ImportLineRequest) => Promise<LineAuthorisation> {
+export function importAuthorisation(
+  organisation: Organisation,
+  store: EventStore,
+): (line: ImportLineRequest) => Promise<LineAuthorisation> {
   const memberships = new Map<string, Promise<string | null>>();
   const currentOrganisationOf: CurrentOrganisationOf = (producerId) => {
     let found = memberships.get(producerId);
     if (found === undefined) {
-      found = store.readStream(producerStreamId(producerId)).then((events) => foldStream(producerStreams, events).state.organisationId);
+      found = store
+        .readStream(producerStreamId(producerId))
+        .then((events) => foldStream(producerStreams, events).state.organisationId);
       memberships.set(producerId, found);
     }
     return found;

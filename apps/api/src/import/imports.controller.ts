@@ -58,7 +58,12 @@ export class ImportsController {
   @Requires(IMPORT_PERMISSION)
   @ApiOperation({ summary: 'Bulk import of device events: NDJSON, one event per line (docs/import.md)' })
   @ApiConsumes('application/x-ndjson')
-  @ApiBody({ schema: { type: 'string', description: 'One import line per line: {type, deviceId?, occurredAt, eventId?, data} (docs/import.md)' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      description: 'One import line per line: {type, deviceId?, occurredAt, eventId?, data} (docs/import.md)',
+    },
+  })
   @ApiResponse({
     status: 200,
     description:

@@ -16,7 +16,9 @@ import { GetPassport } from './passport-queries.js';
 
 /** Query string of the passport endpoints. */
 export class PassportQuery {
-  @ApiPropertyOptional({ description: 'Wait until the passports include this global position (from a command response)' })
+  @ApiPropertyOptional({
+    description: 'Wait until the passports include this global position (from a command response)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -26,7 +28,8 @@ export class PassportQuery {
 
   @ApiPropertyOptional({
     enum: PASSPORT_VIEWS,
-    description: 'The view to answer with; default the richest your key allows (public without a key). docs/passport.md, "Views by role"',
+    description:
+      'The view to answer with; default the richest your key allows (public without a key). docs/passport.md, "Views by role"',
   })
   @IsOptional()
   @IsIn(PASSPORT_VIEWS)
@@ -67,7 +70,8 @@ export class PassportsController {
   @documented(
     ApiOperation({
       summary: "A device's passport: identity, status, lives, repairs, wipes, materials, history",
-      description: 'Public: without a key it answers the public view; a key of a repairer, refurbisher, recycler, auditor or admin gives a richer view.',
+      description:
+        'Public: without a key it answers the public view; a key of a repairer, refurbisher, recycler, auditor or admin gives a richer view.',
     }),
     ApiParam({ name: 'deviceId' }),
   )
@@ -132,10 +136,15 @@ function viewFor(request: Request, asked: PassportView | undefined): PassportVie
   if (asked === 'public') return asked;
   // Only a restricted view asked for by name needs a key; the default falls back to public.
   const principal = asked === undefined ? principalOf(request) : requirePrincipal(request);
-  const allowed: readonly PassportView[] = principal === null ? ['public'] : passportViewsOf(principal.organisation.roles);
+  const allowed: readonly PassportView[] =
+    principal === null ? ['public'] : passportViewsOf(principal.organisation.roles);
   if (asked === undefined) return allowed[0] ?? 'public';
   if (!allowed.includes(asked)) {
-    throw forbidden(`passport:read-${asked}`, `Your organisation's roles do not allow the ${asked} view of a passport`, 'view');
+    throw forbidden(
+      `passport:read-${asked}`,
+      `Your organisation's roles do not allow the ${asked} view of a passport`,
+      'view',
+    );
   }
   return asked;
 }

@@ -28,9 +28,16 @@ function documented(...decorators: MethodDecorator[]): MethodDecorator {
     ApiResponse({ status: 201, description: 'Recorded' }),
     ApiResponse({ status: 400, description: 'Invalid body, header or producer id (`error.fields`)' }),
     ApiResponse({ status: 409, description: 'Concurrency conflict or a reused Idempotency-Key' }),
-    ApiResponse({ status: 422, description: 'ALREADY_MEMBER, NOT_A_MEMBER, OCCURRED_BEFORE_PREVIOUS_EVENT, OCCURRED_IN_FUTURE' }),
+    ApiResponse({
+      status: 422,
+      description: 'ALREADY_MEMBER, NOT_A_MEMBER, OCCURRED_BEFORE_PREVIOUS_EVENT, OCCURRED_IN_FUTURE',
+    }),
     ApiHeader({ name: 'Idempotency-Key', required: false }),
-    ApiHeader({ name: 'If-Match', required: false, description: 'Revision of the producer membership stream last seen' }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'Revision of the producer membership stream last seen',
+    }),
   ];
   return (target, key, descriptor) => {
     for (const decorator of [...decorators, ...common]) decorator(target, key, descriptor);
@@ -64,7 +71,11 @@ export class ProducersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<MembershipRecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'JoinProducerOrganisation', producerId: checkProducerId(producerId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'JoinProducerOrganisation', producerId: checkProducerId(producerId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Post(':producerId/departures')
@@ -81,7 +92,11 @@ export class ProducersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<MembershipRecordedResponse> {
     const { occurredAt, ...data } = body;
-    return this.record({ kind: 'LeaveProducerOrganisation', producerId: checkProducerId(producerId), occurredAt, now: now(), data }, request, response);
+    return this.record(
+      { kind: 'LeaveProducerOrganisation', producerId: checkProducerId(producerId), occurredAt, now: now(), data },
+      request,
+      response,
+    );
   }
 
   @Get(':producerId/memberships')
@@ -98,7 +113,11 @@ export class ProducersController {
     // a producer belongs to is public in the national producer registers anyway.
     const { organisation } = requirePrincipal(request);
     if (readScope(organisation).kind === 'producer' && producerId !== organisation.id) {
-      throw forbidden('membership:read', `A producer reads only its own memberships (${organisation.id})`, 'producerId');
+      throw forbidden(
+        'membership:read',
+        `A producer reads only its own memberships (${organisation.id})`,
+        'producerId',
+      );
     }
     const history = await this.queryBus.execute(new GetMembershipHistory(checkProducerId(producerId)));
     if (history === null) {
@@ -108,11 +127,19 @@ export class ProducersController {
     return history;
   }
 
-  private async record(command: MembershipCommand, request: Request, response: Response): Promise<MembershipRecordedResponse> {
+  private async record(
+    command: MembershipCommand,
+    request: Request,
+    response: Response,
+  ): Promise<MembershipRecordedResponse> {
     const actor = actorFor(request, 'membership:record');
     // An organisation records who joins and leaves it; only an admin records for any organisation.
     if (actor.role !== 'admin' && command.data.organisationId !== actor.organisationId) {
-      throw forbidden('membership:record', `Your organisation records memberships of ${actor.organisationId} only`, 'organisationId');
+      throw forbidden(
+        'membership:record',
+        `Your organisation records memberships of ${actor.organisationId} only`,
+        'organisationId',
+      );
     }
     const outcome: CommandOutcome = await this.commandBus.execute(
       new RecordMembershipChange(command, commandContextOf(request, actor)),
@@ -120,7 +147,12 @@ export class ProducersController {
     response.setHeader('Location', `/producers/${encodeURIComponent(command.producerId)}/memberships`);
     response.setHeader('ETag', `"${outcome.revision}"`);
     if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return { producerId: command.producerId, revision: outcome.revision, replayed: outcome.replayed, events: recordedEvents(outcome) };
+    return {
+      producerId: command.producerId,
+      revision: outcome.revision,
+      replayed: outcome.replayed,
+      events: recordedEvents(outcome),
+    };
   }
 }
 

@@ -1,12 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { producerStreamId, type MembershipCommand } from '#kierto/domain';
-import {
-  handleCommand,
-  producerStreams,
-  type CommandContext,
-  type CommandOutcome,
-} from '#kierto/application';
+import { handleCommand, producerStreams, type CommandContext, type CommandOutcome } from '#kierto/application';
 import type { EventStore } from '#kierto/event-store';
 import { EVENT_STORE } from '../event-store.provider.js';
 

@@ -67,7 +67,8 @@ class ProjectionsController {
 
   @Get('status')
   @ApiOperation({
-    summary: 'How far each read model has followed the log: checkpoint and lag (head − checkpoint), and its quarantined events',
+    summary:
+      'How far each read model has followed the log: checkpoint and lag (head − checkpoint), and its quarantined events',
     description:
       'An event a read model cannot apply (a poison event) is quarantined with its reason and passed, so every other ' +
       'device stays current; `kierto quarantine --retry <position>` re-projects it after a fix (docs/projections.md).',
@@ -94,8 +95,14 @@ class ProjectionsController {
         };
       }),
       // Rows of a projection this code no longer runs (renamed or removed) are not listed.
-      quarantine: quarantine.events.flatMap(({ name, ...event }) => (isKiertoProjectionName(name) ? [{ projection: name, ...event }] : [])),
-      projector: { runsHere: this.config.runProjector, state: this.projector.state, lastError: this.projector.lastError },
+      quarantine: quarantine.events.flatMap(({ name, ...event }) =>
+        isKiertoProjectionName(name) ? [{ projection: name, ...event }] : [],
+      ),
+      projector: {
+        runsHere: this.config.runProjector,
+        state: this.projector.state,
+        lastError: this.projector.lastError,
+      },
     };
   }
 }
@@ -113,7 +120,11 @@ class ProjectionsController {
       provide: READ_MODELS,
       inject: [API_CONFIG],
       useFactory: (config: ApiConfig): ReadModelStore =>
-        createReadModelStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir }),
+        createReadModelStore({
+          databaseUrl: config.databaseUrl,
+          databaseSchema: config.databaseSchema,
+          dataDir: config.dataDir,
+        }),
     },
     {
       provide: PROJECTOR,

@@ -3,9 +3,16 @@ import { toCsv } from './csv.js';
 
 describe('CSV', () => {
   it('quotes what needs quoting, doubles quotes, ends lines with CRLF', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [null, 1.5], [true, 'line\nbreak']])).toBe(
-      'a,b\r\n"x,y","say ""hi"""\r\n,1.5\r\ntrue,"line\nbreak"\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          [null, 1.5],
+          [true, 'line\nbreak'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n,1.5\r\ntrue,"line\nbreak"\r\n');
   });
 
   it('keeps text a spreadsheet would run as a formula from running', () => {

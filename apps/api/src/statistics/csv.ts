@@ -151,7 +151,21 @@ export function weeeGeneratedCsv(document: WeeeGeneratedDocument): string {
 
 export function recoveryRatesCsv(document: RecoveryRatesDocument): string {
   return toCsv(
-    ['year', 'category', 'category_name', 'collected_t', 'prepared_for_reuse_t', 'recycled_t', 'recovered_t', 'rate', 'formula', 'rate_percent', 'rate_display', 'target_percent', 'met'],
+    [
+      'year',
+      'category',
+      'category_name',
+      'collected_t',
+      'prepared_for_reuse_t',
+      'recycled_t',
+      'recovered_t',
+      'rate',
+      'formula',
+      'rate_percent',
+      'rate_display',
+      'target_percent',
+      'met',
+    ],
     document.categories.flatMap((category) =>
       category.rates.map((line) => [
         document.year,
@@ -213,7 +227,26 @@ export function indicatorsCsv(document: IndicatorsDocument): string {
 
 export function factsCsv(page: FactsPage): string {
   return toCsv(
-    ['global_position', 'event_id', 'device_id', 'measure', 'year', 'occurred_at', 'recorded_at', 'attributed_at', 'country', 'producer_id', 'on_behalf_of', 'organisation_id', 'category', 'market', 'treatment', 'kg', 'units', 'value'],
+    [
+      'global_position',
+      'event_id',
+      'device_id',
+      'measure',
+      'year',
+      'occurred_at',
+      'recorded_at',
+      'attributed_at',
+      'country',
+      'producer_id',
+      'on_behalf_of',
+      'organisation_id',
+      'category',
+      'market',
+      'treatment',
+      'kg',
+      'units',
+      'value',
+    ],
     page.items.map((fact) => [
       fact.globalPosition,
       fact.eventId,

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ISO_3166_1_ALPHA_2, normaliseCountryCode, type Market, type TreatmentLocation, type WeeeCategory } from '#kierto/domain';
+import {
+  ISO_3166_1_ALPHA_2,
+  normaliseCountryCode,
+  type Market,
+  type TreatmentLocation,
+  type WeeeCategory,
+} from '#kierto/domain';
 import { MEASURES, TREATMENT_LOCATIONS, type Measure } from '#kierto/projections';
 import { TIMESTAMP_PATTERN } from '#kierto/schemas';
 
@@ -18,13 +24,17 @@ export class StatisticsQuery {
   year!: number;
 
   @ApiPropertyOptional({
-    description: 'Reporting country, ISO 3166-1 alpha-2 (an assigned code); Eurostat\'s EL and UK are read as GR and GB',
+    description: "Reporting country, ISO 3166-1 alpha-2 (an assigned code); Eurostat's EL and UK are read as GR and GB",
     example: 'FI',
   })
   @IsOptional()
   // The figures are stored under ISO codes only, so an alias is translated rather than matching nothing.
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (normaliseCountryCode(value) ?? value) : value))
-  @IsIn(ISO_3166_1_ALPHA_2, { message: 'country is an assigned ISO 3166-1 alpha-2 code such as FI (or Eurostat\'s EL or UK)' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (normaliseCountryCode(value) ?? value) : value,
+  )
+  @IsIn(ISO_3166_1_ALPHA_2, {
+    message: "country is an assigned ISO 3166-1 alpha-2 code such as FI (or Eurostat's EL or UK)",
+  })
   country?: string;
 
   @ApiPropertyOptional({ description: 'Only the figures of this producer' })
@@ -50,12 +60,17 @@ export class StatisticsQuery {
   @IsIn(['household', 'non-household'])
   market?: Market;
 
-  @ApiPropertyOptional({ description: 'Only events recorded at or before this instant count (RFC 3339)', example: '2026-01-31T23:59:59Z' })
+  @ApiPropertyOptional({
+    description: 'Only events recorded at or before this instant count (RFC 3339)',
+    example: '2026-01-31T23:59:59Z',
+  })
   @IsOptional()
   @Matches(new RegExp(TIMESTAMP_PATTERN), { message: 'asOf is an RFC 3339 date-time with a time zone' })
   asOf?: string;
 
-  @ApiPropertyOptional({ description: 'Wait until the statistics include this global position (from a command response)' })
+  @ApiPropertyOptional({
+    description: 'Wait until the statistics include this global position (from a command response)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -63,7 +78,10 @@ export class StatisticsQuery {
   @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 
-  @ApiPropertyOptional({ description: 'json (default) or csv; `Accept: text/csv` does the same', enum: ['json', 'csv'] })
+  @ApiPropertyOptional({
+    description: 'json (default) or csv; `Accept: text/csv` does the same',
+    enum: ['json', 'csv'],
+  })
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';

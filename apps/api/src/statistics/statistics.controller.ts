@@ -12,7 +12,14 @@ import { badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv, weeeGeneratedCsv } from './csv.js';
 import { GetMembershipHistory } from '../producers/membership-history.js';
-import { GetCollectionRate, GetFacts, GetIndicators, GetRecoveryRates, GetReport, GetWeeeGenerated } from './statistics-queries.js';
+import {
+  GetCollectionRate,
+  GetFacts,
+  GetIndicators,
+  GetRecoveryRates,
+  GetReport,
+  GetWeeeGenerated,
+} from './statistics-queries.js';
 import { FactsQuery, StatisticsQuery } from './statistics-query.dto.js';
 
 const DEFAULT_FACTS_PAGE = 100;
@@ -29,7 +36,12 @@ function documented(summary: string, document: DocumentName): MethodDecorator {
       description:
         'The figures; `basis.checkpoint` and the `Kierto-Checkpoint` header give the global position they are computed up to ' +
         '(compare it with the position a command or `POST /imports` returned, or pass that as `minPosition`)',
-      headers: { [CHECKPOINT_HEADER]: { description: 'Global position the figures are computed up to', schema: { type: 'integer', minimum: 0 } } },
+      headers: {
+        [CHECKPOINT_HEADER]: {
+          description: 'Global position the figures are computed up to',
+          schema: { type: 'integer', minimum: 0 },
+        },
+      },
     }),
     ApiResponse({ status: 400, description: 'A malformed or unknown query parameter: `error.fields` names each' }),
     ApiResponse({
@@ -56,30 +68,66 @@ export class StatisticsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('collection-rate')
-  @documented('Collection rate of a year (Article 7): value, numerator, the three POM years, target, met', 'CollectionRate')
-  async collectionRate(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetCollectionRate(await this.requestOf(query, request), query.minPosition));
+  @documented(
+    'Collection rate of a year (Article 7): value, numerator, the three POM years, target, met',
+    'CollectionRate',
+  )
+  async collectionRate(
+    @Query() query: StatisticsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const document = await this.queryBus.execute(
+      new GetCollectionRate(await this.requestOf(query, request), query.minPosition),
+    );
     return respond(request, response, query, document, collectionRateCsv, `collection-rate-${query.year}`);
   }
 
   @Get('recovery-rates')
-  @documented('Annex V recovery and prepared-for-re-use + recycling rates per category against the targets', 'RecoveryRates')
-  async recoveryRates(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetRecoveryRates(await this.requestOf(query, request), query.minPosition));
+  @documented(
+    'Annex V recovery and prepared-for-re-use + recycling rates per category against the targets',
+    'RecoveryRates',
+  )
+  async recoveryRates(
+    @Query() query: StatisticsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const document = await this.queryBus.execute(
+      new GetRecoveryRates(await this.requestOf(query, request), query.minPosition),
+    );
     return respond(request, response, query, document, recoveryRatesCsv, `recovery-rates-${query.year}`);
   }
 
   @Get('report')
-  @documented('The yearly report table of a producer organisation: category × household/other, tonnes, totals', 'ProducerOrganisationReport')
-  async report(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetReport(await this.requestOf(query, request), query.minPosition));
+  @documented(
+    'The yearly report table of a producer organisation: category × household/other, tonnes, totals',
+    'ProducerOrganisationReport',
+  )
+  async report(
+    @Query() query: StatisticsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const document = await this.queryBus.execute(
+      new GetReport(await this.requestOf(query, request), query.minPosition),
+    );
     return respond(request, response, query, document, reportCsv, `report-${query.year}`);
   }
 
   @Get('indicators')
-  @documented('Device-level indicators: repair success, lives, age at collection and recycling, wipes before resale', 'DeviceIndicators')
-  async indicators(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetIndicators(await this.requestOf(query, request), query.minPosition));
+  @documented(
+    'Device-level indicators: repair success, lives, age at collection and recycling, wipes before resale',
+    'DeviceIndicators',
+  )
+  async indicators(
+    @Query() query: StatisticsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const document = await this.queryBus.execute(
+      new GetIndicators(await this.requestOf(query, request), query.minPosition),
+    );
     return respond(request, response, query, document, indicatorsCsv, `indicators-${query.year}`);
   }
 
@@ -89,8 +137,14 @@ export class StatisticsController {
       'beside the rate against average POM: the Art. 7(1) 85 % alternative',
     'WeeeGenerated',
   )
-  async weeeGenerated(@Query() query: StatisticsQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const document = await this.queryBus.execute(new GetWeeeGenerated(await this.requestOf(query, request), query.minPosition));
+  async weeeGenerated(
+    @Query() query: StatisticsQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const document = await this.queryBus.execute(
+      new GetWeeeGenerated(await this.requestOf(query, request), query.minPosition),
+    );
     return respond(request, response, query, document, weeeGeneratedCsv, `weee-generated-${query.year}`);
   }
 
@@ -122,8 +176,10 @@ export class StatisticsController {
    * figures is a 403 naming the parameter, never an empty or silently widened answer.
    */
   private async requestOf(query: StatisticsQuery, request: Request): Promise<StatisticsRequest> {
-    const scoped = await scopeStatisticsFilters(readScope(requirePrincipal(request).organisation), query, (producerId, organisationId) =>
-      this.everMember(producerId, organisationId),
+    const scoped = await scopeStatisticsFilters(
+      readScope(requirePrincipal(request).organisation),
+      query,
+      (producerId, organisationId) => this.everMember(producerId, organisationId),
     );
     if (!scoped.allowed) throw forbidden('statistics:read', scoped.message, scoped.field);
     const { producerId, organisationId } = scoped;
@@ -150,7 +206,6 @@ export class StatisticsController {
     return history !== null && history.changes.some((change) => change.organisationId === organisationId);
   }
 }
-
 
 /**
  * `?format=` decides; else the Accept header (JSON unless text/csv is preferred). Either way the

@@ -43,7 +43,9 @@ describe('kierto create-admin', () => {
   });
 
   it('refuses an organisation that exists without the admin role, and a missing or malformed id', async () => {
-    await withAccess((access) => access.createOrganisation({ id: 'shop', name: 'Shop', roles: ['repairer'], createdAt: new Date().toISOString() }));
+    await withAccess((access) =>
+      access.createOrganisation({ id: 'shop', name: 'Shop', roles: ['repairer'], createdAt: new Date().toISOString() }),
+    );
     const refused = await cli(['create-admin', '--organisation', 'shop'], { KIERTO_DATA_DIR: dir });
     expect({ code: refused.code, out: refused.out }).toEqual({ code: 1, out: '' });
     expect(refused.err).toContain('organisation shop exists without the admin role');
@@ -57,7 +59,10 @@ describeIfPostgres('kierto create-admin on PostgreSQL', () => {
   it('creates the first admin in the configured schema', async () => {
     const schema = createTestSchema('kierto_cli_admin');
     try {
-      const run = await cli(['create-admin', '--organisation', 'ops'], { DATABASE_URL: postgres.url, DATABASE_SCHEMA: schema });
+      const run = await cli(['create-admin', '--organisation', 'ops'], {
+        DATABASE_URL: postgres.url,
+        DATABASE_SCHEMA: schema,
+      });
       expect(run.code).toBe(0);
       const access = new PostgresAccessStore(postgres.url, schema);
       try {

@@ -18,17 +18,28 @@ export const createAdminCommand: CliCommand = {
     const id = options.get('organisation');
     if (id === undefined) throw new UsageError('--organisation <id> is required');
     if (!/^[a-z0-9][a-z0-9._-]{0,99}$/.test(id)) {
-      throw new UsageError('--organisation is 1–100 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+      throw new UsageError(
+        '--organisation is 1–100 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+      );
     }
     const config = storeConfigFromEnv(io.env);
-    const access = createAccessStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+    const access = createAccessStore({
+      databaseUrl: config.databaseUrl,
+      databaseSchema: config.databaseSchema,
+      dataDir: config.dataDir,
+    });
     await access.init();
     try {
       const now = new Date();
       const existing = await access.getOrganisation(id);
       if (existing === null) {
         try {
-          await access.createOrganisation({ id, name: options.get('name') ?? id, roles: ['admin'], createdAt: now.toISOString() });
+          await access.createOrganisation({
+            id,
+            name: options.get('name') ?? id,
+            roles: ['admin'],
+            createdAt: now.toISOString(),
+          });
         } catch (error) {
           // Created by someone else meanwhile: go on only if it is an admin, checked below.
           if (!(error instanceof OrganisationExistsError)) throw error;
@@ -38,8 +49,14 @@ export const createAdminCommand: CliCommand = {
       if (organisation === null || !organisation.roles.includes('admin')) {
         throw new Error(`organisation ${id} exists without the admin role; choose another id`);
       }
-      const { record, token } = await createKey(access, id, { label: options.get('label') ?? 'created by kierto create-admin', expiresAt: null, now });
-      io.err(`${existing === null ? 'created' : 'found'} admin organisation ${id}; new key ${record.keyId} (store it now: it is not shown again)`);
+      const { record, token } = await createKey(access, id, {
+        label: options.get('label') ?? 'created by kierto create-admin',
+        expiresAt: null,
+        now,
+      });
+      io.err(
+        `${existing === null ? 'created' : 'found'} admin organisation ${id}; new key ${record.keyId} (store it now: it is not shown again)`,
+      );
       io.out(token);
       return 0;
     } finally {

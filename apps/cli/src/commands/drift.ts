@@ -6,12 +6,7 @@
  * a copy, not for a store of millions of devices (docs/audit.md).
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  DEFAULT_REPORTING_TIME_ZONE,
-  kiertoProjections,
-  Projector,
-  SqliteReadModelStore,
-} from '#kierto/projections';
+import { DEFAULT_REPORTING_TIME_ZONE, kiertoProjections, Projector, SqliteReadModelStore } from '#kierto/projections';
 import { createReadModelStore } from '#kierto/projections';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { storeConfigFromEnv, withStore } from '../store-from-env.js';
@@ -62,7 +57,9 @@ export const driftCommand: CliCommand = {
         await freshProjector.prepare();
         await freshProjector.catchUp();
         const [storedCheckpoints, freshCheckpoints] = [await stored.checkpoints(), await fresh.checkpoints()];
-        const positions = [...storedCheckpoints.values(), ...freshCheckpoints.values()].map((checkpoint) => checkpoint.position);
+        const positions = [...storedCheckpoints.values(), ...freshCheckpoints.values()].map(
+          (checkpoint) => checkpoint.position,
+        );
         if (new Set(positions).size > 1) {
           io.err('events arrived while comparing; run drift again on a quiet store');
           return 1;
@@ -75,7 +72,9 @@ export const driftCommand: CliCommand = {
           io.out(`no drift: the stored read models equal a recomputation from the events up to position ${position}`);
         } else {
           for (const each of differences) {
-            io.out(`DRIFT in ${each.table}: first differing row ${each.firstDifference} (stored ${each.storedRows} rows, recomputed ${each.recomputedRows})`);
+            io.out(
+              `DRIFT in ${each.table}: first differing row ${each.firstDifference} (stored ${each.storedRows} rows, recomputed ${each.recomputedRows})`,
+            );
           }
         }
         return differences.length === 0 ? 0 : 1;

@@ -18,12 +18,16 @@ describe('kierto export-bundle and verify-bundle', () => {
     const bundle = ws.path('laptop.json');
     const exported = await cli(['export-bundle', '--device', LAPTOP, '--out', bundle, '--key', key], ws.env);
     expect(exported.code).toBe(0);
-    expect(exported.out).toMatch(/^3 events of gtin:09506000134352:LAP-0001, proven against the checkpoint at position 6 \(key [0-9a-f]{16}\)/);
+    expect(exported.out).toMatch(
+      /^3 events of gtin:09506000134352:LAP-0001, proven against the checkpoint at position 6 \(key [0-9a-f]{16}\)/,
+    );
     // Offline: no store configured at all.
     const offline = { KIERTO_DATA_DIR: ws.path('no-store-here') };
     const verified = await cli(['verify-bundle', bundle, '--public-key', `${key}.pub`], offline);
     expect(verified.code).toBe(0);
-    expect(verified.out).toMatch(/^verified: 3 events of gtin:09506000134352:LAP-0001, each at its position in the history signed at position 6/);
+    expect(verified.out).toMatch(
+      /^verified: 3 events of gtin:09506000134352:LAP-0001, each at its position in the history signed at position 6/,
+    );
     const json = await cli(['verify-bundle', bundle, '--public-key', `${key}.pub`, '--json'], offline);
     expect(JSON.parse(json.out)).toMatchObject({ ok: true, events: 3 });
   });
@@ -35,7 +39,10 @@ describe('kierto export-bundle and verify-bundle', () => {
     await store.init();
     await store.append(LAPTOP, [newEvent({ type: 'DeviceResold' })], 2);
     await store.close();
-    const run = await cli(['export-bundle', '--device', LAPTOP, '--out', ws.path('b.json'), '--checkpoint', checkpoint], ws.env);
+    const run = await cli(
+      ['export-bundle', '--device', LAPTOP, '--out', ws.path('b.json'), '--checkpoint', checkpoint],
+      ws.env,
+    );
     expect(run.code).toBe(0);
     expect(run.err).toContain('1 later events of gtin:09506000134352:LAP-0001 are after the checkpoint');
     expect((await cli(['verify-bundle', ws.path('b.json'), '--public-key', `${key}.pub`], ws.env)).code).toBe(0);
@@ -63,17 +70,63 @@ describe('kierto export-bundle and verify-bundle', () => {
 
   it('explains unusable calls and inputs', async () => {
     const cases: Array<{ args: string[]; env?: NodeJS.ProcessEnv; code: number; message: string | RegExp }> = [
-      { args: ['export-bundle', '--device', 'gtin:09506000134352:NOPE', '--out', ws.path('x.json'), '--key', key], code: 1, message: 'No device gtin:09506000134352:NOPE is stored' },
-      { args: ['export-bundle', '--device', 'laptop 1', '--out', ws.path('x.json'), '--key', key], code: 2, message: 'laptop 1 is not a Kierto device id' },
-      { args: ['export-bundle', '--out', ws.path('x.json'), '--key', key], code: 2, message: '--device <deviceId> is required' },
+      {
+        args: ['export-bundle', '--device', 'gtin:09506000134352:NOPE', '--out', ws.path('x.json'), '--key', key],
+        code: 1,
+        message: 'No device gtin:09506000134352:NOPE is stored',
+      },
+      {
+        args: ['export-bundle', '--device', 'laptop 1', '--out', ws.path('x.json'), '--key', key],
+        code: 2,
+        message: 'laptop 1 is not a Kierto device id',
+      },
+      {
+        args: ['export-bundle', '--out', ws.path('x.json'), '--key', key],
+        code: 2,
+        message: '--device <deviceId> is required',
+      },
       { args: ['export-bundle', '--device', LAPTOP, '--key', key], code: 2, message: '--out <file> is required' },
       { args: ['export-bundle', '--device', LAPTOP, '--out', ws.path('x.json')], code: 2, message: 'no signing key' },
-      { args: ['export-bundle', '--device', LAPTOP, '--out', ws.path('x.json'), '--key', key, '--checkpoint', ws.path('cp.json')], code: 2, message: 'not both' },
-      { args: ['export-bundle', '--device', LAPTOP, '--out', ws.path('x.json'), '--checkpoint', ws.path('missing.json')], code: 1, message: /cannot read checkpoint .*missing\.json: no such file/ },
-      { args: ['verify-bundle', ws.path('missing.json'), '--public-key', `${key}.pub`], code: 1, message: /cannot read bundle .*missing\.json: no such file/ },
+      {
+        args: [
+          'export-bundle',
+          '--device',
+          LAPTOP,
+          '--out',
+          ws.path('x.json'),
+          '--key',
+          key,
+          '--checkpoint',
+          ws.path('cp.json'),
+        ],
+        code: 2,
+        message: 'not both',
+      },
+      {
+        args: [
+          'export-bundle',
+          '--device',
+          LAPTOP,
+          '--out',
+          ws.path('x.json'),
+          '--checkpoint',
+          ws.path('missing.json'),
+        ],
+        code: 1,
+        message: /cannot read checkpoint .*missing\.json: no such file/,
+      },
+      {
+        args: ['verify-bundle', ws.path('missing.json'), '--public-key', `${key}.pub`],
+        code: 1,
+        message: /cannot read bundle .*missing\.json: no such file/,
+      },
       { args: ['verify-bundle', ws.path('x.json')], code: 2, message: '--public-key <file> is required' },
       { args: ['verify-bundle', '--public-key', `${key}.pub`], code: 2, message: 'the bundle file is required' },
-      { args: ['verify-bundle', ws.path('x.json'), '--public-key', ws.path('missing.pub')], code: 1, message: /cannot read public key/ },
+      {
+        args: ['verify-bundle', ws.path('x.json'), '--public-key', ws.path('missing.pub')],
+        code: 1,
+        message: /cannot read public key/,
+      },
     ];
     for (const { args, env, code, message } of cases) {
       const run = await cli(args, env ?? ws.env);

@@ -1,10 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import {
-  createCheckpoint,
-  exportDeviceBundle,
-  serializeBundle,
-  type SignedCheckpoint,
-} from '#kierto/audit';
+import { createCheckpoint, exportDeviceBundle, serializeBundle, type SignedCheckpoint } from '#kierto/audit';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
 import { withStore } from '../store-from-env.js';
 import { checkpointFile, describeVerdict, deviceIdOption, signingKey } from './audit-io.js';
@@ -53,7 +48,9 @@ export const exportBundleCommand: CliCommand = {
         `${bundle.checkpoint.position} (key ${bundle.checkpoint.keyId}): ${out}`,
     );
     if (laterEvents > 0) {
-      io.err(`${laterEvents} later events of ${deviceId} are after the checkpoint and not in the bundle; sign a newer checkpoint to include them`);
+      io.err(
+        `${laterEvents} later events of ${deviceId} are after the checkpoint and not in the bundle; sign a newer checkpoint to include them`,
+      );
     }
     return 0;
   },

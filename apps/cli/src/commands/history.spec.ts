@@ -13,7 +13,9 @@ describe('kierto history', () => {
     expect(run.code).toBe(0);
     const lines = run.out.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^#1 r0 \S+ DevicePlacedOnMarket by org-maker \(producer, key k-1\) recorded \S+ hash [0-9a-f]{64}$/);
+    expect(lines[0]).toMatch(
+      /^#1 r0 \S+ DevicePlacedOnMarket by org-maker \(producer, key k-1\) recorded \S+ hash [0-9a-f]{64}$/,
+    );
     expect(lines[1]).toMatch(/^#3 r1 \S+ DeviceCollected by org-collector \(collector, key key-1\)/);
     expect(lines[2]).toMatch(/^#5 r2 \S+ DeviceDataWiped /);
   });
@@ -22,7 +24,9 @@ describe('kierto history', () => {
     const run = await cli(['history', '--device', LAPTOP, '--json'], ws.env);
     const history = JSON.parse(run.out);
     expect(history.deviceId).toBe(LAPTOP);
-    expect(history.events.map((e: { globalPosition: number; hashValid: boolean }) => [e.globalPosition, e.hashValid])).toEqual([
+    expect(
+      history.events.map((e: { globalPosition: number; hashValid: boolean }) => [e.globalPosition, e.hashValid]),
+    ).toEqual([
       [1, true],
       [3, true],
       [5, true],

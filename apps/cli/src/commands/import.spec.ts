@@ -25,7 +25,9 @@ describe('kierto import', () => {
     const report = join(dir, 'errors.csv');
     const first = io(env);
     expect(await importCommand.run([file, '--errors', report], first)).toBe(1);
-    expect(first.outLines[0]).toMatch(new RegExp(`^${good.length + 1} lines: ${good.length} imported, 0 already imported \\(skipped\\), 1 refused;`));
+    expect(first.outLines[0]).toMatch(
+      new RegExp(`^${good.length + 1} lines: ${good.length} imported, 0 already imported \\(skipped\\), 1 refused;`),
+    );
     // A fresh store numbers the imported events 1, 2, …: the last one is what ?minPosition= waits for.
     expect(first.outLines[0]).toMatch(new RegExp(`; last position ${good.length}$`));
     expect(readFileSync(report, 'utf8').split('\n')).toEqual([
@@ -36,7 +38,9 @@ describe('kierto import', () => {
 
     const second = io(env);
     expect(await importCommand.run([file, '--errors', report], second)).toBe(1);
-    expect(second.outLines[0]).toMatch(new RegExp(`: 0 imported, ${good.length} already imported \\(skipped\\), 1 refused;`));
+    expect(second.outLines[0]).toMatch(
+      new RegExp(`: 0 imported, ${good.length} already imported \\(skipped\\), 1 refused;`),
+    );
     expect(second.outLines[0]).toMatch(/; nothing appended$/);
   });
 

@@ -1,13 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createEventStore, type EventStoreConfig } from '#kierto/event-store/configured';
 import type { Actor } from '#kierto/event-store';
-import {
-  formatSummary,
-  importNdjson,
-  openErrorReport,
-  progressBar,
-  type ImportSummary,
-} from '#kierto/import';
+import { formatSummary, importNdjson, openErrorReport, progressBar, type ImportSummary } from '#kierto/import';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
 import { storeConfigFromEnv } from '../store-from-env.js';
 
@@ -48,7 +42,10 @@ export async function runImport(
     const summary = await importNdjson(store, createReadStream(file), {
       actor,
       ...(run.batchEvents === undefined ? {} : { batchEvents: run.batchEvents }),
-      onError: report === null ? (row) => io.err(`line ${row.line}: ${row.code} ${row.field} ${row.message}`) : (row) => report.write(row),
+      onError:
+        report === null
+          ? (row) => io.err(`line ${row.line}: ${row.code} ${row.field} ${row.message}`)
+          : (row) => report.write(row),
       onProgress: bar.update,
       ...(run.afterBatch === undefined ? {} : { afterBatch: (batch: number) => run.afterBatch?.(batch) }),
     });
@@ -76,9 +73,16 @@ export const importCommand: CliCommand = {
       throw new UsageError('--batch is a positive number of events');
     }
     const actor = operatorActor(io.env, options.get('organisation'));
-    const summary = await runImport(file, options.get('errors'), actor, io, batchEvents === undefined ? {} : { batchEvents });
+    const summary = await runImport(
+      file,
+      options.get('errors'),
+      actor,
+      io,
+      batchEvents === undefined ? {} : { batchEvents },
+    );
     io.out(formatSummary(summary));
-    if (summary.refused > 0 && options.get('errors') !== undefined) io.out(`error report: ${options.get('errors') ?? ''}`);
+    if (summary.refused > 0 && options.get('errors') !== undefined)
+      io.out(`error report: ${options.get('errors') ?? ''}`);
     return summary.refused > 0 ? 1 : 0;
   },
 };

@@ -21,7 +21,8 @@ import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-e
 function pageSizeOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 100_000) throw new UsageError('--page-size is an integer from 1 to 100000');
+  if (!Number.isInteger(size) || size < 1 || size > 100_000)
+    throw new UsageError('--page-size is an integer from 1 to 100000');
   return size;
 }
 

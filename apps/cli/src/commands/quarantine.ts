@@ -22,7 +22,8 @@ const LISTED = 1000;
 
 function positionOf(value: string): number {
   const position = Number(value);
-  if (!Number.isSafeInteger(position) || position < 1) throw new UsageError('--retry takes a global position (a positive integer)');
+  if (!Number.isSafeInteger(position) || position < 1)
+    throw new UsageError('--retry takes a global position (a positive integer)');
   return position;
 }
 
@@ -68,7 +69,9 @@ export const quarantineCommand: CliCommand = {
           if (result.outcome === 'applied') io.out(`${event.name}: re-projected position ${position}`);
           else {
             failed = true;
-            io.err(`${event.name}: position ${position} ${result.outcome === 'failed' ? 'still fails' : 'not re-projected'}: ${result.reason}`);
+            io.err(
+              `${event.name}: position ${position} ${result.outcome === 'failed' ? 'still fails' : 'not re-projected'}: ${result.reason}`,
+            );
           }
         }
         return failed ? 1 : 0;
@@ -82,11 +85,14 @@ export const quarantineCommand: CliCommand = {
 /** One line per projection with its count, then one tab-separated line per quarantined event. */
 async function list(io: CliIo, projector: Projector, readModels: ReadModelStore): Promise<number> {
   const { events, counts } = await readModels.quarantined(LISTED);
-  for (const projection of projector.projections) io.out(`${projection.name}: ${counts.get(projection.name) ?? 0} quarantined`);
+  for (const projection of projector.projections)
+    io.out(`${projection.name}: ${counts.get(projection.name) ?? 0} quarantined`);
   // Rows of a projection this code no longer runs (renamed or removed) are not listed.
   const running = new Set(projector.projections.map((projection) => projection.name));
   for (const event of events.filter((each) => running.has(each.name))) {
-    io.out(`${event.globalPosition}\t${event.name}\t${event.eventType}\t${event.streamId}\t${event.quarantinedAt}\t${event.reason}`);
+    io.out(
+      `${event.globalPosition}\t${event.name}\t${event.eventType}\t${event.streamId}\t${event.quarantinedAt}\t${event.reason}`,
+    );
   }
   return 0;
 }

@@ -9,7 +9,7 @@ import { publicKeyFile, readBytes } from './audit-io.js';
  */
 export const verifyBundleCommand: CliCommand = {
   name: 'verify-bundle',
-  summary: 'check an exported device bundle offline against the signer\'s public key',
+  summary: "check an exported device bundle offline against the signer's public key",
   usage: '<bundle.json> --public-key <file> [--json]',
   run(args, io) {
     const { options, flags, rest } = parseOptions(args, ['public-key'], ['json']);
@@ -17,7 +17,8 @@ export const verifyBundleCommand: CliCommand = {
     if (path === undefined) throw new UsageError('the bundle file is required');
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0] ?? ''}`);
     const publicKeyPath = options.get('public-key');
-    if (publicKeyPath === undefined) throw new UsageError('--public-key <file> is required: a bundle is only worth its signer');
+    if (publicKeyPath === undefined)
+      throw new UsageError('--public-key <file> is required: a bundle is only worth its signer');
     const publicKey = publicKeyFile(publicKeyPath);
     const verdict = verifyBundle(readBytes(path, 'bundle'), publicKey);
     if (flags.has('json')) {

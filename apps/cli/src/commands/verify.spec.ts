@@ -34,7 +34,13 @@ describe('kierto verify', () => {
 
   it('prints the verdict as JSON with --json', async () => {
     const run = await cli(['verify', '--json'], ws.env);
-    expect(JSON.parse(run.out)).toEqual({ ok: true, position: 6, headHash: expect.any(String), events: 6, streamLookups: 0 });
+    expect(JSON.parse(run.out)).toEqual({
+      ok: true,
+      position: 6,
+      headHash: expect.any(String),
+      events: 6,
+      streamLookups: 0,
+    });
   });
 
   it('names the first failing position and exits 1 after the database was edited', async () => {
@@ -71,15 +77,48 @@ describe('kierto verify', () => {
 
   it('explains unusable inputs: missing store, bad settings, missing or malformed files', async () => {
     const cases: Array<{ args: string[]; env?: NodeJS.ProcessEnv; code: number; message: string | RegExp }> = [
-      { args: ['verify'], env: { KIERTO_DATA_DIR: ws.path('nowhere') }, code: 1, message: /No event store at .*nowhere/ },
+      {
+        args: ['verify'],
+        env: { KIERTO_DATA_DIR: ws.path('nowhere') },
+        code: 1,
+        message: /No event store at .*nowhere/,
+      },
       { args: ['verify'], env: { DATABASE_URL: 'mysql://x' }, code: 1, message: 'DATABASE_URL must be a postgres://' },
-      { args: ['verify', '--checkpoint', ws.path('cp.json')], code: 2, message: '--checkpoint and --public-key go together' },
-      { args: ['verify', '--public-key', ws.path('k.pub')], code: 2, message: '--checkpoint and --public-key go together' },
-      { args: ['verify', '--checkpoint', ws.path('missing.json'), '--public-key', ws.path('k.pub')], code: 1, message: /cannot read checkpoint .*missing\.json: no such file/ },
-      { args: ['verify', '--checkpoint', ws.dir, '--public-key', ws.path('k.pub')], code: 1, message: 'it is a folder' },
-      { args: ['verify', '--checkpoint', ws.path('garbage.json'), '--public-key', ws.path('k.pub')], code: 1, message: /garbage\.json is not valid JSON/ },
-      { args: ['verify', '--checkpoint', ws.path('cp.json'), '--public-key', ws.path('not-a-key.pub')], code: 1, message: /not-a-key\.pub is not a PEM public key/ },
-      { args: ['verify', '--checkpoint', ws.path('cp.json'), '--public-key', ws.path('missing.pub')], code: 1, message: /cannot read public key .*missing\.pub: no such file/ },
+      {
+        args: ['verify', '--checkpoint', ws.path('cp.json')],
+        code: 2,
+        message: '--checkpoint and --public-key go together',
+      },
+      {
+        args: ['verify', '--public-key', ws.path('k.pub')],
+        code: 2,
+        message: '--checkpoint and --public-key go together',
+      },
+      {
+        args: ['verify', '--checkpoint', ws.path('missing.json'), '--public-key', ws.path('k.pub')],
+        code: 1,
+        message: /cannot read checkpoint .*missing\.json: no such file/,
+      },
+      {
+        args: ['verify', '--checkpoint', ws.dir, '--public-key', ws.path('k.pub')],
+        code: 1,
+        message: 'it is a folder',
+      },
+      {
+        args: ['verify', '--checkpoint', ws.path('garbage.json'), '--public-key', ws.path('k.pub')],
+        code: 1,
+        message: /garbage\.json is not valid JSON/,
+      },
+      {
+        args: ['verify', '--checkpoint', ws.path('cp.json'), '--public-key', ws.path('not-a-key.pub')],
+        code: 1,
+        message: /not-a-key\.pub is not a PEM public key/,
+      },
+      {
+        args: ['verify', '--checkpoint', ws.path('cp.json'), '--public-key', ws.path('missing.pub')],
+        code: 1,
+        message: /cannot read public key .*missing\.pub: no such file/,
+      },
       { args: ['verify', '--fast'], code: 2, message: 'unknown option --fast' },
       { args: ['verify', 'extra'], code: 2, message: 'unexpected argument extra' },
     ];

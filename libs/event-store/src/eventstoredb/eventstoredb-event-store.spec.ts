@@ -114,20 +114,33 @@ describeIfEventStoreDb('EventStoreDB', () => {
       const raw = client();
       try {
         const device = [];
-        for await (const resolved of raw.readStream(names.device('gtin:09506000134352:LAP-0001'))) device.push(resolved.event);
+        for await (const resolved of raw.readStream(names.device('gtin:09506000134352:LAP-0001')))
+          device.push(resolved.event);
         expect(device).toHaveLength(1);
         expect(device[0]).toMatchObject({ id: event.eventId, type: event.type, revision: 0n, data: event.data });
         expect(device[0]?.metadata).toMatchObject({ [ENVELOPE_KEY]: expect.any(String) });
 
         const log = [];
-        for await (const resolved of raw.readStream(names.log, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+        for await (const resolved of raw.readStream(names.log, {
+          direction: BACKWARDS,
+          fromRevision: END,
+          maxCount: 1,
+        })) {
           log.push(resolved.event);
         }
-        expect(log[0]).toMatchObject({ type: LOG_EVENT_TYPE, revision: 0n, data: { eventId: event.eventId, hash: stored?.hash } });
+        expect(log[0]).toMatchObject({
+          type: LOG_EVENT_TYPE,
+          revision: 0n,
+          data: { eventId: event.eventId, hash: stored?.hash },
+        });
 
         const index = [];
         for await (const resolved of raw.readStream(names.eventIndex(event.eventId))) index.push(resolved.event);
-        expect(index[0]?.data).toEqual({ streamId: 'gtin:09506000134352:LAP-0001', streamRevision: 0, globalPosition: 1 });
+        expect(index[0]?.data).toEqual({
+          streamId: 'gtin:09506000134352:LAP-0001',
+          streamRevision: 0,
+          globalPosition: 1,
+        });
       } finally {
         await raw.dispose();
       }

@@ -142,7 +142,9 @@ export class EventStoreDbEventStore implements EventStore {
     if (marker) {
       const format = parseMarkerFormat(marker);
       if (format !== STORE_FORMAT) {
-        throw new Error(`The Kierto store at ${this.endpoint} has format ${format}; this Kierto reads format ${STORE_FORMAT}`);
+        throw new Error(
+          `The Kierto store at ${this.endpoint} has format ${format}; this Kierto reads format ${STORE_FORMAT}`,
+        );
       }
     } else {
       try {
@@ -158,7 +160,11 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.state === 'new') this.state = 'ready';
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     const [result] = await this.appendMany([{ streamId, events, expectedRevision }]);
     if (!result) throw new Error('appendMany returned no result for a single request');
     return result;
@@ -198,7 +204,10 @@ export class EventStoreDbEventStore implements EventStore {
       fromRevision: BigInt(Math.max(0, Math.floor(after))),
       maxCount: limit,
     });
-    const entries = logRecords.map((record) => ({ position: positionOfLogRevision(record.revision), entry: parseLogEntry(record) }));
+    const entries = logRecords.map((record) => ({
+      position: positionOfLogRevision(record.revision),
+      entry: parseLogEntry(record),
+    }));
 
     const ranges = new Map<string, { first: number; last: number }>();
     for (const { entry } of entries) {
@@ -319,7 +328,11 @@ export class EventStoreDbEventStore implements EventStore {
       events: plan.newEvents.map(logEventData),
     });
     for (const event of plan.newEvents) {
-      requests.push({ streamName: this.names.eventIndex(event.eventId), expectedState: NO_STREAM, events: [indexEventData(event)] });
+      requests.push({
+        streamName: this.names.eventIndex(event.eventId),
+        expectedState: NO_STREAM,
+        events: [indexEventData(event)],
+      });
     }
     return requests;
   }
@@ -363,7 +376,9 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const event = record ? storedEventFromRecorded(record, this.names) : null;
     if (!event || event.eventId !== eventId || event.globalPosition !== entry.globalPosition) {
-      throw new IntegrityError(`the index of event ${eventId} points to ${entry.streamId}@${entry.streamRevision}, which holds another event`);
+      throw new IntegrityError(
+        `the index of event ${eventId} points to ${entry.streamId}@${entry.streamRevision}, which holds another event`,
+      );
     }
     return event;
   }
@@ -393,7 +408,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   private assertReady(): void {
     if (this.state === 'ready') return;
-    throw new Error(this.state === 'closed' ? 'EventStoreDbEventStore is closed' : 'EventStoreDbEventStore: call init() first');
+    throw new Error(
+      this.state === 'closed' ? 'EventStoreDbEventStore is closed' : 'EventStoreDbEventStore: call init() first',
+    );
   }
 }
 

@@ -17,7 +17,12 @@ eventStoreContract('EventStoreDbEventStore (simulated server)', async ({ clock, 
   const server = new InMemoryKurrentDB();
   const opened: EventStoreDbEventStore[] = [];
   const open = async (): Promise<EventStoreDbEventStore> => {
-    const store = new EventStoreDbEventStore({ connectionString: SIMULATED_URL, client: server.client(), clock, limits });
+    const store = new EventStoreDbEventStore({
+      connectionString: SIMULATED_URL,
+      client: server.client(),
+      clock,
+      limits,
+    });
     opened.push(store);
     await store.init();
     return store;
@@ -33,8 +38,16 @@ eventStoreContract('EventStoreDbEventStore (simulated server)', async ({ clock, 
 
 describe('EventStoreDbEventStore on a simulated server', () => {
   const opened: EventStoreDbEventStore[] = [];
-  const open = async (server: InMemoryKurrentDB, options: Partial<EventStoreDbEventStoreOptions> = {}): Promise<EventStoreDbEventStore> => {
-    const store = new EventStoreDbEventStore({ connectionString: SIMULATED_URL, client: server.client(), limits: CONTRACT_LIMITS, ...options });
+  const open = async (
+    server: InMemoryKurrentDB,
+    options: Partial<EventStoreDbEventStoreOptions> = {},
+  ): Promise<EventStoreDbEventStore> => {
+    const store = new EventStoreDbEventStore({
+      connectionString: SIMULATED_URL,
+      client: server.client(),
+      limits: CONTRACT_LIMITS,
+      ...options,
+    });
     opened.push(store);
     await store.init();
     return store;
@@ -162,7 +175,15 @@ describe('EventStoreDbEventStore on a simulated server', () => {
       {
         streamName: streamNames().marker,
         expectedState: 'no_stream',
-        events: [{ id: '00000000-0000-4000-8000-000000000001', contentType: 'application/json', type: 'KiertoStoreCreated', data: { format: 2 }, metadata: undefined }],
+        events: [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            contentType: 'application/json',
+            type: 'KiertoStoreCreated',
+            data: { format: 2 },
+            metadata: undefined,
+          },
+        ],
       },
     ]);
     const store = new EventStoreDbEventStore({ connectionString: SIMULATED_URL, client: server.client() });

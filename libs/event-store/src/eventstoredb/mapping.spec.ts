@@ -76,7 +76,7 @@ function sealed(overrides: Partial<StoredEvent> = {}): StoredEvent {
  * plus the `$`-prefixed properties KurrentDB adds to multi-stream appends' metadata.
  */
 function recordedFrom(streamName: string, revision: number, data: EventData): RecordedLike {
-  const metadata = data.metadata === undefined ? undefined : JSON.parse(JSON.stringify(data.metadata)) as unknown;
+  const metadata = data.metadata === undefined ? undefined : (JSON.parse(JSON.stringify(data.metadata)) as unknown);
   return {
     streamId: streamName,
     revision: BigInt(revision),
@@ -85,7 +85,12 @@ function recordedFrom(streamName: string, revision: number, data: EventData): Re
     metadata:
       metadata === undefined
         ? undefined
-        : { ...(metadata as object), '$record.timestamp': '2031-05-06T07:08:09.2Z', '$schema.name': data.type, '$schema.format': 'Json' },
+        : {
+            ...(metadata as object),
+            '$record.timestamp': '2031-05-06T07:08:09.2Z',
+            '$schema.name': data.type,
+            '$schema.format': 'Json',
+          },
   };
 }
 
@@ -164,12 +169,16 @@ describe('EventStoreDB mapping', () => {
       const upper = id.toUpperCase();
       expect(nativeEventId(upper)).not.toBe(id);
       expect(nativeEventId(upper)).toBe(nativeEventId(upper));
-      expect(nativeEventId('import-row-17')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(nativeEventId('import-row-17')).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     });
 
     it('computes RFC 9562 name-based UUIDs (v5)', () => {
       // The RFC's DNS namespace example.
-      expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+      expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+        '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      );
     });
   });
 
@@ -215,7 +224,12 @@ describe('EventStoreDB mapping', () => {
         IntegrityError,
       );
       expect(() => storedEventFromRecorded({ ...recorded, data: [1, 2] }, names)).toThrow(/JSON object/);
-      const wrongFormat = { [ENVELOPE_KEY]: (recorded.metadata as Record<string, string>)[ENVELOPE_KEY]?.replace('"format":1', '"format":2') };
+      const wrongFormat = {
+        [ENVELOPE_KEY]: (recorded.metadata as Record<string, string>)[ENVELOPE_KEY]?.replace(
+          '"format":1',
+          '"format":2',
+        ),
+      };
       expect(() => storedEventFromRecorded({ ...recorded, metadata: wrongFormat }, names)).toThrow(/format 2/);
     });
   });
@@ -273,14 +287,16 @@ describe('EventStoreDB mapping', () => {
     it("maps the library's UnavailableError that reads raise, whose message says nothing, to a readable one", () => {
       const mapped = translateError(new UnavailableError(), context);
       expect(mapped).toBeInstanceOf(StoreUnavailableError);
-      expect((mapped as Error).message).toBe('EventStoreDB at db.example:2113 is unavailable: no connection to the server');
+      expect((mapped as Error).message).toBe(
+        'EventStoreDB at db.example:2113 is unavailable: no connection to the server',
+      );
       // As the native bridge raises it: a plain Error named UnavailableError, possibly from another realm.
       const bridge = Object.assign(new Error('UnavailableError'), { name: 'UnavailableError' });
       expect(translateError(bridge, context)).toBeInstanceOf(StoreUnavailableError);
       expect(translateError(new DeadlineExceededError(), context)).toBeInstanceOf(StoreUnavailableError);
-      expect(translateError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), context)).toBeInstanceOf(
-        StoreUnavailableError,
-      );
+      expect(
+        translateError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), context),
+      ).toBeInstanceOf(StoreUnavailableError);
     });
 
     it('maps a wrong expected version on a device stream to ConcurrencyError', () => {
@@ -289,9 +305,17 @@ describe('EventStoreDB mapping', () => {
       const mapped = translateError(stale, context);
       expect(mapped).toBeInstanceOf(ConcurrencyError);
       expect(mapped).toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId: 'device-a', expected: '0', actual: 2 });
-      const exists = new WrongExpectedVersionError(undefined, { streamName: 't1-device-b', expected: NO_STREAM, current: 0n });
+      const exists = new WrongExpectedVersionError(undefined, {
+        streamName: 't1-device-b',
+        expected: NO_STREAM,
+        current: 0n,
+      });
       expect(translateError(exists, context)).toMatchObject({ streamId: 'device-b', expected: 'no-stream', actual: 0 });
-      const missing = new WrongExpectedVersionError(undefined, { streamName: 't1-device-c', expected: 4n, current: NO_STREAM });
+      const missing = new WrongExpectedVersionError(undefined, {
+        streamName: 't1-device-c',
+        expected: 4n,
+        current: NO_STREAM,
+      });
       expect(translateError(missing, context)).toMatchObject({ streamId: 'device-c', expected: '4', actual: -1 });
     });
 
@@ -300,7 +324,11 @@ describe('EventStoreDB mapping', () => {
       const mapped = translateError(onLog, context);
       expect(mapped).toBeInstanceOf(StoreUnavailableError);
       expect((mapped as Error).message).toMatch(/t1-kierto-log/);
-      const onIndex = new WrongExpectedVersionError(undefined, { streamName: names.eventIndex('e'), expected: NO_STREAM, current: 0n });
+      const onIndex = new WrongExpectedVersionError(undefined, {
+        streamName: names.eventIndex('e'),
+        expected: NO_STREAM,
+        current: 0n,
+      });
       expect(translateError(onIndex, context)).toBeInstanceOf(StoreUnavailableError);
     });
 
@@ -308,7 +336,10 @@ describe('EventStoreDB mapping', () => {
       const maxAppend = translateError(MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), context);
       expect(maxAppend).toBeInstanceOf(BatchTooLargeError);
       expect((maxAppend as Error).message).toMatch(/MaxAppendSize of 1048576 bytes/);
-      const transaction = translateError(new TransactionMaxSizeExceededError(noGrpcError, { size: 2_000_000, maxSize: 1_048_576 }), context);
+      const transaction = translateError(
+        new TransactionMaxSizeExceededError(noGrpcError, { size: 2_000_000, maxSize: 1_048_576 }),
+        context,
+      );
       expect(transaction).toBeInstanceOf(BatchTooLargeError);
       expect((transaction as Error).message).toMatch(/2000000 bytes; the server accepts at most 1048576/);
 
@@ -327,7 +358,9 @@ describe('EventStoreDB mapping', () => {
 
     it('explains an old server, refused credentials and leaves everything else alone', () => {
       const unsupported = translateError(new UnsupportedError('multiStreamAppend', '25.1'), context);
-      expect((unsupported as Error).message).toMatch(/does not support multiStreamAppend: Kierto needs KurrentDB 25.1 or later/);
+      expect((unsupported as Error).message).toMatch(
+        /does not support multiStreamAppend: Kierto needs KurrentDB 25.1 or later/,
+      );
       const denied = translateError(new AccessDeniedError(undefined, 'Access denied'), context);
       expect((denied as Error).message).toMatch(/denied access .*credentials/);
       const portError = new DuplicateEventIdError('e-1');

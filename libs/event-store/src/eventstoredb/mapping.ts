@@ -118,7 +118,8 @@ export function revisionOfState(state: CurrentStreamState): number {
 
 export function toSafeNumber(value: bigint): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw new RangeError(`EventStoreDB value ${value.toString(10)} is not a safe integer`);
+  if (!Number.isSafeInteger(number))
+    throw new RangeError(`EventStoreDB value ${value.toString(10)} is not a safe integer`);
   return number;
 }
 
@@ -219,7 +220,10 @@ export function envelopeMetadata(event: StoredEvent): Record<string, string> {
 export function storedEventFromRecorded(recorded: RecordedLike, names: StreamNames): StoredEvent {
   const where = `${recorded.streamId}@${recorded.revision.toString(10)}`;
   const envelope = parseEnvelope(recorded.metadata, where);
-  if (`${names.prefix}${envelope.streamId}` !== recorded.streamId || envelope.streamRevision !== toSafeNumber(recorded.revision)) {
+  if (
+    `${names.prefix}${envelope.streamId}` !== recorded.streamId ||
+    envelope.streamRevision !== toSafeNumber(recorded.revision)
+  ) {
     throw new IntegrityError(
       `${where} carries the envelope of ${envelope.streamId} revision ${envelope.streamRevision}; ` +
         'was the stream written outside Kierto?',
@@ -250,15 +254,19 @@ function parseEnvelope(metadata: unknown, where: string): Envelope {
   // Written as a JSON string; accept an object too, in case a server version hands properties back parsed.
   const value: unknown = typeof raw === 'string' ? parseJson(raw, where) : raw;
   if (!isPlainObject(value)) {
-    throw new IntegrityError(`${where} has no Kierto envelope in its metadata (key "${ENVELOPE_KEY}"); not a Kierto event`);
+    throw new IntegrityError(
+      `${where} has no Kierto envelope in its metadata (key "${ENVELOPE_KEY}"); not a Kierto event`,
+    );
   }
   const read = fieldReader(value, where);
   const format = read.integer('format');
-  if (format !== STORE_FORMAT) throw new IntegrityError(`${where} has envelope format ${format}; this Kierto reads ${STORE_FORMAT}`);
+  if (format !== STORE_FORMAT)
+    throw new IntegrityError(`${where} has envelope format ${format}; this Kierto reads ${STORE_FORMAT}`);
   const actor = read.object('actor');
   const actorField = fieldReader(actor, `${where} actor`);
   const causationId = value['causationId'];
-  if (causationId !== null && typeof causationId !== 'string') throw new IntegrityError(`${where}: causationId is not a string or null`);
+  if (causationId !== null && typeof causationId !== 'string')
+    throw new IntegrityError(`${where}: causationId is not a string or null`);
   const parsedActor: Actor = {
     organisationId: actorField.string('organisationId'),
     role: actorField.string('role'),
@@ -444,7 +452,9 @@ export function translateError(error: unknown, context: ErrorContext): unknown {
     (typeof code === 'string' && UNAVAILABLE_NODE_CODES.has(code)) ||
     stringField(error, 'name') === 'UnavailableError'
   ) {
-    return new StoreUnavailableError(`EventStoreDB at ${context.endpoint} is unavailable: ${unavailableReason(type, message)}`);
+    return new StoreUnavailableError(
+      `EventStoreDB at ${context.endpoint} is unavailable: ${unavailableReason(type, message)}`,
+    );
   }
   if (type === 'maximum-append-size-exceeded') {
     const max = numberField(error, 'maxAppendSize');
@@ -476,7 +486,9 @@ export function translateError(error: unknown, context: ErrorContext): unknown {
     );
   }
   if (type === 'access-denied') {
-    return new Error(`EventStoreDB at ${context.endpoint} denied access (${message}); check the credentials in EVENTSTORE_URL`);
+    return new Error(
+      `EventStoreDB at ${context.endpoint} denied access (${message}); check the credentials in EVENTSTORE_URL`,
+    );
   }
   return error;
 }
@@ -503,7 +515,8 @@ function wrongExpectedVersion(error: unknown, context: ErrorContext): EventStore
 function unavailableReason(type: string | undefined, message: string): string {
   // The bridge's UnavailableError carries no detail: its message is its class name.
   if (message === '' || message === 'UnavailableError') return 'no connection to the server';
-  if (type === 'not-leader') return `not the leader node (${message}); the client reconnects to the leader on the next call`;
+  if (type === 'not-leader')
+    return `not the leader node (${message}); the client reconnects to the leader on the next call`;
   return message;
 }
 
@@ -522,7 +535,9 @@ export function describeEndpoint(connectionString: string): string {
 }
 
 function field(error: unknown, name: string): unknown {
-  return typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined;
+  return typeof error === 'object' && error !== null && name in error
+    ? (error as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function stringField(error: unknown, name: string): string | undefined {

@@ -17,7 +17,14 @@ describeIfPostgres('PostgreSQL', () => {
       const schema = createTestSchema();
       const opened: PostgresEventStore[] = [];
       const open = async (): Promise<PostgresEventStore> => {
-        const store = new PostgresEventStore({ connectionString: postgres.url, schema, poolSize: 4, clock, limits, copyMinEvents });
+        const store = new PostgresEventStore({
+          connectionString: postgres.url,
+          schema,
+          poolSize: 4,
+          clock,
+          limits,
+          copyMinEvents,
+        });
         opened.push(store);
         await store.init();
         return store;
@@ -95,7 +102,13 @@ describeIfPostgres('PostgreSQL', () => {
       const [stored] = (await store.append(`stream ${awkward}`, [event], 'no-stream')).events;
       const [read] = await store.readStream(`stream ${awkward}`);
       expect(read).toEqual(stored);
-      expect(read).toMatchObject({ type: event.type, occurredAt: awkward, actor: event.actor, causationId: awkward, data: event.data });
+      expect(read).toMatchObject({
+        type: event.type,
+        occurredAt: awkward,
+        actor: event.actor,
+        causationId: awkward,
+        data: event.data,
+      });
     });
 
     it('rolls back a COPY the server refuses part-way, and the connection stays usable', async () => {
@@ -109,13 +122,17 @@ describeIfPostgres('PostgreSQL', () => {
       await client.connect();
       try {
         // A head moved back by hand: the next rows collide with stored positions inside the COPY.
-        const { rows } = await client.query<{ hash: string }>(`SELECT hash FROM "${schema}".events WHERE global_position = 1`);
+        const { rows } = await client.query<{ hash: string }>(
+          `SELECT hash FROM "${schema}".events WHERE global_position = 1`,
+        );
         await client.query(`UPDATE "${schema}".head SET position = 1, hash = $1`, [rows[0]?.hash]);
         await expect(store.append('device-d', [newEvent(), newEvent()], 'no-stream')).rejects.toMatchObject({
           code: '23505',
           constraint: 'events_pkey',
         });
-        const { rows: head } = await client.query<{ hash: string }>(`SELECT hash FROM "${schema}".events WHERE global_position = 2`);
+        const { rows: head } = await client.query<{ hash: string }>(
+          `SELECT hash FROM "${schema}".events WHERE global_position = 2`,
+        );
         await client.query(`UPDATE "${schema}".head SET position = 2, hash = $1`, [head[0]?.hash]);
       } finally {
         await client.end();

@@ -143,8 +143,7 @@ interface HeadRow extends QueryResultRow {
 
 /** A row of the append's lookup: a stored event (last_revision null) or a stream's last revision. */
 type LookupRow =
-  | (EventRow & { readonly last_revision: null })
-  | { readonly stream_id: string; readonly last_revision: string };
+  (EventRow & { readonly last_revision: null }) | { readonly stream_id: string; readonly last_revision: string };
 
 type State = 'new' | 'ready' | 'closed';
 
@@ -200,7 +199,11 @@ export class PostgresEventStore implements EventStore {
     this.state = 'ready';
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     const [result] = await this.appendMany([{ streamId, events, expectedRevision }]);
     if (!result) throw new Error('appendMany returned no result for a single request');
     return result;
@@ -294,7 +297,11 @@ export class PostgresEventStore implements EventStore {
     if (plan.newEvents.length === 0) {
       await client.query('COMMIT');
     } else if (plan.newEvents.length < this.copyMinEvents) {
-      await client.query(this.sql.insertAndMoveHead, [...columnArrays(plan.newEvents), plan.head.position, plan.head.hash]);
+      await client.query(this.sql.insertAndMoveHead, [
+        ...columnArrays(plan.newEvents),
+        plan.head.position,
+        plan.head.hash,
+      ]);
       await client.query('COMMIT');
     } else {
       await copyIn(client, this.sql.copyEvents, copyPayload(plan.newEvents));
@@ -363,7 +370,9 @@ function statements(s: string) {
   const unnest = EVENT_COLUMNS.map((column, index) => `$${index + 1}::${COLUMN_TYPES[column]}[]`).join(', ');
   const headParams = `$${EVENT_COLUMNS.length + 1}, $${EVENT_COLUMNS.length + 2}`;
   // The lookup's second half: one row per existing stream, every event column null but stream_id.
-  const revisionColumns = EVENT_COLUMNS.map((c) => (c === 'stream_id' ? 'wanted.id' : `NULL::${c === 'data' || c === 'metadata' ? 'text' : COLUMN_TYPES[c]}`));
+  const revisionColumns = EVENT_COLUMNS.map((c) =>
+    c === 'stream_id' ? 'wanted.id' : `NULL::${c === 'data' || c === 'metadata' ? 'text' : COLUMN_TYPES[c]}`,
+  );
   const lockHead = `SELECT position, hash FROM ${s}.head FOR UPDATE`;
   return {
     createMigrations: `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (

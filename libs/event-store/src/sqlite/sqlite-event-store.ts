@@ -124,10 +124,7 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.clock = options.clock ?? (() => new Date());
-    this.waiters = new HeadWaiters(
-      () => this.headPosition(),
-      options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-    );
+    this.waiters = new HeadWaiters(() => this.headPosition(), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
   }
 
   // better-sqlite3 works synchronously; `settled` hands the result over as the port's promise,
@@ -149,7 +146,11 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     const [result] = await this.appendMany([{ streamId, events, expectedRevision }]);
     if (!result) throw new Error('appendMany returned no result for a single request');
     return result;
@@ -265,7 +266,10 @@ function migrate(db: Db): void {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
     const applied = new Set(
-      db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((row) => row.version),
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((row) => row.version),
     );
     const record = db.prepare<[number, string, string]>(
       'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',

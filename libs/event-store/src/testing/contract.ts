@@ -6,12 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  BatchTooLargeError,
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventTooLargeError,
-} from '../errors.js';
+import { BatchTooLargeError, ConcurrencyError, DuplicateEventIdError, EventTooLargeError } from '../errors.js';
 import { GENESIS_HASH, hashEvent } from '../hash-chain.js';
 import type { AppendRequest, EventStore, ExpectedRevision, NewEvent, StoreLimits, StoredEvent } from '../port.js';
 
@@ -200,7 +195,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         const data = {
           zeta: 'ääkköset ✓ 𝄞 "quoted" \\ back\nslash',
           alpha: [1, -0.5, 0.1, 1e21, 1.5e-7, 12345678901234, true, false, null],
-          nested: { b: { c: [] }, a: {}, '': 'empty key', 'ä': 1 },
+          nested: { b: { c: [] }, a: {}, '': 'empty key', ä: 1 },
         };
         const withExtra = { ...newEvent({ data, metadata: { fingerprint: 'sha256:abc' } }), extra: 'not stored' };
         const [stored] = (await store.append('device-json', [withExtra], 'no-stream')).events;
@@ -409,13 +404,24 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         const ok = (streamId: string): AppendRequest => ({ streamId, events: newEvents(2), expectedRevision: 'any' });
 
         await expect(
-          store.appendMany([ok('device-s1'), ok('device-s2'), { streamId: 'device-p', events: [newEvent()], expectedRevision: 5 }]),
+          store.appendMany([
+            ok('device-s1'),
+            ok('device-s2'),
+            { streamId: 'device-p', events: [newEvent()], expectedRevision: 5 },
+          ]),
         ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId: 'device-p' });
         await expect(
-          store.appendMany([ok('device-s1'), ok('device-p'), { streamId: 'device-s3', events: [stored], expectedRevision: 'any' }]),
+          store.appendMany([
+            ok('device-s1'),
+            ok('device-p'),
+            { streamId: 'device-s3', events: [stored], expectedRevision: 'any' },
+          ]),
         ).rejects.toBeInstanceOf(DuplicateEventIdError);
         await expect(
-          store.appendMany([ok('device-s1'), { streamId: 'device-s1', events: [newEvent()], expectedRevision: 'no-stream' }]),
+          store.appendMany([
+            ok('device-s1'),
+            { streamId: 'device-s1', events: [newEvent()], expectedRevision: 'no-stream' },
+          ]),
         ).rejects.toBeInstanceOf(ConcurrencyError);
 
         expect(await snapshot()).toEqual(before);
@@ -435,10 +441,13 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
           code: 'EVENT_TOO_LARGE',
           eventId: tooBig.eventId,
         });
-        await expect(store.append('device-l', newEvents(CONTRACT_LIMITS.maxBatchEvents + 1), 'any')).rejects.toBeInstanceOf(
-          BatchTooLargeError,
+        await expect(
+          store.append('device-l', newEvents(CONTRACT_LIMITS.maxBatchEvents + 1), 'any'),
+        ).rejects.toBeInstanceOf(BatchTooLargeError);
+        const byBytes = Array.from(
+          { length: CONTRACT_LIMITS.maxBatchBytes / (CONTRACT_LIMITS.maxEventBytes / 2) + 1 },
+          fits,
         );
-        const byBytes = Array.from({ length: CONTRACT_LIMITS.maxBatchBytes / (CONTRACT_LIMITS.maxEventBytes / 2) + 1 }, fits);
         await expect(
           store.appendMany([
             { streamId: 'device-l', events: byBytes.slice(0, 5), expectedRevision: 'any' },

@@ -53,7 +53,9 @@ export const postgres: PostgresProbe = await probePostgres();
 if (!postgres.available) {
   const where = `PostgreSQL at ${redact(postgres.url)} is unreachable (${postgres.reason})`;
   if (process.env['KIERTO_REQUIRE_POSTGRES'] === '1') {
-    throw new Error(`${where}, and KIERTO_REQUIRE_POSTGRES=1 requires it. Start the server or fix KIERTO_TEST_POSTGRES_URL.`);
+    throw new Error(
+      `${where}, and KIERTO_REQUIRE_POSTGRES=1 requires it. Start the server or fix KIERTO_TEST_POSTGRES_URL.`,
+    );
   }
   console.warn(
     `${where}: PostgreSQL suites are SKIPPED. Start a server, point KIERTO_TEST_POSTGRES_URL at it ` +
@@ -62,9 +64,7 @@ if (!postgres.available) {
 }
 
 /** `describe` when PostgreSQL is reachable, `describe.skip` otherwise. */
-export const describeIfPostgres: (name: string, fn: () => void) => void = postgres.available
-  ? describe
-  : describe.skip;
+export const describeIfPostgres: (name: string, fn: () => void) => void = postgres.available ? describe : describe.skip;
 
 /** A fresh, unused schema name; the store under test creates the schema on init(). */
 export function createTestSchema(prefix = 'kierto_test'): string {

@@ -63,7 +63,10 @@ export function membershipsDdl(dialect: Dialect, table: string): string {
 }
 
 /** A join inserts an interval; a leave closes the producer's open interval with that organisation. */
-function statement(change: MembershipChange, table: string): { readonly text: string; readonly params: (string | number)[] } {
+function statement(
+  change: MembershipChange,
+  table: string,
+): { readonly text: string; readonly params: (string | number)[] } {
   if (change.kind === 'joined') {
     return {
       text: `INSERT INTO ${table} (producer_id, joined_position, organisation_id, joined_ms, joined_recorded_at) VALUES (?, ?, ?, ?, ?)`,
@@ -84,7 +87,10 @@ export function writeSqliteMemberships(session: SqliteSession, changes: readonly
   }
 }
 
-export async function writePostgresMemberships(session: PostgresSession, changes: readonly MembershipChange[]): Promise<void> {
+export async function writePostgresMemberships(
+  session: PostgresSession,
+  changes: readonly MembershipChange[],
+): Promise<void> {
   for (const change of changes) {
     const { text, params } = statement(change, session.table(MEMBERSHIPS_TABLE));
     await session.query(new Sql().add(text, ...params));

@@ -1,7 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeviceEvent } from '#kierto/domain';
 import type { StoredEvent } from '#kierto/event-store';
-import { collected, declaredEndOfLife, idOf, laptop, phone, placedOnMarket, recycled, repaired, resold, wiped, wipeFailed } from '#kierto/testing';
+import {
+  collected,
+  declaredEndOfLife,
+  idOf,
+  laptop,
+  phone,
+  placedOnMarket,
+  recycled,
+  repaired,
+  resold,
+  wiped,
+  wipeFailed,
+} from '#kierto/testing';
 import { validateDocument } from '#kierto/schemas';
 import { evolvePassport, passportProjection, type Passport } from './passport.js';
 
@@ -43,7 +55,11 @@ describe('the passport projection', () => {
       revision: 0,
       globalPosition: 10,
       identity: { gtin: '09506000134352', serialNumber: 'PF3K7Q2X' },
-      status: { lifecycle: 'in-use', holder: { kind: 'producer' }, lastRecordedBy: { organisationId: 'org-1', eventType: 'DevicePlacedOnMarket' } },
+      status: {
+        lifecycle: 'in-use',
+        holder: { kind: 'producer' },
+        lastRecordedBy: { organisationId: 'org-1', eventType: 'DevicePlacedOnMarket' },
+      },
       lives: 1,
       placedOnMarket: { producerId: 'producer-aalto-computing', country: 'FI', market: 'household' },
       materials: { criticalRawMaterialsKg: 0.139, recycledContentKg: 0.273 },
@@ -71,7 +87,11 @@ describe('the passport projection', () => {
     ]);
     expectValid(passport);
     expect(passport?.lives).toBe(2);
-    expect(passport?.status).toMatchObject({ lifecycle: 'recycled', since: '2025-04-03T00:00:00Z', holder: { kind: 'recycler', buyerType: null } });
+    expect(passport?.status).toMatchObject({
+      lifecycle: 'recycled',
+      since: '2025-04-03T00:00:00Z',
+      holder: { kind: 'recycler', buyerType: null },
+    });
     expect(passport?.dataSanitisation.records.map((record) => [record.result, record.certificateId])).toEqual([
       ['failed', 'WIPE-2025-000124'],
       ['passed', 'WIPE-2025-000123'],
@@ -81,9 +101,9 @@ describe('the passport projection', () => {
       { repairStatus: 'End of life', repairBarrier: 'Spare parts not available' },
     ]);
     expect(passport?.endOfLife.recycling).toMatchObject({ treatmentCountry: 'FI', weightKg: 1.4 });
-    expect(passport?.history.map((entry) => [entry.globalPosition, entry.hash.slice(0, 1), entry.prevHash.slice(0, 1)])).toEqual(
-      Array.from({ length: 9 }, (_, index) => [10 + index, String(index + 1), String(index)]),
-    );
+    expect(
+      passport?.history.map((entry) => [entry.globalPosition, entry.hash.slice(0, 1), entry.prevHash.slice(0, 1)]),
+    ).toEqual(Array.from({ length: 9 }, (_, index) => [10 + index, String(index + 1), String(index)]));
     // The key id that recorded an event identifies a person's key: it stays out of the passport.
     expect(JSON.stringify(passport)).not.toContain('secret-key-id');
   });
@@ -91,7 +111,12 @@ describe('the passport projection', () => {
   it('starts with a collection that carries the product, without a producer or digital link for a manufacturer id', () => {
     const passport = fold([collected({ product: phone() })], idOf(phone()));
     expectValid(passport);
-    expect(passport).toMatchObject({ digitalLink: null, identity: { gtin: null }, placedOnMarket: null, status: { lifecycle: 'collected', holder: { kind: 'collector' } } });
+    expect(passport).toMatchObject({
+      digitalLink: null,
+      identity: { gtin: null },
+      placedOnMarket: null,
+      status: { lifecycle: 'collected', holder: { kind: 'collector' } },
+    });
   });
 
   it('ignores replays and events that cannot start a history', () => {

@@ -376,7 +376,11 @@ function evolveDocument(passport: Passport | null, stored: StoredEvent, event: D
 }
 
 /** The holder after a handover; the lifecycle status that goes with it is the domain's (evolvePassport). */
-function handover(kind: PassportHolder['kind'], since: string, buyerType: BuyerType | null): Pick<PassportStatus, 'since' | 'holder'> {
+function handover(
+  kind: PassportHolder['kind'],
+  since: string,
+  buyerType: BuyerType | null,
+): Pick<PassportStatus, 'since' | 'holder'> {
   return { since, holder: { kind, since, buyerType } };
 }
 
@@ -460,7 +464,11 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
       },
       history: [],
     },
-    dataSanitisation: { dataBearing: product.hasDataStorage, wipedSinceHandover: lifecycle.wipedSinceHandover, records: [] },
+    dataSanitisation: {
+      dataBearing: product.hasDataStorage,
+      wipedSinceHandover: lifecycle.wipedSinceHandover,
+      records: [],
+    },
     materials: {
       materials,
       criticalRawMaterials,

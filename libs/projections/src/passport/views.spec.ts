@@ -1,24 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeviceEvent } from '#kierto/domain';
 import type { StoredEvent } from '#kierto/event-store';
-import {
-  documentSchemas,
-  PASSPORT_VIEW_DOCUMENTS,
-  passportViewSchema,
-  validateDocument,
-} from '#kierto/schemas';
+import { documentSchemas, PASSPORT_VIEW_DOCUMENTS, passportViewSchema, validateDocument } from '#kierto/schemas';
 import { selectSchema } from '#kierto/schemas';
-import {
-  collected,
-  idOf,
-  phone,
-  placedOnMarket,
-  recycled,
-  repaired,
-  resold,
-  wiped,
-  wipeFailed,
-} from '#kierto/testing';
+import { collected, idOf, phone, placedOnMarket, recycled, repaired, resold, wiped, wipeFailed } from '#kierto/testing';
 import { evolvePassport, type Passport } from './passport.js';
 import { isPassportView, PASSPORT_VIEWS, passportView, type PassportView, type PublicPassport } from './views.js';
 
@@ -159,7 +144,14 @@ describe('passport views', () => {
   it('start from a passport that has every kind of sensitive data in it', () => {
     // Guards the other specs: a view can only be shown to drop what the input has.
     const strings = stringsOf(passport);
-    for (const value of [PRODUCER_ID, FACILITY_ID, PASSED_CERTIFICATE, FAILED_CERTIFICATE, ...MEDIA_SERIALS, actors.repairer.organisationId]) {
+    for (const value of [
+      PRODUCER_ID,
+      FACILITY_ID,
+      PASSED_CERTIFICATE,
+      FAILED_CERTIFICATE,
+      ...MEDIA_SERIALS,
+      actors.repairer.organisationId,
+    ]) {
       expect(strings).toContain(value);
     }
     expect(passport.repair.history[0]?.cost).toEqual({ amount: 89, currency: 'EUR' });
@@ -236,15 +228,31 @@ describe('passport views', () => {
 
   it('repairer: disassembly instructions, part numbers, wipe evidence; still no cost and no recorder', () => {
     const view = passportView(passport, 'repairer');
-    expect(view.repair.information.disassemblyInstructionsUrl).toBe('https://repair.example.com/aalto/book-14-g3/disassembly');
+    expect(view.repair.information.disassemblyInstructionsUrl).toBe(
+      'https://repair.example.com/aalto/book-14-g3/disassembly',
+    );
     expect(view.repair.history[0]).toMatchObject({ labourMinutes: 35, recordedAt: '2026-01-01T00:00:04.000Z' });
-    expect(view.repair.history[0]?.partsReplaced).toEqual([{ name: 'battery 57 Wh', partNumber: 'AB-57WH-3C', condition: 'new' }]);
-    expect(view.dataSanitisation.records.map((record) => record.certificateId)).toEqual([FAILED_CERTIFICATE, PASSED_CERTIFICATE]);
+    expect(view.repair.history[0]?.partsReplaced).toEqual([
+      { name: 'battery 57 Wh', partNumber: 'AB-57WH-3C', condition: 'new' },
+    ]);
+    expect(view.dataSanitisation.records.map((record) => record.certificateId)).toEqual([
+      FAILED_CERTIFICATE,
+      PASSED_CERTIFICATE,
+    ]);
     expect(view.dataSanitisation.records[1]?.media.map((medium) => medium.serialNumber)).toEqual(MEDIA_SERIALS);
     expect(view.dataSanitisation.records[1]?.tool).toEqual({ name: 'nwipe', version: '0.37' });
     expect(view.status.holder).toEqual({ kind: 'recycler', since: '2025-05-20T08:00:00Z', buyerType: null });
     const keys = new Set(keysOf(view));
-    for (const key of ['cost', 'recordedBy', 'lastRecordedBy', 'organisationId', 'producerId', 'facilityId', 'hash', 'eventId']) {
+    for (const key of [
+      'cost',
+      'recordedBy',
+      'lastRecordedBy',
+      'organisationId',
+      'producerId',
+      'facilityId',
+      'hash',
+      'eventId',
+    ]) {
       expect({ key, present: keys.has(key) }).toEqual({ key, present: false });
     }
     expect(stringsOf(view)).not.toContain(actors.repairer.organisationId);
@@ -253,10 +261,24 @@ describe('passport views', () => {
   it('recycler: its facility, disassembly instructions and wipe certificates; no media, cost or recorder', () => {
     const view = passportView(passport, 'recycler');
     expect(view.endOfLife.recycling?.facilityId).toBe(FACILITY_ID);
-    expect(view.repair.information.disassemblyInstructionsUrl).toBe('https://repair.example.com/aalto/book-14-g3/disassembly');
-    expect(view.dataSanitisation.records.map((record) => record.certificateId)).toEqual([FAILED_CERTIFICATE, PASSED_CERTIFICATE]);
+    expect(view.repair.information.disassemblyInstructionsUrl).toBe(
+      'https://repair.example.com/aalto/book-14-g3/disassembly',
+    );
+    expect(view.dataSanitisation.records.map((record) => record.certificateId)).toEqual([
+      FAILED_CERTIFICATE,
+      PASSED_CERTIFICATE,
+    ]);
     const keys = new Set(keysOf(view));
-    for (const key of ['media', 'cost', 'labourMinutes', 'recordedBy', 'lastRecordedBy', 'organisationId', 'producerId', 'hash']) {
+    for (const key of [
+      'media',
+      'cost',
+      'labourMinutes',
+      'recordedBy',
+      'lastRecordedBy',
+      'organisationId',
+      'producerId',
+      'hash',
+    ]) {
       expect({ key, present: keys.has(key) }).toEqual({ key, present: false });
     }
     expect(stringsOf(view).filter((value) => MEDIA_SERIALS.includes(value))).toEqual([]);
@@ -268,10 +290,13 @@ describe('passport views', () => {
   });
 
   it('are nested: public ⊂ repairer, public ⊂ recycler, every view ⊂ the passport, with the same values', () => {
-    const [publicView, repairer, recycler] = (['public', 'repairer', 'recycler'] as const).map((view) => passportView(passport, view));
+    const [publicView, repairer, recycler] = (['public', 'repairer', 'recycler'] as const).map((view) =>
+      passportView(passport, view),
+    );
     expect(notContained(publicView, repairer)).toEqual([]);
     expect(notContained(publicView, recycler)).toEqual([]);
-    for (const view of PASSPORT_VIEWS) expect({ view, outside: notContained(passportView(passport, view), passport) }).toEqual({ view, outside: [] });
+    for (const view of PASSPORT_VIEWS)
+      expect({ view, outside: notContained(passportView(passport, view), passport) }).toEqual({ view, outside: [] });
     // Each wider view really adds something.
     expect(notContained(repairer, publicView)).not.toEqual([]);
     expect(notContained(recycler, publicView)).not.toEqual([]);
@@ -327,9 +352,18 @@ describe('passport views', () => {
 
   it('refuse a selection that does not fit the schema', () => {
     const schema = documentSchemas.Passport;
-    expect(() => selectSchema(schema, { identity: { colour: true } })).toThrow('#/properties/identity: the selection names unknown fields colour');
-    expect(() => selectSchema(schema, { deviceId: { length: true } })).toThrow('#/properties/deviceId: the selection opens a value that is not an object');
-    const nullableRate = { anyOf: [{ type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] }, { type: 'null' }] };
+    expect(() => selectSchema(schema, { identity: { colour: true } })).toThrow(
+      '#/properties/identity: the selection names unknown fields colour',
+    );
+    expect(() => selectSchema(schema, { deviceId: { length: true } })).toThrow(
+      '#/properties/deviceId: the selection opens a value that is not an object',
+    );
+    const nullableRate = {
+      anyOf: [
+        { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+        { type: 'null' },
+      ],
+    };
     expect(selectSchema(nullableRate, { a: true })).toEqual({
       anyOf: [{ type: 'object', properties: { a: { type: 'number' } }, required: ['a'] }, { type: 'null' }],
     });

@@ -22,10 +22,24 @@ export interface ColumnTypes {
 }
 
 const TYPES: Readonly<Record<Dialect, ColumnTypes>> = {
-  sqlite: { int: 'INTEGER', text: 'TEXT', document: 'TEXT', strict: ' STRICT', clustered: ' WITHOUT ROWID, STRICT', documents: ' STRICT' },
+  sqlite: {
+    int: 'INTEGER',
+    text: 'TEXT',
+    document: 'TEXT',
+    strict: ' STRICT',
+    clustered: ' WITHOUT ROWID, STRICT',
+    documents: ' STRICT',
+  },
   // Passports of a few kilobytes stay in the row instead of being compressed into TOAST on every write.
   // Byte order for text, as SQLite compares: keyset paging and listings order alike in both.
-  postgres: { int: 'bigint', text: 'text COLLATE "C"', document: 'text', strict: '', clustered: '', documents: ' WITH (toast_tuple_target = 8160)' },
+  postgres: {
+    int: 'bigint',
+    text: 'text COLLATE "C"',
+    document: 'text',
+    strict: '',
+    clustered: '',
+    documents: ' WITH (toast_tuple_target = 8160)',
+  },
 };
 
 export const columnTypes = (dialect: Dialect): ColumnTypes => TYPES[dialect];

@@ -14,7 +14,11 @@ export function documentsDdl(dialect: Dialect, table: string): string {
 /** The ORDER BY of a document table in dump(): its key. */
 export const DOCUMENTS_ORDER = 'device_id';
 
-export function loadSqliteDocuments<Doc>(session: SqliteSession, table: string, keys: readonly string[]): Map<string, Doc> {
+export function loadSqliteDocuments<Doc>(
+  session: SqliteSession,
+  table: string,
+  keys: readonly string[],
+): Map<string, Doc> {
   const found = new Map<string, Doc>();
   if (keys.length === 0) return found;
   const rows = session
@@ -26,7 +30,11 @@ export function loadSqliteDocuments<Doc>(session: SqliteSession, table: string, 
   return found;
 }
 
-export function writeSqliteDocuments(session: SqliteSession, table: string, documents: ReadonlyMap<string, unknown>): void {
+export function writeSqliteDocuments(
+  session: SqliteSession,
+  table: string,
+  documents: ReadonlyMap<string, unknown>,
+): void {
   if (documents.size === 0) return;
   const upsert = session.prepare<[string, string]>(
     `INSERT INTO ${session.table(table)} (device_id, document) VALUES (?, ?)

@@ -6,7 +6,14 @@
  * page of its changes is written, its queries) is the projection's own `ReadModelStorage`, in its
  * folder (../projection.ts, docs/adr/0012-open-projection-contract.md): nothing here names a read model.
  */
-import type { AnyProjection, Evolved, PostgresSession, ProjectionName, ProjectionPage, SqliteSession } from '../projection.js';
+import type {
+  AnyProjection,
+  Evolved,
+  PostgresSession,
+  ProjectionName,
+  ProjectionPage,
+  SqliteSession,
+} from '../projection.js';
 import type { Dialect } from './ddl.js';
 
 export interface Checkpoint {
@@ -82,7 +89,9 @@ export class QuarantineReleasedError extends Error {
     readonly projection: ProjectionName,
     readonly position: number,
   ) {
-    super(`The ${projection} quarantine no longer holds position ${position}; it was re-projected or rebuilt meanwhile`);
+    super(
+      `The ${projection} quarantine no longer holds position ${position}; it was re-projected or rebuilt meanwhile`,
+    );
     this.name = 'QuarantineReleasedError';
   }
 }

@@ -98,7 +98,13 @@ export class PostgresReadModelStore implements ReadModelStore {
     }>(`SELECT name, position, version, hash, updated_at FROM ${this.checkpointsTable}`);
     const map = new Map<ProjectionName, Checkpoint>();
     for (const row of rows) {
-      map.set(row.name, { name: row.name, position: integer(row.position, 'position'), version: row.version, hash: row.hash, updatedAt: row.updated_at });
+      map.set(row.name, {
+        name: row.name,
+        position: integer(row.position, 'position'),
+        version: row.version,
+        hash: row.hash,
+        updatedAt: row.updated_at,
+      });
     }
     return map;
   }
@@ -118,7 +124,8 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   reset(name: ProjectionName, version: string): Promise<void> {
     const projection = this.prepared.get(name);
-    if (projection === undefined) return Promise.reject(new Error(`Projection ${name} was not prepared on this read-model store`));
+    if (projection === undefined)
+      return Promise.reject(new Error(`Projection ${name} was not prepared on this read-model store`));
     return this.transaction(async (client) => {
       await this.lockSchema(client);
       await this.recreate(client, projection, version);
@@ -131,7 +138,9 @@ export class PostgresReadModelStore implements ReadModelStore {
         `SELECT * FROM ${this.quarantineTable} ORDER BY global_position, name LIMIT $1`,
         [limit],
       );
-      const counts = await client.query<Row>(`SELECT name, COUNT(*) AS events FROM ${this.quarantineTable} GROUP BY name`);
+      const counts = await client.query<Row>(
+        `SELECT name, COUNT(*) AS events FROM ${this.quarantineTable} GROUP BY name`,
+      );
       return { events: rows.rows.map(quarantineRow), counts: quarantineCounts(counts.rows) };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -147,16 +156,19 @@ export class PostgresReadModelStore implements ReadModelStore {
     }
     return this.transaction(async (client) => {
       const value = await read.postgres(this.session(client));
-      const { rows } = await client.query<{ position: string }>(`SELECT position FROM ${this.checkpointsTable} WHERE name = $1`, [
-        name,
-      ]);
+      const { rows } = await client.query<{ position: string }>(
+        `SELECT position FROM ${this.checkpointsTable} WHERE name = $1`,
+        [name],
+      );
       return { value, checkpoint: rows[0] === undefined ? 0 : integer(rows[0].position, 'position') };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   async dump(projections: readonly AnyProjection[] = [...this.prepared.values()]): Promise<Record<string, unknown[]>> {
     const dump: Record<string, unknown[]> = {
-      projection_checkpoints: await this.dumpRows(`SELECT name, position, version, hash FROM ${this.checkpointsTable} ORDER BY name`),
+      projection_checkpoints: await this.dumpRows(
+        `SELECT name, position, version, hash FROM ${this.checkpointsTable} ORDER BY name`,
+      ),
     };
     for (const projection of projections) {
       for (const [table, order] of Object.entries(projection.storage.tables)) {
@@ -194,10 +206,10 @@ export class PostgresReadModelStore implements ReadModelStore {
       if (result.rowCount !== 1) throw new CheckpointMovedError(move.name, move.from);
     }
     if (page.release !== undefined) {
-      const released = await client.query(`DELETE FROM ${this.quarantineTable} WHERE name = $1 AND global_position = $2`, [
-        page.release.name,
-        page.release.position,
-      ]);
+      const released = await client.query(
+        `DELETE FROM ${this.quarantineTable} WHERE name = $1 AND global_position = $2`,
+        [page.release.name, page.release.position],
+      );
       if (released.rowCount !== 1) throw new QuarantineReleasedError(page.release.name, page.release.position);
     }
     for (const event of page.quarantine ?? []) {
@@ -212,7 +224,8 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   private async recreate(client: PoolClient, projection: AnyProjection, version: string): Promise<void> {
-    for (const table of Object.keys(projection.storage.tables)) await client.query(`DROP TABLE IF EXISTS ${this.table(table)}`);
+    for (const table of Object.keys(projection.storage.tables))
+      await client.query(`DROP TABLE IF EXISTS ${this.table(table)}`);
     for (const statement of projection.storage.ddl('postgres', this.table)) await client.query(statement);
     await client.query(`DELETE FROM ${this.quarantineTable} WHERE name = $1`, [projection.name]);
     await client.query(

@@ -14,14 +14,16 @@ export function integer(value: unknown, column: string): number {
   return number;
 }
 
-export const nullableInteger = (value: unknown, column: string): number | null => (value === null ? null : integer(value, column));
+export const nullableInteger = (value: unknown, column: string): number | null =>
+  value === null ? null : integer(value, column);
 
 export function text(value: unknown, column: string): string {
   if (typeof value !== 'string') throw new TypeError(`Column ${column} holds ${String(value)}, not text`);
   return value;
 }
 
-export const nullableText = (value: unknown, column: string): string | null => (value === null ? null : text(value, column));
+export const nullableText = (value: unknown, column: string): string | null =>
+  value === null ? null : text(value, column);
 
 /**
  * Dumped rows read alike from both dialects, so SQLite and PostgreSQL dumps compare equal: integer
@@ -62,7 +64,9 @@ export function quarantineValues(event: QuarantinedEvent): SqlParam[] {
  * the very page that isolates the event, so those characters become U+FFFD.
  */
 function storableText(value: string): string {
-  return value.replaceAll('\u0000', '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return value
+    .replaceAll('\u0000', '\ufffd')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /** A quarantine row. */

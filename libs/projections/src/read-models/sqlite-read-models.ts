@@ -140,7 +140,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       const db = this.open();
       return db.transaction((): AtCheckpoint<T> => {
         const value = read.sqlite(this.session());
-        const row = this.cached<[string], { position: number }>(`SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ?`).get(name);
+        const row = this.cached<[string], { position: number }>(
+          `SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ?`,
+        ).get(name);
         return { value, checkpoint: row?.position ?? 0 };
       })();
     });
@@ -156,7 +158,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       };
       for (const projection of projections) {
         for (const [table, order] of Object.entries(projection.storage.tables)) {
-          dump[table] = db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`).all().map((row) => normaliseDumpRow(row));
+          dump[table] = db
+            .prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`)
+            .all()
+            .map((row) => normaliseDumpRow(row));
         }
       }
       return dump;
@@ -238,10 +243,9 @@ function writePage(session: SqliteSession, page: PageWrite): void {
     }
   }
   if (page.release !== undefined) {
-    const released = prepare<[string, number]>(`DELETE FROM ${QUARANTINE_TABLE} WHERE name = ? AND global_position = ?`).run(
-      page.release.name,
-      page.release.position,
-    );
+    const released = prepare<[string, number]>(
+      `DELETE FROM ${QUARANTINE_TABLE} WHERE name = ? AND global_position = ?`,
+    ).run(page.release.name, page.release.position);
     if (released.changes !== 1) throw new QuarantineReleasedError(page.release.name, page.release.position);
   }
   for (const event of page.quarantine ?? []) {

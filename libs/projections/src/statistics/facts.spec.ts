@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEVICE_COMMAND_OF, DEVICE_EVENT_TYPES, evolve, initialState, isRegistered, type DeviceEvent, type DeviceState } from '#kierto/domain';
+import {
+  DEVICE_COMMAND_OF,
+  DEVICE_EVENT_TYPES,
+  evolve,
+  initialState,
+  isRegistered,
+  type DeviceEvent,
+  type DeviceState,
+} from '#kierto/domain';
 import type { StoredEvent } from '#kierto/event-store';
 import {
   collected,
@@ -39,7 +47,10 @@ function storedOf(events: readonly DeviceEvent[], streamId = idOf(laptop()), fir
 }
 
 /** Folds the events, collecting every fact. */
-function project(events: readonly DeviceEvent[], timeZone = 'UTC'): { device: StatisticsDevice | null; facts: StatisticsFact[] } {
+function project(
+  events: readonly DeviceEvent[],
+  timeZone = 'UTC',
+): { device: StatisticsDevice | null; facts: StatisticsFact[] } {
   let device: StatisticsDevice | null = null;
   const facts: StatisticsFact[] = [];
   for (const stored of storedOf(events)) {
@@ -50,7 +61,8 @@ function project(events: readonly DeviceEvent[], timeZone = 'UTC'): { device: St
   return { device, facts };
 }
 
-const measuresOf = (facts: readonly StatisticsFact[]): string[] => facts.map((fact) => `${fact.globalPosition}:${fact.measure}`);
+const measuresOf = (facts: readonly StatisticsFact[]): string[] =>
+  facts.map((fact) => `${fact.globalPosition}:${fact.measure}`);
 
 describe('facts of placing on market', () => {
   it('count POM for the producer in the market country, at the product weight, in the year of occurredAt', () => {
@@ -87,7 +99,15 @@ describe('facts of a collection', () => {
       collected({ country: 'SE', source: 'non-household', measuredWeightKg: 1.38, onBehalfOf: 'org-serty' }),
     ]);
     expect(facts.slice(1)).toEqual([
-      expect.objectContaining({ measure: 'COL', country: 'SE', market: 'non-household', onBehalfOf: 'org-serty', massMg: 1_380_000, units: 1, producerId: 'producer-aalto-computing' }),
+      expect.objectContaining({
+        measure: 'COL',
+        country: 'SE',
+        market: 'non-household',
+        onBehalfOf: 'org-serty',
+        massMg: 1_380_000,
+        units: 1,
+        producerId: 'producer-aalto-computing',
+      }),
       expect.objectContaining({ measure: 'AGE_AT_COL', massMg: 0, units: 1, value: 2025 - 2023 }),
     ]);
   });
@@ -100,13 +120,27 @@ describe('facts of a collection', () => {
 
 describe('re-use is not preparing for re-use', () => {
   it('a device resold from in-use is re-use only: no COL, no PfR', () => {
-    const { facts } = project([placedOnMarket(), wiped({ occurredAt: '2024-03-01T00:00:00Z' }), resold({ occurredAt: '2024-03-02T00:00:00Z', country: 'EE' })]);
+    const { facts } = project([
+      placedOnMarket(),
+      wiped({ occurredAt: '2024-03-01T00:00:00Z' }),
+      resold({ occurredAt: '2024-03-02T00:00:00Z', country: 'EE' }),
+    ]);
     expect(measuresOf(facts)).toEqual(['1:POM', '3:REUSE', '3:DATA_RESALE', '3:DATA_RESALE_WIPED']);
-    expect(facts[1]).toMatchObject({ country: 'EE', onBehalfOf: null, attributedAt: Date.parse('2024-03-02T00:00:00Z'), massMg: 1_400_000 });
+    expect(facts[1]).toMatchObject({
+      country: 'EE',
+      onBehalfOf: null,
+      attributedAt: Date.parse('2024-03-02T00:00:00Z'),
+      massMg: 1_400_000,
+    });
   });
 
   it('a collected device wiped and resold is prepared for re-use at its collection weight, attributed as its collection', () => {
-    const { facts, device } = project([placedOnMarket(), collected({ measuredWeightKg: 1.5, onBehalfOf: 'org-elker' }), wiped(), resold()]);
+    const { facts, device } = project([
+      placedOnMarket(),
+      collected({ measuredWeightKg: 1.5, onBehalfOf: 'org-elker' }),
+      wiped(),
+      resold(),
+    ]);
     expect(measuresOf(facts)).toEqual([
       '1:POM',
       '2:COL',
@@ -117,7 +151,11 @@ describe('re-use is not preparing for re-use', () => {
       '4:DATA_RESALE',
       '4:DATA_RESALE_WIPED',
     ]);
-    expect(facts[3]).toMatchObject({ massMg: 1_500_000, onBehalfOf: 'org-elker', attributedAt: Date.parse('2025-03-03T10:00:00Z') });
+    expect(facts[3]).toMatchObject({
+      massMg: 1_500_000,
+      onBehalfOf: 'org-elker',
+      attributedAt: Date.parse('2025-03-03T10:00:00Z'),
+    });
     // Preparing for re-use is a recovery operation and so a treatment, where the device was collected.
     expect(facts.slice(3, 6).map((fact) => [fact.measure, fact.massMg, fact.units, fact.treatment])).toEqual([
       ['PFR', 1_500_000, 1, null],
@@ -156,7 +194,11 @@ describe('facts of recycling', () => {
       collected(),
       recycled({ treatmentCountry: 'CH', outputs: [{ material: 'residue', massKg: 1, fate: 'disposal' }] }),
     ]);
-    expect(measuresOf(facts.filter((fact) => fact.globalPosition === 3))).toEqual(['3:TREATED', '3:AGE_AT_RCY', '3:LIVES_AT_RCY']);
+    expect(measuresOf(facts.filter((fact) => fact.globalPosition === 3))).toEqual([
+      '3:TREATED',
+      '3:AGE_AT_RCY',
+      '3:LIVES_AT_RCY',
+    ]);
     expect(facts.find((fact) => fact.measure === 'TREATED')?.treatment).toBe('outside-eu');
   });
 
@@ -166,19 +208,26 @@ describe('facts of recycling', () => {
     ['HR', '2012-11-04T10:00:00Z', 'outside-eu'],
     ['HR', '2014-03-04T10:00:00Z', 'other-eu'],
     ['NO', '2021-03-04T10:00:00Z', 'other-eu'],
-  ] as const)('places treatment in %s on %s as %s: membership on the day of treatment', (treatmentCountry, occurredAt, location) => {
-    const { facts } = project([
-      placedOnMarket({ occurredAt: '2010-01-15T09:00:00Z' }),
-      collected({ occurredAt: '2010-06-01T09:00:00Z' }),
-      recycled({ occurredAt, treatmentCountry }),
-    ]);
-    expect(facts.filter((fact) => fact.measure === 'TREATED').map((fact) => fact.treatment)).toEqual([location]);
-  });
+  ] as const)(
+    'places treatment in %s on %s as %s: membership on the day of treatment',
+    (treatmentCountry, occurredAt, location) => {
+      const { facts } = project([
+        placedOnMarket({ occurredAt: '2010-01-15T09:00:00Z' }),
+        collected({ occurredAt: '2010-06-01T09:00:00Z' }),
+        recycled({ occurredAt, treatmentCountry }),
+      ]);
+      expect(facts.filter((fact) => fact.measure === 'TREATED').map((fact) => fact.treatment)).toEqual([location]);
+    },
+  );
 });
 
 describe('facts of repairs', () => {
   it('count every repair, and the fixed ones apart', () => {
-    const { facts } = project([placedOnMarket(), repaired({ occurredAt: '2024-05-01T00:00:00Z' }), declaredEndOfLife({ occurredAt: '2024-06-01T00:00:00Z' })]);
+    const { facts } = project([
+      placedOnMarket(),
+      repaired({ occurredAt: '2024-05-01T00:00:00Z' }),
+      declaredEndOfLife({ occurredAt: '2024-06-01T00:00:00Z' }),
+    ]);
     expect(measuresOf(facts)).toEqual(['1:POM', '2:REPAIR', '2:REPAIR_FIXED', '3:REPAIR']);
     expect(facts[1]).toMatchObject({ country: 'FI', attributedAt: Date.parse('2024-01-15T09:00:00Z') });
   });
@@ -214,12 +263,18 @@ describe('replays', () => {
   it('change nothing: an event at or before the device position adds no fact', () => {
     const [placed, collection] = storedOf([placedOnMarket(), collected()]);
     const once = applyStatistics(null, placed as StoredEvent, 'UTC');
-    const twice = applyStatistics(applyStatistics(once.document, collection as StoredEvent, 'UTC').document, placed as StoredEvent, 'UTC');
+    const twice = applyStatistics(
+      applyStatistics(once.document, collection as StoredEvent, 'UTC').document,
+      placed as StoredEvent,
+      'UTC',
+    );
     expect(twice.facts).toEqual([]);
   });
 
   it('the projection version names the time zone, so changing it rebuilds the statistics', () => {
-    expect(statisticsProjection({ timeZone: 'Europe/Helsinki' }).version).not.toBe(statisticsProjection({ timeZone: 'UTC' }).version);
+    expect(statisticsProjection({ timeZone: 'Europe/Helsinki' }).version).not.toBe(
+      statisticsProjection({ timeZone: 'UTC' }).version,
+    );
   });
 });
 
@@ -243,7 +298,14 @@ describe('the WEEE quantities nest: PfR ⊆ PfR + RCY ⊆ RCV ⊆ TREATED', () =
     let prepared = 0;
     for (const events of randomDeviceHistories(300, 11)) {
       for (const fact of project(events).facts) {
-        if (fact.measure !== 'PFR' && fact.measure !== 'RCY' && fact.measure !== 'ER' && fact.measure !== 'RCV' && fact.measure !== 'TREATED') continue;
+        if (
+          fact.measure !== 'PFR' &&
+          fact.measure !== 'RCY' &&
+          fact.measure !== 'ER' &&
+          fact.measure !== 'RCV' &&
+          fact.measure !== 'TREATED'
+        )
+          continue;
         if (fact.measure === 'PFR') prepared += 1;
         const key = [fact.year, fact.country, fact.category, fact.market, fact.onBehalfOf, fact.producerId].join('|');
         const cell = cells.get(key) ?? { PFR: 0, RCY: 0, ER: 0, RCV: 0, TREATED: 0 };
@@ -255,7 +317,11 @@ describe('the WEEE quantities nest: PfR ⊆ PfR + RCY ⊆ RCV ⊆ TREATED', () =
     expect(prepared).toBeGreaterThan(5);
     for (const [key, cell] of cells) {
       const nested = cell.PFR <= cell.PFR + cell.RCY && cell.PFR + cell.RCY <= cell.RCV && cell.RCV <= cell.TREATED;
-      expect({ key, nested, recoveredIsTheSum: cell.RCV === cell.PFR + cell.RCY + cell.ER }).toEqual({ key, nested: true, recoveredIsTheSum: true });
+      expect({ key, nested, recoveredIsTheSum: cell.RCV === cell.PFR + cell.RCY + cell.ER }).toEqual({
+        key,
+        nested: true,
+        recoveredIsTheSum: true,
+      });
     }
   });
 });

@@ -28,7 +28,14 @@ import type { CollectionContext, Measure, StatisticsApplied, StatisticsDevice, S
 import { statisticsStorage } from './storage.js';
 import { calendarYear, epochMillis, utcIso } from './time.js';
 
-export { MEASURES, TREATMENT_LOCATIONS, type Measure, type StatisticsApplied, type StatisticsDevice, type StatisticsFact } from './model.js';
+export {
+  MEASURES,
+  TREATMENT_LOCATIONS,
+  type Measure,
+  type StatisticsApplied,
+  type StatisticsDevice,
+  type StatisticsFact,
+} from './model.js';
 export type { MembershipChange } from '../memberships/memberships.js';
 
 const unchanged = (document: StatisticsDevice | null): StatisticsApplied => ({ document, facts: [], memberships: [] });
@@ -156,7 +163,12 @@ function evolveStatistics(
         measuredMassMg: null,
         collection: null,
       };
-      facts.add('POM', placed, { country, market, onBehalfOf: null, attributedAt: at }, { massMg: placed.productMassMg, units: 1 });
+      facts.add(
+        'POM',
+        placed,
+        { country, market, onBehalfOf: null, attributedAt: at },
+        { massMg: placed.productMassMg, units: 1 },
+      );
       return placed;
     }
     case 'DeviceCollected': {
@@ -261,7 +273,8 @@ function evolveStatistics(
         else if (output.fate === 'energy-recovery') energyMg += kgToMg(output.massKg);
       }
       facts.add('TREATED', device, where, { massMg: kgToMg(event.data.weightKg), units: 1, treatment });
-      if (recycledMg + energyMg > 0) facts.add('RCV', device, where, { massMg: recycledMg + energyMg, units: 0, treatment });
+      if (recycledMg + energyMg > 0)
+        facts.add('RCV', device, where, { massMg: recycledMg + energyMg, units: 0, treatment });
       if (recycledMg > 0) facts.add('RCY', device, where, { massMg: recycledMg, units: 0, treatment });
       if (energyMg > 0) facts.add('ER', device, where, { massMg: energyMg, units: 0, treatment });
       facts.add('AGE_AT_RCY', device, where, { units: 1, value: facts.occurredYear - device.yearOfManufacture });

@@ -70,9 +70,12 @@ describe('kg → mg is safe for every mass the schemas accept (fast-check, docs/
       { numRuns: 5_000 },
     );
     fc.assert(
-      fc.property(anyDouble.filter((kg) => !(kg >= 0 && kg <= MAX_MASS_KG)), (kg) => {
-        expect(() => kgToMg(kg)).toThrow(RangeError);
-      }),
+      fc.property(
+        anyDouble.filter((kg) => !(kg >= 0 && kg <= MAX_MASS_KG)),
+        (kg) => {
+          expect(() => kgToMg(kg)).toThrow(RangeError);
+        },
+      ),
     );
   });
 

@@ -65,7 +65,12 @@ function inMemoryStore(facts: readonly StatisticsFact[]): StatisticsReadModel {
       };
       const key = [row.year, row.measure, row.category, row.market, row.treatment].join('|');
       const sum = rows.get(key);
-      rows.set(key, sum === undefined ? row : { ...sum, massMg: sum.massMg + row.massMg, units: sum.units + row.units, facts: sum.facts + 1 });
+      rows.set(
+        key,
+        sum === undefined
+          ? row
+          : { ...sum, massMg: sum.massMg + row.massMg, units: sum.units + row.units, facts: sum.facts + 1 },
+      );
     }
     return Promise.resolve({ value: [...rows.values()], checkpoint: position });
   };
@@ -73,7 +78,11 @@ function inMemoryStore(facts: readonly StatisticsFact[]): StatisticsReadModel {
   return { sums } as unknown as StatisticsReadModel;
 }
 
-const request = { year: 2025, asOf: null, filters: { country: null, producerId: null, organisationId: null, category: null, market: null } };
+const request = {
+  year: 2025,
+  asOf: null,
+  filters: { country: null, producerId: null, organisationId: null, category: null, market: null },
+};
 
 /**
  * The worked example of docs/statistics.md, category 4: 100 devices of 1 t collected (COL 100 t); 10 of them
@@ -83,7 +92,13 @@ const request = { year: 2025, asOf: null, filters: { country: null, producerId: 
 function workedExample(): StatisticsFact[] {
   const facts: StatisticsFact[] = [];
   for (let n = 0; n < 100; n += 1) {
-    const product = laptop({ serialNumber: `LARGE-${n}`, weeeCategory: 4, weightKg: 1000, hasDataStorage: false, materials: [] });
+    const product = laptop({
+      serialNumber: `LARGE-${n}`,
+      weeeCategory: 4,
+      weightKg: 1000,
+      hasDataStorage: false,
+      materials: [],
+    });
     const history: DeviceEvent[] = [collected({ occurredAt: '2025-02-01T10:00:00Z', product, country: 'FI' })];
     if (n < 10) history.push(resold({ occurredAt: '2025-03-01T10:00:00Z' }));
     else if (n < 90) {
@@ -142,14 +157,24 @@ describe('Annex V rates with preparing for re-use (the worked example)', () => {
     const report = await queries.report(request);
     const large = rates.categories.find((category) => category.category === 4);
     if (large === undefined) throw new Error('category 4 is reported');
-    const treated = report.totals.treatedSameCountry.kg + report.totals.treatedOtherEu.kg + report.totals.treatedOutsideEu.kg;
-    const chain = [large.preparedForReuse.kg, large.preparedForReuse.kg + large.recycled.kg, large.recovered.kg, treated, large.collected.kg];
+    const treated =
+      report.totals.treatedSameCountry.kg + report.totals.treatedOtherEu.kg + report.totals.treatedOutsideEu.kg;
+    const chain = [
+      large.preparedForReuse.kg,
+      large.preparedForReuse.kg + large.recycled.kg,
+      large.recovered.kg,
+      treated,
+      large.collected.kg,
+    ];
     expect(chain).toEqual([...chain].sort((a, b) => a - b));
   });
 
   it('PfR alone (no recycling yet) is already recovery', async () => {
     const onlyPrepared = factsOf([
-      collected({ occurredAt: '2025-02-01T10:00:00Z', product: laptop({ serialNumber: 'ONLY-PFR', weeeCategory: 2, weightKg: 2, materials: [] }) }),
+      collected({
+        occurredAt: '2025-02-01T10:00:00Z',
+        product: laptop({ serialNumber: 'ONLY-PFR', weeeCategory: 2, weightKg: 2, materials: [] }),
+      }),
       resold({ occurredAt: '2025-03-01T10:00:00Z' }),
     ]);
     const document = await new StatisticsQueries(inMemoryStore(onlyPrepared), 'UTC').recoveryRates(request);

@@ -15,7 +15,13 @@ import {
   type WeeeCategory,
 } from '#kierto/domain';
 import type { ReadModelStore } from '../read-models/port.js';
-import { statisticsReadModel, type FactsQuery, type StatisticsFilters, type StatisticsReadModel, type SumRow } from './read-model.js';
+import {
+  statisticsReadModel,
+  type FactsQuery,
+  type StatisticsFilters,
+  type StatisticsReadModel,
+  type SumRow,
+} from './read-model.js';
 import type {
   Basis,
   CategoryRates,
@@ -101,7 +107,8 @@ export class StatisticsQueries {
       formula: 'CR(N) = 100 × COL(N) / ((POM(N−1) + POM(N−2) + POM(N−3)) / 3)',
       collected,
       placedOnMarket,
-      averagePlacedOnMarket: missingYears.length > 0 ? null : { kg: mgToKg(averageMg), tonnes: tonnesDisplay(averageMg) },
+      averagePlacedOnMarket:
+        missingYears.length > 0 ? null : { kg: mgToKg(averageMg), tonnes: tonnesDisplay(averageMg) },
       computable,
       reason,
       missingYears,
@@ -242,13 +249,22 @@ export class StatisticsQueries {
   async indicators(request: StatisticsRequest): Promise<IndicatorsDocument> {
     const { value: rows, checkpoint } = await this.readModels.sums({
       years: [request.year],
-      measures: ['REPAIR', 'REPAIR_FIXED', 'LIVES_AT_RCY', 'AGE_AT_COL', 'AGE_AT_RCY', 'DATA_RESALE', 'DATA_RESALE_WIPED'],
+      measures: [
+        'REPAIR',
+        'REPAIR_FIXED',
+        'LIVES_AT_RCY',
+        'AGE_AT_COL',
+        'AGE_AT_RCY',
+        'DATA_RESALE',
+        'DATA_RESALE_WIPED',
+      ],
       filters: request.filters,
       asOf: request.asOf,
       groupBy: [],
     });
     const units = (measure: Measure): number => quantityOf(rows, (row) => row.measure === measure).units;
-    const valueSum = (measure: Measure): number => rows.filter((row) => row.measure === measure).reduce((sum, row) => sum + row.value, 0);
+    const valueSum = (measure: Measure): number =>
+      rows.filter((row) => row.measure === measure).reduce((sum, row) => sum + row.value, 0);
     const indicator = (
       name: Indicator['name'],
       unit: Indicator['unit'],
@@ -256,7 +272,8 @@ export class StatisticsQueries {
       numerator: number,
       denominator: number,
     ): Indicator => {
-      const value = denominator === 0 ? null : unit === 'percent' ? (100 * numerator) / denominator : numerator / denominator;
+      const value =
+        denominator === 0 ? null : unit === 'percent' ? (100 * numerator) / denominator : numerator / denominator;
       const display = value === null ? null : unit === 'percent' ? percentDisplay(value) : decimalDisplay(value, 2);
       return { name, definition, unit, numerator, denominator, value, display };
     };
@@ -321,28 +338,26 @@ export class StatisticsQueries {
     });
     const page = rows.slice(0, request.limit);
     const last = page.at(-1);
-    const items = page.map(
-      (fact): FactItem => ({
-        globalPosition: fact.globalPosition,
-        eventId: fact.eventId,
-        deviceId: fact.deviceId,
-        measure: fact.measure,
-        year: fact.year,
-        occurredAt: fact.occurredAt,
-        recordedAt: fact.recordedAt,
-        attributedAt: new Date(fact.attributedAt).toISOString(),
-        country: fact.country,
-        producerId: fact.producerId,
-        onBehalfOf: fact.onBehalfOf,
-        organisationId: fact.organisationId,
-        category: fact.category,
-        market: fact.market,
-        treatment: fact.treatment,
-        kg: mgToKg(fact.massMg),
-        units: fact.units,
-        value: fact.value,
-      }),
-    );
+    const items = page.map((fact): FactItem => ({
+      globalPosition: fact.globalPosition,
+      eventId: fact.eventId,
+      deviceId: fact.deviceId,
+      measure: fact.measure,
+      year: fact.year,
+      occurredAt: fact.occurredAt,
+      recordedAt: fact.recordedAt,
+      attributedAt: new Date(fact.attributedAt).toISOString(),
+      country: fact.country,
+      producerId: fact.producerId,
+      onBehalfOf: fact.onBehalfOf,
+      organisationId: fact.organisationId,
+      category: fact.category,
+      market: fact.market,
+      treatment: fact.treatment,
+      kg: mgToKg(fact.massMg),
+      units: fact.units,
+      value: fact.value,
+    }));
     return {
       year: request.year,
       measure: request.measure,
@@ -350,7 +365,8 @@ export class StatisticsQueries {
       filters: request.filters,
       basis: this.basis(request, checkpoint),
       items,
-      nextCursor: rows.length > request.limit && last !== undefined ? encodeCursor(last.globalPosition, last.measure) : null,
+      nextCursor:
+        rows.length > request.limit && last !== undefined ? encodeCursor(last.globalPosition, last.measure) : null,
     };
   }
 

@@ -9,7 +9,16 @@ import type { Market, TreatmentLocation, WeeeCategory } from '#kierto/domain';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer, nullableInteger, nullableText, text } from '../read-models/rows.js';
 import type { Row, Sql, SqlParam } from '../read-models/sql.js';
-import { MEASURES, type AttributedFact, type FactsQuery, type Measure, type StatisticsFact, type SumDimension, type SumRow, type SumsQuery } from './model.js';
+import {
+  MEASURES,
+  type AttributedFact,
+  type FactsQuery,
+  type Measure,
+  type StatisticsFact,
+  type SumDimension,
+  type SumRow,
+  type SumsQuery,
+} from './model.js';
 import { factsSql, FACT_INSERT_COLUMNS, isMeasure, sumsSql, type StatisticsTables } from './sql.js';
 import { STATISTICS_TABLES } from './tables.js';
 
@@ -26,12 +35,19 @@ export function statisticsReadModel(readModels: ReadModelStore): StatisticsReadM
     readModels.snapshot<T[]>('statistics', {
       sqlite: (session) => {
         const statement = sql(STATISTICS_TABLES(session.table));
-        return session.db.prepare<SqlParam[], Row>(statement.text).all(...statement.params).map(row);
+        return session.db
+          .prepare<SqlParam[], Row>(statement.text)
+          .all(...statement.params)
+          .map(row);
       },
       postgres: async (session) => (await session.query(sql(STATISTICS_TABLES(session.table)))).map(row),
     });
   return {
-    sums: (query) => read((tables) => sumsSql(tables, query), (row) => sumRow(row, query.groupBy)),
+    sums: (query) =>
+      read(
+        (tables) => sumsSql(tables, query),
+        (row) => sumRow(row, query.groupBy),
+      ),
     facts: (query) => read((tables) => factsSql(tables, query), factRow),
   };
 }
@@ -108,4 +124,3 @@ export function factValues(fact: StatisticsFact): SqlParam[] {
   };
   return FACT_INSERT_COLUMNS.map((column) => values[column]);
 }
-

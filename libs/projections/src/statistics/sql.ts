@@ -30,9 +30,7 @@ const ORGANISATION = 'COALESCE(f.on_behalf_of, m.organisation_id)';
  * earlier leave).
  */
 function joinMembership(sql: Sql, tables: StatisticsTables, asOf: string | null): Sql {
-  sql.add(
-    `LEFT JOIN ${tables.memberships} m ON m.producer_id = f.producer_id AND m.joined_ms <= f.attributed_ms`,
-  );
+  sql.add(`LEFT JOIN ${tables.memberships} m ON m.producer_id = f.producer_id AND m.joined_ms <= f.attributed_ms`);
   if (asOf === null) return sql.add('AND (m.left_ms IS NULL OR f.attributed_ms < m.left_ms)');
   return sql.add(
     'AND m.joined_recorded_at <= ? AND (m.left_ms IS NULL OR m.left_recorded_at > ? OR f.attributed_ms < m.left_ms)',
@@ -67,7 +65,12 @@ export function addFactsToCells(tables: StatisticsTables, where: (sql: Sql) => S
 }
 
 /** The cells of the facts a page appended, except those of producers whose membership changed. */
-export function addPageToCells(tables: StatisticsTables, from: number, to: number, changedProducers: readonly string[]): Sql {
+export function addPageToCells(
+  tables: StatisticsTables,
+  from: number,
+  to: number,
+  changedProducers: readonly string[],
+): Sql {
   return addFactsToCells(tables, (sql) => {
     sql.add('f.global_position > ? AND f.global_position <= ?', from, to);
     if (changedProducers.length === 0) return sql;
@@ -89,7 +92,8 @@ function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrga
   if (filters.category !== null) sql.add(`AND ${alias}.category = ?`, filters.category);
   if (filters.market !== null) sql.add(`AND ${alias}.market = ?`, filters.market);
   if (filters.producerId !== null) sql.add(`AND ${alias}.producer_id = ?`, filters.producerId);
-  if (withOrganisation && filters.organisationId !== null) sql.add(`AND ${alias}.organisation_id = ?`, filters.organisationId);
+  if (withOrganisation && filters.organisationId !== null)
+    sql.add(`AND ${alias}.organisation_id = ?`, filters.organisationId);
   return sql;
 }
 
@@ -127,12 +131,15 @@ const FACT_COLUMNS = `f.global_position, f.measure, f.event_id, f.device_id, f.r
 
 /** A page of facts in (measure, position) order within the year (the by_year index), with their organisation resolved (as of asOf). */
 export function factsSql(tables: StatisticsTables, query: FactsQuery): Sql {
-  const sql = new Sql().add(`SELECT * FROM (SELECT ${FACT_COLUMNS}, ${ORGANISATION} AS organisation_id FROM ${tables.facts} f`);
+  const sql = new Sql().add(
+    `SELECT * FROM (SELECT ${FACT_COLUMNS}, ${ORGANISATION} AS organisation_id FROM ${tables.facts} f`,
+  );
   joinMembership(sql, tables, query.asOf).add('WHERE f.year = ?', query.year);
   if (query.measure !== null) sql.add('AND f.measure = ?', query.measure);
   if (query.treatment !== null) sql.add('AND f.treatment = ?', query.treatment);
   if (query.asOf !== null) sql.add('AND f.recorded_at <= ?', query.asOf);
-  if (query.after !== null) sql.add('AND (f.measure, f.global_position) > (?, ?)', query.after.measure, query.after.globalPosition);
+  if (query.after !== null)
+    sql.add('AND (f.measure, f.global_position) > (?, ?)', query.after.measure, query.after.globalPosition);
   filtersOn(sql, 'f', query.filters, false).add(') x');
   if (query.filters.organisationId !== null) sql.add('WHERE x.organisation_id = ?', query.filters.organisationId);
   return sql.add('ORDER BY x.measure, x.global_position LIMIT ?', query.limit);

@@ -5,11 +5,7 @@
  * transaction. The cells take the facts of the positions the page covers, (from, to]; a producer
  * whose membership changed has its cells recomputed from all its facts instead.
  */
-import {
-  writePostgresMemberships,
-  writeSqliteMemberships,
-  type MembershipChange,
-} from '../memberships/memberships.js';
+import { writePostgresMemberships, writeSqliteMemberships, type MembershipChange } from '../memberships/memberships.js';
 import {
   loadPostgresDocuments,
   loadSqliteDocuments,
@@ -65,7 +61,10 @@ function changesOf(page: Page): { facts: StatisticsFact[]; memberships: Membersh
 function cellStatements(tables: StatisticsTables, page: Page, facts: number, memberships: readonly MembershipChange[]) {
   if (facts === 0 && memberships.length === 0) return [];
   const changed = [...new Set(memberships.map((change) => change.producerId))];
-  return [addPageToCells(tables, page.from, page.to, changed), ...(changed.length > 0 ? recomputeProducerCells(tables, changed) : [])];
+  return [
+    addPageToCells(tables, page.from, page.to, changed),
+    ...(changed.length > 0 ? recomputeProducerCells(tables, changed) : []),
+  ];
 }
 
 export const statisticsStorage: ReadModelStorage<StatisticsDevice, StatisticsApplied> = {

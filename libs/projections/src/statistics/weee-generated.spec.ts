@@ -4,7 +4,13 @@ import type { StatisticsFilters, SumRow } from './read-model.js';
 import { historyYears, weeeGeneratedDocument } from './weee-generated.js';
 
 const MG_PER_KG = 1_000_000;
-const NATIONAL: StatisticsFilters = { country: null, producerId: null, organisationId: null, category: null, market: null };
+const NATIONAL: StatisticsFilters = {
+  country: null,
+  producerId: null,
+  organisationId: null,
+  category: null,
+  market: null,
+};
 const BASIS = { asOf: null, checkpoint: 42, reportingTimeZone: 'UTC' };
 /** The hand-worked pair of libs/domain/src/weee-generated.spec.ts: L(0…4) = 0.2211992, 0.4109214, 0.2624802, 0.0870836, 0.0163851. */
 const HAND = { shape: 2, scale: 2, source: 'hand-worked example' };
@@ -22,7 +28,13 @@ const row = (measure: 'POM' | 'COL', year: number, category: WeeeCategory, kg: n
 });
 
 /** Category 4 POM 2018 500, 2019 500, 2020 1 000, 2021 2 000, 2022 1 000 kg: WEEE generated 2022 = 1 357.2566 kg. */
-const CATEGORY_4_HISTORY = [row('POM', 2018, 4, 500), row('POM', 2019, 4, 500), row('POM', 2020, 4, 1000), row('POM', 2021, 4, 2000), row('POM', 2022, 4, 1000)];
+const CATEGORY_4_HISTORY = [
+  row('POM', 2018, 4, 500),
+  row('POM', 2019, 4, 500),
+  row('POM', 2020, 4, 1000),
+  row('POM', 2021, 4, 2000),
+  row('POM', 2022, 4, 1000),
+];
 
 describe('the WEEE-generated document', () => {
   it('asks for every year from 1970 up to the year', () => {
@@ -77,7 +89,9 @@ describe('the WEEE-generated document', () => {
     // The average-POM rate does not depend on the categories' history: 102.9 % against 65 %.
     expect(document.rateAgainstAveragePlacedOnMarket).toMatchObject({ computable: true, met: true });
     expect(document.targetMet).toBe(true);
-    expect(document.categories.find((entry) => entry.category === 1)?.missingYears).toEqual([2018, 2019, 2020, 2021, 2022]);
+    expect(document.categories.find((entry) => entry.category === 1)?.missingYears).toEqual([
+      2018, 2019, 2020, 2021, 2022,
+    ]);
   });
 
   it('given a category without lifespan parameters, then it has no estimate and the total is incomplete', () => {
@@ -89,19 +103,41 @@ describe('the WEEE-generated document', () => {
       rows: CATEGORY_4_HISTORY,
       lifespans: {},
     });
-    expect(document.categories[0]).toMatchObject({ lifespan: null, weeeGenerated: null, coverage: null, horizonYears: null, complete: false });
+    expect(document.categories[0]).toMatchObject({
+      lifespan: null,
+      weeeGenerated: null,
+      coverage: null,
+      horizonYears: null,
+      complete: false,
+    });
     expect(document.rateAgainstWeeeGenerated.computable).toBe(false);
   });
 
   it('given a complete national history below both targets, then the target is not met; 2018 has no 85 % alternative', () => {
     const lifespans: LifespanTable = Object.fromEntries(WEEE_CATEGORIES.map((category) => [category, HAND]));
-    const rows = WEEE_CATEGORIES.flatMap((category) => [2014, 2015, 2016, 2017, 2018, 2019].map((year) => row('POM', year, category, 100)));
-    const low = weeeGeneratedDocument({ year: 2019, filters: NATIONAL, basis: BASIS, categories: WEEE_CATEGORIES, rows: [...rows, row('COL', 2019, 1, 10)], lifespans });
+    const rows = WEEE_CATEGORIES.flatMap((category) =>
+      [2014, 2015, 2016, 2017, 2018, 2019].map((year) => row('POM', year, category, 100)),
+    );
+    const low = weeeGeneratedDocument({
+      year: 2019,
+      filters: NATIONAL,
+      basis: BASIS,
+      categories: WEEE_CATEGORIES,
+      rows: [...rows, row('COL', 2019, 1, 10)],
+      lifespans,
+    });
     expect(low.total.complete).toBe(true);
     expect(low.rateAgainstWeeeGenerated.met).toBe(false);
     expect(low.rateAgainstAveragePlacedOnMarket.met).toBe(false);
     expect(low.targetMet).toBe(false);
-    const early = weeeGeneratedDocument({ year: 2018, filters: NATIONAL, basis: BASIS, categories: WEEE_CATEGORIES, rows, lifespans });
+    const early = weeeGeneratedDocument({
+      year: 2018,
+      filters: NATIONAL,
+      basis: BASIS,
+      categories: WEEE_CATEGORIES,
+      rows,
+      lifespans,
+    });
     expect(early.rateAgainstWeeeGenerated.target).toBeNull();
     expect(early.targetNote).toMatch(/from 2019/);
   });

@@ -16,7 +16,14 @@ import {
   type WeeeCategory,
 } from '#kierto/domain';
 import type { StatisticsFilters, SumRow } from './read-model.js';
-import type { Basis, Quantity, Rate, WeeeGeneratedCategory, WeeeGeneratedDocument, WeeeGeneratedRate } from './documents.js';
+import type {
+  Basis,
+  Quantity,
+  Rate,
+  WeeeGeneratedCategory,
+  WeeeGeneratedDocument,
+  WeeeGeneratedRate,
+} from './documents.js';
 import { mgToKg, percentDisplay, tonnesDisplay } from './mass.js';
 
 /** Events cannot be dated before 1970 (libs/domain/src/limits.ts), so no history is older. */
@@ -39,7 +46,10 @@ export interface WeeeGeneratedInput {
   readonly lifespans: LifespanTable;
 }
 
-const mass = (mg: number): { readonly kg: number; readonly tonnes: string } => ({ kg: mgToKg(mg), tonnes: tonnesDisplay(mg) });
+const mass = (mg: number): { readonly kg: number; readonly tonnes: string } => ({
+  kg: mgToKg(mg),
+  tonnes: tonnesDisplay(mg),
+});
 const rateOf = (percent: number): Rate => ({ percent, display: percentDisplay(percent) });
 
 export function weeeGeneratedDocument(input: WeeeGeneratedInput): WeeeGeneratedDocument {
@@ -123,7 +133,8 @@ export function weeeGeneratedDocument(input: WeeeGeneratedInput): WeeeGeneratedD
     const pomYears = [year - 3, year - 2, year - 1];
     const pomOf = (pomYear: number) => pom.filter((row) => row.year === pomYear);
     const missingYears = pomYears.filter((pomYear) => pomOf(pomYear).reduce((sum, row) => sum + row.facts, 0) === 0);
-    const averageMg = pomYears.reduce((sum, pomYear) => sum + pomOf(pomYear).reduce((s, row) => s + row.massMg, 0), 0) / 3;
+    const averageMg =
+      pomYears.reduce((sum, pomYear) => sum + pomOf(pomYear).reduce((s, row) => s + row.massMg, 0), 0) / 3;
     const reason =
       missingYears.length > 0
         ? `No placed-on-market data for ${describeYears(missingYears)}: the rate needs all three preceding years and is not estimated`
@@ -144,8 +155,17 @@ export function weeeGeneratedDocument(input: WeeeGeneratedInput): WeeeGeneratedD
   })();
 
   // Art. 7(1) is met by either alternative: one met is enough; "not met" needs both to say so.
-  const verdicts = [againstAverage, againstGenerated].filter((entry) => entry.target !== null).map((entry) => entry.met);
-  const targetMet = verdicts.length === 0 ? null : verdicts.includes(true) ? true : verdicts.every((met) => met === false) ? false : null;
+  const verdicts = [againstAverage, againstGenerated]
+    .filter((entry) => entry.target !== null)
+    .map((entry) => entry.met);
+  const targetMet =
+    verdicts.length === 0
+      ? null
+      : verdicts.includes(true)
+        ? true
+        : verdicts.every((met) => met === false)
+          ? false
+          : null;
 
   return {
     year,

@@ -71,7 +71,11 @@ export function postgresBackend(prefix: string): Backend {
     name: 'PostgreSQL',
     async newStore() {
       stores += 1;
-      const store = new PostgresEventStore({ connectionString: postgres.url, schema: schemaOf(`store-${stores}`), clock: scenarioClock() });
+      const store = new PostgresEventStore({
+        connectionString: postgres.url,
+        schema: schemaOf(`store-${stores}`),
+        clock: scenarioClock(),
+      });
       await store.init();
       opened.push(store);
       return store;

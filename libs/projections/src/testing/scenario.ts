@@ -60,7 +60,10 @@ export class Recorder {
         return `00000000-0000-4000-8000-${String(this.counter).padStart(12, '0')}`;
       },
     };
-    if ('producerId' in command && (command.kind === 'JoinProducerOrganisation' || command.kind === 'LeaveProducerOrganisation')) {
+    if (
+      'producerId' in command &&
+      (command.kind === 'JoinProducerOrganisation' || command.kind === 'LeaveProducerOrganisation')
+    ) {
       await handleCommand(this.store, producerStreams, producerStreamId(command.producerId), command, context);
     } else {
       await handleCommand(this.store, deviceStreams, command.deviceId, command, context);
@@ -88,7 +91,12 @@ export const leave = (producerId: string, organisationId: string, occurredAt: st
   data: { organisationId },
 });
 
-export function product(serialNumber: string, category: WeeeCategory, weightKg: number, overrides: Partial<ProductDescription> = {}): ProductDescription {
+export function product(
+  serialNumber: string,
+  category: WeeeCategory,
+  weightKg: number,
+  overrides: Partial<ProductDescription> = {},
+): ProductDescription {
   return {
     manufacturer: 'Kierto Test Oy',
     brand: 'Test',
@@ -114,14 +122,24 @@ export function device(p: ProductDescription) {
   const at = (occurredAt: string) => ({ deviceId, occurredAt, now: SCENARIO_NOW });
   return {
     deviceId,
-    place: (occurredAt: string, producerId: string, overrides: { country?: string; market?: 'household' | 'non-household' } = {}): DeviceCommand => ({
+    place: (
+      occurredAt: string,
+      producerId: string,
+      overrides: { country?: string; market?: 'household' | 'non-household' } = {},
+    ): DeviceCommand => ({
       kind: 'PlaceDeviceOnMarket',
       ...at(occurredAt),
       data: placementData({ producerId, product: p, ...overrides }),
     }),
     collect: (
       occurredAt: string,
-      overrides: { country?: string; source?: 'household' | 'non-household'; measuredWeightKg?: number; onBehalfOf?: string; withProduct?: boolean } = {},
+      overrides: {
+        country?: string;
+        source?: 'household' | 'non-household';
+        measuredWeightKg?: number;
+        onBehalfOf?: string;
+        withProduct?: boolean;
+      } = {},
     ): DeviceCommand => {
       const { withProduct, ...rest } = overrides;
       return {
@@ -130,13 +148,21 @@ export function device(p: ProductDescription) {
         data: collectionData({ ...rest, ...(withProduct === true ? { product: p } : {}) }),
       };
     },
-    wipe: (occurredAt: string): DeviceCommand => ({ kind: 'RecordDataWipe', ...at(occurredAt), data: passingWipeData() }),
+    wipe: (occurredAt: string): DeviceCommand => ({
+      kind: 'RecordDataWipe',
+      ...at(occurredAt),
+      data: passingWipeData(),
+    }),
     repair: (occurredAt: string, outcome: 'fixed' | 'end-of-life' = 'fixed'): DeviceCommand => ({
       kind: 'RecordRepair',
       ...at(occurredAt),
       data: outcome === 'fixed' ? fixedRepairData() : endOfLifeRepairData(),
     }),
-    resell: (occurredAt: string, country = 'FI'): DeviceCommand => ({ kind: 'RecordResale', ...at(occurredAt), data: resaleData({ country }) }),
+    resell: (occurredAt: string, country = 'FI'): DeviceCommand => ({
+      kind: 'RecordResale',
+      ...at(occurredAt),
+      data: resaleData({ country }),
+    }),
     recycle: (
       occurredAt: string,
       treatmentCountry: string,
@@ -148,9 +174,15 @@ export function device(p: ProductDescription) {
         treatmentCountry,
         weightKg: p.weightKg,
         outputs: [
-          ...(outputs.recycled > 0 ? [{ material: 'metals', massKg: outputs.recycled, fate: 'recycled' as const }] : []),
-          ...(outputs.energy > 0 ? [{ material: 'plastics', massKg: outputs.energy, fate: 'energy-recovery' as const }] : []),
-          ...(outputs.disposal > 0 ? [{ material: 'residue', massKg: outputs.disposal, fate: 'disposal' as const }] : []),
+          ...(outputs.recycled > 0
+            ? [{ material: 'metals', massKg: outputs.recycled, fate: 'recycled' as const }]
+            : []),
+          ...(outputs.energy > 0
+            ? [{ material: 'plastics', massKg: outputs.energy, fate: 'energy-recovery' as const }]
+            : []),
+          ...(outputs.disposal > 0
+            ? [{ material: 'residue', massKg: outputs.disposal, fate: 'disposal' as const }]
+            : []),
         ],
       }),
     }),
@@ -215,7 +247,13 @@ export function randomHistories(devices: number, seed = 7): ScenarioCommand[] {
         push(d.repair(iso(), outcome));
         endOfLife = outcome === 'end-of-life';
       } else if (roll < 0.6 && status === 'in-use') {
-        push(d.collect(iso(), { measuredWeightKg: next() < 0.5 ? weight : undefined, onBehalfOf: next() < 0.2 ? 'org-elker' : undefined, source: next() < 0.8 ? 'household' : 'non-household' }));
+        push(
+          d.collect(iso(), {
+            measuredWeightKg: next() < 0.5 ? weight : undefined,
+            onBehalfOf: next() < 0.2 ? 'org-elker' : undefined,
+            source: next() < 0.8 ? 'household' : 'non-household',
+          }),
+        );
         status = 'collected';
         wiped = false;
       } else if (roll < 0.8 && (wiped || !p.hasDataStorage) && !endOfLife) {

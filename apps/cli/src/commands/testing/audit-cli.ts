@@ -39,7 +39,16 @@ export async function workspace(): Promise<Workspace> {
   const file = join(dir, 'kierto.sqlite');
   const store = new SqliteEventStore({ file });
   await store.init();
-  await store.append(LAPTOP, [newEvent({ type: 'DevicePlacedOnMarket', actor: { organisationId: 'org-maker', role: 'producer', keyId: 'k-1' } })], 'no-stream');
+  await store.append(
+    LAPTOP,
+    [
+      newEvent({
+        type: 'DevicePlacedOnMarket',
+        actor: { organisationId: 'org-maker', role: 'producer', keyId: 'k-1' },
+      }),
+    ],
+    'no-stream',
+  );
   await store.append(PHONE, [newEvent({ type: 'DevicePlacedOnMarket' })], 'no-stream');
   await store.append(LAPTOP, [newEvent({ type: 'DeviceCollected' })], 0);
   await store.append(PHONE, [newEvent({ type: 'DeviceCollected' })], 0);

@@ -41,7 +41,11 @@ async function probe(url: string): Promise<EventStoreDbProbe> {
     return { url, available: true, reason: '' };
   } catch (error) {
     if (isStreamNotFound(error)) return { url, available: true, reason: '' };
-    return { url, available: false, reason: messageOf(translateError(error, { names: streamNames(), endpoint: describeEndpoint(url) })) };
+    return {
+      url,
+      available: false,
+      reason: messageOf(translateError(error, { names: streamNames(), endpoint: describeEndpoint(url) })),
+    };
   } finally {
     await client.dispose();
   }
@@ -60,7 +64,9 @@ export const eventStoreDb: EventStoreDbProbe =
 
 if (!eventStoreDb.available) {
   if (url !== '') {
-    throw new Error(`EventStoreDB suites cannot run: ${eventStoreDb.reason}. Start the server or unset KIERTO_TEST_EVENTSTORE_URL.`);
+    throw new Error(
+      `EventStoreDB suites cannot run: ${eventStoreDb.reason}. Start the server or unset KIERTO_TEST_EVENTSTORE_URL.`,
+    );
   }
   if (process.env['KIERTO_REQUIRE_EVENTSTORE'] === '1') {
     throw new Error(`KIERTO_REQUIRE_EVENTSTORE=1 but ${eventStoreDb.reason}. ${HOW_TO_RUN}.`);

@@ -91,7 +91,10 @@ export class InMemoryKurrentDB {
     return [...this.streams.keys()];
   }
 
-  private async *read<K extends EventType>(streamName: string, options: ReadStreamOptions = {}): AsyncGenerator<ResolvedEvent<K>> {
+  private async *read<K extends EventType>(
+    streamName: string,
+    options: ReadStreamOptions = {},
+  ): AsyncGenerator<ResolvedEvent<K>> {
     await tick();
     // The bridge's error: a plain UnavailableError whose message is its class name.
     if (this.down) throw new UnavailableError(undefined, 'UnavailableError');
@@ -121,35 +124,54 @@ export class InMemoryKurrentDB {
       for (const event of request.events) {
         const { metadata } = event;
         if (metadata == null) continue;
-        if (typeof metadata !== 'object' || Array.isArray(metadata) || metadata instanceof Uint8Array || Object.values(metadata).some((v) => typeof v !== 'string')) {
-          throw new Error('multiStreamAppend requires metadata to be a plain object with string keys and string values.');
+        if (
+          typeof metadata !== 'object' ||
+          Array.isArray(metadata) ||
+          metadata instanceof Uint8Array ||
+          Object.values(metadata).some((v) => typeof v !== 'string')
+        ) {
+          throw new Error(
+            'multiStreamAppend requires metadata to be a plain object with string keys and string values.',
+          );
         }
       }
     }
     await tick();
     if (this.down) {
       // What grpc-js raises when no connection can be made: a plain Error with code 14.
-      throw Object.assign(new Error('14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113.'), {
-        code: 14,
-        details: 'No connection established',
-      });
+      throw Object.assign(
+        new Error('14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113.'),
+        {
+          code: 14,
+          details: 'No connection established',
+        },
+      );
     }
     if (this.beforeCommit) await this.beforeCommit();
 
     const seen = new Set<string>();
     for (const request of requests) {
       // Real servers' handling of one stream twice in a request is not something the adapter relies on.
-      if (seen.has(request.streamName)) throw new Error(`simulated server: ${request.streamName} appears twice in one append`);
+      if (seen.has(request.streamName))
+        throw new Error(`simulated server: ${request.streamName} appears twice in one append`);
       seen.add(request.streamName);
       const current = this.currentState(request.streamName);
       if (!matches(request.expectedState, current)) {
         this.conflicts += 1;
-        throw new WrongExpectedVersionError(undefined, { streamName: request.streamName, expected: request.expectedState, current });
+        throw new WrongExpectedVersionError(undefined, {
+          streamName: request.streamName,
+          expected: request.expectedState,
+          current,
+        });
       }
     }
     const size = requests
       .flatMap((request) => request.events)
-      .reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata ?? {})), 0);
+      .reduce(
+        (sum, event) =>
+          sum + Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata ?? {})),
+        0,
+      );
     if (size > this.maxAppendSize) {
       const noGrpcError = undefined as unknown as ConstructorParameters<typeof TransactionMaxSizeExceededError>[0];
       throw new TransactionMaxSizeExceededError(noGrpcError, { size, maxSize: this.maxAppendSize });
