@@ -59,6 +59,17 @@ export function normaliseManufacturer(manufacturer: string, field = 'manufacture
   return name;
 }
 
+/** The identifiers a product description carries: GTIN + serial when it has a GTIN, else manufacturer + serial (ADR 0004). */
+export function identifierOfProduct(product: {
+  readonly gtin?: string | undefined;
+  readonly manufacturer: string;
+  readonly serialNumber: string;
+}): DeviceIdentifier {
+  return product.gtin !== undefined
+    ? { gtin: product.gtin, serialNumber: product.serialNumber }
+    : { manufacturer: product.manufacturer, serialNumber: product.serialNumber };
+}
+
 export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): DeviceId {
   const serial = escapeComponent(normaliseSerial(identifier.serialNumber, `${fieldPrefix}serialNumber`));
   if ('gtin' in identifier && identifier.gtin !== undefined) {

@@ -25,6 +25,7 @@ import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '#
 import {
   deviceCommandOf,
   deviceIdOf,
+  identifierOfProduct,
   DomainError,
   isDeviceEventType,
   isWellFormedDeviceId,
@@ -262,9 +263,7 @@ function derivedDeviceId(type: DeviceEventType, data: Record<string, unknown>): 
     );
   }
   try {
-    return product.gtin !== undefined
-      ? deviceIdOf({ gtin: product.gtin, serialNumber: product.serialNumber }, 'data.product.')
-      : deviceIdOf({ manufacturer: product.manufacturer, serialNumber: product.serialNumber }, 'data.product.');
+    return deviceIdOf(identifierOfProduct(product), 'data.product.');
   } catch (error) {
     if (error instanceof DomainError) throw new LineError(error.code, error.field ?? '', error.message);
     throw error;

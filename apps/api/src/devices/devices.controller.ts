@@ -4,10 +4,10 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from
 import type { Request, Response } from 'express';
 import {
   deviceIdOf,
+  identifierOfProduct,
   isWellFormedDeviceId,
   type DeviceCommand,
   type DeviceIdentifier,
-  type ProductDescription,
 } from '#kierto/domain';
 import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '#kierto/access';
 import type { CommandOutcome } from '#kierto/application';
@@ -98,7 +98,7 @@ export class DevicesController {
     const { occurredAt, ...data } = body;
     // Whether the caller may place this device comes before whether its identifier is valid.
     const actor = actorOf({ kind: 'PlaceDeviceOnMarket', data }, request);
-    const deviceId = deviceIdOf(identifierOf(data.product), 'product.');
+    const deviceId = deviceIdOf(identifierOfProduct(data.product), 'product.');
     return this.record(
       { kind: 'PlaceDeviceOnMarket', deviceId, occurredAt, now: now(), data },
       request,
@@ -292,12 +292,6 @@ function actorOf(command: CommandToAuthorise, request: Request): Actor {
     throw forbidden(DEVICE_COMMAND_PERMISSIONS[command.kind], decision.message, decision.field ?? undefined);
   }
   return { organisationId: organisation.id, role: decision.role, keyId };
-}
-
-function identifierOf(product: ProductDescription): DeviceIdentifier {
-  return product.gtin !== undefined
-    ? { gtin: product.gtin, serialNumber: product.serialNumber }
-    : { manufacturer: product.manufacturer, serialNumber: product.serialNumber };
 }
 
 function checkDeviceId(deviceId: string): string {
