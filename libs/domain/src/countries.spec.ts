@@ -47,6 +47,13 @@ describe('EU and EEA membership on a day', () => {
     expect(appliesWeeeDirectiveOn('GB', '2021-03-01')).toBe(false);
   });
 
+  it('the United Kingdom in the transition period: no longer a member, but the directive applied to 31 Dec 2020', () => {
+    expect(isEuMemberOn('GB', '2020-06-01')).toBe(false);
+    expect(appliesWeeeDirectiveOn('GB', '2020-06-01')).toBe(true);
+    expect(appliesWeeeDirectiveOn('GB', '2020-12-31T23:59:59Z')).toBe(true);
+    expect(appliesWeeeDirectiveOn('GB', '2021-01-01')).toBe(false);
+  });
+
   it('Croatia: not in 2012, a member from 1 Jul 2013, in 2014', () => {
     expect(isEuMemberOn('HR', '2012-08-01')).toBe(false);
     expect(isEuMemberOn('HR', '2013-06-30')).toBe(false);

@@ -357,6 +357,16 @@ const EEA_EFTA_STATES: Readonly<Record<string, Interval>> = {
   LI: { from: '1995-05-01' },
 };
 
+/**
+ * Union law, the WEEE Directive with it, went on applying to the United Kingdom in the transition
+ * period after its withdrawal, to 31 Dec 2020 inclusive: the Withdrawal Agreement (Art. 127(6)) reads
+ * every reference to Member States in Union law as including it. Treatment there in 2020 is
+ * therefore treatment in another Member State, although the UK was no longer a member.
+ */
+const TRANSITION_PERIODS: Readonly<Record<string, Interval>> = {
+  GB: { from: '2020-02-01', until: '2021-01-01' },
+};
+
 /** The UTC calendar day of an instant (RFC 3339) or a day (`YYYY-MM-DD`). */
 function dayOf(at: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : new Date(Date.parse(at)).toISOString().slice(0, 10);
@@ -382,10 +392,15 @@ export function isEuMemberOn(code: CountryCode, at: string): boolean {
   return euMemberStateOn(code, at) !== null;
 }
 
-/** An EU member state or an EEA EFTA state on that day: a state where the WEEE Directive applies. */
+/**
+ * A state where the WEEE Directive applies on that day: an EU member state, an EEA EFTA state, or
+ * the United Kingdom in its transition period.
+ */
 export function appliesWeeeDirectiveOn(code: CountryCode, at: string): boolean {
+  const day = dayOf(at);
   return (
     isEuMemberOn(code, at) ||
-    within(Object.hasOwn(EEA_EFTA_STATES, code) ? EEA_EFTA_STATES[code] : undefined, dayOf(at))
+    within(Object.hasOwn(EEA_EFTA_STATES, code) ? EEA_EFTA_STATES[code] : undefined, day) ||
+    within(Object.hasOwn(TRANSITION_PERIODS, code) ? TRANSITION_PERIODS[code] : undefined, day)
   );
 }

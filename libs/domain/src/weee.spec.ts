@@ -7,10 +7,13 @@ describe('treatment location relative to the country of collection, on the day o
     ['FI', 'EE', '2025-06-01T00:00:00Z', 'other-eu'],
     ['FI', 'GR', '2025-06-01T00:00:00Z', 'other-eu'],
     ['SE', 'FI', '2025-06-01T00:00:00Z', 'other-eu'],
-    // The United Kingdom was a member until 31 Jan 2020 inclusive.
+    // The United Kingdom was a member until 31 Jan 2020 inclusive, and Union law applied to it in the
+    // transition period to 31 Dec 2020 (Withdrawal Agreement Art. 127(6)).
     ['FI', 'GB', '2019-06-01T00:00:00Z', 'other-eu'],
     ['FI', 'GB', '2020-01-31T23:59:59+00:00', 'other-eu'],
-    ['FI', 'GB', '2020-02-01T00:00:00Z', 'outside-eu'],
+    ['FI', 'GB', '2020-02-01T00:00:00Z', 'other-eu'],
+    ['FI', 'GB', '2020-12-31T23:59:59Z', 'other-eu'],
+    ['FI', 'GB', '2021-01-01T00:00:00Z', 'outside-eu'],
     ['FI', 'GB', '2021-06-01T00:00:00Z', 'outside-eu'],
     // Croatia from 1 Jul 2013.
     ['SI', 'HR', '2012-06-01T00:00:00Z', 'outside-eu'],
@@ -41,8 +44,10 @@ describe('treatment location relative to the country of collection, on the day o
   });
 
   it('takes the day of an instant with an offset in UTC', () => {
-    // 1 Feb 2020 00:30 in Helsinki is still 31 Jan in UTC.
-    expect(treatmentLocation('FI', 'GB', '2020-02-01T00:30:00+02:00')).toBe('other-eu');
+    // 1 Jan 2021 00:30 in Helsinki is still 31 Dec 2020 in UTC, the last day of the transition period.
+    expect(treatmentLocation('FI', 'GB', '2021-01-01T00:30:00+02:00')).toBe('other-eu');
+    // 1 Jul 2013 00:30 in Zagreb is still 30 Jun in UTC, before Croatia's accession.
+    expect(treatmentLocation('SI', 'HR', '2013-07-01T00:30:00+02:00')).toBe('outside-eu');
   });
 });
 

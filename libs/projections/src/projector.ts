@@ -197,7 +197,7 @@ export class Projector {
     const budget = this.options.pageBudgetMs;
     if (budget === undefined || events < this.nextPageSize) return;
     const fitting = Math.floor((events * budget) / Math.max(elapsedMs, 1));
-    this.nextPageSize = Math.max(MIN_BUDGETED_PAGE, Math.min(this.pageSize, fitting, events * 2));
+    this.nextPageSize = Math.min(this.pageSize, Math.max(MIN_BUDGETED_PAGE, Math.min(fitting, events * 2)));
   }
 
   /** With a page budget, lets waiting requests run before the next page (an awaited read alone would not: it settles as a microtask). */

@@ -308,6 +308,10 @@ describe('which errors are transient', () => {
     ['SQLITE_IOERR_WRITE', true],
     ['SQLITE_FULL', true],
     ['STORE_UNAVAILABLE', true],
+    ['55P03', true], // lock not available: a lock timeout, not the event
+    ['42501', true], // insufficient privilege: an operator's grant
+    ['42P01', true], // undefined table: a migration in progress
+    ['42601', false], // syntax error: the code's fault for this event, quarantined
     ['22003', false], // numeric value out of range: the data's fault
     ['23505', false], // unique violation
     ['SQLITE_CONSTRAINT_DATATYPE', false], // "cannot store REAL value in INTEGER column"

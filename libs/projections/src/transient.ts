@@ -32,6 +32,14 @@ const NETWORK_CODES = new Set([
 const POSTGRES_TRANSIENT_CLASSES = new Set(['08', '40', '53', '57', '58']);
 
 /**
+ * Single PostgreSQL codes about the session or the schema, never about one event's data: 55P03 lock
+ * not available (a lock timeout), 55006 object in use, 42501 insufficient privilege and 42P01 undefined
+ * table (an operator's grant or a migration in progress). Quarantining events for these would skip
+ * every event of the page while the fault lasts.
+ */
+const POSTGRES_TRANSIENT_CODES = new Set(['55P03', '55006', '42501', '42P01']);
+
+/**
  * SQLite result codes (better-sqlite3 puts the extended code in `code`): a lock held by another
  * connection, I/O, a full disk, memory, a file that cannot be opened or written. Data errors
  * (SQLITE_CONSTRAINT_*, SQLITE_MISMATCH, SQLITE_TOOBIG) are not among them.
@@ -56,6 +64,7 @@ export function isTransientError(error: unknown): boolean {
   if (NETWORK_CODES.has(code)) return true;
   if (SQLITE_TRANSIENT.test(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && POSTGRES_TRANSIENT_CLASSES.has(code.slice(0, 2))) return true;
+  if (POSTGRES_TRANSIENT_CODES.has(code)) return true;
   const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
   return TRANSIENT_MESSAGES.some((pattern) => pattern.test(message));
 }
