@@ -125,3 +125,26 @@ describeIfPostgres('on PostgreSQL', () => {
     () => dropTestSchema(schema),
   );
 });
+
+describe('failed authentication limits behind a proxy (KIERTO_TRUST_PROXY)', () => {
+  /** Fails PER_ADDRESS times for each of two clients that reach the API through the same proxy, then tries once more for each. */
+  async function twoClientsThroughOneProxy(trustProxy: false | string): Promise<{ first: number; second: number }> {
+    const app = await startTestApp({ trustProxy, failedAuthPerAddressPerMinute: PER_ADDRESS });
+    try {
+      const attempt = (client: string) =>
+        request(app.http).get('/organisations').set('Authorization', UNKNOWN).set('X-Forwarded-For', client);
+      for (let failure = 0; failure < PER_ADDRESS; failure += 1) await attempt('198.51.100.7');
+      return { first: (await attempt('198.51.100.7')).status, second: (await attempt('203.0.113.9')).status };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('trusting the proxy on loopback, counts each client by its own address', async () => {
+    expect(await twoClientsThroughOneProxy('loopback')).toEqual({ first: 429, second: 401 });
+  });
+
+  it('by default, believes no X-Forwarded-For: every client behind the proxy shares its address', async () => {
+    expect(await twoClientsThroughOneProxy(false)).toEqual({ first: 429, second: 429 });
+  });
+});

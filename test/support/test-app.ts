@@ -78,6 +78,7 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     weeeLifespans: lifespanTable(undefined),
     runProjector: true,
     projectionWaitMs: 5_000,
+    trustProxy: false,
     ...overrides,
   };
   const { app, store, access } = await createApp(config, logger);

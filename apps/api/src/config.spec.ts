@@ -24,3 +24,22 @@ describe('KIERTO_WEEE_LIFESPANS', () => {
     expect(() => loadConfig({ KIERTO_WEEE_LIFESPANS: raw })).toThrow(message);
   });
 });
+
+describe('KIERTO_TRUST_PROXY', () => {
+  it('given nothing, then no proxy is trusted', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+  });
+
+  it.each([
+    ['1', 1],
+    ['0', false],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, loopback', '10.0.0.0/8,loopback'],
+  ])('given %s, then Express is told %j', (raw, expected) => {
+    expect(loadConfig({ KIERTO_TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+  });
+
+  it.each([['true'], ['11'], ['any proxy']])('given %s, then the service refuses to start', (raw) => {
+    expect(() => loadConfig({ KIERTO_TRUST_PROXY: raw })).toThrow(ConfigError);
+  });
+});

@@ -37,6 +37,13 @@ export interface ApiConfig {
   readonly failedAuthPerAddressPerMinute: number;
   /** Failed authentications per minute for one key id before it is refused to addresses that failed. */
   readonly failedAuthPerKeyPerMinute: number;
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
+   * Express's `trust proxy`: false (none: direct connections), a number of hops, or a list of
+   * addresses, subnets or `loopback` / `linklocal` / `uniquelocal`. The per-address rate limits count
+   * that address, so behind a proxy that is not trusted every client would share the proxy's.
+   */
+  readonly trustProxy: false | number | string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -89,7 +96,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     weeeLifespans,
     runProjector: projector === 'on',
     projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),
+    trustProxy: trustProxy(env['KIERTO_TRUST_PROXY']),
   };
+}
+
+const PROXY_TOKEN = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/;
+
+/**
+ * Unset or empty: trust no proxy. A number: that many hops. Otherwise a comma-separated list of
+ * addresses, subnets or Express's names. `true` (believe any X-Forwarded-For) is refused: any client
+ * could then pick the address the rate limits count.
+ */
+function trustProxy(raw: string | undefined): false | number | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError(`KIERTO_TRUST_PROXY must be at most 10 hops, not ${value}`);
+    return hops === 0 ? false : hops;
+  }
+  const tokens = value.split(',').map((token) => token.trim());
+  if (tokens.some((token) => !PROXY_TOKEN.test(token))) {
+    throw new ConfigError(
+      `KIERTO_TRUST_PROXY must be a number of hops or addresses, subnets, loopback, linklocal or uniquelocal, not ${value}`,
+    );
+  }
+  return tokens.join(',');
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -45,6 +45,8 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // The client address the per-address limits count (config.ts, docs/access.md).
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   app.use(requestContext(logger));
   app.use(wellFormedUrl);
