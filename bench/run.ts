@@ -45,7 +45,7 @@ import { decideCommand, deviceStreams, foldStream } from '#kierto/application';
 import { deviceCommandOf, deviceIdOf, type DeviceEventType, type EventDataByType } from '#kierto/domain';
 import { PostgresEventStore } from '#kierto/event-store/postgres';
 import { SqliteEventStore } from '#kierto/event-store/sqlite';
-import type { EventStore, JsonObject, NewEvent } from '#kierto/event-store';
+import { EVENT_COLUMNS, type EventStore, type JsonObject, type NewEvent } from '#kierto/event-store';
 import { importNdjson, type ImportSummary } from '#kierto/import';
 import {
   kiertoProjections,
@@ -211,25 +211,8 @@ async function* rawRows(file: string): AsyncGenerator<RawRow> {
   }
 }
 
-const COLUMNS = [
-  'global_position',
-  'event_id',
-  'stream_id',
-  'stream_revision',
-  'type',
-  'schema_version',
-  'occurred_at',
-  'recorded_at',
-  'actor_organisation_id',
-  'actor_role',
-  'actor_key_id',
-  'correlation_id',
-  'causation_id',
-  'data',
-  'metadata',
-  'hash',
-  'prev_hash',
-];
+/** The events table's columns: the raw ceiling writes the same rows as the adapters do. */
+const COLUMNS = EVENT_COLUMNS;
 
 function copyField(value: string | number | null): string {
   if (value === null) return '\\N';

@@ -7,7 +7,7 @@ import { ensureLocalAdmin } from '../../apps/api/src/access/local-admin.js';
 import { JsonLogger } from '../../apps/api/src/http/json-logger.js';
 import { authenticate, createKey, parseToken, ROLES, SqliteAccessStore, type Role } from '#kierto/access';
 import { idOf, passingWipe, productOf, resale, type Body } from '../support/lifecycle.js';
-import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
+import { example, LAPTOP_ID, startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
 
 /**
  * Access control (docs/access.md): who may write what, who may read whose figures, and
@@ -42,23 +42,17 @@ async function accepted(response: Promise<request.Response>): Promise<request.Re
 }
 
 /** What a refusal must leave alone: the event log and the organisations with their keys. */
-async function snapshot(): Promise<unknown> {
-  const organisations = await app.access.listOrganisations();
-  const keys = await Promise.all(organisations.map((organisation) => app.access.listKeys(organisation.id)));
-  return { head: await app.store.headPosition(), organisations, keys };
-}
-
 async function expectRefused(
   send: () => Promise<request.Response>,
   status: number,
   code: string,
   field?: string,
 ): Promise<request.Response> {
-  const before = await snapshot();
+  const before = await storeSnapshot(app);
   const response = await send();
   expect({ status: response.status, code: response.body.error?.code }).toEqual({ status, code });
   if (field !== undefined) expect(response.body.error.fields).toEqual([expect.objectContaining({ field })]);
-  expect(await snapshot()).toEqual(before);
+  expect(await storeSnapshot(app)).toEqual(before);
   return response;
 }
 

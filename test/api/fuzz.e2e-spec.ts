@@ -11,7 +11,7 @@ import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '
 import { ROLES } from '#kierto/access';
 import type { ApiConfig } from '../../apps/api/src/config.js';
 import { hostile, hostileRawBody, valid, type JsonSchema, type RawBody } from '../support/schema-arbitrary.js';
-import { example, startTestApp, type TestApp } from '../support/test-app.js';
+import { example, startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
 
 /** At least this many generated requests per store (the bar set for the fuzz suite is 2 000). */
 const REQUESTS_PER_STORE = 2_100;
@@ -201,13 +201,6 @@ function importBody(
   return fc.array(line, { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join('\n')}\n`);
 }
 
-/** What a refused request must leave exactly as it was. */
-async function snapshot(app: TestApp): Promise<string> {
-  const organisations = await app.access.listOrganisations();
-  const keys = await Promise.all(organisations.map((organisation) => app.access.listKeys(organisation.id)));
-  return JSON.stringify({ head: await app.store.headPosition(), organisations, keys });
-}
-
 function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> }>): void {
   let app: TestApp;
   let cleanup: () => Promise<void>;
@@ -256,7 +249,7 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
     for (const operation of operations) {
       await fc.assert(
         fc.asyncProperty(generator(operation, resolve, lineSchemas), async (generated) => {
-          const before = await snapshot(app);
+          const before = await storeSnapshot(app);
           const client = request(app.http);
           let pending = client[operation.method](generated.path)
             .set('Authorization', `Bearer ${token}`)
@@ -278,7 +271,7 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
               code: 'string',
               message: 'string',
             });
-            expect({ where, after: await snapshot(app) }).toEqual({ where, after: before });
+            expect({ where, after: await storeSnapshot(app) }).toEqual({ where, after: before });
           }
         }),
         { numRuns: runsPerOperation, endOnFailure: true },

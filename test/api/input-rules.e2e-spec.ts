@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createKey, type Role } from '#kierto/access';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { idOf, passingWipe, productOf, resale, type Body } from '../support/lifecycle.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
 
 /**
  * What the API refuses at its edge, the same way on SQLite and on
@@ -45,12 +45,6 @@ function inputRules(
 
   const as = (role: Role): ReturnType<TestApp['as']> => app.as(`org-${role}`, role);
 
-  async function snapshot(): Promise<unknown> {
-    const organisations = await app.access.listOrganisations();
-    const keys = await Promise.all(organisations.map((organisation) => app.access.listKeys(organisation.id)));
-    return { head: await app.store.headPosition(), organisations, keys };
-  }
-
   /** Sends, expects the refusal, and checks that nothing changed. */
   async function refused(
     send: () => PromiseLike<request.Response>,
@@ -58,11 +52,11 @@ function inputRules(
     code: string,
     field?: string,
   ): Promise<request.Response> {
-    const before = await snapshot();
+    const before = await storeSnapshot(app);
     const response = await send();
     expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
     if (field !== undefined) expect(response.body.error.fields).toEqual([expect.objectContaining({ field })]);
-    expect(await snapshot()).toEqual(before);
+    expect(await storeSnapshot(app)).toEqual(before);
     return response;
   }
 

@@ -16,7 +16,8 @@ import {
   type ChainVerdict,
   type SignedCheckpoint,
 } from '#kierto/audit';
-import { EVENT_COLUMNS, rowValues, type SqlValue } from '#kierto/event-store/testing';
+import { EVENT_COLUMNS } from '#kierto/event-store';
+import { rowValues, type SqlValue } from '#kierto/event-store/testing';
 import { hashEvent, sealEvent } from '#kierto/event-store';
 import type { EventStore, StoredEvent } from '#kierto/event-store';
 import { newEvent } from '#kierto/event-store/testing';

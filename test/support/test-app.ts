@@ -150,6 +150,13 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
   };
 }
 
+/** What a refused request must leave as it was: the event head, the organisations and their keys. */
+export async function storeSnapshot(app: TestApp): Promise<unknown> {
+  const organisations = await app.access.listOrganisations();
+  const keys = await Promise.all(organisations.map((organisation) => app.access.listKeys(organisation.id)));
+  return { head: await app.store.headPosition(), organisations, keys };
+}
+
 /** The request bodies of the README walk-through, read from examples/ so the docs are tested. */
 export function example(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')) as Record<

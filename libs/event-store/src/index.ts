@@ -9,3 +9,5 @@ export * from './errors.js';
 export * from './hash-chain.js';
 export * from './canonical-json.js';
 export * from './limits.js';
+/** The events table's columns, in the order the SQL adapters write them (for tools that write raw rows). */
+export { EVENT_COLUMNS } from './append-plan.js';

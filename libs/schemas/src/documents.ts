@@ -4,7 +4,7 @@
  * closed (a consumer learns of every field) but, unlike the inputs, not bounded. drift.check.ts holds
  * each to its TypeScript type in libs/projections.
  */
-import { PASSPORT_VIEW_SELECTIONS, type PassportView } from '#kierto/projections';
+import { MEASURES, PASSPORT_VIEW_SELECTIONS, type PassportView } from '#kierto/projections';
 import { documentSchemaId, SCHEMA_DIALECT } from './common.js';
 import { deviceDataWipedSchema, deviceRepairedSchema, deviceResoldSchema, deviceRecycledSchema } from './events.js';
 import { selectSchema } from './select-schema.js';
@@ -710,26 +710,7 @@ export const deviceIndicatorsSchema = {
   },
 } as const;
 
-const measure = {
-  type: 'string',
-  enum: [
-    'POM',
-    'COL',
-    'PFR',
-    'REUSE',
-    'TREATED',
-    'RCV',
-    'RCY',
-    'ER',
-    'REPAIR',
-    'REPAIR_FIXED',
-    'AGE_AT_COL',
-    'AGE_AT_RCY',
-    'LIVES_AT_RCY',
-    'DATA_RESALE',
-    'DATA_RESALE_WIPED',
-  ],
-} as const;
+const measure = { type: 'string', enum: MEASURES } as const;
 
 export const statisticsFactsSchema = {
   $schema: SCHEMA_DIALECT,

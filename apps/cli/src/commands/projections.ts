@@ -27,7 +27,7 @@ function pageSizeOf(value: string | undefined): number | undefined {
 }
 
 /** Opens the event store and the read models as the API would, and runs `work` with a prepared projector. */
-async function withProjector<T>(
+export async function withProjector<T>(
   io: CliIo,
   pageSize: number | undefined,
   work: (projector: Projector, store: EventStore, readModels: ReadModelStore) => Promise<T>,

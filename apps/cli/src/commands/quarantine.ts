@@ -4,18 +4,9 @@
  * Uses the API's settings, like `kierto project`; safe while the API projects (the release of a
  * quarantined event and its application are one transaction).
  */
-import {
-  createReadModelStore,
-  DEFAULT_REPORTING_TIME_ZONE,
-  isValidTimeZone,
-  kiertoProjections,
-  PROJECTION_NAMES,
-  Projector,
-  type ProjectionName,
-  type ReadModelStore,
-} from '#kierto/projections';
+import { PROJECTION_NAMES, type Projector, type ProjectionName, type ReadModelStore } from '#kierto/projections';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from '../cli-command.js';
-import { StoreConfigError, storeConfigFromEnv, withStore } from '../store-from-env.js';
+import { withProjector } from './projections.js';
 
 /** Most events listed; the counts per projection say how many there are in all. */
 const LISTED = 1000;
@@ -41,43 +32,27 @@ export const quarantineCommand: CliCommand = {
     if (names.length === 0) throw new UsageError(`--projection is one of ${PROJECTION_NAMES.join(', ')}`);
     if (only !== undefined && retry === undefined) throw new UsageError('--projection goes with --retry');
     const position = retry === undefined ? null : positionOf(retry);
-    const reportingTimeZone = io.env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
-    if (!isValidTimeZone(reportingTimeZone)) {
-      throw new StoreConfigError(`KIERTO_REPORTING_TIME_ZONE must be an IANA time zone, not ${reportingTimeZone}`);
-    }
-    const config = storeConfigFromEnv(io.env);
-    return withStore(io.env, async (store) => {
-      const readModels = createReadModelStore({
-        databaseUrl: config.databaseUrl ?? null,
-        databaseSchema: config.databaseSchema ?? 'kierto',
-        dataDir: config.dataDir,
-      });
-      try {
-        const projector = new Projector({ store, readModels, projections: kiertoProjections({ reportingTimeZone }) });
-        await projector.prepare();
-        if (position === null) return await list(io, projector, readModels);
-        const held = (await readModels.quarantined(Number.MAX_SAFE_INTEGER)).events.filter(
-          (event) => event.globalPosition === position && names.includes(event.name),
-        );
-        if (held.length === 0) {
-          io.err(`no read model${only === undefined ? '' : ` (${only})`} holds position ${position} in quarantine`);
-          return 1;
-        }
-        let failed = false;
-        for (const event of held) {
-          const result = await projector.retryQuarantined(event.name, position);
-          if (result.outcome === 'applied') io.out(`${event.name}: re-projected position ${position}`);
-          else {
-            failed = true;
-            io.err(
-              `${event.name}: position ${position} ${result.outcome === 'failed' ? 'still fails' : 'not re-projected'}: ${result.reason}`,
-            );
-          }
-        }
-        return failed ? 1 : 0;
-      } finally {
-        await readModels.close();
+    return withProjector(io, undefined, async (projector, _store, readModels) => {
+      if (position === null) return await list(io, projector, readModels);
+      const held = (await readModels.quarantined(Number.MAX_SAFE_INTEGER)).events.filter(
+        (event) => event.globalPosition === position && names.includes(event.name),
+      );
+      if (held.length === 0) {
+        io.err(`no read model${only === undefined ? '' : ` (${only})`} holds position ${position} in quarantine`);
+        return 1;
       }
+      let failed = false;
+      for (const event of held) {
+        const result = await projector.retryQuarantined(event.name, position);
+        if (result.outcome === 'applied') io.out(`${event.name}: re-projected position ${position}`);
+        else {
+          failed = true;
+          io.err(
+            `${event.name}: position ${position} ${result.outcome === 'failed' ? 'still fails' : 'not re-projected'}: ${result.reason}`,
+          );
+        }
+      }
+      return failed ? 1 : 0;
     });
   },
 };

@@ -6,4 +6,4 @@
  */
 export * from './contract.js';
 export * from './intact-log.js';
-export { EVENT_COLUMNS, rowValues, type SqlValue } from '../append-plan.js';
+export { rowValues, type SqlValue } from '../append-plan.js';
