@@ -20,6 +20,7 @@ const EVERY_LIBRARY = [
   'libs/domain',
   'libs/event-store',
   'libs/import',
+  'libs/interop',
   'libs/projections',
   'libs/schemas',
 ];
@@ -32,6 +33,7 @@ const MAY_IMPORT = {
   'libs/projections': ['libs/domain', 'libs/event-store'],
   'libs/audit': ['libs/event-store', 'libs/projections'],
   'libs/import': ['libs/domain', 'libs/schemas', 'libs/event-store', 'libs/application'],
+  'libs/interop': ['libs/domain', 'libs/projections'],
   'libs/access': ['libs/domain'],
   'libs/schemas': ['libs/domain', 'libs/projections'],
   'libs/testing': ['libs/domain'],
