@@ -78,6 +78,8 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     weeeLifespans: lifespanTable(undefined),
     runProjector: true,
     projectionWaitMs: 5_000,
+    publicUrl: null,
+    signingKeyFile: null,
     trustProxy: false,
     ...overrides,
   };

@@ -43,3 +43,32 @@ describe('KIERTO_TRUST_PROXY', () => {
     expect(() => loadConfig({ KIERTO_TRUST_PROXY: raw })).toThrow(ConfigError);
   });
 });
+
+describe('KIERTO_PUBLIC_URL', () => {
+  it('given nothing, then links stay relative', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+  });
+
+  it('given an origin with a path and trailing slashes, then it is kept without the slashes', () => {
+    expect(loadConfig({ KIERTO_PUBLIC_URL: 'https://dpp.example.org/kierto//' }).publicUrl).toBe(
+      'https://dpp.example.org/kierto',
+    );
+  });
+
+  it.each(['dpp.example.org', 'ftp://dpp.example.org', 'https://dpp.example.org/?a=1', 'https://x.org/#top'])(
+    'given %s, then the configuration is refused',
+    (value) => {
+      expect(() => loadConfig({ KIERTO_PUBLIC_URL: value })).toThrow(ConfigError);
+    },
+  );
+});
+
+describe('KIERTO_SIGNING_KEY_FILE', () => {
+  it('given nothing, then the API keeps its own key under the data folder', () => {
+    expect(loadConfig({}).signingKeyFile).toBeNull();
+  });
+
+  it('given a path, then that file holds the key', () => {
+    expect(loadConfig({ KIERTO_SIGNING_KEY_FILE: '/etc/kierto/key.pem' }).signingKeyFile).toBe('/etc/kierto/key.pem');
+  });
+});

@@ -44,6 +44,17 @@ export interface ApiConfig {
    * that address, so behind a proxy that is not trusted every client would share the proxy's.
    */
   readonly trustProxy: false | number | string;
+  /**
+   * The public origin (and optional path prefix) people and other systems reach this deployment at,
+   * e.g. https://dpp.example.org: it makes Digital Links, credential issuers (did:web) and QR codes
+   * absolute. Null when unset: links stay relative to the request.
+   */
+  readonly publicUrl: string | null;
+  /**
+   * PEM file of the deployment's Ed25519 private key (`kierto keygen`), which signs credentials and
+   * certificates. Null when unset: the API keeps one under dataDir, made on first use.
+   */
+  readonly signingKeyFile: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -97,7 +108,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runProjector: projector === 'on',
     projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),
     trustProxy: trustProxy(env['KIERTO_TRUST_PROXY']),
+    publicUrl: publicUrl(env['KIERTO_PUBLIC_URL']),
+    signingKeyFile: nonEmpty(env['KIERTO_SIGNING_KEY_FILE']),
   };
+}
+
+/** An http(s) URL without query, fragment or trailing slash, so that paths can be appended to it. */
+function publicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `KIERTO_PUBLIC_URL must be an absolute http(s) URL such as https://dpp.example.org, not ${raw}`,
+    );
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`KIERTO_PUBLIC_URL must be an http(s) URL without query or fragment, not ${raw}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function nonEmpty(raw: string | undefined): string | null {
+  return raw === undefined || raw === '' ? null : raw;
 }
 
 const PROXY_TOKEN = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/;
