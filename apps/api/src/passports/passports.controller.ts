@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { passportViewsOf } from '#kierto/access';
-import { deviceIdOf, isWellFormedDeviceId, normaliseGtin, normaliseSerial } from '#kierto/domain';
+import { isWellFormedDeviceId } from '#kierto/domain';
 import { PASSPORT_VIEWS, passportView, type PassportView, type PassportViewDocument } from '#kierto/projections';
 import { PASSPORT_VIEW_DOCUMENTS } from '#kierto/schemas';
 import { principalOf, requirePrincipal, forbidden } from '../access/principal.js';
@@ -54,7 +54,8 @@ const PASSPORT_RESPONSES = [
   ApiResponse({ status: 503, description: 'PROJECTION_NOT_CAUGHT_UP: minPosition not reached within the wait' }),
 ];
 
-function documented(...decorators: MethodDecorator[]): MethodDecorator {
+/** A route's own OpenAPI decorators plus the answers every passport route shares. */
+export function documented(...decorators: MethodDecorator[]): MethodDecorator {
   return (target, key, descriptor) => {
     for (const decorator of [...decorators, ...PASSPORT_RESPONSES]) decorator(target, key, descriptor);
   };
@@ -84,51 +85,36 @@ export class PassportsController {
     if (!isWellFormedDeviceId(deviceId)) {
       throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
     }
-    return this.passport(deviceId, query, request, response);
+    return answerPassport(this.queryBus, deviceId, query, request, response);
   }
+}
 
-  /** GS1 Digital Link (AI 01 GTIN, AI 21 serial): what the QR code on the device resolves to. */
-  @Get('01/:gtin/21/:serial')
-  @documented(
-    ApiOperation({ summary: 'The passport by GS1 Digital Link path /01/{gtin}/21/{serial} (GTIN-8/12/13/14)' }),
-    ApiParam({ name: 'gtin' }),
-    ApiParam({ name: 'serial', description: 'URL-encoded serial number' }),
-  )
-  async byDigitalLink(
-    @Param('gtin') gtin: string,
-    @Param('serial') serial: string,
-    @Query() query: PassportQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<PassportViewDocument<PassportView>> {
-    // Express has decoded the serial; the GTIN is padded to 14 digits and its check digit verified,
-    // each refused with the path parameter's name as the field.
-    const deviceId = deviceIdOf({ gtin: normaliseGtin(gtin, 'gtin'), serialNumber: normaliseSerial(serial, 'serial') });
-    return this.passport(deviceId, query, request, response);
+/**
+ * The JSON passport of a device: one query path for /passports/{deviceId} and the GS1 Digital Link
+ * resolver (digital-link.controller.ts), so that both answer the same document and headers.
+ */
+export async function answerPassport(
+  queryBus: QueryBus,
+  deviceId: string,
+  query: PassportQuery,
+  request: Request,
+  response: Response,
+): Promise<PassportViewDocument<PassportView>> {
+  const view = viewFor(request, query.view);
+  const { value, checkpoint } = await queryBus.execute(new GetPassport(deviceId, query.minPosition));
+  response.vary('Authorization');
+  response.setHeader(CHECKPOINT_HEADER, String(checkpoint));
+  if (value === null) {
+    throw new ApiError(
+      404,
+      'DEVICE_NOT_FOUND',
+      `No passport for device ${deviceId} at projection position ${checkpoint}; pass minPosition to wait for a recent write`,
+    );
   }
-
-  private async passport(
-    deviceId: string,
-    query: PassportQuery,
-    request: Request,
-    response: Response,
-  ): Promise<PassportViewDocument<PassportView>> {
-    const view = viewFor(request, query.view);
-    const { value, checkpoint } = await this.queryBus.execute(new GetPassport(deviceId, query.minPosition));
-    response.vary('Authorization');
-    response.setHeader(CHECKPOINT_HEADER, String(checkpoint));
-    if (value === null) {
-      throw new ApiError(
-        404,
-        'DEVICE_NOT_FOUND',
-        `No passport for device ${deviceId} at projection position ${checkpoint}; pass minPosition to wait for a recent write`,
-      );
-    }
-    response.setHeader(VIEW_HEADER, view);
-    // One revision, several representations: each view has its own validator.
-    response.setHeader('ETag', `"${value.revision}-${view}"`);
-    return passportView(value, view);
-  }
+  response.setHeader(VIEW_HEADER, view);
+  // One revision, several representations: each view has its own validator.
+  response.setHeader('ETag', `"${value.revision}-${view}"`);
+  return passportView(value, view);
 }
 
 /** The view asked for if the caller's roles allow it, else the richest they allow (public without a key). */
