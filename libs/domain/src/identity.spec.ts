@@ -5,7 +5,9 @@ import {
   deviceIdOf,
   digitalLinkPathOf,
   gs1CheckDigit,
+  isGs1Serial,
   isWellFormedDeviceId,
+  normaliseGs1Serial,
   normaliseGtin,
   type DeviceIdentifier,
 } from './identity.js';
@@ -135,12 +137,34 @@ describe('device ids', () => {
     'emoji-📱',
     "ok-_.!*'()",
   ])('makes a URL-path-safe, well-formed id from the serial %p', (serialNumber) => {
-    for (const id of [
-      deviceIdOf({ gtin: LAPTOP_GTIN, serialNumber }),
-      deviceIdOf({ manufacturer: 'Ääni & Kuva Oy / Finland', serialNumber }),
-    ]) {
+    // With a GTIN the serial is GS1 AI 21 (CSET 82), so only the manufacturer form takes every one.
+    const ids = [deviceIdOf({ manufacturer: 'Ääni & Kuva Oy / Finland', serialNumber })];
+    if (isGs1Serial(serialNumber)) ids.push(deviceIdOf({ gtin: LAPTOP_GTIN, serialNumber }));
+    for (const id of ids) {
       expect(isUrlPathSafe(id)).toBe(true);
       expect(isWellFormedDeviceId(id)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a space', 'SN 001'],
+    ['#, outside GS1 CSET 82', 'AB#C'],
+    ['~, outside GS1 CSET 82', 'tilde~1'],
+    ['a letter outside ASCII', 'Äänentoisto'],
+    ['21 characters (AI 21 is X..20)', 'ABCDEFGHIJKLMNOPQRSTU'],
+  ])('refuses, with a GTIN, a serial holding %s, which a manufacturer + serial id takes', (_case, serialNumber) => {
+    expect(refusalOf(() => deviceIdOf({ gtin: LAPTOP_GTIN, serialNumber }, 'product.'))).toMatchObject({
+      code: 'INVALID_SERIAL_NUMBER',
+      field: 'product.serialNumber',
+    });
+    expect(isWellFormedDeviceId(deviceIdOf({ manufacturer: 'acme', serialNumber }))).toBe(true);
+  });
+
+  it('takes with a GTIN every character of GS1 CSET 82, up to 20 of them', () => {
+    const cset82 = `!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz`;
+    expect(cset82).toHaveLength(82);
+    for (let i = 0; i < cset82.length; i += 20) {
+      expect(normaliseGs1Serial(cset82.slice(i, i + 20))).toBe(cset82.slice(i, i + 20));
     }
   });
 
@@ -168,7 +192,7 @@ describe('GS1 Digital Link paths', () => {
     );
   });
 
-  it.each(['PF3K7Q2X', 'SN 001/2025', 'a:b?c#d%e', 'Äänentoisto-ø', 'tilde~3A', '序列号-42'])(
+  it.each(['PF3K7Q2X', 'SN001/2025', 'a:b?c&d%e', "ok-_.!*'()", 'x"<=>;,+'])(
     'round-trips the serial %p through the device id into the path',
     (serialNumber) => {
       const path = digitalLinkPathOf(deviceIdOf({ gtin: LAPTOP_GTIN, serialNumber }));
@@ -177,6 +201,18 @@ describe('GS1 Digital Link paths', () => {
       expect(decodeURIComponent(match?.[2] ?? '')).toBe(serialNumber);
     },
   );
+
+  it('percent-encodes every character the Digital Link grammar wants encoded, not only what encodeURIComponent does', () => {
+    expect(digitalLinkPathOf(deviceIdOf({ gtin: LAPTOP_GTIN, serialNumber: "A!'(B)*" }))).toBe(
+      `/01/${LAPTOP_GTIN}/21/A%21%27%28B%29%2A`,
+    );
+  });
+
+  it('has no Digital Link path for a serial stored before AI 21 was enforced (outside CSET 82)', () => {
+    // Such ids were minted by the broader rule; they stay readable by device id, but no conformant link carries them.
+    expect(digitalLinkPathOf(`gtin:${LAPTOP_GTIN}:SN~20001`)).toBeNull();
+    expect(digitalLinkPathOf(`gtin:${LAPTOP_GTIN}:${'X'.repeat(21)}`)).toBeNull();
+  });
 
   it('has no Digital Link path for a device identified by manufacturer and serial', () => {
     expect(digitalLinkPathOf(deviceIdOf({ manufacturer: 'Nordic Handsets Oy', serialNumber: '1' }))).toBeNull();

@@ -50,6 +50,36 @@ export function normaliseSerial(serialNumber: string, field = 'serialNumber'): s
   return serial;
 }
 
+/** Longest GS1 AI 21 serial (format X..20, GS1 General Specifications; syntax dictionary `21 X..20`). */
+const MAX_GS1_SERIAL_LENGTH = 20;
+
+/**
+ * GS1 AI encodable character set 82: the characters AI 21 may hold. Space, `#`, `~`, accents and the
+ * like are outside it, so a serial with them cannot be written in a GS1 barcode or Digital Link.
+ */
+const CSET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/;
+
+/** Whether a (trimmed) serial can be a GS1 AI 21 value: 1 to 20 characters of CSET 82. */
+export function isGs1Serial(serial: string): boolean {
+  return serial.length > 0 && serial.length <= MAX_GS1_SERIAL_LENGTH && CSET_82.test(serial);
+}
+
+/**
+ * The serial of a GTIN-identified device: GS1 AI 21, 1 to 20 characters of CSET 82, case-sensitive.
+ * Manufacturer + serial ids keep the broader rule of normaliseSerial (no barcode constrains them).
+ */
+export function normaliseGs1Serial(serialNumber: string, field = 'serialNumber'): string {
+  const serial = normaliseSerial(serialNumber, field);
+  if (!isGs1Serial(serial)) {
+    throw invalid(
+      'INVALID_SERIAL_NUMBER',
+      field,
+      `With a GTIN the serial number is GS1 AI 21: 1 to ${MAX_GS1_SERIAL_LENGTH} characters of GS1 CSET 82 (letters, digits and !"%&'()*+,-./:;<=>?_; no space)`,
+    );
+  }
+  return serial;
+}
+
 /** "ACME  Corp." and "acme corp." name the same manufacturer. */
 export function normaliseManufacturer(manufacturer: string, field = 'manufacturer'): string {
   const name = manufacturer.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
@@ -71,10 +101,12 @@ export function identifierOfProduct(product: {
 }
 
 export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): DeviceId {
-  const serial = escapeComponent(normaliseSerial(identifier.serialNumber, `${fieldPrefix}serialNumber`));
   if ('gtin' in identifier && identifier.gtin !== undefined) {
-    return `gtin:${normaliseGtin(identifier.gtin, `${fieldPrefix}gtin`)}:${serial}`;
+    // Minting a GTIN identity: the serial must be writable in a GS1 barcode and Digital Link (AI 21).
+    const gtin = normaliseGtin(identifier.gtin, `${fieldPrefix}gtin`);
+    return `gtin:${gtin}:${escapeComponent(normaliseGs1Serial(identifier.serialNumber, `${fieldPrefix}serialNumber`))}`;
   }
+  const serial = escapeComponent(normaliseSerial(identifier.serialNumber, `${fieldPrefix}serialNumber`));
   if ('manufacturer' in identifier) {
     const manufacturer = normaliseManufacturer(identifier.manufacturer, `${fieldPrefix}manufacturer`);
     return `mfr:${escapeComponent(manufacturer)}:${serial}`;
@@ -84,11 +116,27 @@ export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): Devi
 
 const GTIN_DEVICE_ID = /^gtin:(\d{14}):(.+)$/;
 
-/** The GS1 Digital Link path of a GTIN-identified device, or null for manufacturer + serial ids. */
+/**
+ * The GS1 Digital Link path of a GTIN-identified device, or null for other ids and for a serial stored
+ * before AI 21 was enforced at minting that is not a GS1 serial (no conformant link can carry it).
+ */
 export function digitalLinkPathOf(deviceId: DeviceId): string | null {
   const match = GTIN_DEVICE_ID.exec(deviceId);
   if (match === null) return null;
-  return `/01/${match[1] ?? ''}/21/${encodeURIComponent(unescapeComponent(match[2] ?? ''))}`;
+  const serial = unescapeComponent(match[2] ?? '');
+  if (!isGs1Serial(serial)) return null;
+  return `/01/${match[1] ?? ''}/21/${gs1PercentEncode(serial)}`;
+}
+
+/**
+ * Percent-encoding of a Digital Link value per the grammar (GS1_Digital_Link_Grammar_1_2.abnf, XCHAR):
+ * letters, digits, `-`, `.` and `_` stay; every other CSET 82 character is written %XX. (JavaScript's
+ * encodeURIComponent leaves `!'()*` bare, which the grammar does not allow.)
+ */
+export function gs1PercentEncode(value: string): string {
+  return value.replace(/[^A-Za-z0-9\-._]/gu, (char) =>
+    Array.from(utf8.encode(char), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 /** The GTIN-14 a device id was derived from (deviceIdOf), or null for manufacturer + serial ids. */

@@ -1,36 +1,168 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { deviceIdOf, normaliseGtin, normaliseSerial } from '#kierto/domain';
-import type { PassportView, PassportViewDocument } from '#kierto/projections';
+import { deviceIdOf } from '#kierto/domain';
+import {
+  SERVED_LINK_TYPES,
+  itemLinkPath,
+  linksOfPassport,
+  linksetOf,
+  parseItemLink,
+  servedLinkType,
+  type DeviceLinks,
+  type ItemLink,
+} from '#kierto/interop';
+import type { Passport, PassportView, PassportViewDocument } from '#kierto/projections';
 import { Public } from '../access/decorators.js';
-import { answerPassport, documented, PassportQuery } from './passports.controller.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../event-store.provider.js';
+import { ApiError } from '../http/api-error.js';
+import { GetPassport } from './passport-queries.js';
+import { answerPassport, CHECKPOINT_HEADER, documented, PassportQuery } from './passports.controller.js';
 
-/** The GS1 Digital Link resolver: what the QR code on a device resolves to. */
+/** The RFC 9264 media type of a JSON linkset. */
+export const LINKSET_MEDIA_TYPE = 'application/linkset+json';
+
+/** Query string of the resolver: the passport's, plus the GS1 `linkType`. */
+export class DigitalLinkQuery extends PassportQuery {
+  @ApiPropertyOptional({
+    description: `A link type (compact like gs1:pip or as its IRI): ${SERVED_LINK_TYPES.join(', ')}; "all" answers the linkset. Without it: the passport`,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  linkType?: string;
+}
+
+/**
+ * The GS1 Digital Link resolver (GS1-Conformant Resolver standard; docs/digital-link.md): what the QR
+ * code on a device resolves to. Without `linkType` it answers the passport (the same query path as
+ * GET /passports/{deviceId}) with a Link header to the linkset; a link type redirects (307) to its
+ * target; `linkType=all`, or Accept: application/linkset+json, answers the RFC 9264 linkset.
+ */
 @ApiTags('passports')
 @Controller()
 @Public()
 export class DigitalLinkController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
 
-  /** GS1 Digital Link (AI 01 GTIN, AI 21 serial). */
   @Get('01/:gtin/21/:serial')
   @documented(
-    ApiOperation({ summary: 'The passport by GS1 Digital Link path /01/{gtin}/21/{serial} (GTIN-8/12/13/14)' }),
-    ApiParam({ name: 'gtin' }),
-    ApiParam({ name: 'serial', description: 'URL-encoded serial number' }),
+    ApiOperation({
+      summary:
+        'GS1 Digital Link resolver: /01/{gtin}/21/{serial} → passport, linkset or redirect (docs/digital-link.md)',
+      description:
+        'Also [/{stem}]/01/{gtin}[/22/{cpv}][/10/{lot}]/21/{serial}. Values percent-encoded per the GS1 Digital Link grammar 1.2; the serial is GS1 AI 21 (1–20 characters of CSET 82). A 400 names the AI at fault (`01`, `21`, …).',
+    }),
+    ApiParam({ name: 'gtin', description: 'GTIN-8, -12, -13 or -14 (AI 01)' }),
+    ApiParam({ name: 'serial', description: 'AI 21, percent-encoded per the Digital Link grammar' }),
+    ApiResponse({ status: 307, description: 'Redirect to the target of the `linkType` asked for' }),
+    ApiResponse({ status: 404, description: 'UNKNOWN_LINK_TYPE, LINK_TYPE_NOT_AVAILABLE or DIGITAL_LINK_NOT_AN_ITEM' }),
   )
-  async byDigitalLink(
-    @Param('gtin') gtin: string,
-    @Param('serial') serial: string,
-    @Query() query: PassportQuery,
+  resolveItem(
+    @Query() query: DigitalLinkQuery,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<PassportViewDocument<PassportView>> {
-    // Express has decoded the serial; the GTIN is padded to 14 digits and its check digit verified,
-    // each refused with the path parameter's name as the field.
-    const deviceId = deviceIdOf({ gtin: normaliseGtin(gtin, 'gtin'), serialNumber: normaliseSerial(serial, 'serial') });
-    return answerPassport(this.queryBus, deviceId, query, request, response);
+  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+    return this.resolve(query, request, response);
   }
+
+  /**
+   * The same resolver for the other forms of a link, kept out of the OpenAPI document (their path
+   * templates are not parameters): `*stem/01/…`, a custom URI stem's own segments before the key
+   * (grammar customURIstem); `01/…` with key qualifiers; `21/…`, `10/…`, `22/…`, a qualifier without
+   * its GTIN, which is a malformed link (400), not an unknown route.
+   */
+  @Get(['01/*rest', '*stem/01/*rest', '21/*rest', '10/*rest', '22/*rest'])
+  @ApiExcludeEndpoint()
+  resolveAnyForm(
+    @Query() query: DigitalLinkQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+    return this.resolve(query, request, response);
+  }
+
+  private async resolve(
+    query: DigitalLinkQuery,
+    request: Request,
+    response: Response,
+  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+    // request.path is the path as sent (percent-encoded): the grammar judges the encoding itself.
+    const item = parseItemLink(request.path);
+    const deviceId = deviceIdOf({ gtin: item.gtin, serialNumber: item.serial });
+    const anchor = `${this.config.publicUrl ?? ''}${itemLinkPath(item)}`;
+    response.vary('Accept');
+    const linkType = query.linkType ?? (wantsLinkset(request) ? 'all' : undefined);
+    if (linkType === undefined) {
+      const passport = await answerPassport(this.queryBus, deviceId, query, request, response);
+      response.setHeader('Link', linksetLinkHeader(anchor));
+      return passport;
+    }
+    const links = linksOfPassport(await this.passport(deviceId, query, response), this.config.publicUrl ?? '');
+    if (linkType === 'all') {
+      return new Response(JSON.stringify(linksetOf(anchor, links)), {
+        status: 200,
+        headers: { 'Content-Type': LINKSET_MEDIA_TYPE, Link: linksetLinkHeader(anchor) },
+      });
+    }
+    return new Response(null, {
+      status: 307,
+      headers: { Location: targetOf(links, linkType, item), Link: linksetLinkHeader(anchor) },
+    });
+  }
+
+  private async passport(deviceId: string, query: PassportQuery, response: Response): Promise<Passport> {
+    const { value, checkpoint } = await this.queryBus.execute(new GetPassport(deviceId, query.minPosition));
+    response.setHeader(CHECKPOINT_HEADER, String(checkpoint));
+    if (value === null) {
+      throw new ApiError(
+        404,
+        'DEVICE_NOT_FOUND',
+        `No passport for device ${deviceId} at projection position ${checkpoint}; pass minPosition to wait for a recent write`,
+      );
+    }
+    return value;
+  }
+}
+
+/** The href a link type redirects to: 404 for a type Kierto does not serve, or that this device lacks. */
+function targetOf(links: DeviceLinks, linkType: string, item: ItemLink): string {
+  const served = servedLinkType(linkType);
+  if (served === null) {
+    throw new ApiError(
+      404,
+      'UNKNOWN_LINK_TYPE',
+      `Kierto serves no link type ${linkType}; ask linkType=all for the links it has`,
+      [{ field: 'linkType', code: 'UNKNOWN_LINK_TYPE', message: `One of ${SERVED_LINK_TYPES.join(', ')} or all` }],
+    );
+  }
+  const target = links[served]?.[0];
+  if (target === undefined) {
+    throw new ApiError(
+      404,
+      'LINK_TYPE_NOT_AVAILABLE',
+      `The passport of ${itemLinkPath(item)} has no ${served} link (e.g. no repair documents were given)`,
+      [{ field: 'linkType', code: 'LINK_TYPE_NOT_AVAILABLE', message: `No ${served} link for this item` }],
+    );
+  }
+  return target.href;
+}
+
+/** The Link header every answer carries: where the item's linkset is (GS1-Conformant Resolver standard). */
+function linksetLinkHeader(anchor: string): string {
+  return `<${anchor}?linkType=all>; rel="linkset"; type="${LINKSET_MEDIA_TYPE}"`;
+}
+
+/** Content negotiation: a client asking for the linkset media type gets the linkset. */
+function wantsLinkset(request: Request): boolean {
+  return (
+    request.accepts(['application/json', LINKSET_MEDIA_TYPE]) === LINKSET_MEDIA_TYPE &&
+    (request.get('Accept') ?? '').includes(LINKSET_MEDIA_TYPE)
+  );
 }
