@@ -13,6 +13,9 @@ import { PassportsModule } from './passports/passports.module.js';
 import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
+import { EpcisModule } from './epcis/epcis.module.js';
+import { SigningModule } from './signing/signing.module.js';
 
 /** Feature modules, one per area; each injects EVENT_STORE / API_CONFIG from EventStoreModule. */
 const FEATURES = [
@@ -24,6 +27,9 @@ const FEATURES = [
   StatisticsModule,
   AuditModule,
   ImportModule,
+  SigningModule,
+  CredentialsModule,
+  EpcisModule,
 ];
 
 @Module({})

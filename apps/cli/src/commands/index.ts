@@ -9,6 +9,7 @@ import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
 import { quarantineCommand } from './quarantine.js';
 import { verifyBundleCommand } from './verify-bundle.js';
+import { verifyCredentialCommand } from './verify-credential.js';
 import { verifyCommand } from './verify.js';
 
 /** Every command of the CLI; `kierto help` lists them in this order. */
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CliCommand[] = [
   checkpointCommand,
   exportBundleCommand,
   verifyBundleCommand,
+  verifyCredentialCommand,
   historyCommand,
   projectCommand,
   rebuildCommand,
