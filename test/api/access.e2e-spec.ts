@@ -373,7 +373,13 @@ describe('requests without a valid key', () => {
 
   it('refuses every route that is not public without a key: deny by default', async () => {
     const spec = (await request(app.http).get('/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    const publicRoutes = new Set(['GET /health', 'GET /passports/{deviceId}', 'GET /01/{gtin}/21/{serial}']);
+    const publicRoutes = new Set([
+      'GET /health',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /passports/{deviceId}',
+      'GET /01/{gtin}/21/{serial}',
+    ]);
     const seen: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {
       for (const method of Object.keys(methods)) {

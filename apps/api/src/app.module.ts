@@ -9,6 +9,8 @@ import { DevicesModule } from './devices/devices.module.js';
 import { EventStoreModule } from './event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
+import { ApiMetrics } from './metrics/metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PassportsModule } from './passports/passports.module.js';
 import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -35,10 +37,21 @@ const FEATURES = [
 @Module({})
 export class AppModule {
   /** The stores are created (and migrated) before Nest starts, so a bad DATABASE_URL fails fast. */
-  static withStores(store: EventStore, access: AccessStore, config: ApiConfig): DynamicModule {
+  static withStores(
+    store: EventStore,
+    access: AccessStore,
+    config: ApiConfig,
+    metrics: ApiMetrics = new ApiMetrics(),
+  ): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.of(store, config), AccessModule.of(access), ...FEATURES],
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.of(store, config),
+        AccessModule.of(access),
+        MetricsModule.of(metrics),
+        ...FEATURES,
+      ],
     };
   }
 }

@@ -72,3 +72,34 @@ describe('KIERTO_SIGNING_KEY_FILE', () => {
     expect(loadConfig({ KIERTO_SIGNING_KEY_FILE: '/etc/kierto/key.pem' }).signingKeyFile).toBe('/etc/kierto/key.pem');
   });
 });
+
+describe('operations settings (docs/operations.md)', () => {
+  it('given nothing, then the defaults: poll 2 s, keepalive 10 s, ready up to 10 000 events behind, metrics on', () => {
+    expect(loadConfig({})).toMatchObject({
+      leaderPollMs: 2_000,
+      leaderKeepAliveSeconds: 10,
+      readyMaxLag: 10_000,
+      metrics: true,
+    });
+  });
+
+  it('given values, then they are used', () => {
+    expect(
+      loadConfig({
+        KIERTO_LEADER_POLL_MS: '500',
+        KIERTO_LEADER_KEEPALIVE_SECONDS: '30',
+        KIERTO_READY_MAX_LAG: '0',
+        KIERTO_METRICS: 'off',
+      }),
+    ).toMatchObject({ leaderPollMs: 500, leaderKeepAliveSeconds: 30, readyMaxLag: 0, metrics: false });
+  });
+
+  it.each([
+    ['KIERTO_LEADER_POLL_MS', '50', 'KIERTO_LEADER_POLL_MS must be an integer from 100 to 60000, not 50'],
+    ['KIERTO_LEADER_KEEPALIVE_SECONDS', '0', 'KIERTO_LEADER_KEEPALIVE_SECONDS must be an integer from 1 to 300, not 0'],
+    ['KIERTO_READY_MAX_LAG', '-1', 'KIERTO_READY_MAX_LAG must be an integer from 0 to 1000000000, not -1'],
+    ['KIERTO_METRICS', 'public', 'KIERTO_METRICS must be on or off, not public'],
+  ])('given %s=%s, then the service refuses to start and names the setting', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+});

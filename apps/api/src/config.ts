@@ -27,6 +27,21 @@ export interface ApiConfig {
   readonly weeeLifespans: LifespanTable;
   /** Whether this process runs the projector; off when `kierto project --follow` runs elsewhere. */
   readonly runProjector: boolean;
+  /**
+   * On PostgreSQL, how often a process that may project tries to take the projector leadership over
+   * (and the leader confirms it still holds it), ms: the takeover after a leader dies is within this
+   * (docs/operations.md).
+   */
+  readonly leaderPollMs: number;
+  /**
+   * Seconds of silence after which PostgreSQL drops the leader's connection, and with it the lock
+   * (tcp_keepalives_idle; about twice this in all): the takeover bound after a network partition.
+   */
+  readonly leaderKeepAliveSeconds: number;
+  /** Largest projector lag (events) at which GET /health/ready still answers 200, where this process projects. */
+  readonly readyMaxLag: number;
+  /** Whether GET /metrics answers (KIERTO_METRICS=on|off); it needs the projections:read permission. */
+  readonly metrics: boolean;
   /** Longest a query waits for `?minPosition=` before answering PROJECTION_NOT_CAUGHT_UP, ms. */
   readonly projectionWaitMs: number;
   /** Requests per minute per API key (access control, docs/access.md). */
@@ -90,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (projector !== 'on' && projector !== 'off') {
     throw new ConfigError(`KIERTO_PROJECTOR must be on or off, not ${projector}`);
   }
+  const metrics = env['KIERTO_METRICS'] ?? 'on';
+  if (metrics !== 'on' && metrics !== 'off') {
+    throw new ConfigError(`KIERTO_METRICS must be on or off, not ${metrics}`);
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] ?? '127.0.0.1',
@@ -107,6 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     weeeLifespans,
     runProjector: projector === 'on',
     projectionWaitMs: integer(env, 'KIERTO_PROJECTION_WAIT_MS', 5_000, 0, 60_000),
+    leaderPollMs: integer(env, 'KIERTO_LEADER_POLL_MS', 2_000, 100, 60_000),
+    leaderKeepAliveSeconds: integer(env, 'KIERTO_LEADER_KEEPALIVE_SECONDS', 10, 1, 300),
+    readyMaxLag: integer(env, 'KIERTO_READY_MAX_LAG', 10_000, 0, 1_000_000_000),
+    metrics: metrics === 'on',
     trustProxy: trustProxy(env['KIERTO_TRUST_PROXY']),
     publicUrl: publicUrl(env['KIERTO_PUBLIC_URL']),
     signingKeyFile: nonEmpty(env['KIERTO_SIGNING_KEY_FILE']),

@@ -10,6 +10,9 @@ import type { ApiConfig } from './config.js';
 import { ApiError } from './http/api-error.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { JsonLogger } from './http/json-logger.js';
+import { LogContextInterceptor } from './http/log-context.js';
+import { ApiMetrics, countingEventStore } from './metrics/metrics.js';
+import { requestMetrics } from './metrics/metrics.module.js';
 import { requestContext, requireJsonBody } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
 import { checkJsonBodyBytes, TextRulePipe, wellFormedUrl } from './http/text-rule.js';
@@ -37,7 +40,10 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
     dataDir: config.dataDir,
   });
   await access.init();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(store, access, config), {
+  // One registry per application (docs/operations.md); the store counts the events this process appends.
+  const metrics = new ApiMetrics();
+  const counted = countingEventStore(store, (events) => metrics.countAppended(events));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(counted, access, config, metrics), {
     logger,
     bodyParser: false,
     // Keeps the body's bytes beside the parsed body, for checkJsonBodyBytes (text-rule.ts).
@@ -49,11 +55,14 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   app.use(requestContext(logger));
+  app.use(requestMetrics(metrics));
   app.use(wellFormedUrl);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
   app.use(checkJsonBodyBytes);
   app.use(requireJsonBody);
   app.useGlobalFilters(new ErrorFilter(logger));
+  // Every log line written while a route runs (commands, queries) carries its correlation id.
+  app.useGlobalInterceptors(new LogContextInterceptor());
   // The text rule first, for every body, query and path parameter (text-rule.ts). Then query strings
   // and the administrative bodies (organisations, keys) are validated by class-validator DTOs; event
   // bodies by JSON Schema (RequestBodyPipe).

@@ -5,6 +5,7 @@
  * (./statistics) with the producer memberships it attributes by (./memberships).
  */
 export * from './kierto.js';
+export * from './leadership.js';
 export * from './memberships/memberships.js';
 export * from './passport/passport.js';
 export * from './passport/read-model.js';

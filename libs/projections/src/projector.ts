@@ -24,9 +24,11 @@ import type { EventStore, StoredEvent } from '#kierto/event-store';
 import type { AnyProjection, Evolved, ProjectionName } from './projection.js';
 import {
   CheckpointMovedError,
+  LeadershipLostError,
   type Checkpoint,
   type CheckpointMove,
   type PagePart,
+  type PageWrite,
   type QuarantinedEvent,
   type ReadModelStore,
 } from './read-models/port.js';
@@ -60,6 +62,12 @@ export interface ProjectorOptions {
   readonly onReset?: (name: ProjectionName, reason: string) => void;
   /** Told about every event quarantined (passed without being applied); for logs and alerts. */
   readonly onQuarantine?: (event: QuarantinedEvent) => void;
+  /**
+   * Under a leader election (./leadership.ts): the epoch this process leads under, or null. Each
+   * page carries it and commits only while it is still the stored epoch; with null nothing is
+   * written. Following stops at the first fenced page (LeadershipLostError).
+   */
+  readonly fence?: () => number | null;
 }
 
 /** What re-projecting a quarantined event did (`kierto quarantine --retry`). */
@@ -177,9 +185,9 @@ export class Projector {
         page.parts.push(await applyPage(part.projection, part.events, readModels, move));
         page.checkpoints.push(move);
       }
-      await readModels.commit(page);
+      await this.commit(page);
     } catch (error) {
-      if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+      if (isRefusal(error) || isTransientError(error)) throw error;
       // Possibly one event's fault: each projection on its own, so that passports and statistics
       // never share a failure, and within it the part that fails narrowed down to its event.
       for (const part of parts) await this.isolate(part.projection, part.from, part.events);
@@ -187,6 +195,15 @@ export class Projector {
     this.fitPageToBudget(events.length, performance.now() - started);
     this.progress.emit('progress');
     return events.length;
+  }
+
+  /** Commits a page, fenced by the leader epoch when this projector runs under an election. */
+  private async commit(page: PageWrite): Promise<void> {
+    const fence = this.options.fence;
+    if (fence === undefined) return this.options.readModels.commit(page);
+    const epoch = fence();
+    if (epoch === null) throw new LeadershipLostError(null);
+    return this.options.readModels.commit({ ...page, fence: epoch });
   }
 
   /**
@@ -221,10 +238,10 @@ export class Projector {
       const page = emptyPage();
       page.parts.push(await applyPage(projection, events, readModels, move));
       page.checkpoints.push(move);
-      await readModels.commit(page);
+      await this.commit(page);
       return;
     } catch (error) {
-      if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+      if (isRefusal(error) || isTransientError(error)) throw error;
       failure = error;
     }
     if (events.length === 1) {
@@ -237,7 +254,7 @@ export class Projector {
         reason: reasonOf(failure),
         quarantinedAt: new Date().toISOString(),
       };
-      await readModels.commit({ ...emptyPage(), checkpoints: [move], quarantine: [quarantined] });
+      await this.commit({ ...emptyPage(), checkpoints: [move], quarantine: [quarantined] });
       this.options.onQuarantine?.(quarantined);
       return;
     }
@@ -282,9 +299,9 @@ export class Projector {
     try {
       const page = emptyPage();
       page.parts.push(await applyPage(projection, [event], readModels, { from: position - 1, to: position }));
-      await readModels.commit({ ...page, release: { name, position } });
+      await this.commit({ ...page, release: { name, position } });
     } catch (error) {
-      if (isTransientError(error)) throw error;
+      if (error instanceof LeadershipLostError || isTransientError(error)) throw error;
       return { outcome: 'failed', reason: reasonOf(error) };
     }
     this.progress.emit('progress');
@@ -364,6 +381,8 @@ export class Projector {
       } catch (error) {
         // Another projector moved a checkpoint: nothing was written, read on from where it is now.
         if (error instanceof CheckpointMovedError) continue;
+        // Fenced off: another process leads now; the election (./leadership.ts) decides what next.
+        if (error instanceof LeadershipLostError) return;
         failures += 1;
         this.failure = {
           message: error instanceof Error ? error.message : String(error),
@@ -400,6 +419,11 @@ export class Projector {
       controller.abort();
     }
   }
+}
+
+/** The store refused the page as a whole, for a reason no event of it is to blame for: never quarantine on it. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof CheckpointMovedError || error instanceof LeadershipLostError;
 }
 
 /** A page being assembled. */

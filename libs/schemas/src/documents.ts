@@ -818,10 +818,11 @@ export const projectionStatusSchema = {
     projector: object(
       {
         runsHere: boolean,
+        leadership: { type: 'string', enum: ['leader', 'follower', 'sole', 'off'] },
         state: { type: 'string', enum: ['stopped', 'following', 'failing'] },
         lastError: nullableObject({ message: string, at: instant }, ['message', 'at']),
       },
-      ['runsHere', 'state', 'lastError'],
+      ['runsHere', 'leadership', 'state', 'lastError'],
     ),
   },
 } as const;

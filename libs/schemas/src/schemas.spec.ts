@@ -478,7 +478,7 @@ describe('document schema conventions', () => {
       head: 3,
       projections: [],
       quarantine: [],
-      projector: { runsHere: true, state: 'following', lastError: null },
+      projector: { runsHere: true, leadership: 'sole', state: 'following', lastError: null },
     };
     expect(validateDocument('ProjectionStatus', status)).toEqual({ ok: true, value: status });
     const result = validateDocument('ProjectionStatus', {

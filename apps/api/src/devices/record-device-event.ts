@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DeviceCommand } from '#kierto/domain';
 import { deviceStreams, handleCommand, type CommandContext, type CommandOutcome } from '#kierto/application';
@@ -17,9 +17,14 @@ export class RecordDeviceEvent extends Command<CommandOutcome> {
 
 @CommandHandler(RecordDeviceEvent)
 export class RecordDeviceEventHandler implements ICommandHandler<RecordDeviceEvent> {
+  private readonly logger = new Logger('RecordDeviceEvent');
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  execute({ command, context }: RecordDeviceEvent): Promise<CommandOutcome> {
-    return handleCommand(this.store, deviceStreams, command.deviceId, command, context);
+  async execute({ command, context }: RecordDeviceEvent): Promise<CommandOutcome> {
+    const outcome = await handleCommand(this.store, deviceStreams, command.deviceId, command, context);
+    // Debug level; the JSON logger adds the request's correlation id (docs/operations.md, "Logs").
+    this.logger.debug(`${command.kind} on ${command.deviceId}: ${outcome.events.length} event(s)`);
+    return outcome;
   }
 }

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LogLevel } from '../config.js';
+import { currentCorrelationId } from './log-context.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -26,10 +27,15 @@ export class JsonLogger implements LoggerService {
     this.emit('debug', message, rest);
   }
 
-  /** Structured entry: `fields` become top-level keys of the log line. */
+  /**
+   * Structured entry: `fields` become top-level keys of the log line. Written while a request is
+   * handled (a command handler, a query), the line carries that request's correlation id.
+   */
   entry(level: Exclude<LogLevel, 'silent'>, msg: string, fields: Record<string, unknown>): void {
     if (RANK[level] < RANK[this.level]) return;
-    this.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+    const correlationId = currentCorrelationId();
+    const context = correlationId === undefined ? {} : { correlationId };
+    this.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...context, ...fields }));
   }
 
   private emit(level: Exclude<LogLevel, 'silent'>, message: unknown, rest: unknown[]): void {

@@ -11,6 +11,8 @@ import { Requires } from '../access/decorators.js';
 import { ApiError } from '../http/api-error.js';
 import { correlationIdOf } from '../http/request-context.js';
 import { EVENT_STORE } from '../event-store.provider.js';
+import type { ApiMetrics } from '../metrics/metrics.js';
+import { METRICS } from '../metrics/metrics.module.js';
 
 /** The permission an import needs; each line is then checked like its command (import-authorisation.ts). */
 export const IMPORT_PERMISSION: Permission = 'device:import';
@@ -51,6 +53,7 @@ export class ImportsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IMPORT_BODY_LIMIT) private readonly bodyLimit: number,
+    @Inject(METRICS) private readonly metrics: ApiMetrics,
   ) {}
 
   @Post()
@@ -93,6 +96,7 @@ export class ImportsController {
         if (errors.length < MAX_INLINE_ERRORS) errors.push(row);
       },
     });
+    this.metrics.countImport(summary);
     return { summary, errors, errorsTruncated: summary.refused > errors.length };
   }
 }

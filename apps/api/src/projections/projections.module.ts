@@ -18,6 +18,7 @@ import {
   isKiertoProjectionName,
   kiertoProjections,
   Projector,
+  type LeaderElection,
   type ProjectionStatusDocument,
 } from '#kierto/projections';
 import type { ReadModelStore } from '#kierto/projections';
@@ -25,25 +26,29 @@ import type { ApiConfig } from '../config.js';
 import { API_CONFIG, EVENT_STORE } from '../event-store.provider.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { ProjectionGate } from './projection-gate.js';
-import { PROJECTOR, READ_MODELS } from './projections.tokens.js';
+import { leaderElectionFor, projectorRunner, type ProjectorRunner } from './projector-runner.js';
+import { PROJECTOR, PROJECTOR_RUNNER, READ_MODELS } from './projections.tokens.js';
+
+/** The PostgreSQL leader election of this process, or null (SQLite, or KIERTO_PROJECTOR=off). */
+const LEADER_ELECTION = Symbol('LEADER_ELECTION');
 
 /**
- * Starts the projector with the application (unless KIERTO_PROJECTOR=off) and stops it first on
- * shutdown, before the stores close: the page in flight commits or rolls back, never half.
+ * Starts the projector with the application (unless KIERTO_PROJECTOR=off; on PostgreSQL only while
+ * this process is the elected leader) and stops it first on shutdown, before the stores close: the
+ * page in flight commits or rolls back, never half, and the leadership is given up for another process.
  */
 class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
-    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(PROJECTOR_RUNNER) private readonly runner: ProjectorRunner,
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.runProjector) this.projector.start();
+    this.runner.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.projector.stop();
+    await this.runner.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -63,6 +68,7 @@ class ProjectionsController {
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(PROJECTOR_RUNNER) private readonly runner: ProjectorRunner,
   ) {}
 
   @Get('status')
@@ -100,6 +106,7 @@ class ProjectionsController {
       ),
       projector: {
         runsHere: this.config.runProjector,
+        leadership: this.runner.leadership,
         state: this.projector.state,
         lastError: this.projector.lastError,
       },
@@ -126,10 +133,16 @@ class ProjectionsController {
           dataDir: config.dataDir,
         }),
     },
+    { provide: LEADER_ELECTION, inject: [API_CONFIG], useFactory: leaderElectionFor },
     {
       provide: PROJECTOR,
-      inject: [EVENT_STORE, READ_MODELS, API_CONFIG],
-      useFactory: async (store: EventStore, readModels: ReadModelStore, config: ApiConfig): Promise<Projector> => {
+      inject: [EVENT_STORE, READ_MODELS, API_CONFIG, LEADER_ELECTION],
+      useFactory: async (
+        store: EventStore,
+        readModels: ReadModelStore,
+        config: ApiConfig,
+        election: LeaderElection | null,
+      ): Promise<Projector> => {
         const logger = new Logger('Projector');
         const projector = new Projector({
           store,
@@ -137,6 +150,8 @@ class ProjectionsController {
           projections: kiertoProjections({ reportingTimeZone: config.reportingTimeZone }),
           // On the embedded store a page blocks the process while it runs: keep each one short.
           pageBudgetMs: config.databaseUrl === null ? EMBEDDED_PAGE_BUDGET_MS : undefined,
+          // Under the election every page commits only while this process's epoch is the stored one.
+          ...(election === null ? {} : { fence: () => election.epoch }),
           onError: (error) => logger.error(`A projection page failed and will be retried: ${String(error)}`),
           onReset: (name, reason) => logger.warn(`Rebuilding the ${name} read model from the log: ${reason}`),
           onQuarantine: (event) =>
@@ -150,9 +165,15 @@ class ProjectionsController {
         return projector;
       },
     },
+    {
+      provide: PROJECTOR_RUNNER,
+      inject: [PROJECTOR, LEADER_ELECTION, API_CONFIG],
+      useFactory: (projector: Projector, election: LeaderElection | null, config: ApiConfig): ProjectorRunner =>
+        projectorRunner(projector, election, config, new Logger('Projector')),
+    },
     ProjectorLifecycle,
     ProjectionGate,
   ],
-  exports: [READ_MODELS, PROJECTOR, ProjectionGate],
+  exports: [READ_MODELS, PROJECTOR, PROJECTOR_RUNNER, ProjectionGate],
 })
 export class ProjectionsModule {}

@@ -76,3 +76,22 @@ export function quarantineDdl(dialect: Dialect, table: string): string {
     PRIMARY KEY (name, global_position)
   )${t.strict}`;
 }
+
+export const LEADER_TABLE = 'projector_leader';
+
+/**
+ * PostgreSQL only: the projector leader's epoch (docs/adr/0020-projector-leader-election.md). One
+ * row; a process that takes the leadership increments the epoch, and every page it writes commits
+ * only while the epoch is still its own.
+ */
+export function leaderDdl(table: string): readonly string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table} (
+    id int PRIMARY KEY CHECK (id = 1),
+    epoch bigint NOT NULL,
+    holder text,
+    acquired_at text
+  )`,
+    `INSERT INTO ${table} (id, epoch) VALUES (1, 0) ON CONFLICT (id) DO NOTHING`,
+  ];
+}

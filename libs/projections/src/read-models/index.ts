@@ -8,6 +8,8 @@ export * from './documents.js';
 export * from './port.js';
 export * from './rows.js';
 export * from './sql.js';
+export { PostgresLeaderElection } from './postgres-leader.js';
+export type { PostgresLeaderElectionOptions } from './postgres-leader.js';
 export { PostgresReadModelStore } from './postgres-read-models.js';
 export type { PostgresReadModelOptions } from './postgres-read-models.js';
 export { SqliteReadModelStore } from './sqlite-read-models.js';

@@ -52,6 +52,12 @@ export interface PageWrite {
    * operators never apply it twice. No checkpoint moves.
    */
   readonly release?: { readonly name: ProjectionName; readonly position: number };
+  /**
+   * The leader epoch of the projector writing this page (PostgreSQL leader election,
+   * docs/adr/0020-projector-leader-election.md): the store commits the page only while the stored
+   * epoch is still this one, so a leader that lost its lock without knowing it writes nothing.
+   */
+  readonly fence?: number;
 }
 
 /** A read in one snapshot, per dialect; the store adds the checkpoint the snapshot saw. */
@@ -104,6 +110,18 @@ export class CheckpointMovedError extends Error {
   ) {
     super(`The ${projection} checkpoint is no longer at ${expected}; another projector moved it`);
     this.name = 'CheckpointMovedError';
+  }
+}
+
+/** The page was fenced off: this projector is no longer the leader (or never was). Nothing was written. */
+export class LeadershipLostError extends Error {
+  constructor(readonly epoch: number | null) {
+    super(
+      epoch === null
+        ? 'This projector does not hold the leadership; it writes no page'
+        : `The projector leadership moved past epoch ${epoch}; another process projects now`,
+    );
+    this.name = 'LeadershipLostError';
   }
 }
 

@@ -9,9 +9,10 @@
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { AnyProjection, PostgresSession, ProjectionName } from '../projection.js';
-import { CHECKPOINTS_TABLE, checkpointsDdl, QUARANTINE_TABLE, quarantineDdl } from './ddl.js';
+import { CHECKPOINTS_TABLE, checkpointsDdl, LEADER_TABLE, leaderDdl, QUARANTINE_TABLE, quarantineDdl } from './ddl.js';
 import {
   CheckpointMovedError,
+  LeadershipLostError,
   QuarantineReleasedError,
   type AtCheckpoint,
   type Checkpoint,
@@ -42,6 +43,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   private readonly pool: Pool;
   private readonly checkpointsTable: string;
   private readonly quarantineTable: string;
+  private readonly leaderTable: string;
   /** The projections prepared here, by name: whose tables reset() and dump() handle. */
   private readonly prepared = new Map<ProjectionName, AnyProjection>();
 
@@ -51,6 +53,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     }
     this.checkpointsTable = this.table(CHECKPOINTS_TABLE);
     this.quarantineTable = this.table(QUARANTINE_TABLE);
+    this.leaderTable = this.table(LEADER_TABLE);
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 4,
@@ -67,6 +70,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.options.schema}"`);
       await client.query(checkpointsDdl('postgres', this.checkpointsTable));
       await client.query(quarantineDdl('postgres', this.quarantineTable));
+      for (const statement of leaderDdl(this.leaderTable)) await client.query(statement);
     });
   }
 
@@ -197,6 +201,17 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   private async writePage(client: PoolClient, page: PageWrite): Promise<void> {
+    // The fence first (docs/adr/0020): FOR SHARE holds the epoch row until this page commits, so a
+    // new leader's epoch increment waits for it, and any later page of the old leader sees the new
+    // epoch and writes nothing.
+    if (page.fence !== undefined) {
+      const { rows } = await client.query<{ epoch: string }>(
+        `SELECT epoch FROM ${this.leaderTable} WHERE id = 1 FOR SHARE`,
+      );
+      if (rows[0] === undefined || integer(rows[0].epoch, 'epoch') !== page.fence) {
+        throw new LeadershipLostError(page.fence);
+      }
+    }
     // Checkpoints first: a competing instance waits on the row lock here, then finds it moved.
     for (const move of page.checkpoints) {
       const result = await client.query(

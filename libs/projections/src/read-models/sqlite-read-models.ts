@@ -107,6 +107,8 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   commit(page: PageWrite): Promise<void> {
     return settled(() => {
+      // One process owns the embedded files; there is no election to fence by (docs/operations.md).
+      if (page.fence !== undefined) throw new RangeError('SQLite read models have no projector leader election');
       const db = this.open();
       db.transaction(() => writePage(this.session(), page)).immediate();
     });

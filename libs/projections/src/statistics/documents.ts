@@ -203,6 +203,11 @@ export interface ProjectionStatusDocument {
   readonly projector: {
     /** Whether this process runs a projector (KIERTO_PROJECTOR); else another process must. */
     readonly runsHere: boolean;
+    /**
+     * leader / follower under the PostgreSQL leader election, sole on the embedded store (no
+     * election), off when this process does not project (docs/operations.md).
+     */
+    readonly leadership: 'leader' | 'follower' | 'sole' | 'off';
     readonly state: 'stopped' | 'following' | 'failing';
     readonly lastError: { readonly message: string; readonly at: string } | null;
   };
