@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   'passport:read-repairer': ['repairer', 'refurbisher', 'auditor', 'admin'],
   'passport:read-recycler': ['recycler', 'auditor', 'admin'],
   'passport:read-authority': ['auditor', 'admin'],
+  // ESPR registry entries: a producer, the responsible economic operator, reads those of its own units.
+  'registry:read': ['producer', 'auditor', 'admin'],
   'projections:read': ['auditor', 'admin'],
   'organisations:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -6,6 +6,7 @@ export * from './epcis/documents.js';
 export * from './epcis/events.js';
 export * from './epcis/identifiers.js';
 export * from './epcis/query.js';
+export * from './espr/registry-entry.js';
 export * from './gs1/digital-link.js';
 export * from './gs1/linkset.js';
 export * from './untp/credential.js';
