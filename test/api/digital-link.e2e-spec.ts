@@ -188,6 +188,58 @@ describe('the GS1 Digital Link vectors (test/fixtures/standards/gs1/digital_link
   });
 });
 
+describe('AI 21 at every minting path', () => {
+  const BAD_SERIALS = ['AB C', 'AB#C', 'ABCDEFGHIJKLMNOPQRSTU', 'Äänentoisto'];
+
+  it('refuses in bulk import the GTIN serials POST /devices refuses, line by line, storing nothing', async () => {
+    const head = await app.store.headPosition();
+    const lines = BAD_SERIALS.map((serialNumber) => {
+      const { occurredAt, ...data } = placement('09506000134352', serialNumber, false);
+      return JSON.stringify({ type: 'DevicePlacedOnMarket', occurredAt, data });
+    });
+    const response = await app
+      .as('import-admin', 'admin')
+      .post('/imports')
+      .set('Content-Type', 'application/x-ndjson')
+      .send(lines.join('\n'));
+    expect(response.status).toBe(200);
+    expect(response.body.summary).toMatchObject({ imported: 0, refused: BAD_SERIALS.length });
+    for (const error of response.body.errors as { code: string; field: string }[]) {
+      expect(error).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', field: 'data.product.serialNumber' });
+    }
+    expect(await app.store.headPosition()).toBe(head);
+  });
+
+  it('refuses them in a collection that starts a history, and keeps the broader rule for manufacturer + serial', async () => {
+    const collection = example('collect-laptop');
+    const product: Record<string, unknown> = {
+      ...(example('place-laptop-on-market')['product'] as Record<string, unknown>),
+      serialNumber: 'AB C',
+    };
+    // The path's device id is well-formed (the escape of a space); the product's serial is not AI 21.
+    const refused = await app.api
+      .post('/devices/gtin:09506000134352:AB~20C/collections')
+      .send({ ...collection, product });
+    expect({
+      status: refused.status,
+      code: refused.body.error.code,
+      field: refused.body.error.fields[0].field,
+    }).toEqual({
+      status: 400,
+      code: 'INVALID_SERIAL_NUMBER',
+      field: 'product.serialNumber',
+    });
+    const { gtin: _gtin, ...withoutGtin } = product;
+    const mfr = await app.api
+      .post('/devices')
+      .send({ ...placement('09506000134352', 'x', false), product: withoutGtin });
+    expect({ status: mfr.status, deviceId: mfr.body.deviceId }).toEqual({
+      status: 201,
+      deviceId: 'mfr:example~20devices~20oy:AB~20C',
+    });
+  });
+});
+
 describe('link types, the linkset and the Link header', () => {
   const LAPTOP_LINK = '/01/09506000134352/21/LAP-0001';
   const BARE = { gtin: '09506000134352', serialNumber: 'BARE-1' };
