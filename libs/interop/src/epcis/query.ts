@@ -3,6 +3,7 @@
  * docs/interop.md): parameters parsed into a query, and the test an event passes. Pure.
  */
 import { deviceIdOf, isWellFormedDeviceId, parseTimestamp } from '#kierto/domain';
+import { parseItemLink } from '../gs1/digital-link.js';
 import { DEVICE_URN_PREFIX } from './identifiers.js';
 import type { EpcisObjectEvent } from './events.js';
 
@@ -78,8 +79,9 @@ function single(raw: Raw, name: string): string | null {
 }
 
 /**
- * The device id an EPC stands for: a GS1 Digital Link URI `…/01/{gtin}/21/{serial}` on any host (the
- * canonical https://id.gs1.org or this deployment's), or `urn:kierto:device:{deviceId}`; null otherwise.
+ * The device id an EPC stands for: a GS1 Digital Link URI `[/{stem}]/01/{gtin}[/22/…][/10/…]/21/{serial}` on
+ * any host (the canonical https://id.gs1.org or this deployment's), or `urn:kierto:device:{deviceId}`;
+ * null otherwise.
  */
 export function deviceIdOfEpc(epc: string): string | null {
   if (epc.startsWith(DEVICE_URN_PREFIX)) {
@@ -92,10 +94,11 @@ export function deviceIdOfEpc(epc: string): string | null {
   } catch {
     return null;
   }
-  const match = /^(?:.*)\/01\/(\d{14})\/21\/([^/]+)$/.exec(url.pathname);
-  if (match === null || url.search !== '' || url.hash !== '') return null;
+  if (url.search !== '' || url.hash !== '') return null;
   try {
-    return deviceIdOf({ gtin: match[1] ?? '', serialNumber: decodeURIComponent(match[2] ?? '') });
+    // The GS1 grammar's parser (../gs1); a lot or variant qualifier does not change the unit.
+    const item = parseItemLink(url.pathname);
+    return deviceIdOf({ gtin: item.gtin, serialNumber: item.serial });
   } catch {
     return null;
   }

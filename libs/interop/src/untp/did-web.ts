@@ -72,14 +72,14 @@ export function didDocument(did: string, keyId: string, jwk: Ed25519PublicJwk): 
  * `https://host:port/a/b/did.json`, `did:web:host` gives `https://host/.well-known/did.json`.
  */
 export function didWebDocumentUrl(did: string): string {
-  const [method, host, ...path] = did.split(':');
-  if (did.startsWith('did:web:') === false || method !== 'did' || host === undefined || host === '') {
+  const [scheme, method, host, ...path] = did.split(':');
+  if (scheme !== 'did' || method !== 'web' || host === undefined || host === '') {
     throw new Error(`${did} is not a did:web DID`);
   }
   const origin = `https://${decodeURIComponent(host)}`;
-  return path.length === 0
-    ? `${origin}/.well-known/did.json`
-    : `${origin}/${path.map((segment) => decodeURIComponent(segment)).join('/')}/did.json`;
+  // Each segment as it stands in a URL path: decoded from the DID, encoded again.
+  const segments = path.map((segment) => encodeURIComponent(decodeURIComponent(segment)));
+  return segments.length === 0 ? `${origin}/.well-known/did.json` : `${origin}/${segments.join('/')}/did.json`;
 }
 
 /** A DID document read from outside, checked for the fields verification uses; throws what is missing. */
