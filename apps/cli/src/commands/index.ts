@@ -1,4 +1,5 @@
 import type { CliCommand } from '../cli-command.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { checkpointCommand } from './checkpoint.js';
 import { createAdminCommand } from './create-admin.js';
 import { driftCommand } from './drift.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly CliCommand[] = [
   rebuildCommand,
   quarantineCommand,
   driftCommand,
+  backupCommand,
+  restoreCommand,
   importCommand,
   createAdminCommand,
 ];
