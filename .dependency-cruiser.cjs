@@ -117,6 +117,9 @@ const configuration = {
     enhancedResolveOptions: {
       conditionNames: ['types', 'import', 'node', 'default'],
       extensions: ['.ts', '.js', '.json'],
+      // Resolve packages as Node does, through their "exports" (dependency-cruiser's default ignores
+      // them): pdfkit has no "main", only exports.
+      exportsFields: ['exports'],
     },
   },
 };

@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { ApiMetrics } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PagesModule } from './pages/pages.module.js';
 import { PassportsModule } from './passports/passports.module.js';
 import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -26,6 +27,7 @@ const FEATURES = [
   ProducersModule,
   ProjectionsModule,
   PassportsModule,
+  PagesModule,
   StatisticsModule,
   AuditModule,
   ImportModule,

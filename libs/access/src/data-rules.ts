@@ -8,7 +8,7 @@
 import type { DeviceCommand, DeviceCommandKind } from '#kierto/domain';
 import type { Organisation } from './access-store.js';
 import { actingRole } from './authentication.js';
-import type { Permission, Role } from './roles.js';
+import { PERMISSIONS, type Permission, type Role } from './roles.js';
 import type { ReadScope } from './scoping.js';
 
 /** A refusal: `field` names what asks for more than the organisation may have (null: the request as such). */
@@ -141,4 +141,25 @@ export async function scopeStatisticsFilters(
       }
       return { allowed: true, producerId, organisationId: scope.organisationId };
   }
+}
+
+/**
+ * May the organisation print labels for a device placed on the market by `producerId` (null: its
+ * history began at a collection)? Refurbishers and admins label any device (a refurbisher relabels
+ * what it resells, whoever made it); a producer only devices it placed on the market itself.
+ */
+export function mayPrintLabel(
+  organisation: Organisation,
+  producerId: string | null,
+): { readonly allowed: true } | Refusal {
+  const roles = organisation.roles.filter((role) => (PERMISSIONS['labels:print'] as readonly Role[]).includes(role));
+  if (roles.length === 0) {
+    return { allowed: false, field: null, message: "Your organisation's roles do not allow labels:print" };
+  }
+  if (roles.some((role) => role !== 'producer') || producerId === organisation.id) return { allowed: true };
+  return {
+    allowed: false,
+    field: null,
+    message: `A producer prints labels only for devices it placed on the market (${organisation.id})`,
+  };
 }

@@ -49,6 +49,9 @@ export const PERMISSIONS = {
   'registry:read': ['producer', 'auditor', 'admin'],
   'projections:read': ['auditor', 'admin'],
   'organisations:manage': ['admin'],
+  // Label sheets (POST /labels): producers label their own devices (data-rules.ts mayPrintLabels),
+  // refurbishers relabel what they resell; the QR code itself is public, like the passport.
+  'labels:print': ['producer', 'refurbisher', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

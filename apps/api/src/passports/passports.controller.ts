@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { passportViewsOf } from '#kierto/access';
 import { isWellFormedDeviceId } from '#kierto/domain';
@@ -10,8 +10,12 @@ import { PASSPORT_VIEWS, passportView, type PassportView, type PassportViewDocum
 import { PASSPORT_VIEW_DOCUMENTS } from '#kierto/schemas';
 import { principalOf, requirePrincipal, forbidden } from '../access/principal.js';
 import { Public } from '../access/decorators.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
+import { LANGUAGES } from '../pages/i18n.js';
+import { respondWithPassport } from '../pages/passport-page.js';
 import { GetPassport } from './passport-queries.js';
 
 /** Query string of the passport endpoints. */
@@ -34,6 +38,14 @@ export class PassportQuery {
   @IsOptional()
   @IsIn(PASSPORT_VIEWS)
   view?: PassportView;
+
+  @ApiPropertyOptional({
+    description: `The page's language (${LANGUAGES.join(', ')}) when a browser asks for HTML; any other value: by Accept-Language. Ignored for JSON`,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(35)
+  lang?: string;
 }
 
 /** The response header naming the view a passport answer shows. */
@@ -65,14 +77,18 @@ export function documented(...decorators: MethodDecorator[]): MethodDecorator {
 @Controller()
 @Public()
 export class PassportsController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
 
   @Get('passports/:deviceId')
   @documented(
     ApiOperation({
       summary: "A device's passport: identity, status, lives, repairs, wipes, materials, history",
       description:
-        'Public: without a key it answers the public view; a key of a repairer, refurbisher, recycler, auditor or admin gives a richer view.',
+        'Public: without a key it answers the public view; a key of a repairer, refurbisher, recycler, auditor or admin gives a richer view. ' +
+        'A client that prefers text/html (a browser) gets the public view as a page in Finnish, Swedish or English (docs/pages.md).',
     }),
     ApiParam({ name: 'deviceId' }),
   )
@@ -80,13 +96,38 @@ export class PassportsController {
     @Param('deviceId') deviceId: string,
     @Query() query: PassportQuery,
     @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<PassportViewDocument<PassportView>> {
+    @Res() response: Response,
+  ): Promise<void> {
     if (!isWellFormedDeviceId(deviceId)) {
       throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
     }
-    return answerPassport(this.queryBus, deviceId, query, request, response);
+    await negotiatePassport(this.queryBus, this.config, deviceId, query, request, response);
   }
+}
+
+/**
+ * Sends the passport as JSON (answerPassport) or, to a browser, as the page (docs/pages.md). The route
+ * takes the response without passthrough (`@Res()`): this sends it.
+ */
+export async function negotiatePassport(
+  queryBus: QueryBus,
+  config: ApiConfig,
+  deviceId: string,
+  query: PassportQuery,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  await respondWithPassport(request, response, {
+    deviceId,
+    lang: query.lang,
+    settings: { publicUrl: config.publicUrl, timeZone: config.reportingTimeZone },
+    json: () => answerPassport(queryBus, deviceId, query, request, response),
+    passport: async () => {
+      const { value, checkpoint } = await queryBus.execute(new GetPassport(deviceId, query.minPosition));
+      response.setHeader(CHECKPOINT_HEADER, String(checkpoint));
+      return value;
+    },
+  });
 }
 
 /**
