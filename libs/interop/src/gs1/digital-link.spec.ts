@@ -41,6 +41,11 @@ describe('parseItemLink', () => {
       code: 'DIGITAL_LINK_UNKNOWN_QUALIFIER',
       field: '17',
     });
+    // AI 235 (third-party controlled serial) qualifies a GTIN too, but Kierto's devices have AI 21 serials.
+    expect(errorOf('/01/09506000134352/235/X1')).toMatchObject({
+      code: 'DIGITAL_LINK_UNKNOWN_QUALIFIER',
+      field: '235',
+    });
     expect(errorOf('/01/09506000134353/21/A')).toMatchObject({ code: 'INVALID_GTIN', field: '01' });
     expect(errorOf('/01/950600013435X/21/A')).toMatchObject({ code: 'INVALID_GTIN', field: '01' });
     expect(errorOf('/01/09506000134352/21/AB%23C')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', field: '21' });

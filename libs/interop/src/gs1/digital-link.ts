@@ -133,7 +133,7 @@ function checkQualifierPlace(ai: string, previous: number): number {
     throw invalid(
       DigitalLinkErrorCodes.unknownQualifier,
       ai,
-      `AI ${ai} is not a key qualifier of a GTIN; the path may hold /22, /10 and /21, in that order`,
+      `AI ${ai} is not a key qualifier of a GTIN that Kierto resolves; the path may hold /22, /10 and /21, in that order (AI 235, the third-party serial, is not supported)`,
     );
   }
   if (place <= previous) {
