@@ -381,6 +381,11 @@ describe('requests without a valid key', () => {
       'GET /passports/{deviceId}/qr.svg',
       'GET /passports/{deviceId}/qr.png',
       'GET /01/{gtin}/21/{serial}',
+      // UNTP credentials of the public view and the issuer's DID document (docs/interop.md).
+      'GET /passports/{deviceId}/credential',
+      'GET /passports/{deviceId}/traceability-events/credential',
+      'GET /.well-known/did.json',
+      'GET /did.json',
     ]);
     const seen: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {

@@ -258,13 +258,14 @@ describe('link types, the linkset and the Link header', () => {
     expect(response.status).toBe(200);
     expect(response.body.deviceId).toBe(LAPTOP_ID);
     expect(response.headers['link']).toBe(
-      `<${LAPTOP_LINK}?linkType=all>; rel="linkset"; type="application/linkset+json"`,
+      `<${LAPTOP_LINK}?linkType=linkset>; rel="linkset"; type="application/linkset+json"`,
     );
   });
 
-  it('answers linkType=all, or Accept: application/linkset+json, with an RFC 9264 linkset', async () => {
+  it('answers linkType=all or linkset, or Accept: application/linkset+json, with an RFC 9264 linkset', async () => {
     for (const response of [
       await app.api.get(`${LAPTOP_LINK}?linkType=all`),
+      await app.api.get(`${LAPTOP_LINK}?linkType=linkset`),
       await app.api.get(LAPTOP_LINK).set('Accept', 'application/linkset+json'),
     ]) {
       expect(response.status).toBe(200);
@@ -317,7 +318,7 @@ describe('link types, the linkset and the Link header', () => {
         deviceId: LAPTOP_ID,
       });
       // The linkset is about the item as linked: its anchor keeps the qualifiers.
-      expect(response.headers['link']).toContain(`<${path}?linkType=all>`);
+      expect(response.headers['link']).toContain(`<${path}?linkType=linkset>`);
     }
   });
 

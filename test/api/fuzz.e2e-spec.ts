@@ -292,7 +292,9 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
   }, 600_000);
 }
 
-const quiet: Partial<ApiConfig> = { projectionWaitMs: 2_000 };
+// A public URL, so that the credential routes are fuzzed past their 503 PUBLIC_URL_NOT_CONFIGURED (a
+// deployment's configuration, tested in credentials.e2e-spec.ts) into the code that maps and signs.
+const quiet: Partial<ApiConfig> = { projectionWaitMs: 2_000, publicUrl: 'https://fuzz.example.org' };
 
 describe('fuzzing the API on SQLite', () => {
   fuzz(async () => {

@@ -22,13 +22,16 @@ import { ApiError } from '../http/api-error.js';
 import { GetPassport } from './passport-queries.js';
 import { answerPassport, CHECKPOINT_HEADER, documented, PassportQuery } from './passports.controller.js';
 
+/** The `linkType` values that ask for the whole linkset: the Resolver standard's `linkset`, Digital Link 1.1's `all`. */
+const LINKSET_LINK_TYPES: readonly string[] = ['linkset', 'all'];
+
 /** The RFC 9264 media type of a JSON linkset. */
 export const LINKSET_MEDIA_TYPE = 'application/linkset+json';
 
 /** Query string of the resolver: the passport's, plus the GS1 `linkType`. */
 export class DigitalLinkQuery extends PassportQuery {
   @ApiPropertyOptional({
-    description: `A link type (compact like gs1:pip or as its IRI): ${SERVED_LINK_TYPES.join(', ')}; "all" answers the linkset. Without it: the passport`,
+    description: `A link type (compact like gs1:pip or as its IRI): ${SERVED_LINK_TYPES.join(', ')}; "linkset" (the Resolver standard's name) or "all" (Digital Link 1.1's) answers the linkset. Without it: the passport`,
   })
   @IsOptional()
   @IsString()
@@ -40,7 +43,7 @@ export class DigitalLinkQuery extends PassportQuery {
  * The GS1 Digital Link resolver (GS1-Conformant Resolver standard; docs/digital-link.md): what the QR
  * code on a device resolves to. Without `linkType` it answers the passport (the same query path as
  * GET /passports/{deviceId}) with a Link header to the linkset; a link type redirects (307) to its
- * target; `linkType=all`, or Accept: application/linkset+json, answers the RFC 9264 linkset.
+ * target; `linkType=linkset` (or `all`), or Accept: application/linkset+json, answers the RFC 9264 linkset.
  */
 @ApiTags('passports')
 @Controller()
@@ -105,7 +108,7 @@ export class DigitalLinkController {
       return passport;
     }
     const links = linksOfPassport(await this.passport(deviceId, query, response), this.config.publicUrl ?? '');
-    if (linkType === 'all') {
+    if (LINKSET_LINK_TYPES.includes(linkType)) {
       return new Response(JSON.stringify(linksetOf(anchor, links)), {
         status: 200,
         headers: { 'Content-Type': LINKSET_MEDIA_TYPE, Link: linksetLinkHeader(anchor) },
@@ -138,7 +141,7 @@ function targetOf(links: DeviceLinks, linkType: string, item: ItemLink): string 
     throw new ApiError(
       404,
       'UNKNOWN_LINK_TYPE',
-      `Kierto serves no link type ${linkType}; ask linkType=all for the links it has`,
+      `Kierto serves no link type ${linkType}; ask linkType=linkset for the links it has`,
       [{ field: 'linkType', code: 'UNKNOWN_LINK_TYPE', message: `One of ${SERVED_LINK_TYPES.join(', ')} or all` }],
     );
   }
@@ -156,7 +159,7 @@ function targetOf(links: DeviceLinks, linkType: string, item: ItemLink): string 
 
 /** The Link header every answer carries: where the item's linkset is (GS1-Conformant Resolver standard). */
 function linksetLinkHeader(anchor: string): string {
-  return `<${anchor}?linkType=all>; rel="linkset"; type="${LINKSET_MEDIA_TYPE}"`;
+  return `<${anchor}?linkType=linkset>; rel="linkset"; type="${LINKSET_MEDIA_TYPE}"`;
 }
 
 /** Content negotiation: a client asking for the linkset media type gets the linkset. */
