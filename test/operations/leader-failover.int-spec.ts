@@ -227,4 +227,47 @@ describeIfPostgres('two API processes on one PostgreSQL: one projector, takeover
     await exited;
     expect(follower.log.join('')).toMatch(/The projector stopped and leadership given up/);
   }, 180_000);
+
+  it('runs `kierto project --follow` as a candidate of the same election', async () => {
+    const log: string[] = [];
+    const cliProcess = spawn(process.execPath, [join(ROOT, 'bin/kierto.js'), 'project', '--follow'], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], ...env, KIERTO_DATA_DIR: dataDir, KIERTO_LEADER_POLL_MS: String(POLL_MS) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cliProcess.stdout.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    cliProcess.stderr.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    try {
+      // Both API processes of the first test are gone: the CLI leads (the third epoch of this schema).
+      await waitFor('the CLI to lead', 30_000, () =>
+        Promise.resolve(/leading the projector \(epoch 3\)/.test(log.join('')) ? true : undefined),
+      );
+      const api = await startApi('c');
+      expect((await status(api)).projector.leadership).toBe('follower');
+      const position = await place(api, 'FAILOVER-CLI-1');
+      expect(position).not.toBeNull();
+      await waitFor('the CLI to project the new event', 30_000, async () =>
+        (await status(api)).projections.every((each) => each.lag === 0) ? true : undefined,
+      );
+      const stopped = new Promise<number | null>((resolve) => cliProcess.on('exit', (code) => resolve(code)));
+      cliProcess.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+      expect(log.join('')).toMatch(/stopped \(SIGTERM\); leadership given up/);
+      await waitFor('the API to take over from the CLI', TAKEOVER_BOUND_MS, async () =>
+        (await status(api)).projector.leadership === 'leader' ? true : undefined,
+      );
+    } finally {
+      if (cliProcess.exitCode === null) cliProcess.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('refuses a KIERTO_LEADER_POLL_MS the API would refuse', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/kierto.js'), 'project', '--follow'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], ...env, KIERTO_DATA_DIR: dataDir, KIERTO_LEADER_POLL_MS: '5' },
+    });
+    expect(run.stderr).toMatch(/KIERTO_LEADER_POLL_MS must be an integer from 100 to 60000, not 5/);
+    expect(run.status).toBe(1);
+  });
 });

@@ -2,16 +2,21 @@
  * `kierto project` and `kierto rebuild`: the projector outside the API (docs/projections.md). Both
  * use the API's settings (DATABASE_URL / DATABASE_SCHEMA or KIERTO_DATA_DIR, and
  * KIERTO_REPORTING_TIME_ZONE); running them while the API projects is safe, the checkpoints move by
- * compare-and-set.
+ * compare-and-set. On PostgreSQL, `project --follow` is a candidate in the API's projector election
+ * (docs/adr/0020-projector-leader-election.md): it projects only while it leads.
  */
+import { hostname } from 'node:os';
 import type { EventStore } from '#kierto/event-store';
 import {
   createReadModelStore,
   DEFAULT_REPORTING_TIME_ZONE,
   isValidTimeZone,
+  ElectedProjector,
   kiertoProjections,
+  PostgresLeaderElection,
   PROJECTION_NAMES,
   Projector,
+  type LeaderElection,
   type ProjectionName,
   type ReadModelStore,
 } from '#kierto/projections';
@@ -31,6 +36,7 @@ export async function withProjector<T>(
   io: CliIo,
   pageSize: number | undefined,
   work: (projector: Projector, store: EventStore, readModels: ReadModelStore) => Promise<T>,
+  election: LeaderElection | null = null,
 ): Promise<T> {
   const reportingTimeZone = io.env['KIERTO_REPORTING_TIME_ZONE'] ?? DEFAULT_REPORTING_TIME_ZONE;
   if (!isValidTimeZone(reportingTimeZone)) {
@@ -51,6 +57,8 @@ export async function withProjector<T>(
         ...(pageSize === undefined ? {} : { pageSize }),
         onError: (error) => io.err(`a page failed and will be retried: ${String(error)}`),
         onReset: (name, reason) => io.out(`${name}: rebuilding from the log (${reason})`),
+        // Elected: each page commits only under this process's leader epoch.
+        ...(election === null ? {} : { fence: () => election.epoch }),
       });
       await projector.prepare();
       return await work(projector, store, readModels);
@@ -90,6 +98,30 @@ export const projectCommand: CliCommand = {
     const { options, flags, rest } = parseOptions(args, ['page-size'], ['follow']);
     if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0] ?? ''}`);
     const pageSize = pageSizeOf(options.get('page-size'));
+    const election = flags.has('follow') ? electionFromEnv(io.env) : null;
+    if (election !== null) {
+      const pollMs = pollMsOf(io.env['KIERTO_LEADER_POLL_MS']);
+      return withProjector(
+        io,
+        pageSize,
+        async (projector, store, readModels) => {
+          io.out('following the log as a candidate for the projector leadership; stop with Ctrl-C');
+          const elected = new ElectedProjector(projector, election, {
+            pollMs,
+            onChange: (leadership, epoch) =>
+              io.out(leadership === 'leader' ? `leading the projector (epoch ${epoch ?? '?'})` : 'following'),
+            onError: (error) => io.err(`the leader election failed and will be retried: ${String(error)}`),
+          });
+          elected.start();
+          const signal = await untilSignalled();
+          await elected.stop();
+          io.out(`stopped (${signal}); leadership given up`);
+          await printStatus(io, store, readModels);
+          return 0;
+        },
+        election,
+      );
+    }
     return withProjector(io, pageSize, async (projector, store, readModels) => {
       const applied = await projector.catchUp();
       io.out(`applied ${applied} events`);
@@ -105,6 +137,27 @@ export const projectCommand: CliCommand = {
     });
   },
 };
+
+/** On PostgreSQL, the API's projector election (one leader per schema); none on SQLite. */
+function electionFromEnv(env: NodeJS.ProcessEnv): LeaderElection | null {
+  const config = storeConfigFromEnv(env);
+  if (config.databaseUrl === undefined) return null;
+  return new PostgresLeaderElection({
+    connectionString: config.databaseUrl,
+    schema: config.databaseSchema ?? 'kierto',
+    holder: `${hostname()}:${process.pid} (kierto project)`,
+  });
+}
+
+/** KIERTO_LEADER_POLL_MS as the API reads it (docs/operations.md). */
+function pollMsOf(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 2_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100 || value > 60_000) {
+    throw new StoreConfigError(`KIERTO_LEADER_POLL_MS must be an integer from 100 to 60000, not ${raw}`);
+  }
+  return value;
+}
 
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
