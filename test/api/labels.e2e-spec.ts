@@ -92,6 +92,8 @@ describe('QR codes: GET /passports/{deviceId}/qr.svg and /qr.png, public', () =>
     const drawn = svgModules(svg);
     expect(drawn.side).toBe(expected.size + 8);
     expect([...drawn.dark].sort()).toEqual([...expected.dark].sort());
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(response.headers['cache-control']).toBe('public, max-age=86400');
   });
 
   it('answers a PNG whose modules, read back pixel by pixel, are the symbol of the Digital Link', async () => {

@@ -5,7 +5,7 @@
  * GTIN, serial number and the link in human-readable form for when no camera is at hand.
  */
 import PDFDocument from 'pdfkit';
-import { QR_QUIET_ZONE, darkRuns, qrMatrixOf } from './qr.js';
+import { QR_QUIET_ZONE, darkRuns, qrMatrixOf, type QrMatrix } from './qr.js';
 
 export interface Label {
   /** Brand and model, or what else names the device. */
@@ -52,20 +52,27 @@ export function labelSheet(labels: readonly Label[], options: SheetOptions = {})
     document.on('end', () => resolve(Buffer.concat(chunks)));
     document.on('error', reject);
   });
+  // A symbol costs milliseconds (eight masks are scored); a sheet often repeats one device.
+  const symbols = new Map<string, QrMatrix>();
+  const symbolOf = (link: string): QrMatrix => {
+    const known = symbols.get(link) ?? qrMatrixOf(link);
+    symbols.set(link, known);
+    return known;
+  };
   labels.forEach((label, index) => {
     const slot = index % LABELS_PER_PAGE;
     if (slot === 0) document.addPage({ size: [A4.width, A4.height], margin: 0 });
     const x = (slot % LABEL_LAYOUT.columns) * LABEL_LAYOUT.width;
     const y = LABEL_LAYOUT.top + Math.floor(slot / LABEL_LAYOUT.columns) * LABEL_LAYOUT.height;
-    drawLabel(document, label, x, y);
+    drawLabel(document, label, symbolOf(label.link), x, y);
   });
   document.end();
   return done;
 }
 
-function drawLabel(document: PDFKit.PDFDocument, label: Label, x: number, y: number): void {
+function drawLabel(document: PDFKit.PDFDocument, label: Label, symbol: QrMatrix, x: number, y: number): void {
   const { padding, qr, width } = LABEL_LAYOUT;
-  drawQr(document, label.link, x + padding - 1 * MM, y + padding, qr);
+  drawQr(document, symbol, x + padding - 1 * MM, y + padding, qr);
   const textX = x + padding - 1 * MM + qr + 1.5 * MM;
   const textWidth = x + width - padding - textX;
   let line = y + padding + 1 * MM;
@@ -86,8 +93,7 @@ function drawLabel(document: PDFKit.PDFDocument, label: Label, x: number, y: num
 }
 
 /** The QR symbol as filled rectangles, one per run of dark modules, inside a `side`-wide square with its quiet zone. */
-function drawQr(document: PDFKit.PDFDocument, link: string, x: number, y: number, side: number): void {
-  const matrix = qrMatrixOf(link);
+function drawQr(document: PDFKit.PDFDocument, matrix: QrMatrix, x: number, y: number, side: number): void {
   const module = side / (matrix.size + 2 * QR_QUIET_ZONE);
   for (const [row, column, length] of darkRuns(matrix)) {
     document.rect(x + (column + QR_QUIET_ZONE) * module, y + (row + QR_QUIET_ZONE) * module, length * module, module);

@@ -97,6 +97,10 @@ export class QrController {
       );
     }
     const target = qrTargetOf(deviceId, linkBaseOf(this.config, request));
+    // Public and meant to be embedded (a shop's product page, a refurbisher's listing): other origins
+    // may load it, unlike the API's answers; it changes only with the public URL.
+    response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    response.setHeader('Cache-Control', 'public, max-age=86400');
     // Without a public URL the code depends on the Host the request came to.
     if (this.config.publicUrl === null) response.vary('Host');
     return target;
