@@ -322,6 +322,14 @@ describe('link types, the linkset and the Link header', () => {
     }
   });
 
+  it('takes GS1 data attributes in the query string (?17=…) and resolves the same item', async () => {
+    for (const query of ['?17=261231', '?3103=000189&17=261231', '?17=261231&linkType=gs1:pip']) {
+      const response = await app.api.get(`${LAPTOP_LINK}${query}`);
+      expect({ query, status: response.status }).toEqual({ query, status: query.includes('linkType') ? 307 : 200 });
+      if (response.status === 200) expect(response.body.deviceId).toBe(LAPTOP_ID);
+    }
+  });
+
   it('answers 404 with a clear code for a link type Kierto does not serve, or this passport lacks', async () => {
     const unknown = await app.api.get(LAPTOP_LINK).query({ linkType: 'gs1:recipeInfo' });
     expect(unknown.status).toBe(404);

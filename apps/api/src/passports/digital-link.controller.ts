@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
@@ -19,6 +19,7 @@ import { Public } from '../access/decorators.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
+import { Gs1DataAttributesInterceptor } from './gs1-data-attributes.interceptor.js';
 import { GetPassport } from './passport-queries.js';
 import { answerPassport, CHECKPOINT_HEADER, documented, PassportQuery } from './passports.controller.js';
 
@@ -48,6 +49,7 @@ export class DigitalLinkQuery extends PassportQuery {
 @ApiTags('passports')
 @Controller()
 @Public()
+@UseInterceptors(Gs1DataAttributesInterceptor)
 export class DigitalLinkController {
   constructor(
     private readonly queryBus: QueryBus,
