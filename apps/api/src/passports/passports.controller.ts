@@ -1,6 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -91,6 +99,8 @@ export class PassportsController {
         'A client that prefers text/html (a browser) gets the public view as a page in Finnish, Swedish or English (docs/pages.md).',
     }),
     ApiParam({ name: 'deviceId' }),
+    // text/html: the page, for a client that prefers it (docs/pages.md).
+    ApiProduces('application/json', 'text/html'),
   )
   async byId(
     @Param('deviceId') deviceId: string,
