@@ -5,6 +5,8 @@
 
 /** WEEE Annex III categories (from 15 Aug 2018). */
 export type WeeeCategory = 1 | 2 | 3 | 4 | 5 | 6;
+/** WEEE Annex I categories (until 14 Aug 2018): names, periods and the UNU-KEY bridge in category-schemes.ts. */
+export type AnnexICategory = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 export type Market = 'household' | 'non-household';
 /** ISO 3166-1 alpha-2. */
 export type CountryCode = string;
@@ -45,6 +47,10 @@ export interface ProductDescription {
   readonly gtin?: string;
   readonly serialNumber: string;
   readonly weeeCategory: WeeeCategory;
+  /** Annex I category (1–10) where the producer gives it; else category-schemes.ts decides (docs/adr/0015). */
+  readonly annexICategory?: AnnexICategory;
+  /** UNU-KEY, e.g. "0302": the usual bridge to the Annex I category. */
+  readonly unuKey?: string;
   readonly weightKg: number;
   readonly yearOfManufacture: number;
   readonly hasDataStorage: boolean;

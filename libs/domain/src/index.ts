@@ -1,4 +1,5 @@
 export * from './catalogue.js';
+export * from './category-schemes.js';
 export * from './commands.js';
 export * from './countries.js';
 export * from './decide.js';

@@ -3,6 +3,7 @@
  * categories, where treatment happened (membership by date in countries.ts), and the targets in force.
  * Pure data and functions; the projections and the statistics queries use them.
  */
+import { referencePeriod } from './category-schemes.js';
 import { appliesWeeeDirectiveOn, euMemberStateOn } from './countries.js';
 import type { CountryCode, WeeeCategory } from './events.js';
 
@@ -70,23 +71,15 @@ export interface AnnexVTargets {
   readonly recycling: number | null;
 }
 
-const ANNEX_V_PART_3: Readonly<Record<WeeeCategory, AnnexVTargets>> = {
-  1: { recovery: 85, preparedForReuseAndRecycling: 80, recycling: null },
-  2: { recovery: 80, preparedForReuseAndRecycling: 70, recycling: null },
-  3: { recovery: null, preparedForReuseAndRecycling: null, recycling: 80 },
-  4: { recovery: 85, preparedForReuseAndRecycling: 80, recycling: null },
-  5: { recovery: 75, preparedForReuseAndRecycling: 55, recycling: null },
-  6: { recovery: 75, preparedForReuseAndRecycling: 55, recycling: null },
-};
-
 /** First full calendar year of Annex V Part 3 (in force from 15 Aug 2018 for the six Annex III categories). */
 export const ANNEX_V_PART_3_FIRST_YEAR = 2019;
 
 /**
- * The Annex V Part 3 minimum targets of a category, or null for years before 2019: until
- * 14 Aug 2018 the targets applied to the ten Annex I categories, which Kierto does not record, and
- * 2018 mixes both regimes.
+ * The Annex V Part 3 minimum targets of an Annex III category for a whole year, or null for years
+ * before 2019: until 14 Aug 2018 the targets applied to the ten Annex I categories, and 2018 mixes
+ * both regimes. The targets of every period, per scheme, are the one table in category-schemes.ts
+ * (REFERENCE_PERIODS); the statistics report a year per reference period (docs/adr/0015).
  */
 export function annexVTargets(category: WeeeCategory, year: number): AnnexVTargets | null {
-  return year >= ANNEX_V_PART_3_FIRST_YEAR ? ANNEX_V_PART_3[category] : null;
+  return year >= ANNEX_V_PART_3_FIRST_YEAR ? (referencePeriod('annex-v-part-3').targets[category] ?? null) : null;
 }

@@ -60,6 +60,8 @@ function failingInSql(position: number): AnyProjection {
         onBehalfOf: null,
         attributedAt: 0,
         category: 1,
+        annexICategory: null,
+        period: 'annex-v-part-3',
         market: 'household',
         treatment: null,
         massMg: 1,

@@ -8,7 +8,7 @@
  * types; drift.check.ts compares that type with the domain's (libs/domain/src/events.ts).
  */
 
-import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2 } from '#kierto/domain';
+import { EUROSTAT_COUNTRY_ALIASES, ISO_3166_1_ALPHA_2, UNU_KEY_CODES } from '#kierto/domain';
 
 import {
   EARLIEST_OCCURRED_AT,
@@ -280,6 +280,23 @@ export const productDescription = {
       description:
         'WEEE Annex III category: 1 temperature exchange equipment, 2 screens and monitors, 3 lamps, ' +
         '4 large equipment, 5 small equipment, 6 small IT and telecommunication equipment.',
+    },
+    annexICategory: {
+      type: 'integer',
+      enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      description:
+        'WEEE Annex I category (the ten categories until 14 Aug 2018), where the producer gives it: 1 large ' +
+        'household appliances, 2 small household appliances, 3 IT and telecommunications equipment, 4 consumer ' +
+        'equipment and photovoltaic panels, 5 lighting equipment, 6 electrical and electronic tools, 7 toys, ' +
+        'leisure and sports equipment, 8 medical devices, 9 monitoring and control instruments, 10 automatic ' +
+        'dispensers. Without it, the UNU-KEY decides (docs/adr/0015).',
+    },
+    unuKey: {
+      type: 'string',
+      enum: UNU_KEY_CODES,
+      description:
+        'UNU-KEY of the product (UNU E-waste Statistics Guidelines, 2nd ed. 2018), four digits, e.g. "0302" ' +
+        '(desktop PCs): the bridge to the Annex I category when annexICategory is not given.',
     },
     weightKg: { ...positiveKg, description: 'Weight of the whole appliance, kg.' },
     yearOfManufacture: { type: 'integer', minimum: MIN_YEAR_OF_MANUFACTURE, maximum: MAX_YEAR_OF_MANUFACTURE },

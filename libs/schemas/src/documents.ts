@@ -21,6 +21,23 @@ const instant = { type: 'string', format: 'date-time' } as const;
 const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
 const category = { type: 'integer', enum: [1, 2, 3, 4, 5, 6], description: 'WEEE Annex III category.' } as const;
 const nullableCategory = { type: ['integer', 'null'], enum: [1, 2, 3, 4, 5, 6, null] } as const;
+/** An Annex I (1–10, null: "Annex I category unknown") or Annex III (1–6) category, by the table's scheme. */
+const schemeCategory = {
+  type: ['integer', 'null'],
+  enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, null],
+  description: "Category of the table's scheme: Annex I 1–10 (null: Annex I category unknown) or Annex III 1–6.",
+} as const;
+const nullableAnnexICategory = {
+  type: ['integer', 'null'],
+  enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, null],
+  description: 'WEEE Annex I category of the device, or null where nothing decides it (docs/adr/0015).',
+} as const;
+const referencePeriodId = {
+  type: 'string',
+  enum: ['directive-2002-96-ec', 'annex-v-part-1', 'annex-v-part-2', 'annex-v-part-3'],
+  description: 'The reference period (Annex V part) of the date in the reporting time zone.',
+} as const;
+const calendarDay = { type: 'string', format: 'date' } as const;
 const market = { type: 'string', enum: ['household', 'non-household'] } as const;
 const nullableMarket = { type: ['string', 'null'], enum: ['household', 'non-household', null] } as const;
 const nullableTreatment = { type: ['string', 'null'], enum: ['same-country', 'other-eu', 'outside-eu', null] } as const;
@@ -36,6 +53,18 @@ const nullableObject = <const P extends Record<string, unknown>, const R extends
 ) => ({ type: ['object', 'null'], additionalProperties: false, required, properties }) as const;
 
 const arrayOf = <const I>(items: I) => ({ type: 'array', items }) as const;
+
+/** A reference period's part of the document's year. */
+const yearPeriod = object(
+  {
+    id: referencePeriodId,
+    scheme: { type: 'string', enum: ['annex-i', 'annex-iii'] },
+    from: { ...calendarDay, description: 'First day within the year, inclusive.' },
+    to: { ...calendarDay, description: 'Last day within the year, inclusive.' },
+    targetsSource: string,
+  },
+  ['id', 'scheme', 'from', 'to', 'targetsSource'],
+);
 
 // ---------------------------------------------------------------------------------------------
 // Passport
@@ -586,6 +615,28 @@ const rateLine = object(
   ['kind', 'formula', 'rate', 'target', 'met'],
 );
 
+const categoryRatesProperties = {
+  name: string,
+  collected: quantity,
+  preparedForReuse: quantity,
+  recycled: quantity,
+  recovered: quantity,
+  rates: arrayOf(rateLine),
+  computable: boolean,
+  reason: nullableString,
+} as const;
+const categoryRatesRequired = [
+  'category',
+  'name',
+  'collected',
+  'preparedForReuse',
+  'recycled',
+  'recovered',
+  'rates',
+  'computable',
+  'reason',
+] as const;
+
 export const recoveryRatesSchema = {
   $schema: SCHEMA_DIALECT,
   $id: documentSchemaId('RecoveryRates'),
@@ -596,26 +647,21 @@ export const recoveryRatesSchema = {
     'against the minimum targets.',
   type: 'object',
   additionalProperties: false,
-  required: ['year', 'filters', 'basis', 'targetsSource', 'categories'],
+  required: ['year', 'filters', 'basis', 'targetsSource', 'categories', 'tables'],
   properties: {
     year: integer,
     filters,
     basis,
     targetsSource: string,
-    categories: arrayOf(
+    categories: arrayOf(object({ category, ...categoryRatesProperties }, categoryRatesRequired)),
+    tables: arrayOf(
       object(
         {
-          category,
-          name: string,
-          collected: quantity,
-          preparedForReuse: quantity,
-          recycled: quantity,
-          recovered: quantity,
-          rates: arrayOf(rateLine),
-          computable: boolean,
-          reason: nullableString,
+          period: yearPeriod,
+          categories: arrayOf(object({ category: schemeCategory, ...categoryRatesProperties }, categoryRatesRequired)),
+          gasDischargeLamps: nullableObject({ recyclingTarget: number, note: string }, ['recyclingTarget', 'note']),
         },
-        ['category', 'name', 'collected', 'preparedForReuse', 'recycled', 'recovered', 'rates', 'computable', 'reason'],
+        ['period', 'categories', 'gasDischargeLamps'],
       ),
     ),
   },
@@ -653,7 +699,7 @@ export const producerOrganisationReportSchema = {
     'and the totals; every cell in kg (full precision) and tonnes (three decimals, display).',
   type: 'object',
   additionalProperties: false,
-  required: ['year', 'filters', 'basis', 'rows', 'totals'],
+  required: ['year', 'filters', 'basis', 'rows', 'totals', 'tables'],
   properties: {
     year: integer,
     filters,
@@ -667,6 +713,23 @@ export const producerOrganisationReportSchema = {
       ]),
     ),
     totals: object(reportColumnProperties, reportColumnNames),
+    tables: arrayOf(
+      object(
+        {
+          period: yearPeriod,
+          rows: arrayOf(
+            object({ category: schemeCategory, categoryName: string, market, ...reportColumnProperties }, [
+              'category',
+              'categoryName',
+              'market',
+              ...reportColumnNames,
+            ]),
+          ),
+          totals: object(reportColumnProperties, reportColumnNames),
+        },
+        ['period', 'rows', 'totals'],
+      ),
+    ),
   },
 } as const;
 
@@ -744,6 +807,8 @@ export const statisticsFactsSchema = {
           onBehalfOf: nullableString,
           organisationId: nullableString,
           category,
+          annexICategory: nullableAnnexICategory,
+          period: referencePeriodId,
           market,
           treatment: nullableTreatment,
           kg: number,
@@ -764,6 +829,8 @@ export const statisticsFactsSchema = {
           'onBehalfOf',
           'organisationId',
           'category',
+          'annexICategory',
+          'period',
           'market',
           'treatment',
           'kg',

@@ -4,6 +4,7 @@
  * Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote.
  */
 import type {
+  CategoryRates,
   CollectionRateDocument,
   FactsPage,
   IndicatorsDocument,
@@ -11,6 +12,7 @@ import type {
   ReportColumns,
   ReportDocument,
   WeeeGeneratedDocument,
+  YearPeriodDocument,
 } from '#kierto/projections';
 
 type Cell = string | number | boolean | null;
@@ -149,7 +151,39 @@ export function weeeGeneratedCsv(document: WeeeGeneratedDocument): string {
   );
 }
 
+/**
+ * The reference period columns appended to the report and rates CSVs (docs/adr/0015): the whole-year
+ * rows by Annex III category leave period, from and to empty; each table's rows name their period.
+ */
+const PERIOD_HEADER = ['scheme', 'period', 'period_from', 'period_to'] as const;
+const WHOLE_YEAR: readonly Cell[] = ['annex-iii', null, null, null];
+const periodCells = (period: YearPeriodDocument): Cell[] => [period.scheme, period.id, period.from, period.to];
+/** A table's category: its number, or "unknown" for the row of devices whose Annex I category is unknown. */
+const categoryCell = (category: number | null): Cell => category ?? 'unknown';
+
 export function recoveryRatesCsv(document: RecoveryRatesDocument): string {
+  const lines = (
+    categories: readonly (Omit<CategoryRates, 'category'> & { readonly category: number | null })[],
+    period: readonly Cell[],
+  ): Cell[][] =>
+    categories.flatMap((category) =>
+      category.rates.map((line): Cell[] => [
+        document.year,
+        categoryCell(category.category),
+        category.name,
+        category.collected.tonnes,
+        category.preparedForReuse.tonnes,
+        category.recycled.tonnes,
+        category.recovered.tonnes,
+        line.kind,
+        line.formula,
+        line.rate?.percent ?? null,
+        line.rate?.display ?? null,
+        line.target,
+        line.met,
+        ...period,
+      ]),
+    );
   return toCsv(
     [
       'year',
@@ -165,24 +199,12 @@ export function recoveryRatesCsv(document: RecoveryRatesDocument): string {
       'rate_display',
       'target_percent',
       'met',
+      ...PERIOD_HEADER,
     ],
-    document.categories.flatMap((category) =>
-      category.rates.map((line) => [
-        document.year,
-        category.category,
-        category.name,
-        category.collected.tonnes,
-        category.preparedForReuse.tonnes,
-        category.recycled.tonnes,
-        category.recovered.tonnes,
-        line.kind,
-        line.formula,
-        line.rate?.percent ?? null,
-        line.rate?.display ?? null,
-        line.target,
-        line.met,
-      ]),
-    ),
+    [
+      ...lines(document.categories, WHOLE_YEAR),
+      ...document.tables.flatMap((table) => lines(table.categories, periodCells(table.period))),
+    ],
   );
 }
 
@@ -201,10 +223,28 @@ const REPORT_COLUMNS: readonly (readonly [keyof ReportColumns, string])[] = [
 export function reportCsv(document: ReportDocument): string {
   const tonnes = (columns: ReportColumns): string[] => REPORT_COLUMNS.map(([key]) => columns[key].tonnes);
   return toCsv(
-    ['year', 'category', 'category_name', 'market', ...REPORT_COLUMNS.map(([, name]) => name)],
+    ['year', 'category', 'category_name', 'market', ...REPORT_COLUMNS.map(([, name]) => name), ...PERIOD_HEADER],
     [
-      ...document.rows.map((row) => [document.year, row.category, row.categoryName, row.market, ...tonnes(row)]),
-      [document.year, 'total', 'all categories', 'all', ...tonnes(document.totals)],
+      ...document.rows.map((row) => [
+        document.year,
+        row.category,
+        row.categoryName,
+        row.market,
+        ...tonnes(row),
+        ...WHOLE_YEAR,
+      ]),
+      [document.year, 'total', 'all categories', 'all', ...tonnes(document.totals), ...WHOLE_YEAR],
+      ...document.tables.flatMap((table) => [
+        ...table.rows.map((row) => [
+          document.year,
+          categoryCell(row.category),
+          row.categoryName,
+          row.market,
+          ...tonnes(row),
+          ...periodCells(table.period),
+        ]),
+        [document.year, 'total', 'all categories', 'all', ...tonnes(table.totals), ...periodCells(table.period)],
+      ]),
     ],
   );
 }
@@ -246,6 +286,8 @@ export function factsCsv(page: FactsPage): string {
       'kg',
       'units',
       'value',
+      'annex_i_category',
+      'period',
     ],
     page.items.map((fact) => [
       fact.globalPosition,
@@ -266,6 +308,8 @@ export function factsCsv(page: FactsPage): string {
       fact.kg,
       fact.units,
       fact.value,
+      fact.annexICategory,
+      fact.period,
     ]),
   );
 }

@@ -4,7 +4,16 @@
  * string, rounded half-up); rates as full-precision percent and one-decimal display. `facts` says
  * how many facts a quantity sums: `GET /statistics/facts` lists them.
  */
-import type { Market, RateKind, Target, TreatmentLocation, WeeeCategory } from '#kierto/domain';
+import type {
+  AnnexICategory,
+  CategoryScheme,
+  Market,
+  RateKind,
+  ReferencePeriodId,
+  Target,
+  TreatmentLocation,
+  WeeeCategory,
+} from '#kierto/domain';
 import type { KiertoProjectionName as ProjectionName } from '../kierto.js';
 import type { StatisticsFilters } from './read-model.js';
 import type { Measure } from './facts.js';
@@ -80,13 +89,40 @@ export interface CategoryRates {
   readonly reason: string | null;
 }
 
+/** A reference period's part of the document's year (docs/adr/0015): its scheme, days and targets' source. */
+export interface YearPeriodDocument {
+  readonly id: ReferencePeriodId;
+  readonly scheme: CategoryScheme;
+  /** First and last calendar day within the year, inclusive, in the reporting time zone. */
+  readonly from: string;
+  readonly to: string;
+  readonly targetsSource: string;
+}
+
+/** A category of a period's scheme: Annex I 1–10 (null: "Annex I category unknown") or Annex III 1–6. */
+export interface SchemeCategoryRates extends Omit<CategoryRates, 'category'> {
+  /** Annex III categories 1–6 are a subset of the numbers 1–10. */
+  readonly category: AnnexICategory | null;
+}
+
+/** Annex V rates of one reference period, per category of its scheme, against that period's targets. */
+export interface RecoveryRatesTable {
+  readonly period: YearPeriodDocument;
+  readonly categories: readonly SchemeCategoryRates[];
+  /** Annex I periods: the separate gas discharge lamp target, which Kierto does not compute (docs/statistics.md). */
+  readonly gasDischargeLamps: { readonly recyclingTarget: number; readonly note: string } | null;
+}
+
 export interface RecoveryRatesDocument {
   readonly year: number;
   readonly filters: StatisticsFilters;
   readonly basis: Basis;
-  /** Where the targets come from, or why there are none for the year. */
+  /** Where the targets of `categories` come from, or why there are none for the year. */
   readonly targetsSource: string;
+  /** The whole year per Annex III category; targets only for years wholly under Annex V Part 3 (2019 on). */
   readonly categories: readonly CategoryRates[];
+  /** One table per reference period of the year, in its scheme with its targets: what a report for the year files. */
+  readonly tables: readonly RecoveryRatesTable[];
 }
 
 /** The columns of a producer organisation's yearly report (weee-rules.md, "What a producer organisation reports"). */
@@ -109,14 +145,30 @@ export interface ReportRow extends ReportColumns {
   readonly market: Market;
 }
 
+export interface SchemeReportRow extends ReportColumns {
+  /** A category of the table's scheme; null is the row of devices whose Annex I category is unknown. */
+  readonly category: AnnexICategory | null;
+  readonly categoryName: string;
+  readonly market: Market;
+}
+
+/** The report table of one reference period, in its scheme. */
+export interface ReportTable {
+  readonly period: YearPeriodDocument;
+  readonly rows: readonly SchemeReportRow[];
+  readonly totals: ReportColumns;
+}
+
 export interface ReportDocument {
   readonly year: number;
   readonly filters: StatisticsFilters;
   readonly basis: Basis;
-  /** One row per category, household and other apart. */
+  /** The whole year, one row per Annex III category (every device has one), household and other apart. */
   readonly rows: readonly ReportRow[];
   /** Sums of the exact masses of the rows (not of their rounded tonnes). */
   readonly totals: ReportColumns;
+  /** One table per reference period of the year in its scheme (docs/adr/0015): the tables a report for the year files. */
+  readonly tables: readonly ReportTable[];
 }
 
 export type IndicatorName =
@@ -159,6 +211,8 @@ export interface FactItem {
   /** The producer organisation the fact counts for (as of `basis.asOf`), or null: national totals only. */
   readonly organisationId: string | null;
   readonly category: WeeeCategory;
+  readonly annexICategory: AnnexICategory | null;
+  readonly period: ReferencePeriodId;
   readonly market: Market;
   readonly treatment: TreatmentLocation | null;
   readonly kg: number;

@@ -11,13 +11,16 @@
  * facts it concerns (docs/adr/0006-statistics-fact-table.md).
  */
 import {
+  annexIClassificationOf,
   DEVICE_EVENT_TYPES,
   evolveLifecycle,
+  referencePeriodOn,
   isDeviceEventType,
   treatmentLocation,
   type CountryCode,
   type DeviceEvent,
   type Market,
+  type ReferencePeriodId,
   type TreatmentLocation,
 } from '#kierto/domain';
 import type { StoredEvent } from '#kierto/event-store';
@@ -26,7 +29,7 @@ import type { Projection } from '../projection.js';
 import { kgToMg } from './mass.js';
 import type { CollectionContext, Measure, StatisticsApplied, StatisticsDevice, StatisticsFact } from './model.js';
 import { statisticsStorage } from './storage.js';
-import { calendarYear, epochMillis, utcIso } from './time.js';
+import { calendarDate, calendarYear, epochMillis, utcIso } from './time.js';
 
 export {
   MEASURES,
@@ -45,8 +48,11 @@ export interface StatisticsOptions {
   readonly timeZone: string;
 }
 
-/** Bump when the facts an event produces change: stored statistics are then rebuilt. */
-const STATISTICS_CODE_VERSION = 2;
+/**
+ * Bump when the facts an event produces change: stored statistics are then rebuilt. 3: facts and
+ * cells carry the Annex I category and the reference period (docs/adr/0015).
+ */
+const STATISTICS_CODE_VERSION = 3;
 
 /** The statistics projection (docs/statistics.md): its evolve here, its tables and SQL in ./storage.ts. */
 export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice, StatisticsApplied> {
@@ -79,6 +85,7 @@ export function applyStatistics(
 class FactsOf {
   readonly list: StatisticsFact[] = [];
   private readonly year: number;
+  private readonly period: ReferencePeriodId;
   private readonly recordedAt: string;
 
   constructor(
@@ -86,6 +93,8 @@ class FactsOf {
     timeZone: string,
   ) {
     this.year = calendarYear(stored.occurredAt, timeZone);
+    // The same calendar as the year: each fact falls in exactly one reference period.
+    this.period = referencePeriodOn(calendarDate(stored.occurredAt, timeZone)).id;
     this.recordedAt = utcIso(stored.recordedAt);
   }
 
@@ -112,6 +121,8 @@ class FactsOf {
       onBehalfOf: where.onBehalfOf,
       attributedAt: where.attributedAt,
       category: device.category,
+      annexICategory: device.annexICategory,
+      period: this.period,
       market: where.market,
       treatment: amounts.treatment ?? null,
       massMg: amounts.massMg ?? 0,
@@ -152,6 +163,7 @@ function evolveStatistics(
       const placed: StatisticsDevice = {
         position,
         category: product.weeeCategory,
+        annexICategory: annexIClassificationOf(product).category,
         productMassMg: kgToMg(product.weightKg),
         yearOfManufacture: product.yearOfManufacture,
         hasDataStorage: product.hasDataStorage,
@@ -181,6 +193,7 @@ function evolveStatistics(
           : {
               position,
               category: product.weeeCategory,
+              annexICategory: annexIClassificationOf(product).category,
               productMassMg: kgToMg(product.weightKg),
               yearOfManufacture: product.yearOfManufacture,
               hasDataStorage: product.hasDataStorage,

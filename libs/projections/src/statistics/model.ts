@@ -4,7 +4,14 @@
  * measure), and the queries its readers answer. Kept apart from the evolve (./facts.ts), the writer
  * (./storage.ts) and the readers (./read-model.ts) so that each imports these and none the other.
  */
-import type { CountryCode, Market, TreatmentLocation, WeeeCategory } from '#kierto/domain';
+import type {
+  AnnexICategory,
+  CountryCode,
+  Market,
+  ReferencePeriodId,
+  TreatmentLocation,
+  WeeeCategory,
+} from '#kierto/domain';
 import type { MembershipChange } from '../memberships/memberships.js';
 import type { Evolved } from '../projection.js';
 
@@ -53,6 +60,10 @@ export interface StatisticsFact {
   /** When membership is looked up (epoch ms): POM its own time, COL and what follows the collection's. */
   readonly attributedAt: number;
   readonly category: WeeeCategory;
+  /** The device's Annex I category (category-schemes.ts), or null where nothing decides it: the "unknown" row. */
+  readonly annexICategory: AnnexICategory | null;
+  /** The reference period of occurredAt's calendar date in the reporting time zone (docs/adr/0015). */
+  readonly period: ReferencePeriodId;
   /** The market placed on for POM; the collection's source for COL and what follows. */
   readonly market: Market;
   /** TREATED, RCV, RCY, ER: where treatment happened relative to the country of collection. */
@@ -83,6 +94,7 @@ export interface StatisticsDevice {
   /** Global position of the last event applied: older events are replays and change nothing. */
   readonly position: number;
   readonly category: WeeeCategory;
+  readonly annexICategory: AnnexICategory | null;
   readonly productMassMg: number;
   readonly yearOfManufacture: number;
   readonly hasDataStorage: boolean;
@@ -115,7 +127,7 @@ export interface StatisticsFilters {
   readonly market: Market | null;
 }
 
-export type SumDimension = 'category' | 'market' | 'treatment';
+export type SumDimension = 'category' | 'market' | 'treatment' | 'period' | 'annexICategory';
 
 export interface SumsQuery {
   readonly years: readonly number[];
@@ -132,6 +144,10 @@ export interface SumRow {
   readonly category: WeeeCategory | null;
   readonly market: Market | null;
   readonly treatment: TreatmentLocation | null;
+  /** Grouped by period, else null. */
+  readonly period: ReferencePeriodId | null;
+  /** Grouped by Annex I category: the category, or null for the unknown row (and when not grouped). */
+  readonly annexICategory: AnnexICategory | null;
   readonly massMg: number;
   readonly units: number;
   /** Σ value of indicator facts. */

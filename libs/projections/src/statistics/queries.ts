@@ -4,15 +4,23 @@
  * rounding happens only in the display strings.
  */
 import {
+  ANNEX_I_CATEGORIES,
+  ANNEX_I_CATEGORY_NAMES,
+  ANNEX_I_UNKNOWN_NAME,
   annexVTargets,
   collectionRateTarget,
   lifespanTable,
+  periodTargets,
+  referencePeriodsOfYear,
   WEEE_CATEGORIES,
   WEEE_CATEGORY_NAMES,
+  type AnnexICategory,
   type LifespanTable,
   type Market,
+  type PeriodTargets,
   type RateKind,
   type WeeeCategory,
+  type YearPeriod,
 } from '#kierto/domain';
 import type { ReadModelStore } from '../read-models/port.js';
 import {
@@ -34,10 +42,15 @@ import type {
   Rate,
   RateLine,
   RecoveryRatesDocument,
+  RecoveryRatesTable,
   ReportColumns,
   ReportDocument,
   ReportRow,
+  ReportTable,
+  SchemeCategoryRates,
+  SchemeReportRow,
   WeeeGeneratedDocument,
+  YearPeriodDocument,
 } from './documents.js';
 import { MEASURES, type Measure } from './facts.js';
 import { decimalDisplay, mgToKg, percentDisplay, tonnesDisplay } from './mass.js';
@@ -141,54 +154,63 @@ export class StatisticsQueries {
     });
   }
 
-  /** Annex V per category: RCV / COL and (PfR + RCY) / COL; lamps RCY / COL. */
+  /**
+   * Annex V per category: RCV / COL and (PfR + RCY) / COL; lamps RCY / COL. The whole year per Annex
+   * III category, and one table per reference period of the year in its scheme with its targets.
+   */
   async recoveryRates(request: StatisticsRequest): Promise<RecoveryRatesDocument> {
     const { value: rows, checkpoint } = await this.readModels.sums({
       years: [request.year],
       measures: ['COL', 'PFR', 'RCY', 'RCV'],
       filters: request.filters,
       asOf: request.asOf,
-      groupBy: ['category'],
+      groupBy: ['category', 'period', 'annexICategory'],
     });
     const categories = categoriesOf(request.filters).map((category): CategoryRates => {
-      const match = (measure: Measure) => (row: SumRow) => row.measure === measure && row.category === category;
-      const of = (measure: Measure): Quantity => quantityOf(rows, match(measure));
-      const mg = (measure: Measure): number => sumMg(rows, match(measure));
-      const collected = of('COL');
-      const preparedForReuse = of('PFR');
-      const recycled = of('RCY');
-      const recovered = of('RCV');
-      const computable = collected.facts > 0;
       const targets = annexVTargets(category, request.year);
-      const line = (kind: RateKind, formula: string, numeratorMg: number, target: number | null): RateLine => {
-        const rate = computable ? rateOf((100 * numeratorMg) / mg('COL')) : null;
-        return { kind, formula, rate, target, met: rate !== null && target !== null ? rate.percent >= target : null };
-      };
-      const rates: RateLine[] =
-        category === 3
-          ? [
-              line('recovery', 'RCV / COL', mg('RCV'), targets?.recovery ?? null),
-              line('recycling', 'RCY / COL', mg('RCY'), targets?.recycling ?? null),
-            ]
-          : [
-              line('recovery', 'RCV / COL', mg('RCV'), targets?.recovery ?? null),
-              line(
-                'prepared-for-re-use-and-recycling',
-                '(PfR + RCY) / COL',
-                mg('PFR') + mg('RCY'),
-                targets?.preparedForReuseAndRecycling ?? null,
-              ),
-            ];
       return {
         category,
-        name: WEEE_CATEGORY_NAMES[category],
-        collected,
-        preparedForReuse,
-        recycled,
-        recovered,
-        rates,
-        computable,
-        reason: computable ? null : `Nothing of category ${category} was collected in ${request.year}: no rate`,
+        ...categoryRates(
+          rows.filter((row) => row.category === category),
+          WEEE_CATEGORY_NAMES[category],
+          annexIIIRateKinds(category),
+          targets,
+          `Nothing of category ${category} was collected in ${request.year}: no rate`,
+        ),
+      };
+    });
+    const tables = referencePeriodsOfYear(request.year).map((yearPeriod): RecoveryRatesTable => {
+      const inPeriod = rows.filter((row) => row.period === yearPeriod.period.id);
+      const document = periodDocument(yearPeriod);
+      const when = `between ${document.from} and ${document.to}`;
+      return {
+        period: document,
+        categories: schemeCategories(yearPeriod, request.filters).map(({ category, name }): SchemeCategoryRates => {
+          const match = yearPeriod.period.scheme === 'annex-i' ? byAnnexI(category) : byAnnexIII(category);
+          const reason =
+            category === null
+              ? `Nothing whose Annex I category is unknown was collected ${when}: no rate`
+              : `Nothing of category ${category} was collected ${when}: no rate`;
+          return {
+            category,
+            ...categoryRates(
+              inPeriod.filter(match),
+              name,
+              periodRateKinds(yearPeriod, category),
+              periodTargets(yearPeriod.period, category),
+              reason,
+            ),
+          };
+        }),
+        gasDischargeLamps:
+          yearPeriod.period.gasDischargeLampsRecycling === null
+            ? null
+            : {
+                recyclingTarget: yearPeriod.period.gasDischargeLampsRecycling,
+                note:
+                  'Gas discharge lamps are part of category 5 (lighting equipment) with their own recycling target; ' +
+                  'Kierto does not yet report them apart, so their rate is not computed',
+              },
       };
     });
     return {
@@ -197,9 +219,10 @@ export class StatisticsQueries {
       basis: this.basis(request, checkpoint),
       targetsSource:
         annexVTargets(1, request.year) === null
-          ? `No Annex V Part 3 targets for ${request.year}: they apply to the six Annex III categories from 15 Aug 2018, in full from 2019`
+          ? `No Annex V Part 3 targets for ${request.year} as a whole: they apply to the six Annex III categories from 15 Aug 2018, in full from 2019; see tables for the targets of each reference period`
           : 'Directive 2012/19/EU Annex V Part 3 (minimum targets from 15 Aug 2018)',
       categories,
+      tables,
     };
   }
 
@@ -210,7 +233,7 @@ export class StatisticsQueries {
       measures: ['POM', 'COL', 'PFR', 'RCY', 'ER', 'TREATED', 'REUSE'],
       filters: request.filters,
       asOf: request.asOf,
-      groupBy: ['category', 'market', 'treatment'],
+      groupBy: ['category', 'market', 'treatment', 'period', 'annexICategory'],
     });
     const columns = (match: (row: SumRow) => boolean): ReportColumns => {
       const of = (measure: Measure, extra: (row: SumRow) => boolean = () => true): Quantity =>
@@ -236,12 +259,26 @@ export class StatisticsQueries {
         ...columns((row) => row.category === category && row.market === market),
       })),
     );
+    const tables = referencePeriodsOfYear(request.year).map((yearPeriod): ReportTable => {
+      const inPeriod = (row: SumRow): boolean => row.period === yearPeriod.period.id;
+      const rowsOfPeriod = schemeCategories(yearPeriod, request.filters).flatMap(({ category, name }) => {
+        const match = yearPeriod.period.scheme === 'annex-i' ? byAnnexI(category) : byAnnexIII(category);
+        return markets.map((market): SchemeReportRow => ({
+          category,
+          categoryName: name,
+          market,
+          ...columns((row) => inPeriod(row) && match(row) && row.market === market),
+        }));
+      });
+      return { period: periodDocument(yearPeriod), rows: rowsOfPeriod, totals: columns(inPeriod) };
+    });
     return {
       year: request.year,
       filters: request.filters,
       basis: this.basis(request, checkpoint),
       rows: reportRows,
       totals: columns(() => true),
+      tables,
     };
   }
 
@@ -352,6 +389,8 @@ export class StatisticsQueries {
       onBehalfOf: fact.onBehalfOf,
       organisationId: fact.organisationId,
       category: fact.category,
+      annexICategory: fact.annexICategory,
+      period: fact.period,
       market: fact.market,
       treatment: fact.treatment,
       kg: mgToKg(fact.massMg),
@@ -373,6 +412,126 @@ export class StatisticsQueries {
   private basis(request: StatisticsRequest, checkpoint: number): Basis {
     return { asOf: request.asOf, checkpoint, reportingTimeZone: this.reportingTimeZone };
   }
+}
+
+/** A period's days within the year, its scheme and where its targets come from. */
+function periodDocument(yearPeriod: YearPeriod): YearPeriodDocument {
+  const { period } = yearPeriod;
+  return {
+    id: period.id,
+    scheme: period.scheme,
+    from: yearPeriod.from,
+    to: yearPeriod.to,
+    targetsSource: period.targetsSource,
+  };
+}
+
+/**
+ * The rows of a period's table: the six Annex III categories (or the filtered one), or the ten Annex I
+ * categories and the unknown row. An Annex III filter narrows the facts, not the Annex I rows: one
+ * Annex III category spans several Annex I ones.
+ */
+function schemeCategories(
+  yearPeriod: YearPeriod,
+  filters: StatisticsFilters,
+): readonly { readonly category: AnnexICategory | null; readonly name: string }[] {
+  if (yearPeriod.period.scheme === 'annex-iii')
+    return categoriesOf(filters).map((category) => ({ category, name: WEEE_CATEGORY_NAMES[category] }));
+  return [
+    ...ANNEX_I_CATEGORIES.map((category) => ({ category, name: ANNEX_I_CATEGORY_NAMES[category] })),
+    { category: null, name: ANNEX_I_UNKNOWN_NAME },
+  ];
+}
+
+const byAnnexI =
+  (category: number | null) =>
+  (row: SumRow): boolean =>
+    row.annexICategory === category;
+const byAnnexIII =
+  (category: number | null) =>
+  (row: SumRow): boolean =>
+    row.category === category;
+
+interface RateKindLine {
+  readonly kind: RateKind;
+  readonly formula: string;
+  readonly measures: readonly Measure[];
+  readonly target: (targets: PeriodTargets) => number | null;
+}
+
+const RECOVERY: RateKindLine = {
+  kind: 'recovery',
+  formula: 'RCV / COL',
+  measures: ['RCV'],
+  target: (targets) => targets.recovery,
+};
+const PFR_AND_RECYCLING: RateKindLine = {
+  kind: 'prepared-for-re-use-and-recycling',
+  formula: '(PfR + RCY) / COL',
+  measures: ['PFR', 'RCY'],
+  target: (targets) => targets.preparedForReuseAndRecycling,
+};
+const RECYCLING: RateKindLine = {
+  kind: 'recycling',
+  formula: 'RCY / COL',
+  measures: ['RCY'],
+  target: (targets) => targets.recycling,
+};
+
+/** Annex V Part 3: lamps have a recycling target, every other category recovery and PfR + recycling. */
+function annexIIIRateKinds(category: number | null): readonly RateKindLine[] {
+  return category === 3 ? [RECOVERY, RECYCLING] : [RECOVERY, PFR_AND_RECYCLING];
+}
+
+/**
+ * The rates a period's targets are set on: "recovered" and "recycled" under 2002/96/EC and Annex V
+ * Part 1; "recovered" and "prepared for re-use and recycled" under Part 2; Part 3 as annexIIIRateKinds.
+ */
+function periodRateKinds(yearPeriod: YearPeriod, category: number | null): readonly RateKindLine[] {
+  switch (yearPeriod.period.id) {
+    case 'annex-v-part-3':
+      return annexIIIRateKinds(category);
+    case 'annex-v-part-2':
+      return [RECOVERY, PFR_AND_RECYCLING];
+    default:
+      return [RECOVERY, RECYCLING];
+  }
+}
+
+/** The quantities and rates of one category's rows (already narrowed to it and, for a table, to its period). */
+function categoryRates(
+  rows: readonly SumRow[],
+  name: string,
+  kinds: readonly RateKindLine[],
+  targets: PeriodTargets | null,
+  emptyReason: string,
+): Omit<SchemeCategoryRates, 'category'> {
+  const of = (measure: Measure): Quantity => quantityOf(rows, (row) => row.measure === measure);
+  const mg = (measure: Measure): number => sumMg(rows, (row) => row.measure === measure);
+  const collected = of('COL');
+  const computable = collected.facts > 0;
+  const rates = kinds.map((line): RateLine => {
+    const numeratorMg = line.measures.reduce((sum, measure) => sum + mg(measure), 0);
+    const rate = computable ? rateOf((100 * numeratorMg) / mg('COL')) : null;
+    const target = targets === null ? null : line.target(targets);
+    return {
+      kind: line.kind,
+      formula: line.formula,
+      rate,
+      target,
+      met: rate !== null && target !== null ? rate.percent >= target : null,
+    };
+  });
+  return {
+    name,
+    collected,
+    preparedForReuse: of('PFR'),
+    recycled: of('RCY'),
+    recovered: of('RCV'),
+    rates,
+    computable,
+    reason: computable ? null : emptyReason,
+  };
 }
 
 function categoriesOf(filters: StatisticsFilters): readonly WeeeCategory[] {

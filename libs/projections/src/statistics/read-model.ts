@@ -5,7 +5,14 @@
  * and numeric sums back as strings, SQLite as numbers; everything numeric goes through `integer`,
  * which refuses what a JavaScript number cannot hold exactly.
  */
-import type { Market, TreatmentLocation, WeeeCategory } from '#kierto/domain';
+import {
+  isAnnexICategory,
+  type AnnexICategory,
+  type Market,
+  type ReferencePeriodId,
+  type TreatmentLocation,
+  type WeeeCategory,
+} from '#kierto/domain';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer, nullableInteger, nullableText, text } from '../read-models/rows.js';
 import type { Row, Sql, SqlParam } from '../read-models/sql.js';
@@ -64,6 +71,13 @@ const market = (value: unknown): Market => text(value, 'market') as Market;
 const treatment = (value: unknown): TreatmentLocation | null =>
   value === null || value === '' ? null : (text(value, 'treatment') as TreatmentLocation);
 
+const period = (value: unknown): ReferencePeriodId => text(value, 'period') as ReferencePeriodId;
+/** Facts hold null for an unknown Annex I category, cells 0 (a key column): both read as null. */
+const annexICategory = (value: unknown): AnnexICategory | null => {
+  const number = nullableInteger(value, 'annex_i_category');
+  return isAnnexICategory(number) ? number : null;
+};
+
 export function sumRow(row: Row, groupBy: readonly SumDimension[]): SumRow {
   return {
     year: integer(row['year'], 'year'),
@@ -71,6 +85,8 @@ export function sumRow(row: Row, groupBy: readonly SumDimension[]): SumRow {
     category: groupBy.includes('category') ? category(row['category']) : null,
     market: groupBy.includes('market') ? market(row['market']) : null,
     treatment: groupBy.includes('treatment') ? treatment(row['treatment']) : null,
+    period: groupBy.includes('period') ? period(row['period']) : null,
+    annexICategory: groupBy.includes('annexICategory') ? annexICategory(row['annex_i_category']) : null,
     massMg: integer(row['mass_mg'], 'mass_mg'),
     units: integer(row['units'], 'units'),
     value: integer(row['indicator_sum'], 'indicator_sum'),
@@ -92,6 +108,8 @@ export function factRow(row: Row): AttributedFact {
     onBehalfOf: nullableText(row['on_behalf_of'], 'on_behalf_of'),
     attributedAt: integer(row['attributed_ms'], 'attributed_ms'),
     category: category(row['category']),
+    annexICategory: annexICategory(row['annex_i_category']),
+    period: period(row['period']),
     market: market(row['market']),
     treatment: treatment(row['treatment']),
     massMg: integer(row['mass_mg'], 'mass_mg'),
@@ -121,6 +139,8 @@ export function factValues(fact: StatisticsFact): SqlParam[] {
     mass_mg: fact.massMg,
     units: fact.units,
     indicator_value: fact.value,
+    annex_i_category: fact.annexICategory,
+    period: fact.period,
   };
   return FACT_INSERT_COLUMNS.map((column) => values[column]);
 }

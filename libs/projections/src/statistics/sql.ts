@@ -9,7 +9,7 @@
  * recording of its join, and its end only from the recording of its leave.
  */
 import { Sql } from '../read-models/sql.js';
-import type { FactsQuery, Measure, StatisticsFilters, SumsQuery } from './model.js';
+import type { FactsQuery, Measure, StatisticsFilters, SumDimension, SumsQuery } from './model.js';
 
 /** The statistics tables as the store spells them (PostgreSQL qualifies them with its schema). */
 export interface StatisticsTables {
@@ -39,7 +39,20 @@ function joinMembership(sql: Sql, tables: StatisticsTables, asOf: string | null)
   );
 }
 
-const CELL_KEY = 'year, measure, country, category, market, treatment, organisation_id, producer_id';
+const CELL_KEY =
+  'year, measure, country, category, market, treatment, organisation_id, producer_id, period, annex_i_category';
+
+/** A fact's Annex I category in the cells, where a key column cannot be null: 0 is the unknown row. */
+const CELL_ANNEX_I = 'COALESCE(f.annex_i_category, 0)';
+
+/** The cell column of each dimension a sum can group by. */
+const DIMENSION_COLUMNS: Readonly<Record<SumDimension, string>> = {
+  category: 'category',
+  market: 'market',
+  treatment: 'treatment',
+  period: 'period',
+  annexICategory: 'annex_i_category',
+};
 
 /**
  * Adds the facts selected by `where` (alias f) to the pre-aggregated cells. The cells hold, per
@@ -50,13 +63,13 @@ export function addFactsToCells(tables: StatisticsTables, where: (sql: Sql) => S
   const sql = new Sql().add(
     `INSERT INTO ${tables.cells} AS c (${CELL_KEY}, mass_mg, units, indicator_sum, facts)
      SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, ''),
-            COALESCE(${ORGANISATION}, ''), COALESCE(f.producer_id, ''),
+            COALESCE(${ORGANISATION}, ''), COALESCE(f.producer_id, ''), f.period, ${CELL_ANNEX_I},
             SUM(f.mass_mg), SUM(f.units), SUM(COALESCE(f.indicator_value, 0)), COUNT(*)
      FROM ${tables.facts} f`,
   );
   joinMembership(sql, tables, null).add('WHERE');
   where(sql);
-  return sql.add(`GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  return sql.add(`GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
      ON CONFLICT (${CELL_KEY}) DO UPDATE SET
        mass_mg = c.mass_mg + excluded.mass_mg,
        units = c.units + excluded.units,
@@ -103,7 +116,7 @@ function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrga
  * the same rows for the same facts; a spec holds them to it.
  */
 export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
-  const dimensions = query.groupBy.map((dimension) => `c.${dimension}`);
+  const dimensions = query.groupBy.map((dimension) => `c.${DIMENSION_COLUMNS[dimension]}`);
   const select = ['c.year', 'c.measure', ...dimensions].join(', ');
   const sql = new Sql().add(
     `SELECT ${select}, SUM(c.mass_mg) AS mass_mg, SUM(c.units) AS units,
@@ -114,6 +127,7 @@ export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
   } else {
     sql.add(`(SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, '') AS treatment,
                      COALESCE(f.producer_id, '') AS producer_id, COALESCE(${ORGANISATION}, '') AS organisation_id,
+                     f.period, ${CELL_ANNEX_I} AS annex_i_category,
                      f.mass_mg, f.units, COALESCE(f.indicator_value, 0) AS indicator_sum, 1 AS facts
               FROM ${tables.facts} f`);
     joinMembership(sql, tables, query.asOf).add('WHERE f.recorded_at <= ? AND', query.asOf);
@@ -127,7 +141,7 @@ export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
 
 const FACT_COLUMNS = `f.global_position, f.measure, f.event_id, f.device_id, f.recorded_at, f.occurred_at, f.year,
   f.country, f.producer_id, f.on_behalf_of, f.attributed_ms, f.category, f.market, f.treatment, f.mass_mg,
-  f.units, f.indicator_value`;
+  f.units, f.indicator_value, f.annex_i_category, f.period`;
 
 /** A page of facts in (measure, position) order within the year (the by_year index), with their organisation resolved (as of asOf). */
 export function factsSql(tables: StatisticsTables, query: FactsQuery): Sql {
@@ -164,6 +178,8 @@ export const FACT_INSERT_COLUMNS = [
   'mass_mg',
   'units',
   'indicator_value',
+  'annex_i_category',
+  'period',
 ] as const;
 
 export function isMeasure(value: string, measures: readonly Measure[]): value is Measure {

@@ -38,6 +38,8 @@ const FACT_COLUMN_TYPES: Record<(typeof FACT_INSERT_COLUMNS)[number], string> = 
   mass_mg: 'bigint',
   units: 'bigint',
   indicator_value: 'bigint',
+  annex_i_category: 'bigint',
+  period: 'text',
 };
 
 type Page = ProjectionPage<StatisticsDevice, StatisticsApplied>;
@@ -95,7 +97,7 @@ export const statisticsStorage: ReadModelStorage<StatisticsDevice, StatisticsApp
       await writePostgresDocuments(session, STATISTICS_DEVICES, page.documents);
       const tables = STATISTICS_TABLES(session.table);
       if (facts.length > 0) {
-        // One JSON parameter unpacked by the server: no 17 array literals to escape and parse, and
+        // One JSON parameter unpacked by the server: no 19 array literals to escape and parse, and
         // the types come from the casts rather than from inferring thousands of parameters.
         await session.client.query(
           `INSERT INTO ${tables.facts} (${FACT_INSERT_COLUMNS.join(', ')})

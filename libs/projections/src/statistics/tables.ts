@@ -31,7 +31,8 @@ export const STATISTICS_TABLE_ORDER: Readonly<Record<string, string>> = {
   [STATISTICS_DEVICES]: DOCUMENTS_ORDER,
   [FACTS]: 'global_position, measure',
   [MEMBERSHIPS_TABLE]: MEMBERSHIPS_ORDER,
-  [CELLS]: 'year, measure, country, category, market, treatment, organisation_id, producer_id',
+  [CELLS]:
+    'year, measure, country, category, market, treatment, organisation_id, producer_id, period, annex_i_category',
 };
 
 /** CREATE statements of the statistics tables and indexes; `IF NOT EXISTS` so they can be re-run. */
@@ -58,6 +59,8 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
       mass_mg ${t.int} NOT NULL,
       units ${t.int} NOT NULL,
       indicator_value ${t.int},
+      annex_i_category ${t.int},
+      period ${t.text} NOT NULL,
       PRIMARY KEY (global_position, measure)
     )${t.clustered}`,
     // Index names live in the schema of their table in PostgreSQL, so the same name in two schemas is fine.
@@ -73,11 +76,14 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
       treatment ${t.text} NOT NULL,
       organisation_id ${t.text} NOT NULL,
       producer_id ${t.text} NOT NULL,
+      period ${t.text} NOT NULL,
+      annex_i_category ${t.int} NOT NULL,
       mass_mg ${t.int} NOT NULL,
       units ${t.int} NOT NULL,
       indicator_sum ${t.int} NOT NULL,
       facts ${t.int} NOT NULL,
-      PRIMARY KEY (year, measure, country, category, market, treatment, organisation_id, producer_id)
+      PRIMARY KEY (year, measure, country, category, market, treatment, organisation_id, producer_id, period,
+        annex_i_category)
     )${t.clustered}`,
   ];
 }

@@ -39,3 +39,23 @@ export function epochMillis(instant: string): number {
 export function utcIso(instant: string): string {
   return new Date(epochMillis(instant)).toISOString();
 }
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date ("YYYY-MM-DD") of an instant in a time zone: which reference period a fact falls
+ * in (docs/adr/0015). 2018-08-14T22:30:00Z is 15 Aug 2018 in Helsinki, so Annex III there.
+ */
+export function calendarDate(instant: string | number, timeZone: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not an instant: ${String(instant)}`);
+  if (timeZone === 'UTC') return date.toISOString().slice(0, 10);
+  let format = dateFormats.get(timeZone);
+  if (format === undefined) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+  return `${String(parts['year']).padStart(4, '0')}-${String(parts['month'])}-${String(parts['day'])}`;
+}

@@ -21,6 +21,8 @@ const row = (measure: 'POM' | 'COL', year: number, category: WeeeCategory, kg: n
   category,
   market: null,
   treatment: null,
+  period: null,
+  annexICategory: null,
   massMg: kg * MG_PER_KG,
   units: facts,
   value: 0,
