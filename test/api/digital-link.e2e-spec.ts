@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { deviceIdOf } from '#kierto/domain';
 import { isValidDigitalLinkUri } from '#kierto/interop';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
@@ -389,6 +390,31 @@ describe('link types, the linkset and the Link header', () => {
         field,
       });
     }
+  });
+});
+
+describe('any path a scanner can send', () => {
+  const segment = fc.oneof(
+    fc.constantFrom('01', '21', '10', '22', '17', '235', '09506000134352', '9506000134352', 'LAP-0001', ''),
+    fc.constantFrom('%', '%2', '%FF', '%00', '%2F', '%25', '..', '~', "'", '%E2%82%AC'),
+    fc.string({ maxLength: 25 }).map(encodeURIComponent),
+  );
+  const path = fc
+    .tuple(fc.array(segment, { maxLength: 2 }), fc.array(segment, { minLength: 1, maxLength: 7 }))
+    .map(([stem, rest]) => `/${[...stem, '01', ...rest].join('/')}`);
+
+  it('answers every path under /01/ with the passport, a redirect, or a 400/404 in the error shape, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(path, fc.constantFrom('', '?linkType=linkset', '?linkType=gs1:pip', '?17=1'), async (p, q) => {
+        const response = await app.api.get(`${p}${q}`);
+        const where = `${p}${q} → ${response.status}`;
+        expect({ where, ok: [200, 307, 400, 404].includes(response.status) }).toEqual({ where, ok: true });
+        if (response.status >= 400) {
+          expect({ where, code: typeof response.body.error?.code }).toEqual({ where, code: 'string' });
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
