@@ -144,7 +144,7 @@ function targetOf(links: DeviceLinks, linkType: string, item: ItemLink): string 
       404,
       'UNKNOWN_LINK_TYPE',
       `Kierto serves no link type ${linkType}; ask linkType=linkset for the links it has`,
-      [{ field: 'linkType', code: 'UNKNOWN_LINK_TYPE', message: `One of ${SERVED_LINK_TYPES.join(', ')} or all` }],
+      [{ field: 'linkType', code: 'UNKNOWN_LINK_TYPE', message: `One of ${SERVED_LINK_TYPES.join(', ')}, or linkset` }],
     );
   }
   const target = links[served]?.[0];
