@@ -4,9 +4,11 @@
  * Parts 1 and 2 (2015 is split at 15 Aug); 2018 gives an Annex I table for 1 Jan–14 Aug and an
  * Annex III table for 15 Aug–31 Dec. The Annex I category comes from the producer's annexICategory,
  * else the UNU-KEY, else lamps are lighting equipment, else the device is reported as unknown.
- * Each year uses its own country. The reporting time zone of the test app is UTC.
+ * Each year uses its own country. The reporting time zone of the test app is UTC. The tables are
+ * read from the pre-aggregated cells and, as of a moment, from the facts; on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { validateDocument, type DocumentName } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -232,6 +234,72 @@ describe('2018 replayed: Annex I until 14 Aug, Annex III from 15 Aug (LT)', () =
     );
     expect(lines.filter((line) => line.endsWith(',annex-iii,annex-v-part-3,2018-08-15,2018-12-31'))).toHaveLength(13);
     expect(lines.some((line) => line.startsWith('2018,unknown,Annex I category unknown,household,'))).toBe(true);
+  });
+});
+
+describe('as of a moment: the tables summed from the facts equal those from the pre-aggregated cells', () => {
+  it.each([2015, 2018])('%i', async (year) => {
+    const country = year === 2015 ? 'EE' : 'LT';
+    const current = await statistics('report', { year, country }, 'ProducerOrganisationReport');
+    const asOf = await statistics(
+      'report',
+      { year, country, asOf: new Date().toISOString() },
+      'ProducerOrganisationReport',
+    );
+    expect(asOf['tables']).toEqual(current['tables']);
+    expect((current['tables'] as ReportTable[]).length).toBe(2);
+  });
+});
+
+describeIfPostgres('PostgreSQL: the 2018 split and the Annex I rows, current and as of now', () => {
+  let pgApp: TestApp;
+  let schema: string;
+  let pgHead = 0;
+  beforeAll(async () => {
+    schema = createTestSchema();
+    pgApp = await startTestApp({ databaseUrl: postgres.url, databaseSchema: schema });
+    const lifecycle = new Lifecycle(pgApp.api);
+    const laptop = (serialNumber: string): Body => ({
+      ...productOf({ serialNumber, weeeCategory: 2, weightKg: 2 }),
+      unuKey: '0303',
+    });
+    for (const [serial, at] of [
+      ['PG18-BEFORE', '2018-08-14T20:00:00Z'],
+      ['PG18-AFTER', '2018-08-15T00:00:00Z'],
+    ] as const) {
+      const { id } = await lifecycle.collectNew(laptop(serial), at, 'LT');
+      pgHead = (await lifecycle.recycle(id, at, 'LT', 2, outputs(2))).position;
+    }
+    pgHead = (
+      await lifecycle.collectNew(
+        productOf({ serialNumber: 'PG18-UNKNOWN', weeeCategory: 4, weightKg: 30 }),
+        '2018-02-01T10:00:00Z',
+        'LT',
+      )
+    ).position;
+  });
+  afterAll(async () => {
+    await pgApp.close();
+    await dropTestSchema(schema);
+  });
+
+  it('reads the same tables from the cells and from the facts', async () => {
+    const read = async (query: Record<string, string | number>) => {
+      const response = await pgApp.api.get('/statistics/report').query({ minPosition: pgHead, year: 2018, ...query });
+      expect(response.status).toBe(200);
+      const validation = validateDocument('ProducerOrganisationReport', response.body);
+      expect(validation.ok ? [] : validation.errors).toEqual([]);
+      return response.body as { tables: ReportTable[] };
+    };
+    const current = await read({});
+    expect(current.tables.map((table) => [table.period.id, table.totals.collected.kg])).toEqual([
+      ['annex-v-part-2', 32],
+      ['annex-v-part-3', 2],
+    ]);
+    const household = (category: number | null) =>
+      current.tables[0]?.rows.find((row) => row.category === category && row.market === 'household');
+    expect([household(3)?.collected.kg, household(null)?.collected.kg]).toEqual([2, 30]);
+    expect((await read({ asOf: new Date().toISOString() })).tables).toEqual(current.tables);
   });
 });
 
