@@ -85,7 +85,8 @@ export class StatisticsController {
 
   @Get('recovery-rates')
   @documented(
-    'Annex V recovery and prepared-for-re-use + recycling rates per category against the targets',
+    'Annex V recovery and prepared-for-re-use + recycling rates per category, and per reference period of the ' +
+      'year in its category scheme (Annex I before 15 Aug 2018, Annex III from then) against that period’s targets',
     'RecoveryRates',
   )
   async recoveryRates(
@@ -101,7 +102,8 @@ export class StatisticsController {
 
   @Get('report')
   @documented(
-    'The yearly report table of a producer organisation: category × household/other, tonnes, totals',
+    'The yearly report table of a producer organisation: category × household/other, tonnes, totals; and one ' +
+      'table per reference period of the year in its category scheme (Annex I before 15 Aug 2018, Annex III from then)',
     'ProducerOrganisationReport',
   )
   async report(
