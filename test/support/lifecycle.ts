@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { Client } from './test-app.js';
-import { deviceIdOf } from '#kierto/domain';
+import { deviceIdOf, identifierOfProduct } from '#kierto/domain';
 
 /**
  * A small client for driving devices through their lives over the real HTTP API in tests: every
@@ -65,10 +65,7 @@ export const resale = (occurredAt: string, country = 'FI'): Body => ({
 
 /** The device id a product registers under (identity.ts). */
 export function idOf(product: Body): string {
-  const serialNumber = product['serialNumber'] as string;
-  return typeof product['gtin'] === 'string'
-    ? deviceIdOf({ gtin: product['gtin'], serialNumber })
-    : deviceIdOf({ manufacturer: product['manufacturer'] as string, serialNumber });
+  return deviceIdOf(identifierOfProduct(product as Parameters<typeof identifierOfProduct>[0]));
 }
 
 export class Lifecycle {

@@ -24,6 +24,7 @@ import {
   wiped,
 } from '#kierto/testing';
 import { decide } from './decide.js';
+import type { CollectedProductDescription } from './events.js';
 import { ErrorCodes } from './rules.js';
 import { evolve, initialState } from './state.js';
 
@@ -66,6 +67,61 @@ describe('when unregistered', () => {
 
     it.each(laterCommands)('refuses to %s for an unknown device', (_name, command) => {
       given([]).when(command()).thenThrows({ code: ErrorCodes.deviceNotFound, kind: 'not-found' });
+    });
+  });
+
+  describe('a device first seen at collection carries only what the collector knows (ADR 0016)', () => {
+    const cageItem = {
+      weeeCategory: 5,
+      weightKg: 2.4,
+      localId: { issuer: 'Espoo reuse centre', value: 'CAGE7-0042' },
+    } as const;
+    const cageItemId = 'local:espoo~20reuse~20centre:CAGE7-0042';
+    const resaleAfter = (product: CollectedProductDescription) =>
+      given([collected({ product, occurredAt: Times.collected }), repaired({ occurredAt: Times.repaired })]);
+
+    it('collects a unit described by category, weight and the label the collector gave it', () => {
+      given([])
+        .when(collect({ product: cageItem, deviceId: cageItemId }))
+        .then([collected({ ...atCommandTime, product: cageItem })]);
+    });
+
+    it('identifies a unit by the GTIN and serial on its label alone, without manufacturer, model or year', () => {
+      const labelled = { weeeCategory: 6, weightKg: 1.4, gtin: '09506000134352', serialNumber: 'LAP-0001' } as const;
+      given([])
+        .when(collect({ product: labelled, deviceId: 'gtin:09506000134352:LAP-0001' }))
+        .then([collected({ ...atCommandTime, product: labelled })]);
+    });
+
+    it.each<[string, CollectedProductDescription]>([
+      ['no identifier at all', { weeeCategory: 5, weightKg: 2.4 }],
+      [
+        'a GTIN without a serial (it names a model, not a unit)',
+        { weeeCategory: 5, weightKg: 2.4, gtin: '09506000134352' },
+      ],
+      ['a serial without GTIN or manufacturer', { weeeCategory: 5, weightKg: 2.4, serialNumber: 'X1' }],
+    ])('refuses a unit with %s', (_case, product) => {
+      given([])
+        .when(collect({ product, deviceId: cageItemId }))
+        .thenThrows({ code: 'INVALID_IDENTIFIER', kind: 'invalid', field: 'product' });
+    });
+
+    it('refuses an implausible weight for the category as for any product', () => {
+      given([])
+        .when(collect({ product: { ...cageItem, weightKg: 2400 }, deviceId: cageItemId }))
+        .thenThrows({ code: ErrorCodes.implausibleWeight, kind: 'rule', field: 'product.weightKg' });
+    });
+
+    it('treats unknown data storage as data-bearing: no resale before a passing wipe', () => {
+      resaleAfter(cageItem)
+        .when(recordResale({ deviceId: cageItemId }))
+        .thenThrows({ code: ErrorCodes.wipeRequiredBeforeResale, kind: 'rule' });
+    });
+
+    it('resells a unit the collector declared without data storage, with no wipe', () => {
+      resaleAfter({ ...cageItem, hasDataStorage: false })
+        .when(recordResale({ deviceId: cageItemId }))
+        .then([resold(atCommandTime)]);
     });
   });
 

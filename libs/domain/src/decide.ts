@@ -6,10 +6,10 @@ import type {
   DeviceEvent,
   DeviceRecycledData,
   DeviceRepairedData,
-  ProductDescription,
+  RepairedProductDescription,
   WeeeCategory,
 } from './events.js';
-import { deviceIdOf } from './identity.js';
+import { deviceIdOf, identifierOfProduct } from './identity.js';
 import { PLAUSIBLE_UNIT_WEIGHT_KG } from './limits.js';
 import { ErrorCodes } from './rules.js';
 import { assertNever, isRegistered, type DeviceState, type RegisteredDevice } from './state.js';
@@ -73,14 +73,25 @@ export function decide(command: DeviceCommand, state: DeviceState): DeviceEvent[
       return [{ type: 'DeviceDataWiped', occurredAt, data: command.data }];
     }
     case 'RecordRepair': {
-      const device = requireNotRecycled(requireRegistered(state, command.deviceId));
+      const product = command.data.product;
+      // A repair that describes the product may start a history (ADR 0019): a repair café's record of
+      // an owner's device. Without a description an unknown device stays not found.
+      const device =
+        product !== undefined && !isRegistered(state)
+          ? null
+          : requireNotRecycled(requireRegistered(state, command.deviceId));
+      if (product !== undefined) {
+        checkProduct(product, 'product');
+        checkDeviceId(command.deviceId, product, 'product');
+      }
       checkRepair(command.data);
       checkTime(command, device);
       return [{ type: 'DeviceRepaired', occurredAt, data: command.data }];
     }
     case 'RecordResale': {
       const device = requireNotRecycled(requireRegistered(state, command.deviceId));
-      if (device.product.hasDataStorage && !device.wipedSinceHandover) {
+      // Unknown (a device first seen at collection, described in part) counts as holding data.
+      if (device.product.hasDataStorage !== false && !device.wipedSinceHandover) {
         throw ruleBroken(
           ErrorCodes.wipeRequiredBeforeResale,
           'This device stores user data: record a passing data wipe after its latest placing on market, collection or sale before reselling it',
@@ -131,12 +142,8 @@ function checkTime(command: DeviceCommand, device: RegisteredDevice | null): voi
   checkOccurredAt(command.occurredAt, command.now, device?.lastOccurredAt ?? null);
 }
 
-function checkDeviceId(deviceId: string, product: ProductDescription, field: string): void {
-  const identifier =
-    product.gtin !== undefined
-      ? { gtin: product.gtin, serialNumber: product.serialNumber }
-      : { manufacturer: product.manufacturer, serialNumber: product.serialNumber };
-  const derived = deviceIdOf(identifier, `${field}.`);
+function checkDeviceId(deviceId: string, product: RepairedProductDescription, field: string): void {
+  const derived = deviceIdOf(identifierOfProduct(product, `${field}.`), `${field}.`);
   if (derived !== deviceId) {
     throw invalid(
       ErrorCodes.deviceIdMismatch,
@@ -169,19 +176,25 @@ function checkPlausibleWeight(weightKg: number, category: WeeeCategory, field: s
   }
 }
 
-function checkProduct(product: ProductDescription, field: string): void {
-  checkPositive(product.weightKg, `${field}.weightKg`);
-  checkPlausibleWeight(product.weightKg, product.weeeCategory, `${field}.weightKg`);
+/**
+ * A full description (placing on market) or the part a collector or repairer knows: the same rules
+ * for what is there. Only a repair may leave the weight out (ADR 0019; the types require it elsewhere).
+ */
+function checkProduct(product: RepairedProductDescription, field: string): void {
+  if (product.weightKg !== undefined) {
+    checkPositive(product.weightKg, `${field}.weightKg`);
+    checkPlausibleWeight(product.weightKg, product.weeeCategory, `${field}.weightKg`);
+  }
   let materialsKg = 0;
-  product.hazardousSubstances.forEach((substance, index) => {
+  product.hazardousSubstances?.forEach((substance, index) => {
     if (substance.massKg !== undefined)
       checkPositive(substance.massKg, `${field}.hazardousSubstances[${index}].massKg`);
   });
-  product.materials.forEach((material, index) => {
+  product.materials?.forEach((material, index) => {
     checkPositive(material.massKg, `${field}.materials[${index}].massKg`);
     materialsKg += material.massKg;
   });
-  if (materialsKg > product.weightKg * (1 + 1e-9)) {
+  if (product.weightKg !== undefined && materialsKg > product.weightKg * (1 + 1e-9)) {
     throw invalid(
       ErrorCodes.materialsExceedWeight,
       `${field}.materials`,
@@ -212,7 +225,8 @@ function checkWipe(data: DeviceDataWipedData): void {
 }
 
 function checkRepair(data: DeviceRepairedData): void {
-  if (data.outcome === 'end-of-life' && data.barrier === undefined) {
+  // ORDS makes the barrier optional: a transcribed record keeps its source's choice (ADR 0019).
+  if (data.outcome === 'end-of-life' && data.barrier === undefined && data.source === undefined) {
     throw invalid(ErrorCodes.endOfLifeWithoutBarrier, 'barrier', 'An end-of-life outcome names its barrier to repair');
   }
   if (data.outcome !== 'end-of-life' && data.barrier !== undefined) {
@@ -232,7 +246,8 @@ function checkRecycling(data: DeviceRecycledData, device: RegisteredDevice): voi
     checkPositive(output.massKg, `outputs[${index}].massKg`);
     outputsKg += output.massKg;
   });
-  const deviceKg = device.measuredWeightKg ?? device.product.weightKg;
+  // A device first seen at a repair may have no known weight: the weight received is then the bound.
+  const deviceKg = device.measuredWeightKg ?? device.product.weightKg ?? data.weightKg;
   const limitKg = Math.min(data.weightKg, deviceKg);
   if (outputsKg > limitKg * (1 + 1e-9)) {
     throw ruleBroken(

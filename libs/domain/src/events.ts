@@ -61,6 +61,37 @@ export interface ProductDescription {
   readonly warrantyMonths?: number;
 }
 
+/**
+ * An identifier a party gave a unit that carries none of its own (ADR 0016): the label number a
+ * collection point sticks on an appliance, a repair record's id. `issuer` names who gave it, so two
+ * issuers' numbers never meet.
+ */
+export interface LocalIdentifier {
+  readonly issuer: string;
+  readonly value: string;
+}
+
+/** What a collector may not know of a device it is the first to see. */
+type DetailsACollectorMayNotKnow =
+  | 'manufacturer'
+  | 'brand'
+  | 'model'
+  | 'serialNumber'
+  | 'yearOfManufacture'
+  | 'hasDataStorage'
+  | 'materials'
+  | 'hazardousSubstances'
+  | 'repairInformation';
+
+/**
+ * What a collector can tell of a device first seen at collection (ADR 0016): its category and
+ * weight, the identifiers on it, and whatever else it knows; a full ProductDescription is one too.
+ * Identity: GTIN + serial, else manufacturer + serial, else the local identifier. An unknown
+ * `hasDataStorage` counts as "may hold user data": a resale then needs a passing wipe first (rule 4).
+ */
+export type CollectedProductDescription = Omit<ProductDescription, DetailsACollectorMayNotKnow> &
+  Partial<Pick<ProductDescription, DetailsACollectorMayNotKnow>> & { readonly localId?: LocalIdentifier };
+
 export interface DevicePlacedOnMarketData {
   readonly producerId: string;
   readonly country: CountryCode;
@@ -83,7 +114,7 @@ export interface DeviceCollectedData {
   /** The producer organisation this collection is reported for, when the collector knows it. */
   readonly onBehalfOf?: string;
   /** Required when the device was never placed on market in Kierto: it starts the stream. */
-  readonly product?: ProductDescription;
+  readonly product?: CollectedProductDescription;
 }
 
 /** NIST SP 800-88 / IEEE 2883 sanitisation method types. */
@@ -117,8 +148,8 @@ export interface DeviceDataWipedData {
   readonly certificateId: string;
 }
 
-/** Open Repair Data Standard v0.3 repair status. */
-export type RepairOutcome = 'fixed' | 'repairable' | 'end-of-life';
+/** Open Repair Data Standard v0.3 repair status; `unknown` is ORDS "Unknown" (code 0: not recorded). */
+export type RepairOutcome = 'fixed' | 'repairable' | 'end-of-life' | 'unknown';
 
 /** ORDS v0.3 `repair_barrier_if_end_of_life`. */
 export type RepairBarrier =
@@ -143,15 +174,59 @@ export interface Money {
   readonly currency: string;
 }
 
+/**
+ * What a repairer can tell of a device it is the first to see (ADR 0019): a repair café knows the
+ * category and perhaps brand and year, rarely the weight. The device is then in use by its owner.
+ */
+export type RepairedProductDescription = Omit<CollectedProductDescription, 'weightKg'> & {
+  readonly weightKg?: number;
+};
+
+/**
+ * The record a repair was transcribed from, field by field as the source file gave it (ADR 0019):
+ * kept in the event's data (covered by its hash) so that an export gives the record back unchanged.
+ */
+export interface RepairSourceRecord {
+  readonly standard: 'ORDS';
+  readonly version: '0.3';
+  /** Column → the field's text exactly as read (no trimming, no missing-value rewriting); only the file's columns. */
+  readonly record: Readonly<Partial<Record<OrdsFieldName, string>>>;
+}
+
+/** The fields of an ORDS v0.3 record: the table schema's 14 columns, and `record_date` of the standard. */
+export type OrdsFieldName =
+  | 'id'
+  | 'data_provider'
+  | 'country'
+  | 'partner_product_category'
+  | 'product_category'
+  | 'product_category_id'
+  | 'brand'
+  | 'year_of_manufacture'
+  | 'product_age'
+  | 'repair_status'
+  | 'repair_barrier_if_end_of_life'
+  | 'group_identifier'
+  | 'event_date'
+  | 'problem'
+  | 'record_date';
+
 export interface DeviceRepairedData {
   readonly problem: string;
   readonly actions: readonly string[];
   readonly partsReplaced: readonly ReplacedPart[];
   readonly outcome: RepairOutcome;
-  /** Required when the outcome is end-of-life, absent otherwise. */
+  /**
+   * Required when the outcome is end-of-life and the repair is Kierto's own; a transcribed record
+   * (`source`) keeps its standard's choice (ORDS: optional). Absent for any other outcome.
+   */
   readonly barrier?: RepairBarrier;
-  readonly labourMinutes: number;
+  /** Absent when not recorded (a transcribed ORDS record has no working time). */
+  readonly labourMinutes?: number;
   readonly cost?: Money;
+  /** Only on a repair that starts the device's history (ADR 0019): what the repairer knows of it. */
+  readonly product?: RepairedProductDescription;
+  readonly source?: RepairSourceRecord;
 }
 
 export type SalesChannel = 'shop' | 'online' | 'marketplace' | 'auction' | 'business-to-business' | 'other';

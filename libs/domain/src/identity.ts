@@ -5,12 +5,14 @@ import { invalid } from './errors.js';
  * parties that register the same unit reach the same stream:
  *   GTIN + serial           -> "gtin:{gtin14}:{serial}"
  *   manufacturer + serial   -> "mfr:{normalised manufacturer}:{serial}"
+ *   issuer + local id       -> "local:{normalised issuer}:{local id}" (a unit with neither, ADR 0016)
  * Each component is escaped so that the id is unambiguous and safe in a URL path without further
  * encoding: characters outside [A-Za-z0-9-_.!*'()] become "~XX" (UTF-8 bytes in hex).
  */
 export type DeviceIdentifier =
   | { readonly gtin: string; readonly serialNumber: string }
-  | { readonly manufacturer: string; readonly serialNumber: string };
+  | { readonly manufacturer: string; readonly serialNumber: string }
+  | { readonly issuer: string; readonly localId: string };
 
 export type DeviceId = string;
 
@@ -89,18 +91,33 @@ export function normaliseManufacturer(manufacturer: string, field = 'manufacture
   return name;
 }
 
-/** The identifiers a product description carries: GTIN + serial when it has a GTIN, else manufacturer + serial (ADR 0004). */
-export function identifierOfProduct(product: {
-  readonly gtin?: string | undefined;
-  readonly manufacturer: string;
-  readonly serialNumber: string;
-}): DeviceIdentifier {
-  return product.gtin !== undefined
-    ? { gtin: product.gtin, serialNumber: product.serialNumber }
-    : { manufacturer: product.manufacturer, serialNumber: product.serialNumber };
+/**
+ * The identifier of the unit a product description names: GTIN + serial, else manufacturer + serial
+ * (ADR 0004), else the local identifier a collector or repairer gave it (ADR 0016). A GTIN or a
+ * manufacturer without a serial names a model, not a unit, so it identifies nothing on its own.
+ */
+export function identifierOfProduct(
+  product: {
+    readonly gtin?: string | undefined;
+    readonly manufacturer?: string | undefined;
+    readonly serialNumber?: string | undefined;
+    readonly localId?: { readonly issuer: string; readonly value: string } | undefined;
+  },
+  fieldPrefix = '',
+): DeviceIdentifier {
+  const { gtin, manufacturer, serialNumber, localId } = product;
+  if (serialNumber !== undefined && gtin !== undefined) return { gtin, serialNumber };
+  if (serialNumber !== undefined && manufacturer !== undefined) return { manufacturer, serialNumber };
+  if (localId !== undefined) return { issuer: localId.issuer, localId: localId.value };
+  throw invalid(
+    'INVALID_IDENTIFIER',
+    fieldPrefix === '' ? 'identifier' : fieldPrefix.slice(0, -1),
+    'A unit is identified by GTIN + serial number, manufacturer + serial number, or a local id (issuer + value)',
+  );
 }
 
 export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): DeviceId {
+  if ('localId' in identifier) return localDeviceIdOf(identifier, fieldPrefix);
   if ('gtin' in identifier && identifier.gtin !== undefined) {
     // Minting a GTIN identity: the serial must be writable in a GS1 barcode and Digital Link (AI 21).
     const gtin = normaliseGtin(identifier.gtin, `${fieldPrefix}gtin`);
@@ -112,6 +129,30 @@ export function deviceIdOf(identifier: DeviceIdentifier, fieldPrefix = ''): Devi
     return `mfr:${escapeComponent(manufacturer)}:${serial}`;
   }
   throw invalid('INVALID_IDENTIFIER', fieldPrefix || 'identifier', 'Give a GTIN or a manufacturer');
+}
+
+/** "local:{issuer}:{id}": the issuer normalised like a manufacturer name, the id kept as given (trimmed). */
+function localDeviceIdOf(
+  identifier: { readonly issuer: string; readonly localId: string },
+  fieldPrefix: string,
+): DeviceId {
+  const issuer = identifier.issuer.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+  if (issuer.length === 0 || issuer.length > MAX_MANUFACTURER_LENGTH) {
+    throw invalid(
+      'INVALID_LOCAL_ID',
+      `${fieldPrefix}localId.issuer`,
+      `An issuer name has 1 to ${MAX_MANUFACTURER_LENGTH} characters`,
+    );
+  }
+  const localId = identifier.localId.trim();
+  if (localId.length === 0 || localId.length > MAX_SERIAL_LENGTH || /\p{Cc}/u.test(localId)) {
+    throw invalid(
+      'INVALID_LOCAL_ID',
+      `${fieldPrefix}localId.value`,
+      `A local id has 1 to ${MAX_SERIAL_LENGTH} printable characters`,
+    );
+  }
+  return `local:${escapeComponent(issuer)}:${escapeComponent(localId)}`;
 }
 
 const GTIN_DEVICE_ID = /^gtin:(\d{14}):(.+)$/;
@@ -145,7 +186,7 @@ export function gtinOfDeviceId(deviceId: DeviceId): string | null {
 }
 
 export function isWellFormedDeviceId(value: string): boolean {
-  return /^(gtin:\d{14}|mfr:[A-Za-z0-9\-_.!*'()~]+):[A-Za-z0-9\-_.!*'()~]+$/.test(value);
+  return /^(gtin:\d{14}|(mfr|local):[A-Za-z0-9\-_.!*'()~]+):[A-Za-z0-9\-_.!*'()~]+$/.test(value);
 }
 
 const SAFE = /[A-Za-z0-9\-_.!*'()]/u;

@@ -1,11 +1,15 @@
-import type { DeviceEvent, Market, ProductDescription, RepairOutcome, Timestamp } from './events.js';
+import type { DeviceEvent, Market, RepairedProductDescription, RepairOutcome, Timestamp } from './events.js';
 
 /** in-use (after placing on market or a resale) → collected → in-use again after a resale … → recycled. */
 export type LifecycleStatus = 'in-use' | 'collected' | 'recycled';
 
 export interface RegisteredDevice {
   readonly status: LifecycleStatus;
-  readonly product: ProductDescription;
+  /**
+   * As placed on the market, or the part a collector (ADR 0016) or a repairer (ADR 0019: weight
+   * maybe unknown) knew when the history started with them.
+   */
+  readonly product: RepairedProductDescription;
   /** Null when the stream started with a collection of a device never placed on market in Kierto. */
   readonly producerId: string | null;
   readonly market: Market | null;
@@ -39,7 +43,7 @@ export interface Lifecycle {
 
 /**
  * Folds one event into the lifecycle; null while the device is unknown (a stream starts with a
- * placing on market, or with a collection that describes the product). Pure; never refuses.
+ * placing on market, or with a collection or a repair that describes the product). Pure; never refuses.
  */
 export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent): Lifecycle | null {
   switch (event.type) {
@@ -56,9 +60,10 @@ export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent)
         lives: lifecycle.lives,
       };
     case 'DeviceRepaired':
-      return lifecycle === null
-        ? null
-        : { status: lifecycle.status, wipedSinceHandover: lifecycle.wipedSinceHandover, lives: lifecycle.lives };
+      // A repair that describes the product starts a history (ADR 0019): the owner's device, in use.
+      if (lifecycle === null)
+        return event.data.product === undefined ? null : { status: 'in-use', wipedSinceHandover: false, lives: 1 };
+      return { status: lifecycle.status, wipedSinceHandover: lifecycle.wipedSinceHandover, lives: lifecycle.lives };
     case 'DeviceResold':
       return lifecycle === null ? null : { status: 'in-use', wipedSinceHandover: false, lives: lifecycle.lives + 1 };
     case 'DeviceRecycled':
@@ -123,7 +128,17 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
       });
     }
     case 'DeviceRepaired':
-      if (registered === null) return state;
+      if (registered === null) {
+        if (event.data.product === undefined) return state;
+        return registeredDevice(lifecycle, {
+          product: event.data.product,
+          producerId: null,
+          market: null,
+          lastOccurredAt: event.occurredAt,
+          latestRepairOutcome: event.data.outcome,
+          measuredWeightKg: null,
+        });
+      }
       return registeredDevice(lifecycle, {
         ...registered,
         lastOccurredAt: event.occurredAt,

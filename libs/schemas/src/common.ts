@@ -313,3 +313,27 @@ export const productDescription = {
     warrantyMonths: { ...warrantyMonths, description: 'Producer warranty, months.' },
   },
 } as const;
+
+/** A label given by whoever first recorded a unit without identifiers of its own (ADR 0016). */
+export const localIdentifier = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuer', 'value'],
+  properties: {
+    issuer: { ...nameString, description: 'Who gave the id: a collection point, reuse centre or repair organisation.' },
+    value: { ...serialNumber, description: 'The id the issuer gave the unit, e.g. the number on its intake label.' },
+  },
+} as const;
+
+/**
+ * The product as a collector who is the first to see it can describe it (ADR 0016): category and
+ * weight, the identifiers on it (GTIN + serial, manufacturer + serial, or a local id), the rest when known.
+ */
+export const collectedProductDescription = {
+  ...productDescription,
+  description:
+    'The product as the collection that starts its history describes it: WEEE category and weight are required; ' +
+    'the unit is identified by GTIN + serialNumber, manufacturer + serialNumber, or localId; the rest when known.',
+  required: ['weeeCategory', 'weightKg'],
+  properties: { ...productDescription.properties, localId: localIdentifier },
+} as const;

@@ -110,7 +110,7 @@ const repairRecord = object(
       {
         repairStatus: {
           type: 'string',
-          enum: ['Fixed', 'Repairable', 'End of life'],
+          enum: ['Fixed', 'Repairable', 'End of life', 'Unknown'],
           description: 'ORDS v0.3 repair_status.',
         },
         repairBarrier: {
@@ -129,7 +129,7 @@ const repairRecord = object(
       },
       ['repairStatus', 'repairBarrier'],
     ),
-    labourMinutes: nonNegative,
+    labourMinutes: { type: ['integer', 'null'], minimum: 0, description: 'Null when not recorded (ORDS records).' },
     cost: nullableObject({ amount: number, currency: string }, ['amount', 'currency']),
   },
   [
@@ -221,7 +221,8 @@ export const passportSchema = {
   properties: {
     deviceId: {
       type: 'string',
-      description: 'Kierto device id: gtin:{gtin14}:{serial} or mfr:{manufacturer}:{serial}.',
+      description:
+        'Kierto device id: gtin:{gtin14}:{serial}, mfr:{manufacturer}:{serial} or local:{issuer}:{local id}.',
     },
     digitalLink: {
       type: ['string', 'null'],
@@ -231,16 +232,23 @@ export const passportSchema = {
     globalPosition: { ...nonNegative, description: 'Global position of that event.' },
     updatedAt: instant,
     identity: object(
-      { manufacturer: string, brand: string, model: string, gtin: nullableString, serialNumber: string },
-      ['manufacturer', 'brand', 'model', 'gtin', 'serialNumber'],
+      {
+        manufacturer: nullableString,
+        brand: nullableString,
+        model: nullableString,
+        gtin: nullableString,
+        serialNumber: nullableString,
+        localId: nullableObject({ issuer: string, value: string }, ['issuer', 'value']),
+      },
+      ['manufacturer', 'brand', 'model', 'gtin', 'serialNumber', 'localId'],
     ),
     product: object(
       {
         weeeCategory: category,
         weeeCategoryName: string,
-        weightKg: number,
-        yearOfManufacture: integer,
-        hasDataStorage: boolean,
+        weightKg: { ...nullableNumber, description: 'Null when unknown: a device first seen at a repair (ADR 0019).' },
+        yearOfManufacture: { type: ['integer', 'null'] },
+        hasDataStorage: nullableBoolean,
         warrantyMonths: { type: ['integer', 'null'] },
       },
       ['weeeCategory', 'weeeCategoryName', 'weightKg', 'yearOfManufacture', 'hasDataStorage', 'warrantyMonths'],
@@ -251,7 +259,7 @@ export const passportSchema = {
         since: instant,
         holder: object(
           {
-            kind: { type: 'string', enum: ['producer', 'collector', 'buyer', 'recycler'] },
+            kind: { type: 'string', enum: ['producer', 'collector', 'buyer', 'recycler', 'owner'] },
             since: instant,
             buyerType: { type: ['string', 'null'], enum: [...deviceResoldSchema.properties.buyerType.enum, null] },
           },
@@ -287,7 +295,7 @@ export const passportSchema = {
       ['information', 'history'],
     ),
     dataSanitisation: object(
-      { dataBearing: boolean, wipedSinceHandover: boolean, records: arrayOf(sanitisationRecord) },
+      { dataBearing: nullableBoolean, wipedSinceHandover: boolean, records: arrayOf(sanitisationRecord) },
       ['dataBearing', 'wipedSinceHandover', 'records'],
     ),
     materials: object(

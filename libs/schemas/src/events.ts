@@ -15,6 +15,7 @@ import {
   labourMinutes,
   nameString,
   positiveKg,
+  collectedProductDescription,
   productDescription,
   SCHEMA_DIALECT,
   serialNumber,
@@ -66,7 +67,7 @@ export const deviceCollectedSchema = {
       ...idString,
       description: 'The producer organisation this collection is reported for, when the collector knows it.',
     },
-    product: productDescription,
+    product: collectedProductDescription,
   },
 } as const;
 
@@ -126,16 +127,64 @@ export const deviceDataWipedSchema = {
   },
 } as const;
 
+/** What a repairer knows of a device it is the first to see (ADR 0019): the category; weight when known. */
+const repairedProductDescription = {
+  ...collectedProductDescription,
+  description:
+    'The product as the repair that starts its history describes it: the WEEE category is required; the unit is ' +
+    'identified by GTIN + serialNumber, manufacturer + serialNumber, or localId (an ORDS record: its ' +
+    'data_provider and id); the rest, weight included, when known.',
+  required: ['weeeCategory'],
+} as const;
+
+/** One ORDS field as read; a published problem text runs to about 3 000 characters. */
+const ordsText = { type: 'string', maxLength: 10000 } as const;
+
+/** The source record of a transcribed repair, field by field as read (ADR 0019): what an export gives back. */
+const repairSourceRecord = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['standard', 'version', 'record'],
+  description: 'The record this repair was transcribed from, every field as the source file gave it.',
+  properties: {
+    standard: { type: 'string', const: 'ORDS' },
+    version: { type: 'string', const: '0.3' },
+    record: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        id: ordsText,
+        data_provider: ordsText,
+        country: ordsText,
+        partner_product_category: ordsText,
+        product_category: ordsText,
+        product_category_id: ordsText,
+        brand: ordsText,
+        year_of_manufacture: ordsText,
+        product_age: ordsText,
+        repair_status: ordsText,
+        repair_barrier_if_end_of_life: ordsText,
+        group_identifier: ordsText,
+        event_date: ordsText,
+        problem: ordsText,
+        record_date: ordsText,
+      },
+    },
+  },
+} as const;
+
 export const deviceRepairedSchema = {
   $schema: SCHEMA_DIALECT,
   $id: eventSchemaId('DeviceRepaired'),
   title: 'DeviceRepaired',
   description:
     'A repairer worked on the device. Outcome and barrier follow the Open Repair Data Standard v0.3; ' +
-    'a barrier is required when the outcome is end-of-life and absent otherwise.',
+    'a barrier is required when the outcome is end-of-life (unless the repair is a transcribed record, `source`, ' +
+    'whose standard makes it optional) and absent otherwise. A repair that carries `product` starts the history ' +
+    'of a device Kierto did not know (ADR 0019).',
   type: 'object',
   additionalProperties: false,
-  required: ['problem', 'actions', 'partsReplaced', 'outcome', 'labourMinutes'],
+  required: ['problem', 'actions', 'partsReplaced', 'outcome'],
   properties: {
     problem: { ...freeText, description: 'The fault as reported or found.' },
     actions: { type: 'array', maxItems: 50, items: freeText, description: 'What was done, one entry per action.' },
@@ -153,7 +202,11 @@ export const deviceRepairedSchema = {
         },
       },
     },
-    outcome: { type: 'string', enum: ['fixed', 'repairable', 'end-of-life'] },
+    outcome: {
+      type: 'string',
+      enum: ['fixed', 'repairable', 'end-of-life', 'unknown'],
+      description: 'ORDS repair_status; unknown is ORDS "Unknown" (not recorded).',
+    },
     barrier: {
       type: 'string',
       enum: [
@@ -166,15 +219,24 @@ export const deviceRepairedSchema = {
       ],
       description: 'ORDS repair_barrier_if_end_of_life.',
     },
-    labourMinutes: { ...labourMinutes, description: 'Working time spent on the repair, minutes.' },
+    labourMinutes: {
+      ...labourMinutes,
+      description: 'Working time spent on the repair, minutes; absent when not recorded.',
+    },
     cost: { ...money, description: 'What the repair cost.' },
+    product: repairedProductDescription,
+    source: repairSourceRecord,
   },
   // "barrier iff end-of-life". json-schema-to-ts ignores if/then/else by default, so the derived
   // type stays the domain's flat interface; the domain checks the same rule (decide.ts checkRepair).
   // `barrier: true` in `then` only declares the property for Ajv's strictRequired; `false` in `else`
   // forbids it.
   if: { properties: { outcome: { const: 'end-of-life' } }, required: ['outcome'] },
-  then: { required: ['barrier'], properties: { barrier: true } },
+  // A transcribed record (`source`) keeps its standard's choice: ORDS makes the barrier optional.
+  then: {
+    if: { required: ['source'], properties: { source: true } },
+    else: { required: ['barrier'], properties: { barrier: true } },
+  },
   else: { properties: { barrier: false } },
 } as const;
 

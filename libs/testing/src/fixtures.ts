@@ -7,6 +7,7 @@
  */
 import {
   deviceIdOf,
+  identifierOfProduct,
   type DeviceCommand,
   type DeviceCommandKind,
   type DeviceCollectedData,
@@ -18,6 +19,7 @@ import {
   type DeviceResoldData,
   type EventDataByType,
   type ProductDescription,
+  type RepairedProductDescription,
   type Timestamp,
 } from '#kierto/domain';
 
@@ -124,12 +126,7 @@ export const phone = (overrides: Partial<ProductDescription> = {}): ProductDescr
 });
 
 /** The stream id a product registers under. */
-export const idOf = (product: ProductDescription): DeviceId =>
-  deviceIdOf(
-    product.gtin !== undefined
-      ? { gtin: product.gtin, serialNumber: product.serialNumber }
-      : { manufacturer: product.manufacturer, serialNumber: product.serialNumber },
-  );
+export const idOf = (product: RepairedProductDescription): DeviceId => deviceIdOf(identifierOfProduct(product));
 
 // ---------------------------------------------------------------- event and command data
 
@@ -263,7 +260,7 @@ const commandOf =
     ...overrides
   }: CommandOverrides<CommandOfKind<K>['data']> = {}) => {
     const built: CommandOfKind<K>['data'] = data(overrides as unknown as Partial<CommandOfKind<K>['data']>);
-    const product: ProductDescription | undefined = 'product' in built ? built.product : undefined;
+    const product: RepairedProductDescription | undefined = 'product' in built ? built.product : undefined;
     return { kind, deviceId: deviceId ?? idOf(product ?? laptop()), occurredAt, now, data: built } as CommandOfKind<K>;
   };
 

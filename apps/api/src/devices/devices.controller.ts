@@ -7,7 +7,6 @@ import {
   identifierOfProduct,
   isWellFormedDeviceId,
   type DeviceCommand,
-  type DeviceIdentifier,
 } from '#kierto/domain';
 import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '#kierto/access';
 import type { CommandOutcome } from '#kierto/application';
@@ -219,15 +218,15 @@ export class DevicesController {
 
   @Get()
   @Requires('device:read-state')
-  @ApiOperation({ summary: 'Find a device by GTIN + serial number or manufacturer + serial number' })
+  @ApiOperation({
+    summary: 'Find a device by GTIN + serial number, manufacturer + serial number, or issuer + local id',
+  })
   @ApiResponse({ status: 200, description: 'The device; `deviceId` is what the other endpoints take' })
   @ApiResponse({ status: 404, description: 'No such device (the message names the id it would have)' })
   async find(@Query() query: FindDeviceQuery, @Res({ passthrough: true }) response: Response): Promise<DeviceSummary> {
-    const identifier: DeviceIdentifier =
-      query.gtin !== undefined
-        ? { gtin: query.gtin, serialNumber: query.serialNumber }
-        : { manufacturer: query.manufacturer ?? '', serialNumber: query.serialNumber };
-    const deviceId = deviceIdOf(identifier);
+    const { gtin, manufacturer, serialNumber, issuer, localId } = query;
+    const local = issuer !== undefined && localId !== undefined ? { issuer, value: localId } : undefined;
+    const deviceId = deviceIdOf(identifierOfProduct({ gtin, manufacturer, serialNumber, localId: local }));
     return this.summary(deviceId, response);
   }
 

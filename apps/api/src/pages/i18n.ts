@@ -164,6 +164,7 @@ const EN: PageStrings = {
     fixed: 'Fixed',
     repairable: 'Repairable, not yet fixed',
     'end-of-life': 'Could not be repaired',
+    unknown: 'Outcome not recorded',
   },
   repairBarrier: {
     'spare-parts-not-available': 'spare parts not available',
@@ -288,6 +289,7 @@ const FI: PageStrings = {
     fixed: 'Korjattu',
     repairable: 'Korjattavissa, ei vielä korjattu',
     'end-of-life': 'Ei korjattavissa',
+    unknown: 'Tulosta ei kirjattu',
   },
   repairBarrier: {
     'spare-parts-not-available': 'varaosia ei saatavilla',
@@ -416,6 +418,7 @@ const SV: PageStrings = {
     fixed: 'Reparerad',
     repairable: 'Reparerbar, ännu inte reparerad',
     'end-of-life': 'Kunde inte repareras',
+    unknown: 'Resultatet inte registrerat',
   },
   repairBarrier: {
     'spare-parts-not-available': 'reservdelar saknas',

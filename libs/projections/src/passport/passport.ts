@@ -22,6 +22,7 @@ import {
   type Material,
   type OutputFate,
   type PartCondition,
+  type RepairedProductDescription,
   type RepairabilityClass,
   type RepairBarrier,
   type RepairOutcome,
@@ -35,27 +36,34 @@ import type { StoredEvent } from '#kierto/event-store';
 import type { Evolved, Projection } from '../projection.js';
 import { documentStorage } from '../read-models/documents.js';
 
+/** Null where the history started at a collection whose collector did not know it (ADR 0016). */
 export interface PassportIdentity {
-  readonly manufacturer: string;
-  readonly brand: string;
-  readonly model: string;
+  readonly manufacturer: string | null;
+  readonly brand: string | null;
+  readonly model: string | null;
   /** GTIN-14 as stored in the device id, or null for manufacturer + serial identities. */
   readonly gtin: string | null;
-  readonly serialNumber: string;
+  readonly serialNumber: string | null;
+  /** The label a collector or repairer gave a unit without identifiers of its own, else null. */
+  readonly localId: { readonly issuer: string; readonly value: string } | null;
 }
 
 export interface PassportProduct {
   readonly weeeCategory: WeeeCategory;
   readonly weeeCategoryName: string;
-  readonly weightKg: number;
-  readonly yearOfManufacture: number;
-  readonly hasDataStorage: boolean;
+  /** Null when unknown: a device first seen at a repair café (ADR 0019). */
+  readonly weightKg: number | null;
+  /** Null when unknown (ADR 0016). */
+  readonly yearOfManufacture: number | null;
+  /** Null when unknown (ADR 0016): a resale then needs a passing wipe, as for a device with storage. */
+  readonly hasDataStorage: boolean | null;
   readonly warrantyMonths: number | null;
 }
 
 /** Who has the device, by the latest handover: placed on the market, collected, resold, recycled. */
 export interface PassportHolder {
-  readonly kind: 'producer' | 'collector' | 'buyer' | 'recycler';
+  /** `owner`: a device first seen at a repair, in use by whoever brought it (ADR 0019). */
+  readonly kind: 'producer' | 'collector' | 'buyer' | 'recycler' | 'owner';
   /** occurredAt of the handover. */
   readonly since: string;
   /** For a buyer, the kind of buyer recorded with the sale. */
@@ -98,11 +106,12 @@ export interface PassportRepair {
   readonly outcome: RepairOutcome;
   readonly barrier: RepairBarrier | null;
   readonly ords: { readonly repairStatus: OrdsRepairStatus; readonly repairBarrier: OrdsRepairBarrier | null };
-  readonly labourMinutes: number;
+  /** Null when not recorded (a transcribed ORDS record). */
+  readonly labourMinutes: number | null;
   readonly cost: { readonly amount: number; readonly currency: string } | null;
 }
 
-export type OrdsRepairStatus = 'Fixed' | 'Repairable' | 'End of life';
+export type OrdsRepairStatus = 'Fixed' | 'Repairable' | 'End of life' | 'Unknown';
 export type OrdsRepairBarrier =
   | 'Spare parts not available'
   | 'Spare parts too expensive'
@@ -115,6 +124,7 @@ const ORDS_STATUS: Readonly<Record<RepairOutcome, OrdsRepairStatus>> = {
   fixed: 'Fixed',
   repairable: 'Repairable',
   'end-of-life': 'End of life',
+  unknown: 'Unknown',
 };
 
 const ORDS_BARRIER: Readonly<Record<RepairBarrier, OrdsRepairBarrier>> = {
@@ -156,7 +166,8 @@ export interface PassportSanitisationRecord {
 }
 
 export interface PassportDataSanitisation {
-  readonly dataBearing: boolean;
+  /** Null when unknown (ADR 0016). */
+  readonly dataBearing: boolean | null;
   /** A passing wipe is recorded after the latest placing on market, collection or sale (rule 4). */
   readonly wipedSinceHandover: boolean;
   readonly records: readonly PassportSanitisationRecord[];
@@ -346,7 +357,7 @@ function evolveDocument(passport: Passport | null, stored: StoredEvent, event: D
           repairStatus: ORDS_STATUS[data.outcome],
           repairBarrier: data.barrier === undefined ? null : ORDS_BARRIER[data.barrier],
         },
-        labourMinutes: data.labourMinutes,
+        labourMinutes: data.labourMinutes ?? null,
         cost: data.cost === undefined ? null : { amount: data.cost.amount, currency: data.cost.currency },
       };
       return { ...touched, repair: { ...touched.repair, history: [...touched.repair.history, repair] } };
@@ -404,20 +415,23 @@ function historyEntry(stored: StoredEvent): PassportHistoryEntry {
  * evolvePassport, like for any later event.
  */
 function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
-  const product =
-    event.type === 'DevicePlacedOnMarket'
+  // A full description is one a collector or a repairer could give too: one type for the three starts.
+  const product: RepairedProductDescription | undefined =
+    event.type === 'DevicePlacedOnMarket' || event.type === 'DeviceCollected' || event.type === 'DeviceRepaired'
       ? event.data.product
-      : event.type === 'DeviceCollected'
-        ? event.data.product
-        : undefined;
+      : undefined;
   const lifecycle = evolveLifecycle(null, event);
   if (product === undefined || lifecycle === null) return null;
   const gtin = gtinOfDeviceId(stored.streamId);
+  // A repair café's device is its owner's: the holder is a user, as after a sale (ADR 0019).
   const holder =
     event.type === 'DevicePlacedOnMarket'
       ? handover('producer', event.occurredAt, null)
-      : handover('collector', event.occurredAt, null);
-  const materials = product.materials.map((material) => ({ ...material }));
+      : event.type === 'DeviceRepaired'
+        ? handover('owner', event.occurredAt, null)
+        : handover('collector', event.occurredAt, null);
+  const materials = (product.materials ?? []).map((material) => ({ ...material }));
+  const repairInformation = product.repairInformation ?? {};
   const criticalRawMaterials = materials
     .filter((material) => material.criticalRawMaterial)
     .map((material) => ({ name: material.name, massKg: material.massKg }));
@@ -428,18 +442,19 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
     globalPosition: 0,
     updatedAt: stored.recordedAt,
     identity: {
-      manufacturer: product.manufacturer,
-      brand: product.brand,
-      model: product.model,
+      manufacturer: product.manufacturer ?? null,
+      brand: product.brand ?? null,
+      model: product.model ?? null,
       gtin,
-      serialNumber: product.serialNumber,
+      serialNumber: product.serialNumber ?? null,
+      localId: product.localId === undefined ? null : { issuer: product.localId.issuer, value: product.localId.value },
     },
     product: {
       weeeCategory: product.weeeCategory,
       weeeCategoryName: WEEE_CATEGORY_NAMES[product.weeeCategory],
-      weightKg: product.weightKg,
-      yearOfManufacture: product.yearOfManufacture,
-      hasDataStorage: product.hasDataStorage,
+      weightKg: product.weightKg ?? null,
+      yearOfManufacture: product.yearOfManufacture ?? null,
+      hasDataStorage: product.hasDataStorage ?? null,
       warrantyMonths: product.warrantyMonths ?? null,
     },
     status: {
@@ -457,15 +472,15 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
     placedOnMarket: null,
     repair: {
       information: {
-        repairManualUrl: product.repairInformation.repairManualUrl ?? null,
-        disassemblyInstructionsUrl: product.repairInformation.disassemblyInstructionsUrl ?? null,
-        sparePartsAvailableUntil: product.repairInformation.sparePartsAvailableUntil ?? null,
-        repairabilityClass: product.repairInformation.repairabilityClass ?? null,
+        repairManualUrl: repairInformation.repairManualUrl ?? null,
+        disassemblyInstructionsUrl: repairInformation.disassemblyInstructionsUrl ?? null,
+        sparePartsAvailableUntil: repairInformation.sparePartsAvailableUntil ?? null,
+        repairabilityClass: repairInformation.repairabilityClass ?? null,
       },
       history: [],
     },
     dataSanitisation: {
-      dataBearing: product.hasDataStorage,
+      dataBearing: product.hasDataStorage ?? null,
       wipedSinceHandover: lifecycle.wipedSinceHandover,
       records: [],
     },
@@ -476,7 +491,7 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
       recycledContentKg: roundKg(
         materials.reduce((sum, material) => sum + (material.massKg * material.recycledContentPercent) / 100, 0),
       ),
-      hazardousSubstances: product.hazardousSubstances.map((substance: HazardousSubstance) => ({
+      hazardousSubstances: (product.hazardousSubstances ?? []).map((substance: HazardousSubstance) => ({
         name: substance.name,
         casNumber: substance.casNumber ?? null,
         massKg: substance.massKg ?? null,

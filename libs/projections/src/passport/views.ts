@@ -63,7 +63,14 @@ export type Selected<T, S> = S extends true
 // the market. All Public in the Battery Pass matrix ("Battery identifier", "Manufacturer identifier",
 // "Battery category", "Battery mass", "Manufacturing date", "Warranty period", "Battery chemistry",
 // "Critical raw materials", "Hazardous substances", recycled content, "Battery carbon footprint").
-const IDENTITY = { manufacturer: true, brand: true, model: true, gtin: true, serialNumber: true } as const;
+const IDENTITY = {
+  manufacturer: true,
+  brand: true,
+  model: true,
+  gtin: true,
+  serialNumber: true,
+  localId: { issuer: true, value: true },
+} as const;
 const PRODUCT = {
   weeeCategory: true,
   weeeCategoryName: true,

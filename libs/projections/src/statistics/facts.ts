@@ -195,8 +195,8 @@ function evolveStatistics(
               category: product.weeeCategory,
               annexICategory: annexIClassificationOf(product).category,
               productMassMg: kgToMg(product.weightKg),
-              yearOfManufacture: product.yearOfManufacture,
-              hasDataStorage: product.hasDataStorage,
+              yearOfManufacture: product.yearOfManufacture ?? null,
+              hasDataStorage: product.hasDataStorage ?? null,
               producerId: null,
               market: data.source,
               country: data.country,
@@ -225,7 +225,10 @@ function evolveStatistics(
       };
       const where = collectionWhere(collection);
       facts.add('COL', next, where, { massMg: collection.massMg, units: 1 });
-      facts.add('AGE_AT_COL', next, where, { units: 1, value: facts.occurredYear - next.yearOfManufacture });
+      // The age indicators count the devices whose year of manufacture is known (ADR 0016).
+      if (next.yearOfManufacture !== null) {
+        facts.add('AGE_AT_COL', next, where, { units: 1, value: facts.occurredYear - next.yearOfManufacture });
+      }
       return next;
     }
     case 'DeviceDataWiped':
@@ -259,7 +262,8 @@ function evolveStatistics(
         // Resold before it was discarded: a product, not waste. Re-use only, never in WEEE figures.
         facts.add('REUSE', device, where, { massMg: device.measuredMassMg ?? device.productMassMg, units: 1 });
       }
-      if (device.hasDataStorage) {
+      // Unknown storage counts as data-bearing, as the domain's wipe-before-resale rule does.
+      if (device.hasDataStorage !== false) {
         facts.add('DATA_RESALE', device, where, { units: 1 });
         if (device.wipedSinceHandover) facts.add('DATA_RESALE_WIPED', device, where, { units: 1 });
       }
@@ -290,7 +294,9 @@ function evolveStatistics(
         facts.add('RCV', device, where, { massMg: recycledMg + energyMg, units: 0, treatment });
       if (recycledMg > 0) facts.add('RCY', device, where, { massMg: recycledMg, units: 0, treatment });
       if (energyMg > 0) facts.add('ER', device, where, { massMg: energyMg, units: 0, treatment });
-      facts.add('AGE_AT_RCY', device, where, { units: 1, value: facts.occurredYear - device.yearOfManufacture });
+      if (device.yearOfManufacture !== null) {
+        facts.add('AGE_AT_RCY', device, where, { units: 1, value: facts.occurredYear - device.yearOfManufacture });
+      }
       facts.add('LIVES_AT_RCY', device, where, { units: 1, value: device.lives });
       return { ...device, ...lifecycle, position, collection: null };
     }

@@ -96,8 +96,9 @@ export interface StatisticsDevice {
   readonly category: WeeeCategory;
   readonly annexICategory: AnnexICategory | null;
   readonly productMassMg: number;
-  readonly yearOfManufacture: number;
-  readonly hasDataStorage: boolean;
+  /** Null when unknown: a device first seen at collection, described in part (ADR 0016). */
+  readonly yearOfManufacture: number | null;
+  readonly hasDataStorage: boolean | null;
   readonly producerId: string | null;
   /** The market placed on, else the source of the first collection. */
   readonly market: Market;
