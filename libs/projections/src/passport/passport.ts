@@ -232,8 +232,11 @@ export interface Passport {
   readonly history: readonly PassportHistoryEntry[];
 }
 
-/** Bump when the passport an event history gives changes: stored passports are then rebuilt. */
-const PASSPORT_CODE_VERSION = 1;
+/**
+ * Bump when the passport an event history gives changes: stored passports are then rebuilt. 2: identity.localId
+ * and null for what a first collection did not know (ADR 0016); digitalLink per the GS1 grammar (ADR 0017).
+ */
+const PASSPORT_CODE_VERSION = 2;
 
 /** The passports table: one JSON document per device. */
 export const PASSPORTS = 'passports';
