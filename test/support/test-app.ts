@@ -85,6 +85,10 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     publicUrl: null,
     signingKeyFile: null,
     trustProxy: false,
+    webhookAllowPrivate: false,
+    webhookMaxFailures: 10,
+    webhookRetryBaseMs: 2_000,
+    webhookTimeoutMs: 10_000,
     ...overrides,
   };
   const { app, store, access } = await createApp(config, logger);

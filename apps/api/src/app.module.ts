@@ -7,6 +7,7 @@ import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { EventStoreModule } from './event-store.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { ApiMetrics } from './metrics/metrics.js';
@@ -34,6 +35,7 @@ const FEATURES = [
   SigningModule,
   CredentialsModule,
   EpcisModule,
+  FeedModule,
 ];
 
 @Module({})

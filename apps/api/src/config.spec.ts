@@ -103,3 +103,38 @@ describe('operations settings (docs/operations.md)', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });
 });
+
+describe('webhook settings (docs/feed.md)', () => {
+  it('given nothing, then private addresses are refused, 10 failures pause, retries start at 2 s, receivers get 10 s', () => {
+    expect(loadConfig({})).toMatchObject({
+      webhookAllowPrivate: false,
+      webhookMaxFailures: 10,
+      webhookRetryBaseMs: 2_000,
+      webhookTimeoutMs: 10_000,
+    });
+  });
+
+  it('given values, then they are used', () => {
+    expect(
+      loadConfig({
+        KIERTO_WEBHOOK_ALLOW_PRIVATE: 'true',
+        KIERTO_WEBHOOK_MAX_FAILURES: '3',
+        KIERTO_WEBHOOK_RETRY_BASE_MS: '50',
+        KIERTO_WEBHOOK_TIMEOUT_MS: '500',
+      }),
+    ).toMatchObject({
+      webhookAllowPrivate: true,
+      webhookMaxFailures: 3,
+      webhookRetryBaseMs: 50,
+      webhookTimeoutMs: 500,
+    });
+  });
+
+  it.each([
+    ['KIERTO_WEBHOOK_ALLOW_PRIVATE', 'yes', 'KIERTO_WEBHOOK_ALLOW_PRIVATE must be true or false, not yes'],
+    ['KIERTO_WEBHOOK_MAX_FAILURES', '0', 'KIERTO_WEBHOOK_MAX_FAILURES must be an integer from 1 to 1000, not 0'],
+    ['KIERTO_WEBHOOK_TIMEOUT_MS', '99', 'KIERTO_WEBHOOK_TIMEOUT_MS must be an integer from 100 to 60000, not 99'],
+  ])('given %s=%s, then the service refuses to start and names the setting', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+});

@@ -70,6 +70,17 @@ export interface ApiConfig {
    * certificates. Null when unset: the API keeps one under dataDir, made on first use.
    */
   readonly signingKeyFile: string | null;
+  /**
+   * Whether webhook URLs may point at loopback, private or link-local addresses
+   * (KIERTO_WEBHOOK_ALLOW_PRIVATE, default false: SSRF, docs/feed.md).
+   */
+  readonly webhookAllowPrivate: boolean;
+  /** Consecutive failed deliveries after which a subscription pauses. */
+  readonly webhookMaxFailures: number;
+  /** First retry delay after a failed delivery, ms; doubled per failure (capped at an hour), with jitter. */
+  readonly webhookRetryBaseMs: number;
+  /** Longest a webhook receiver may take to answer, ms. */
+  readonly webhookTimeoutMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -105,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (projector !== 'on' && projector !== 'off') {
     throw new ConfigError(`KIERTO_PROJECTOR must be on or off, not ${projector}`);
   }
+  const allowPrivate = env['KIERTO_WEBHOOK_ALLOW_PRIVATE'] ?? 'false';
+  if (allowPrivate !== 'true' && allowPrivate !== 'false') {
+    throw new ConfigError(`KIERTO_WEBHOOK_ALLOW_PRIVATE must be true or false, not ${allowPrivate}`);
+  }
   const metrics = env['KIERTO_METRICS'] ?? 'on';
   if (metrics !== 'on' && metrics !== 'off') {
     throw new ConfigError(`KIERTO_METRICS must be on or off, not ${metrics}`);
@@ -133,6 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustProxy: trustProxy(env['KIERTO_TRUST_PROXY']),
     publicUrl: publicUrl(env['KIERTO_PUBLIC_URL']),
     signingKeyFile: nonEmpty(env['KIERTO_SIGNING_KEY_FILE']),
+    webhookAllowPrivate: allowPrivate === 'true',
+    webhookMaxFailures: integer(env, 'KIERTO_WEBHOOK_MAX_FAILURES', 10, 1, 1_000),
+    webhookRetryBaseMs: integer(env, 'KIERTO_WEBHOOK_RETRY_BASE_MS', 2_000, 10, 3_600_000),
+    webhookTimeoutMs: integer(env, 'KIERTO_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
   };
 }
 
