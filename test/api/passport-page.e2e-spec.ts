@@ -129,6 +129,32 @@ describe('content negotiation on GET /passports/{deviceId}', () => {
   });
 });
 
+describe('the GS1 Digital Link behind the QR code', () => {
+  const link = `/01/09506000134352/21/LAP-0001`;
+
+  it('answers a scanning phone the page, in the language it asks for, with the Link header to the linkset', async () => {
+    const response = await page(link, { Accept: BROWSER, 'Accept-Language': 'sv-FI,sv;q=0.9' });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.text).toMatch(/^<!doctype html>/);
+    expect(response.text).toMatch(/<html lang="sv"/);
+    expect(response.headers['link']).toMatch(/rel="linkset"/);
+  });
+
+  it('answers a program the same JSON passport as /passports/{deviceId}', async () => {
+    const [resolved, direct] = await Promise.all([page(link, {}), page(`/passports/${LAPTOP_ID}`, {})]);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual(direct.body);
+    expect(resolved.headers['etag']).toBe(direct.headers['etag']);
+  });
+
+  it('answers a browser the HTML 404 page for an item Kierto does not know', async () => {
+    const response = await page('/01/09506000134352/21/NOPE-1', { Accept: BROWSER });
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+});
+
 describe('languages', () => {
   it.each([
     ['fi', { 'Accept-Language': 'fi' }, 'Tuotepassi'],

@@ -14,14 +14,14 @@ import {
   type DeviceLinks,
   type ItemLink,
 } from '#kierto/interop';
-import type { Passport, PassportView, PassportViewDocument } from '#kierto/projections';
+import type { Passport } from '#kierto/projections';
 import { Public } from '../access/decorators.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
 import { Gs1DataAttributesInterceptor } from './gs1-data-attributes.interceptor.js';
 import { GetPassport } from './passport-queries.js';
-import { answerPassport, CHECKPOINT_HEADER, documented, PassportQuery } from './passports.controller.js';
+import { CHECKPOINT_HEADER, documented, negotiatePassport, PassportQuery } from './passports.controller.js';
 
 /** The `linkType` values that ask for the whole linkset: the Resolver standard's `linkset`, Digital Link 1.1's `all`. */
 const LINKSET_LINK_TYPES: readonly string[] = ['linkset', 'all'];
@@ -69,11 +69,7 @@ export class DigitalLinkController {
     ApiResponse({ status: 307, description: 'Redirect to the target of the `linkType` asked for' }),
     ApiResponse({ status: 404, description: 'UNKNOWN_LINK_TYPE, LINK_TYPE_NOT_AVAILABLE or DIGITAL_LINK_NOT_AN_ITEM' }),
   )
-  resolveItem(
-    @Query() query: DigitalLinkQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+  resolveItem(@Query() query: DigitalLinkQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     return this.resolve(query, request, response);
   }
 
@@ -85,19 +81,12 @@ export class DigitalLinkController {
    */
   @Get(['01/*rest', '*stem/01/*rest', '21/*rest', '10/*rest', '22/*rest'])
   @ApiExcludeEndpoint()
-  resolveAnyForm(
-    @Query() query: DigitalLinkQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+  resolveAnyForm(@Query() query: DigitalLinkQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     return this.resolve(query, request, response);
   }
 
-  private async resolve(
-    query: DigitalLinkQuery,
-    request: Request,
-    response: Response,
-  ): Promise<PassportViewDocument<PassportView> | globalThis.Response> {
+  /** Sends the answer itself (the routes take the response without passthrough): the page, JSON, linkset or redirect. */
+  private async resolve(query: DigitalLinkQuery, request: Request, response: Response): Promise<void> {
     // request.path is the path as sent (percent-encoded): the grammar judges the encoding itself.
     const item = parseItemLink(request.path);
     const deviceId = deviceIdOf({ gtin: item.gtin, serialNumber: item.serial });
@@ -105,21 +94,22 @@ export class DigitalLinkController {
     response.vary('Accept');
     const linkType = query.linkType ?? (wantsLinkset(request) ? 'all' : undefined);
     if (linkType === undefined) {
-      const passport = await answerPassport(this.queryBus, deviceId, query, request, response);
+      // The QR code's own address: a browser gets the passport page, a program the JSON passport.
       response.setHeader('Link', linksetLinkHeader(anchor));
-      return passport;
+      await negotiatePassport(this.queryBus, this.config, deviceId, query, request, response);
+      return;
     }
     const links = linksOfPassport(await this.passport(deviceId, query, response), this.config.publicUrl ?? '');
     if (LINKSET_LINK_TYPES.includes(linkType)) {
-      return new Response(JSON.stringify(linksetOf(anchor, links)), {
-        status: 200,
-        headers: { 'Content-Type': LINKSET_MEDIA_TYPE, Link: linksetLinkHeader(anchor) },
-      });
+      response.status(200).setHeader('Content-Type', LINKSET_MEDIA_TYPE);
+      response.setHeader('Link', linksetLinkHeader(anchor));
+      response.end(JSON.stringify(linksetOf(anchor, links)));
+      return;
     }
-    return new Response(null, {
-      status: 307,
-      headers: { Location: targetOf(links, linkType, item), Link: linksetLinkHeader(anchor) },
-    });
+    const target = targetOf(links, linkType, item);
+    response.status(307).setHeader('Location', target);
+    response.setHeader('Link', linksetLinkHeader(anchor));
+    response.end();
   }
 
   private async passport(deviceId: string, query: PassportQuery, response: Response): Promise<Passport> {
