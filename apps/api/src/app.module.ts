@@ -10,6 +10,7 @@ import { EventStoreModule } from './event-store.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
+import { OrdsModule } from './ords/ords.module.js';
 import { ApiMetrics } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
@@ -32,6 +33,7 @@ const FEATURES = [
   StatisticsModule,
   AuditModule,
   ImportModule,
+  OrdsModule,
   SigningModule,
   CredentialsModule,
   EpcisModule,

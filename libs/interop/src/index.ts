@@ -9,6 +9,8 @@ export * from './epcis/query.js';
 export * from './espr/registry-entry.js';
 export * from './gs1/digital-link.js';
 export * from './gs1/linkset.js';
+export * from './ords/csv.js';
+export * from './ords/ords.js';
 export * from './sanitisation/blancco.js';
 export * from './sanitisation/certificate.js';
 export * from './sanitisation/csv-report.js';

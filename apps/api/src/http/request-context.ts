@@ -40,13 +40,15 @@ export function requestContext(logger: JsonLogger) {
 /**
  * A body that is sent must be JSON; anything else is refused before it reaches validation. A POST
  * without a body passes: a route that takes none (key revocation) works without one, and a route
- * that needs one answers 400 naming the body (TextRulePipe). The bulk import streams NDJSON and
- * checks its own media type.
+ * that needs one answers 400 naming the body (TextRulePipe). The bulk imports (NDJSON, ORDS CSV)
+ * and erasure reports (text, XML, CSV) check their own media types.
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   if (
     request.method === 'POST' &&
     request.path !== '/imports' &&
+    request.path !== '/imports/ords' &&
+    request.path !== '/erasure-reports' &&
     hasBody(request) &&
     request.is('application/json') !== 'application/json'
   ) {

@@ -6,6 +6,7 @@ import { driftCommand } from './drift.js';
 import { exportBundleCommand } from './export-bundle.js';
 import { historyCommand } from './history.js';
 import { importCommand } from './import.js';
+import { importOrdsCommand } from './import-ords.js';
 import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
 import { quarantineCommand } from './quarantine.js';
@@ -29,5 +30,6 @@ export const COMMANDS: readonly CliCommand[] = [
   backupCommand,
   restoreCommand,
   importCommand,
+  importOrdsCommand,
   createAdminCommand,
 ];
