@@ -226,6 +226,11 @@ describe('ORDS v0.3 import and export', () => {
     });
   });
 
+  it('exports to no one whose roles do not read repair records', async () => {
+    const refused = await app.as('a-producer', 'producer').get('/exports/ords.csv').expect(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+  });
+
   it('exports to a repairer only the repairs its organisation recorded', async () => {
     const rows = recordsOf((await app.as('other-cafe', 'repairer').get('/exports/ords.csv').expect(200)).text);
     expect(rows).toEqual([]);
@@ -245,6 +250,14 @@ describe('ORDS v0.3 import and export', () => {
       expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_COLUMN', fields: [{ field: 'colour' }] });
       const missing = await postOrds(cafe, `id,data_provider\nx_1,Café\n`).expect(400);
       expect(missing.body.error).toMatchObject({ code: 'MISSING_COLUMN' });
+    });
+
+    it('a file that is not UTF-8, or empty', async () => {
+      const bytes = Buffer.concat([Buffer.from(`${header}\n`), Buffer.from([0x63, 0xff, 0x0a])]);
+      const notUtf8 = await postOrds(cafe, bytes).expect(400);
+      expect(notUtf8.body.error).toMatchObject({ code: 'INVALID_UTF8', message: expect.stringContaining('Line 2') });
+      const empty = await postOrds(cafe, Buffer.alloc(0)).expect(400);
+      expect(empty.body.error).toMatchObject({ code: 'REQUIRED' });
     });
 
     it('a body that is not text/csv', async () => {
