@@ -4,6 +4,7 @@ import type { StoredEvent } from '#kierto/event-store';
 import { Lifecycle, productOf, type Recorded } from '../support/lifecycle.js';
 import { listening, SseClient } from '../support/sse.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eventually } from '../support/webhook-receiver.js';
 
 /**
  * The pull feed (docs/feed.md): GET /feed pages through the global log after a position, long-polls
@@ -143,6 +144,16 @@ describe('GET /feed as Server-Sent Events', () => {
     } finally {
       resumed.close();
     }
+  });
+
+  it('ends open streams when the application shuts down, so shutdown does not wait for clients', async () => {
+    const other = await startTestApp();
+    await listening(other.http);
+    const token = await other.tokenOf('feed-auditor', 'auditor');
+    const stream = new SseClient(other.http, '/feed', { authorization: `Bearer ${token}` });
+    await eventually(() => (stream.status === 200 ? true : undefined));
+    await other.close();
+    await eventually(() => (stream.isEnded ? true : undefined));
   });
 
   it('refuses a Last-Event-ID that is not a position', async () => {

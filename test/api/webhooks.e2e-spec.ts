@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { StoredEvent } from '#kierto/event-store';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { verifySignature } from '../../apps/api/src/feed/signature.js';
 import { MAX_SUBSCRIPTIONS_PER_ORGANISATION } from '../../apps/api/src/feed/subscriptions.controller.js';
 import { Lifecycle, productOf, type Recorded } from '../support/lifecycle.js';
@@ -187,6 +188,59 @@ describe('pausing after repeated failure', () => {
     });
     expect(delivered).toMatchObject({ state: 'active', lastStatus: 200, lastError: null });
     expect(receiver.deliveries.at(-1)?.verification.valid).toBe(true);
+  });
+});
+
+describeIfPostgres('two API instances on one PostgreSQL: one deliverer, the projector leader', () => {
+  const schema = createTestSchema('kierto_hooks');
+  const receiver = new WebhookReceiver();
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    const config = {
+      databaseUrl: postgres.url,
+      databaseSchema: schema,
+      webhookAllowPrivate: true,
+      webhookRetryBaseMs: 50,
+      leaderPollMs: 200,
+    };
+    apps.push(await startTestApp(config), await startTestApp(config));
+    await receiver.start();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await receiver.stop();
+    await dropTestSchema(schema);
+  });
+
+  const leadershipOf = async (app: TestApp): Promise<string> => {
+    const token = await app.tokenOf('hook-auditor', 'auditor');
+    const status = await request(app.http).get('/projections/status').set('Authorization', `Bearer ${token}`);
+    return (status.body as { projector: { leadership: string } }).projector.leadership;
+  };
+
+  it('delivers each event once, in order, whichever instance recorded it; after the leader stops, the other carries on', async () => {
+    const [first, second] = apps as [TestApp, TestApp];
+    const leader = await eventually(async () => {
+      const roles = [await leadershipOf(first), await leadershipOf(second)];
+      if (roles.filter((role) => role === 'leader').length !== 1) return undefined;
+      return roles[0] === 'leader' ? first : second;
+    });
+    const follower = leader === first ? second : first;
+    const created = await subscribe(follower, { url: receiver.url });
+    receiver.secret = created.secret ?? '';
+    const placed = [await placer(first)(), await placer(second)(), await placer(first)()];
+    await eventually(() => (receiver.deliveries.length >= 3 ? true : undefined));
+    expect(receiver.ids()).toEqual(placed.map((event) => event.position));
+
+    // The leader shuts down (SIGTERM's path): the follower takes the projector, and the deliveries, over.
+    await leader.close();
+    apps.splice(apps.indexOf(leader), 1);
+    await eventually(async () => ((await leadershipOf(follower)) === 'leader' ? true : undefined));
+    const later = await placer(follower)();
+    await eventually(() => (receiver.deliveries.length >= 4 ? true : undefined));
+    expect(receiver.ids()).toEqual([...placed, later].map((event) => event.position));
+    expect(receiver.deliveries.every((delivery) => delivery.verification.valid)).toBe(true);
   });
 });
 

@@ -60,6 +60,11 @@ export class SseClient {
     return this.messages.filter((message) => message.data !== '');
   }
 
+  /** Whether the server ended the stream (or the connection dropped). */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
   close(): void {
     this.request.destroy();
   }
