@@ -261,7 +261,7 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
           const response = await pending;
           sent += 1;
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          const where = `${operation.method.toUpperCase()} ${generated.path} → ${response.status} ${response.text.slice(0, 300)}`;
+          const where = `${operation.method.toUpperCase()} ${generated.path} → ${response.status} ${bodyText(response)}`;
           expect({ where, serverError: response.status >= 500 }).toEqual({ where, serverError: false });
           if (response.status >= 400) {
             const error = (response.body as { error?: { status?: unknown; code?: unknown; message?: unknown } }).error;
@@ -295,6 +295,11 @@ function fuzz(start: () => Promise<{ app: TestApp; cleanup: () => Promise<void> 
 // A public URL, so that the credential routes are fuzzed past their 503 PUBLIC_URL_NOT_CONFIGURED (a
 // deployment's configuration, tested in credentials.e2e-spec.ts) into the code that maps and signs.
 const quiet: Partial<ApiConfig> = { projectionWaitMs: 2_000, publicUrl: 'https://fuzz.example.org' };
+
+/** The start of a response body for a failure message; images (QR codes) and PDFs have no text. */
+function bodyText(response: { readonly text?: string; readonly headers: Record<string, string> }): string {
+  return response.text?.slice(0, 300) ?? `<${response.headers['content-type'] ?? 'no content type'} body>`;
+}
 
 describe('fuzzing the API on SQLite', () => {
   fuzz(async () => {
