@@ -6,6 +6,7 @@ import { AccessModule } from './access/access.module.js';
 import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';
 import { DevicesModule } from './devices/devices.module.js';
+import { ErasureModule } from './erasure/erasure.module.js';
 import { EventStoreModule } from './event-store.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -37,6 +38,7 @@ const FEATURES = [
   SigningModule,
   CredentialsModule,
   EpcisModule,
+  ErasureModule,
   FeedModule,
 ];
 

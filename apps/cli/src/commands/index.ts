@@ -11,6 +11,7 @@ import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
 import { quarantineCommand } from './quarantine.js';
 import { verifyBundleCommand } from './verify-bundle.js';
+import { verifyCertificateCommand } from './verify-certificate.js';
 import { verifyCredentialCommand } from './verify-credential.js';
 import { verifyCommand } from './verify.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   exportBundleCommand,
   verifyBundleCommand,
   verifyCredentialCommand,
+  verifyCertificateCommand,
   historyCommand,
   projectCommand,
   rebuildCommand,

@@ -142,12 +142,19 @@ export function parseBlanccoXml(text: string): ErasureReport {
     const verification = verificationOf(entry(erasure, 'verification'), `${field}.verification`);
     const passed = entry(erasure, 'state') === 'Successful';
     const bytes = Number(entry(target, 'capacity') ?? '');
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new ErasureReportError(
+        'INVALID_REPORT_VALUE',
+        `${field}.target.capacity`,
+        'A target names its capacity in bytes',
+      );
+    }
     return {
       index,
       make: entry(target, 'vendor'),
       model: entry(target, 'model'),
       serialNumber: readableSerial(entry(target, 'serial')),
-      capacityGb: Number.isFinite(bytes) && bytes > 0 ? bytes / 1e9 : null,
+      capacityGb: bytes / 1e9,
       type: mediumTypeOf(entry(target, 'type')),
       method,
       technique,

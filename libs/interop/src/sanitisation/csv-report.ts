@@ -6,13 +6,13 @@
  * | --- | --- | --- |
  * | `tool`, `tool_version` | yes | the same on every row (one report, one tool) |
  * | `drive_serial` | yes (may be empty: the row then waits in the queue) | the medium's serial |
+ * | `capacity_gb` | yes | decimal gigabytes above 0 |
  * | `method` | yes | `clear`, `purge` or `destruct` (NIST SP 800-88 / IEEE 2883) |
  * | `verification` | yes | `full`, `sampling` or `none` |
  * | `result` | yes | `passed` or `failed` |
  * | `device_id` | no | a Kierto device id (`gtin:…`, `mfr:…`) the medium sat in |
  * | `device_manufacturer`, `device_serial` | no | the computer the medium sat in, when no `device_id` |
  * | `drive_make`, `drive_model` | no | text |
- * | `capacity_gb` | no | decimal gigabytes above 0 |
  * | `media_type` | no | `hdd`, `ssd`, `nvme`, `emmc`, `flash`, `hybrid`, `other` (default `other`) |
  * | `technique` | no | e.g. `overwrite`, `block-erase`, `crypto-erase` (default `overwrite`) |
  * | `verified` | no | `true`/`false`; default: `true` when the result passed and verification is not `none` |
@@ -25,14 +25,13 @@ import type { SanitisationMethod, StorageMediumType, WipeResult, WipeVerificatio
 import { parseCsv } from '../ords/csv.js';
 import { ErasureReportError, readableSerial, type ErasedMedium, type ErasureReport } from './report.js';
 
-const REQUIRED = ['tool', 'tool_version', 'drive_serial', 'method', 'verification', 'result'] as const;
+const REQUIRED = ['tool', 'tool_version', 'drive_serial', 'capacity_gb', 'method', 'verification', 'result'] as const;
 const OPTIONAL = [
   'device_id',
   'device_manufacturer',
   'device_serial',
   'drive_make',
   'drive_model',
-  'capacity_gb',
   'media_type',
   'technique',
   'verified',
@@ -115,8 +114,8 @@ export function parseErasureCsv(text: string): ErasureReport {
         ? result === 'passed' && verification !== 'none'
         : oneOf(['true', 'false'], verifiedText, field('verified')) === 'true';
     const capacityText = cell('capacity_gb');
-    const capacity = capacityText === '' ? null : Number(capacityText);
-    if (capacity !== null && (!Number.isFinite(capacity) || capacity <= 0)) {
+    const capacity = Number(capacityText);
+    if (capacityText === '' || !Number.isFinite(capacity) || capacity <= 0) {
       throw new ErasureReportError(
         'INVALID_REPORT_VALUE',
         field('capacity_gb'),

@@ -120,12 +120,20 @@ export function parseNwipeLog(text: string, utcOffset = 'Z'): ErasureReport {
     if (status === undefined) continue;
     const erased = status === 'Erased';
     const errors = verifyErrors.get(shortName(drive.path)) ?? 0;
+    const capacityGb = capacityGbOf(drive.size);
+    if (capacityGb === null) {
+      throw new ErasureReportError(
+        'INVALID_REPORT_VALUE',
+        drive.path,
+        `The size "${drive.size}" of ${drive.path} is not a capacity`,
+      );
+    }
     media.push({
       index: media.length,
       make: null,
       model: drive.model,
       serialNumber: drive.serial,
-      capacityGb: capacityGbOf(drive.size),
+      capacityGb,
       type: mediumTypeOf(drive.bus),
       method,
       technique,

@@ -25,8 +25,8 @@ export interface ErasedMedium {
   readonly model: string | null;
   /** Null when the report has none or an unreadable one (nwipe prints garbage for virtual disks). */
   readonly serialNumber: string | null;
-  /** Decimal gigabytes; null when unknown. */
-  readonly capacityGb: number | null;
+  /** Decimal gigabytes; every format must give it (a wipe records each medium's capacity). */
+  readonly capacityGb: number;
   readonly type: StorageMediumType;
   readonly method: SanitisationMethod;
   /** The technique within the method: overwrite, block-erase, crypto-erase, … */
