@@ -1,16 +1,39 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { AccessStore } from '#kierto/access';
-import { ACCESS_STORE } from './access.tokens.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../event-store.provider.js';
+import { ACCESS_STORE, REQUEST_LIMITER } from './access.tokens.js';
 import { AuthGuard } from './auth.guard.js';
 import { OrganisationsController } from './organisations.controller.js';
+import { InProcessRequestLimiter, PostgresRequestLimiter, type RequestLimiter } from './rate-limiter.js';
 
-/** Closes the access store with the application. */
+/** Closes the access store and the request limiter with the application. */
 class AccessStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(ACCESS_STORE) private readonly access: AccessStore) {}
+  constructor(
+    @Inject(ACCESS_STORE) private readonly access: AccessStore,
+    @Inject(REQUEST_LIMITER) private readonly limiter: RequestLimiter,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.limiter.close();
     await this.access.close();
   }
+}
+
+/**
+ * Request budgets shared by every instance on PostgreSQL; in process on the embedded store, which
+ * one process owns (docs/access.md).
+ */
+function requestLimiterFor(config: ApiConfig): RequestLimiter {
+  if (config.databaseUrl === null) return new InProcessRequestLimiter();
+  const logger = new Logger('RateLimits');
+  let lastWarning = 0;
+  return new PostgresRequestLimiter(config.databaseUrl, config.databaseSchema, (error) => {
+    // Once in ten seconds at most: while the database is away every request would say it again.
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn(`The shared rate limit could not be counted; requests are let through: ${String(error)}`);
+  });
 }
 
 /**
@@ -26,6 +49,7 @@ export class AccessModule {
       controllers: [OrganisationsController],
       providers: [
         { provide: ACCESS_STORE, useValue: access },
+        { provide: REQUEST_LIMITER, inject: [API_CONFIG], useFactory: requestLimiterFor },
         { provide: APP_GUARD, useClass: AuthGuard },
         AccessStoreLifecycle,
       ],

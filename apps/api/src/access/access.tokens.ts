@@ -1,2 +1,4 @@
 /** DI token of the AccessStore (organisations and API keys). */
 export const ACCESS_STORE = Symbol('ACCESS_STORE');
+/** DI token of the RequestLimiter: request budgets in process, or shared through PostgreSQL. */
+export const REQUEST_LIMITER = Symbol('REQUEST_LIMITER');

@@ -13,10 +13,10 @@ import {
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
-import { ACCESS_STORE } from './access.tokens.js';
+import { ACCESS_STORE, REQUEST_LIMITER } from './access.tokens.js';
 import { PERMISSION_KEY, PUBLIC_KEY } from './decorators.js';
 import { forbidden, setPrincipal } from './principal.js';
-import { FailedAuthenticationLimiter, RateLimiter } from './rate-limiter.js';
+import { FailedAuthenticationLimiter, type RequestLimiter } from './rate-limiter.js';
 
 /**
  * Runs before every route: refuses a client that failed authentication too often (before looking at
@@ -26,13 +26,13 @@ import { FailedAuthenticationLimiter, RateLimiter } from './rate-limiter.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly limiter = new RateLimiter();
   private readonly failures: FailedAuthenticationLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(ACCESS_STORE) private readonly access: AccessStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(REQUEST_LIMITER) private readonly limiter: RequestLimiter,
   ) {
     this.failures = new FailedAuthenticationLimiter(
       config.failedAuthPerAddressPerMinute,
@@ -50,12 +50,12 @@ export class AuthGuard implements CanActivate {
 
     const sentKey = request.header('authorization') !== undefined;
     if (isPublic && !sentKey) {
-      this.limit(response, `ip:${request.ip ?? 'unknown'}`, this.config.anonymousRateLimitPerMinute);
+      await this.limit(response, `ip:${request.ip ?? 'unknown'}`, this.config.anonymousRateLimitPerMinute);
       return true;
     }
     const principal = await this.authenticate(request, response);
     setPrincipal(request, principal);
-    this.limit(response, `key:${principal.keyId}`, this.config.rateLimitPerMinute);
+    await this.limit(response, `key:${principal.keyId}`, this.config.rateLimitPerMinute);
     if (isPublic) return true;
     if (permission === undefined) throw new ApiError(403, 'FORBIDDEN', 'This route has no permission defined');
     if (!hasPermission(principal.organisation.roles, permission)) throw forbidden(permission);
@@ -81,8 +81,8 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  private limit(response: Response, client: string, perMinute: number): void {
-    const decision = this.limiter.take(client, perMinute, Date.now());
+  private async limit(response: Response, client: string, perMinute: number): Promise<void> {
+    const decision = await this.limiter.take(client, perMinute, Date.now());
     response.setHeader('RateLimit-Limit', String(decision.limit));
     response.setHeader('RateLimit-Remaining', String(decision.remaining));
     response.setHeader('RateLimit-Reset', String(decision.resetSeconds));

@@ -1,6 +1,9 @@
+import pg from 'pg';
+
 /**
- * Fixed-window rate limits per key (or per client address for anonymous calls), in memory: one
- * process serves one installation. Answers what the RateLimit-* headers need.
+ * Fixed-window rate limits per key (or per client address for anonymous calls), in memory; the
+ * guard uses it through a RequestLimiter (below), in process or shared through PostgreSQL. Answers
+ * what the RateLimit-* headers need.
  */
 export interface RateDecision {
   readonly allowed: boolean;
@@ -72,5 +75,116 @@ export class FailedAuthenticationLimiter {
   record(address: string, keyId: string | null, nowMs: number): void {
     this.failures.take(`ip:${address}`, this.perAddress, nowMs);
     if (keyId !== null) this.failures.take(`key:${keyId}`, this.perKey, nowMs);
+  }
+}
+
+/**
+ * The request budget of a key or address as the guard asks for it: one `take` per request. In
+ * process on the embedded store (one process per installation); in PostgreSQL when it is configured,
+ * so that every API instance on the database draws from one budget (docs/access.md).
+ */
+export interface RequestLimiter {
+  take(client: string, limit: number, nowMs: number): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+export class InProcessRequestLimiter implements RequestLimiter {
+  private readonly windows: RateLimiter;
+
+  constructor(windowMs = 60_000) {
+    this.windows = new RateLimiter(windowMs);
+  }
+
+  take(client: string, limit: number, nowMs: number): Promise<RateDecision> {
+    return Promise.resolve(this.windows.take(client, limit, nowMs));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** How often an instance deletes windows that have ended (each instance, at most this often). */
+const PURGE_EVERY_MS = 60_000;
+
+/**
+ * Fixed windows shared through PostgreSQL: one row per client and window, counted by an upsert. The
+ * windows are aligned on the database's clock (`clock_timestamp()`), not the instances', so
+ * instances whose clocks differ still count into the same window. Costs one round trip per request.
+ * If the database does not answer, the request is let through and `onError` told: the limit
+ * protects the service, and an API whose database is away cannot serve much anyway.
+ */
+export class PostgresRequestLimiter implements RequestLimiter {
+  private readonly pool: pg.Pool;
+  private readonly table: string;
+  private ready: Promise<void> | null = null;
+  private lastPurge = 0;
+
+  constructor(
+    connectionString: string,
+    private readonly schema: string,
+    private readonly onError: (error: unknown) => void,
+    private readonly windowMs = 60_000,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`Invalid schema name ${schema}`);
+    this.pool = new pg.Pool({ connectionString, max: 4 });
+    // An idle connection's error (the server restarting) must not crash the process.
+    this.pool.on('error', (error) => onError(error));
+    this.table = `"${schema}".rate_limit_windows`;
+  }
+
+  async take(client: string, limit: number, nowMs: number): Promise<RateDecision> {
+    try {
+      await this.init();
+      const { rows } = await this.pool.query<{ count: number; window_start: string; now_ms: string }>(
+        `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+         INSERT INTO ${this.table} AS w (client, window_start, count)
+         SELECT $1, (ms / $2) * $2, 1 FROM clock
+         ON CONFLICT (client, window_start) DO UPDATE SET count = w.count + 1
+         RETURNING w.count, w.window_start, (SELECT ms FROM clock) AS now_ms`,
+        [client, this.windowMs],
+      );
+      const row = rows[0];
+      if (row === undefined) throw new Error('the rate limit upsert returned no row');
+      const now = Number(row.now_ms);
+      this.purge(now);
+      const resetSeconds = Math.max(1, Math.ceil((Number(row.window_start) + this.windowMs - now) / 1000));
+      return { allowed: row.count <= limit, limit, remaining: Math.max(0, limit - row.count), resetSeconds };
+    } catch (error) {
+      this.onError(error);
+      const resetSeconds = Math.max(1, Math.ceil((this.windowMs - (nowMs % this.windowMs)) / 1000));
+      return { allowed: true, limit, remaining: limit, resetSeconds };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= this.pool
+      .query(
+        `CREATE SCHEMA IF NOT EXISTS "${this.schema}";
+         CREATE TABLE IF NOT EXISTS ${this.table} (
+           client text NOT NULL, window_start bigint NOT NULL, count integer NOT NULL,
+           PRIMARY KEY (client, window_start))`,
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.ready = null;
+          throw error;
+        },
+      );
+    return this.ready;
+  }
+
+  /** Deletes ended windows now and then; not awaited: the request does not wait for housekeeping. */
+  private purge(nowMs: number): void {
+    if (nowMs - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = nowMs;
+    this.pool
+      .query(`DELETE FROM ${this.table} WHERE window_start < $1`, [nowMs - 2 * this.windowMs])
+      .catch((error: unknown) => this.onError(error));
   }
 }

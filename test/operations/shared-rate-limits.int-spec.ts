@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import request from 'supertest';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { PostgresRequestLimiter } from '../../apps/api/src/access/rate-limiter.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Rate limits shared by every API instance on one PostgreSQL (docs/access.md): N instances allow the
+ * limit once, not N times.
+ */
+describeIfPostgres('rate limits shared through PostgreSQL', () => {
+  const schema = createTestSchema('kierto_limits');
+  afterAll(() => dropTestSchema(schema));
+
+  it('two limiters on one database draw from one budget per client', async () => {
+    // An hour's window: the test cannot straddle two windows.
+    const errors: unknown[] = [];
+    const limiters = [0, 1].map(
+      () => new PostgresRequestLimiter(postgres.url, schema, (error) => errors.push(error), 3_600_000),
+    );
+    try {
+      const decisions = [];
+      for (let index = 0; index < 5; index += 1) {
+        decisions.push(await limiters[index % 2]?.take('key:k-shared', 4, Date.now()));
+      }
+      expect(decisions.map((decision) => [decision?.allowed, decision?.remaining])).toEqual([
+        [true, 3],
+        [true, 2],
+        [true, 1],
+        [true, 0],
+        [false, 0],
+      ]);
+      expect((await limiters[1]?.take('key:k-other', 4, Date.now()))?.remaining).toBe(3);
+      expect(errors).toEqual([]);
+    } finally {
+      for (const limiter of limiters) await limiter.close();
+    }
+  });
+
+  it('lets requests through, and says so, when the database does not answer', async () => {
+    const errors: unknown[] = [];
+    const limiter = new PostgresRequestLimiter('postgresql://postgres@127.0.0.1:1/test', schema, (error) =>
+      errors.push(error),
+    );
+    try {
+      expect(await limiter.take('key:k1', 1, Date.now())).toMatchObject({ allowed: true, limit: 1 });
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      await limiter.close();
+    }
+  });
+
+  describe('two API instances', () => {
+    const apps: TestApp[] = [];
+    beforeAll(async () => {
+      const config = { databaseUrl: postgres.url, databaseSchema: schema, rateLimitPerMinute: 6 };
+      apps.push(await startTestApp(config), await startTestApp(config));
+    });
+    afterAll(async () => {
+      for (const app of apps) await app.close();
+    });
+
+    it('share one budget per key: the limit once across both, then 429 RATE_LIMITED on either', async () => {
+      await outsideTheLastSecondsOfAMinute();
+      const token = await apps[0]?.tokenOf('limits-auditor', 'auditor');
+      const remaining: string[] = [];
+      for (let index = 0; index < 6; index += 1) {
+        const app = apps[index % 2] as TestApp;
+        const answer = await request(app.http)
+          .get('/subscriptions')
+          .set('Authorization', `Bearer ${token}`)
+          .expect(200);
+        remaining.push(String(answer.headers['ratelimit-remaining']));
+      }
+      expect(remaining).toEqual(['5', '4', '3', '2', '1', '0']);
+      for (const app of apps) {
+        const refused = await request(app.http)
+          .get('/subscriptions')
+          .set('Authorization', `Bearer ${token}`)
+          .expect(429);
+        expect(refused.body.error.code).toBe('RATE_LIMITED');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      }
+    });
+  });
+});
+
+/**
+ * The windows are whole minutes of the database's clock: start a sequence of requests early enough
+ * in one that it cannot be split across two (waits at most ten seconds).
+ */
+async function outsideTheLastSecondsOfAMinute(): Promise<void> {
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ ms: string }>(
+      'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms',
+    );
+    const intoMinute = Number(rows[0]?.ms) % 60_000;
+    if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
+  } finally {
+    await client.end();
+  }
+}
