@@ -298,6 +298,26 @@ describe('data sanitisation certificates', () => {
     expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
+  it('the repairer and authority views of the passport link to the certificate; the public view does not', async () => {
+    const events = (await app.api.get(`/devices/${encodeURIComponent(LENOVO_ID)}/events`).expect(200)).body.events;
+    const minPosition = events.at(-1).globalPosition as number;
+    const path = `/passports/${encodeURIComponent(LENOVO_ID)}?minPosition=${minPosition}`;
+    const link = `</devices/${encodeURIComponent(LENOVO_ID)}/sanitisation-certificate>; rel="related"`;
+    const repairer = await centre.get(path).expect(200);
+    expect(repairer.headers['kierto-passport-view']).toBe('repairer');
+    expect(repairer.headers['link']).toContain(link);
+    const authority = await app.api.get(`${path}&view=authority`).expect(200);
+    expect(authority.headers['link']).toContain(link);
+    const anonymous = await request(app.http).get(path).set('Accept', 'application/json').expect(200);
+    expect(anonymous.headers['link'] ?? '').not.toContain('sanitisation-certificate');
+    // The public view says when the data was erased and whether it was verified, never the media.
+    expect(anonymous.body.dataSanitisation.records[0]).toMatchObject({
+      occurredAt: '2026-11-30T10:02:13+02:00',
+      verification: { verified: true },
+    });
+    expect(anonymous.body.dataSanitisation.records[0].media).toBeUndefined();
+  });
+
   it("a report's certificate (the batch) covers its wipes and lists what still waits", async () => {
     const csv = await post('/erasure-reports', 'text/csv', fixture('generic-erasure.csv')).expect(200);
     const batch = await centre.get(csv.body.certificate).expect(200);

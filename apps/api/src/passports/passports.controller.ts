@@ -165,7 +165,17 @@ export async function answerPassport(
   response.setHeader(VIEW_HEADER, view);
   // One revision, several representations: each view has its own validator.
   response.setHeader('ETag', `"${value.revision}-${view}"`);
+  // The views whose readers may fetch the data sanitisation certificate link to it (docs/erasure.md);
+  // appended, so the Digital Link resolver's linkset Link stays.
+  if ((view === 'repairer' || view === 'authority') && value.dataSanitisation.records.length > 0) {
+    response.append('Link', sanitisationCertificateLink(deviceId));
+  }
   return passportView(value, view);
+}
+
+/** RFC 8288 link to a device's data sanitisation certificate (GET /devices/{id}/sanitisation-certificate). */
+export function sanitisationCertificateLink(deviceId: string): string {
+  return `</devices/${encodeURIComponent(deviceId)}/sanitisation-certificate>; rel="related"; type="application/json"; title="Data sanitisation certificate"`;
 }
 
 /** The view asked for if the caller's roles allow it, else the richest they allow (public without a key). */
