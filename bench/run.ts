@@ -570,6 +570,7 @@ async function benchPostgres(
       await projections(backend, store, readModels, args.devices);
       await readModels.close();
     }
+    await storagePostgres(schema, summary.imported, args.devices);
     await store.close();
 
     const events = groups.reduce((sum, group) => sum + group.lines.length, 0);
@@ -607,6 +608,45 @@ async function benchPostgres(
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     for (const name of [schema, ...peerSchemas]) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await client.end();
+  }
+}
+
+/**
+ * What the store and read models take on disk (tables with their indexes and TOAST), per event and
+ * per device: the inputs of the capacity model (docs/capacity.md). Measured after the rebuild, before
+ * the per-device phases add their own schemas.
+ */
+async function storagePostgres(schema: string, events: number, devices: number): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+    const result = await client.query<{ table: string; bytes: string }>(
+      `SELECT c.relname AS table, pg_total_relation_size(c.oid) AS bytes
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind = 'r'`,
+      [schema],
+    );
+    const bytesOf = (table: string): number => Number(result.rows.find((row) => row.table === table)?.bytes ?? 0);
+    const total = result.rows.reduce((sum, row) => sum + Number(row.bytes), 0);
+    const backend = 'PostgreSQL';
+    record(
+      backend,
+      'events table on disk, per event',
+      bytesOf('events') / Math.max(events, 1),
+      'bytes',
+      'rows, indexes, TOAST',
+    );
+    record(backend, 'passports on disk, per device', bytesOf('passports') / Math.max(devices, 1), 'bytes');
+    record(
+      backend,
+      'everything on disk, per device',
+      total / Math.max(devices, 1),
+      'bytes',
+      `${result.rows.length} tables`,
+    );
+  } finally {
     await client.end();
   }
 }
