@@ -188,6 +188,9 @@ describe('pausing after repeated failure', () => {
     });
     expect(delivered).toMatchObject({ state: 'active', lastStatus: 200, lastError: null });
     expect(receiver.deliveries.at(-1)?.verification.valid).toBe(true);
+    const metrics = await request(app.http).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(metrics.text).toContain('kierto_webhook_deliveries_total{outcome="failed"} 3');
+    expect(metrics.text).toContain('kierto_webhook_deliveries_total{outcome="delivered"} 1');
   });
 });
 

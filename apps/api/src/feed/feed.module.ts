@@ -11,6 +11,8 @@ import type { EventStore } from '#kierto/event-store';
 import { ACCESS_STORE } from '../access/access.tokens.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG, EVENT_STORE } from '../event-store.provider.js';
+import type { ApiMetrics } from '../metrics/metrics.js';
+import { METRICS } from '../metrics/metrics.module.js';
 import type { ProjectorRunner } from '../projections/projector-runner.js';
 import { PROJECTOR_RUNNER } from '../projections/projections.tokens.js';
 import { WebhookDeliverer } from './deliverer.js';
@@ -57,13 +59,14 @@ class DelivererLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnA
     },
     {
       provide: WEBHOOK_DELIVERER,
-      inject: [EVENT_STORE, SUBSCRIPTIONS, ACCESS_STORE, PROJECTOR_RUNNER, API_CONFIG],
+      inject: [EVENT_STORE, SUBSCRIPTIONS, ACCESS_STORE, PROJECTOR_RUNNER, API_CONFIG, METRICS],
       useFactory: (
         store: EventStore,
         subscriptions: SubscriptionStore,
         access: AccessStore,
         runner: ProjectorRunner,
         config: ApiConfig,
+        metrics: ApiMetrics,
       ): WebhookDeliverer => {
         const logger = new Logger('Webhooks');
         return new WebhookDeliverer({
@@ -77,6 +80,7 @@ class DelivererLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnA
           retryBaseMs: config.webhookRetryBaseMs,
           timeoutMs: config.webhookTimeoutMs,
           log: (level, message) => (level === 'warn' ? logger.warn(message) : logger.log(message)),
+          onAttempt: (outcome) => metrics.countWebhookAttempt(outcome),
         });
       },
     },

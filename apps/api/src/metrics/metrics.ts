@@ -21,6 +21,7 @@ export class ApiMetrics {
   private readonly duration: Histogram<'method' | 'route' | 'status_class'>;
   private readonly appended: Counter<'type'>;
   private readonly importLines: Counter<'outcome'>;
+  private readonly webhookAttempts: Counter<'outcome'>;
   /** Set by the projections module once it exists (the store wrapper needs the metrics before Nest starts). */
   private projector: ProjectorGauges | null = null;
 
@@ -51,6 +52,12 @@ export class ApiMetrics {
     this.importLines = new Counter({
       name: 'kierto_import_lines_total',
       help: 'Bulk import lines handled by this process, by outcome (imported, duplicate, refused)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookAttempts = new Counter({
+      name: 'kierto_webhook_deliveries_total',
+      help: 'Webhook delivery attempts made by this process, by outcome (delivered, failed)',
       labelNames: ['outcome'],
       registers,
     });
@@ -97,6 +104,10 @@ export class ApiMetrics {
     this.importLines.inc({ outcome: 'imported' }, summary.imported);
     this.importLines.inc({ outcome: 'duplicate' }, summary.duplicates);
     this.importLines.inc({ outcome: 'refused' }, summary.refused);
+  }
+
+  countWebhookAttempt(outcome: 'delivered' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome });
   }
 }
 
