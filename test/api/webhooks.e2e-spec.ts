@@ -301,6 +301,12 @@ describe('POST /subscriptions: what may be registered, and by whom', () => {
     );
   });
 
+  it('refuses an after beyond the last recorded event: delivery would skip the events before it', async () => {
+    const head = await app.store.headPosition();
+    const refused = await post({ url: 'https://hooks.example.org/kierto', after: head + 1 }).expect(400);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ field: 'after', code: 'OUT_OF_RANGE' })]);
+  });
+
   it('refuses an organisation without device:read-history (403)', async () => {
     const producer = await app.tokenOf('rules-producer', 'producer');
     const refused = await post({ url: 'https://hooks.example.org/kierto' }, producer).expect(403);

@@ -142,6 +142,13 @@ export class SubscriptionsController {
         `An organisation holds at most ${MAX_SUBSCRIPTIONS_PER_ORGANISATION} subscriptions; delete one first`,
       );
     }
+    const head = await this.store.headPosition();
+    if (asked.after !== null && asked.after > head) {
+      const message = `after ${asked.after} is beyond the last recorded event (${head}): delivery would skip what comes next`;
+      throw new ApiError(400, 'VALIDATION_FAILED', 'The subscription is invalid', [
+        { field: 'after', code: 'OUT_OF_RANGE', message },
+      ]);
+    }
     const subscription: Subscription = {
       id: `sub_${randomBytes(8).toString('hex')}`,
       organisationId: organisation.id,
@@ -151,7 +158,7 @@ export class SubscriptionsController {
       secret: newWebhookSecret(),
       createdAt: new Date().toISOString(),
       state: 'active',
-      position: asked.after ?? (await this.store.headPosition()),
+      position: asked.after ?? head,
       consecutiveFailures: 0,
       nextAttemptAt: null,
       lastAttemptAt: null,
