@@ -54,7 +54,12 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
   describe('two API instances', () => {
     const apps: TestApp[] = [];
     beforeAll(async () => {
-      const config = { databaseUrl: postgres.url, databaseSchema: schema, rateLimitPerMinute: 6 };
+      const config = {
+        databaseUrl: postgres.url,
+        databaseSchema: schema,
+        rateLimitPerMinute: 6,
+        failedAuthPerAddressPerMinute: 3,
+      };
       apps.push(await startTestApp(config), await startTestApp(config));
     });
     afterAll(async () => {
@@ -81,6 +86,24 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
           .expect(429);
         expect(refused.body.error.code).toBe('RATE_LIMITED');
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      }
+    });
+
+    it('share the failed authentications of a client address: failures on either count against both', async () => {
+      await outsideTheLastSecondsOfAMinute();
+      const valid = await apps[1]?.tokenOf('limits-other', 'auditor');
+      const wrong = 'Bearer kierto_k0000000000000000_wrong';
+      const [first, second] = apps as [TestApp, TestApp];
+      await request(first.http).get('/subscriptions').set('Authorization', wrong).expect(401);
+      await request(second.http).get('/subscriptions').set('Authorization', wrong).expect(401);
+      await request(first.http).get('/subscriptions').set('Authorization', wrong).expect(401);
+      // Three failures from this address across the two instances: the limit of 3 is reached on both.
+      for (const app of apps) {
+        const refused = await request(app.http)
+          .get('/subscriptions')
+          .set('Authorization', `Bearer ${valid}`)
+          .expect(429);
+        expect(refused.body.error.code).toBe('AUTHENTICATION_RATE_LIMITED');
       }
     });
   });

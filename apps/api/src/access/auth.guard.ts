@@ -34,9 +34,11 @@ export class AuthGuard implements CanActivate {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(REQUEST_LIMITER) private readonly limiter: RequestLimiter,
   ) {
+    // The same windows as the request limits: shared by every instance on PostgreSQL.
     this.failures = new FailedAuthenticationLimiter(
       config.failedAuthPerAddressPerMinute,
       config.failedAuthPerKeyPerMinute,
+      limiter,
     );
   }
 
@@ -68,7 +70,7 @@ export class AuthGuard implements CanActivate {
     const authorization = request.header('authorization');
     const keyId = keyIdOf(authorization);
     const now = Date.now();
-    const wait = this.failures.blockedFor(address, keyId, now);
+    const wait = await this.failures.blockedFor(address, keyId, now);
     if (wait !== null) {
       response.setHeader('Retry-After', String(wait));
       throw new ApiError(429, 'AUTHENTICATION_RATE_LIMITED', `Too many failed authentications; try again in ${wait} s`);
@@ -76,7 +78,7 @@ export class AuthGuard implements CanActivate {
     try {
       return await authenticate(this.access, authorization, new Date(now));
     } catch (error) {
-      if (error instanceof AuthenticationError) this.failures.record(address, keyId, now);
+      if (error instanceof AuthenticationError) await this.failures.record(address, keyId, now);
       throw error;
     }
   }

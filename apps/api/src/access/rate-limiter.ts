@@ -53,28 +53,28 @@ export class RateLimiter {
  *   refusing the key id to everyone would let anyone lock any key out.
  */
 export class FailedAuthenticationLimiter {
-  private readonly failures: RateLimiter;
-
+  /**
+   * `failures` counts the windows: in process, or the PostgreSQL limiter the request limits use, so
+   * that every instance sees the failures of the others (prefixed: its own clients are not these).
+   */
   constructor(
     private readonly perAddress: number,
     private readonly perKey: number,
-    windowMs = 60_000,
-  ) {
-    this.failures = new RateLimiter(windowMs);
-  }
+    private readonly failures: RequestLimiter = new InProcessRequestLimiter(),
+  ) {}
 
   /** Seconds the client must wait before trying again, or null when it may try now. */
-  blockedFor(address: string, keyId: string | null, nowMs: number): number | null {
-    const byAddress = this.failures.count(`ip:${address}`, nowMs);
+  async blockedFor(address: string, keyId: string | null, nowMs: number): Promise<number | null> {
+    const byAddress = await this.failures.count(`failed-ip:${address}`, nowMs);
     if (byAddress.count >= this.perAddress) return byAddress.resetSeconds;
     if (keyId === null || byAddress.count === 0) return null;
-    const byKey = this.failures.count(`key:${keyId}`, nowMs);
+    const byKey = await this.failures.count(`failed-key:${keyId}`, nowMs);
     return byKey.count >= this.perKey ? byKey.resetSeconds : null;
   }
 
-  record(address: string, keyId: string | null, nowMs: number): void {
-    this.failures.take(`ip:${address}`, this.perAddress, nowMs);
-    if (keyId !== null) this.failures.take(`key:${keyId}`, this.perKey, nowMs);
+  async record(address: string, keyId: string | null, nowMs: number): Promise<void> {
+    await this.failures.take(`failed-ip:${address}`, this.perAddress, nowMs);
+    if (keyId !== null) await this.failures.take(`failed-key:${keyId}`, this.perKey, nowMs);
   }
 }
 
@@ -85,6 +85,8 @@ export class FailedAuthenticationLimiter {
  */
 export interface RequestLimiter {
   take(client: string, limit: number, nowMs: number): Promise<RateDecision>;
+  /** How many requests `client` has made in its current window, without counting one. */
+  count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }>;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,10 @@ export class InProcessRequestLimiter implements RequestLimiter {
 
   take(client: string, limit: number, nowMs: number): Promise<RateDecision> {
     return Promise.resolve(this.windows.take(client, limit, nowMs));
+  }
+
+  count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }> {
+    return Promise.resolve(this.windows.count(client, nowMs));
   }
 
   close(): Promise<void> {
@@ -154,6 +160,27 @@ export class PostgresRequestLimiter implements RequestLimiter {
       this.onError(error);
       const resetSeconds = Math.max(1, Math.ceil((this.windowMs - (nowMs % this.windowMs)) / 1000));
       return { allowed: true, limit, remaining: limit, resetSeconds };
+    }
+  }
+
+  async count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }> {
+    try {
+      await this.init();
+      const { rows } = await this.pool.query<{ count: number | null; now_ms: string }>(
+        `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+         SELECT w.count, clock.ms AS now_ms FROM clock
+         LEFT JOIN ${this.table} w ON w.client = $1 AND w.window_start = (clock.ms / $2) * $2`,
+        [client, this.windowMs],
+      );
+      const now = Number(rows[0]?.now_ms ?? nowMs);
+      const count = rows[0]?.count ?? 0;
+      return {
+        count,
+        resetSeconds: count === 0 ? 0 : Math.max(1, Math.ceil((this.windowMs - (now % this.windowMs)) / 1000)),
+      };
+    } catch (error) {
+      this.onError(error);
+      return { count: 0, resetSeconds: 0 };
     }
   }
 
