@@ -85,3 +85,32 @@ describe('retry delays', () => {
     expect(retryDelayMs(40, 1_000, 1)).toBe(MAX_RETRY_DELAY_MS);
   });
 });
+
+describe('the receiver example of docs/feed.md', () => {
+  /** The ```js block of docs/feed.md, run as written (its import replaced by the same functions). */
+  async function documentedVerify(): Promise<
+    (secret: string, header: string, rawBody: string, now?: number) => boolean
+  > {
+    const { readFile } = await import('node:fs/promises');
+    const { createHmac, timingSafeEqual } = await import('node:crypto');
+    const markdown = await readFile(new URL('../../../../docs/feed.md', import.meta.url), 'utf8');
+    const code = /```js\n([\s\S]*?)```/.exec(markdown)?.[1] ?? '';
+    const body = code.replace(/^import .*\n/m, '').replace('export function verify', 'return function verify');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the documentation's own code, under test
+    const make = new Function('createHmac', 'timingSafeEqual', 'Buffer', body) as (
+      ...args: unknown[]
+    ) => (secret: string, header: string, rawBody: string, now?: number) => boolean;
+    return make(createHmac, timingSafeEqual, Buffer);
+  }
+
+  it('accepts what Kierto signs and refuses another secret, another body and an old timestamp', async () => {
+    const verify = await documentedVerify();
+    const secret = newWebhookSecret();
+    const body = '{"subscriptionId":"sub_1","deliveryId":3,"event":{}}';
+    const header = signatureHeader(secret, 1_700_000_000, body);
+    expect(verify(secret, header, body, 1_700_000_100)).toBe(true);
+    expect(verify(newWebhookSecret(), header, body, 1_700_000_100)).toBe(false);
+    expect(verify(secret, header, `${body} `, 1_700_000_100)).toBe(false);
+    expect(verify(secret, header, body, 1_700_000_301)).toBe(false);
+  });
+});
