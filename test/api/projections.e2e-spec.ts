@@ -45,6 +45,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
         projections: [
           { name: 'passports', checkpoint: 0, lag: 3 },
           { name: 'statistics', checkpoint: 0, lag: 3 },
+          { name: 'stock', checkpoint: 0, lag: 3 },
         ],
         projector: { runsHere: false, state: 'stopped', lastError: null },
       });
@@ -83,6 +84,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
         projections: [
           { name: 'passports', checkpoint: 5, lag: 0 },
           { name: 'statistics', checkpoint: 5, lag: 0 },
+          { name: 'stock', checkpoint: 5, lag: 0 },
         ],
         projector: { runsHere: true, state: 'following' },
       });
@@ -132,6 +134,7 @@ describe('the projector inside the API: lag, read-your-writes, restart', () => {
       'applied 0 events',
       'passports: checkpoint 5, head 5, lag 0',
       'statistics: checkpoint 5, head 5, lag 0',
+      'stock: checkpoint 5, head 5, lag 0',
     ]);
     out.length = 0;
     expect(await runCli(['rebuild', '--projection', 'statistics', '--page-size', '2'], io)).toBe(0);
@@ -193,6 +196,7 @@ describeIfPostgres('passports and statistics on PostgreSQL', () => {
     expect(status.body.projections).toEqual([
       expect.objectContaining({ name: 'passports', lag: 0 }),
       expect.objectContaining({ name: 'statistics', lag: 0 }),
+      expect.objectContaining({ name: 'stock', lag: 0 }),
     ]);
   });
 });

@@ -83,6 +83,7 @@ async function expectCurrentDespitePoison(app: TestApp): Promise<{ id: string; p
   expect(status.body.projections).toEqual([
     expect.objectContaining({ name: 'passports', lag: 0, quarantined: 0 }),
     expect.objectContaining({ name: 'statistics', lag: 0, quarantined: 1 }),
+    expect.objectContaining({ name: 'stock', lag: 0, quarantined: 0 }),
   ]);
   expect(status.body.quarantine).toEqual([
     {
@@ -118,8 +119,8 @@ describe('a poison event on SQLite', () => {
     const env = { KIERTO_DATA_DIR: dataDir, KIERTO_REPORTING_TIME_ZONE: 'UTC' };
     const io = { out: (line: string) => out.push(line), err: (line: string) => err.push(line), env };
     expect(await runCli(['quarantine'], io)).toBe(0);
-    expect(out.slice(0, 2)).toEqual(['passports: 0 quarantined', 'statistics: 1 quarantined']);
-    expect(out[2]).toMatch(
+    expect(out.slice(0, 3)).toEqual(['passports: 0 quarantined', 'statistics: 1 quarantined', 'stock: 0 quarantined']);
+    expect(out[3]).toMatch(
       new RegExp(`^${poison.position}\\tstatistics\\tDevicePlacedOnMarket\\t${poison.id}\\t.*RangeError`),
     );
     // The code still refuses the event: re-projecting it fails and leaves it quarantined.

@@ -20,3 +20,5 @@ export * from './statistics/mass.js';
 export * from './statistics/queries.js';
 export * from './statistics/read-model.js';
 export * from './statistics/time.js';
+export * from './stock/read-model.js';
+export * from './stock/stock.js';

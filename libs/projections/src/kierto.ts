@@ -6,9 +6,10 @@
 import { passportProjection } from './passport/passport.js';
 import type { AnyProjection } from './projection.js';
 import { statisticsProjection } from './statistics/facts.js';
+import { stockProjection } from './stock/stock.js';
 
 /** What `--projection` selects and `GET /projections/status` lists (schemas/v1 ProjectionStatus). */
-export const PROJECTION_NAMES = ['passports', 'statistics'] as const;
+export const PROJECTION_NAMES = ['passports', 'statistics', 'stock'] as const;
 export type KiertoProjectionName = (typeof PROJECTION_NAMES)[number];
 
 export function isKiertoProjectionName(name: string): name is KiertoProjectionName {
@@ -22,5 +23,5 @@ export interface ProjectionSettings {
 
 /** Every projection Kierto runs, configured. */
 export function kiertoProjections(settings: ProjectionSettings): AnyProjection[] {
-  return [passportProjection, statisticsProjection({ timeZone: settings.reportingTimeZone })];
+  return [passportProjection, statisticsProjection({ timeZone: settings.reportingTimeZone }), stockProjection];
 }

@@ -866,7 +866,7 @@ export const projectionStatusSchema = {
     projections: arrayOf(
       object(
         {
-          name: { type: 'string', enum: ['passports', 'statistics'] },
+          name: { type: 'string', enum: ['passports', 'statistics', 'stock'] },
           version: string,
           checkpoint: nonNegative,
           lag: integer,
@@ -879,7 +879,7 @@ export const projectionStatusSchema = {
     quarantine: arrayOf(
       object(
         {
-          projection: { type: 'string', enum: ['passports', 'statistics'] },
+          projection: { type: 'string', enum: ['passports', 'statistics', 'stock'] },
           globalPosition: nonNegative,
           eventId: string,
           eventType: string,

@@ -1,13 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import {
-  deviceIdOf,
-  identifierOfProduct,
-  isWellFormedDeviceId,
-  type DeviceCommand,
-} from '#kierto/domain';
+import { deviceIdOf, identifierOfProduct, isWellFormedDeviceId, type DeviceCommand } from '#kierto/domain';
 import { DEVICE_COMMAND_PERMISSIONS, mayRecord, type CommandToAuthorise } from '#kierto/access';
 import type { CommandOutcome } from '#kierto/application';
 import type { Actor } from '#kierto/event-store';
@@ -17,7 +12,6 @@ import { ApiError, badRequest } from '../http/api-error.js';
 import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { GetDeviceHistory, GetDeviceSummary, type DeviceHistory, type DeviceSummary } from './device-queries.js';
-import { FindDeviceQuery } from './find-device.query.js';
 import type {
   CollectDeviceBody,
   PlaceDeviceOnMarketBody,
@@ -27,6 +21,15 @@ import type {
   RecordResaleBody,
 } from './request-bodies.js';
 import { RecordDeviceEvent } from './record-device-event.js';
+import {
+  DevicesQuery,
+  GetStock,
+  isStockQuery,
+  stockCsv,
+  stockDocument,
+  stockFilterOf,
+  type StockDocument,
+} from './stock.js';
 
 export interface RecordedResponse {
   readonly deviceId: string;
@@ -219,11 +222,22 @@ export class DevicesController {
   @Get()
   @Requires('device:read-state')
   @ApiOperation({
-    summary: 'Find a device by GTIN + serial number, manufacturer + serial number, or issuer + local id',
+    summary:
+      'Find a device by GTIN + serial number, manufacturer + serial number, or issuer + local id; without identifiers, ' +
+      'the stock: the devices your organisation holds, filtered and cursor-paged, JSON or text/csv (docs/intake.md)',
   })
-  @ApiResponse({ status: 200, description: 'The device; `deviceId` is what the other endpoints take' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiResponse({
+    status: 200,
+    description: 'The device (`deviceId` is what the other endpoints take), or a stock page',
+  })
   @ApiResponse({ status: 404, description: 'No such device (the message names the id it would have)' })
-  async find(@Query() query: FindDeviceQuery, @Res({ passthrough: true }) response: Response): Promise<DeviceSummary> {
+  async find(
+    @Query() query: DevicesQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeviceSummary | StockDocument | string> {
+    if (isStockQuery(query)) return this.stock(query, request, response);
     const { gtin, manufacturer, serialNumber, issuer, localId } = query;
     const local = issuer !== undefined && localId !== undefined ? { issuer, value: localId } : undefined;
     const deviceId = deviceIdOf(identifierOfProduct({ gtin, manufacturer, serialNumber, localId: local }));
@@ -249,6 +263,24 @@ export class DevicesController {
     const history = await this.queryBus.execute(new GetDeviceHistory(id));
     if (history === null) throw deviceNotFound(id);
     return history;
+  }
+
+  /** The stock list: what the caller's organisation holds (libs/projections/src/stock). */
+  private async stock(query: DevicesQuery, request: Request, response: Response): Promise<StockDocument | string> {
+    const holder = requirePrincipal(request).organisation.id;
+    const page = await this.queryBus.execute(new GetStock(stockFilterOf(holder, query), query.minPosition));
+    const document = stockDocument(holder, page);
+    response.vary('Accept');
+    if (document.nextCursor !== null) {
+      const next = new URLSearchParams(request.query as Record<string, string>);
+      next.set('cursor', document.nextCursor);
+      response.setHeader('Link', `</devices?${next.toString()}>; rel="next"`);
+    }
+    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') {
+      response.type('text/csv; charset=utf-8');
+      return stockCsv(document);
+    }
+    return document;
   }
 
   private async summary(deviceId: string, response: Response): Promise<DeviceSummary> {
