@@ -11,6 +11,7 @@ import { EventStoreModule } from './event-store.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
+import { IntakeModule } from './intake/intake.module.js';
 import { OrdsModule } from './ords/ords.module.js';
 import { ApiMetrics } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -34,6 +35,7 @@ const FEATURES = [
   StatisticsModule,
   AuditModule,
   ImportModule,
+  IntakeModule,
   OrdsModule,
   SigningModule,
   CredentialsModule,

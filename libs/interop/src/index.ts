@@ -22,3 +22,4 @@ export * from './untp/dpp.js';
 export * from './untp/dte.js';
 export * from './untp/envelope.js';
 export * from './untp/schema.js';
+export * from './sheet/read-sheet.js';

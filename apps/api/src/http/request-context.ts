@@ -48,6 +48,8 @@ export function requireJsonBody(request: Request, _response: Response, next: Nex
     request.method === 'POST' &&
     request.path !== '/imports' &&
     request.path !== '/imports/ords' &&
+    request.path !== '/intake/preview' &&
+    request.path !== '/intake/jobs' &&
     request.path !== '/erasure-reports' &&
     hasBody(request) &&
     request.is('application/json') !== 'application/json'

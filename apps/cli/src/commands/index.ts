@@ -7,6 +7,7 @@ import { exportBundleCommand } from './export-bundle.js';
 import { historyCommand } from './history.js';
 import { importCommand } from './import.js';
 import { importOrdsCommand } from './import-ords.js';
+import { intakeCommand } from './intake.js';
 import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
 import { quarantineCommand } from './quarantine.js';
@@ -33,5 +34,6 @@ export const COMMANDS: readonly CliCommand[] = [
   restoreCommand,
   importCommand,
   importOrdsCommand,
+  intakeCommand,
   createAdminCommand,
 ];
