@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IntakeJobStatus } from '../../apps/api/src/intake/intake.controller.js';
+import { SqliteIntakeStore } from '#kierto/import';
 import { parseCsv, XLSX_MEDIA_TYPE } from '#kierto/interop';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
@@ -357,5 +361,52 @@ describe('spreadsheet intake limits', () => {
     const tooLarge = await collector.post('/intake/jobs?mapping=kierros').set('Content-Type', CSV).send(large);
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.code).toBe('IMPORT_TOO_LARGE');
+  });
+});
+
+describe('spreadsheet intake after a restart', () => {
+  it('marks a job the previous process left running as failed, saying a re-run imports nothing twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kierto-intake-restart-'));
+    const left = new SqliteIntakeStore(join(dataDir, 'intake.sqlite'));
+    await left.init();
+    const progress = {
+      rows: 10,
+      rowsRead: 5,
+      imported: 5,
+      duplicates: 0,
+      refused: 0,
+      rowsPerSecond: 5,
+      etaSeconds: 1,
+      elapsedMs: 1000,
+    };
+    const job = {
+      id: 'job-left-running',
+      organisationId: COLLECTOR,
+      mapping: 'kierros',
+      state: 'running' as const,
+      columns: HEADER,
+      progress,
+      lastPosition: null,
+      failure: null,
+      createdAt: '2026-01-01T00:00:00Z',
+      finishedAt: null,
+    };
+    await left.saveJob(job);
+    await left.saveJob({ ...job, id: 'job-done', state: 'done', finishedAt: '2026-01-01T00:01:00Z' });
+    await left.close();
+    const app = await startTestApp({ dataDir });
+    try {
+      const collector = app.as(COLLECTOR, 'collector');
+      const failed = (await collector.get('/intake/jobs/job-left-running').expect(200)).body as IntakeJobStatus;
+      expect(failed).toMatchObject({ state: 'failed', rowsRead: 5, imported: 5 });
+      expect(failed.failure).toContain('nothing is imported twice');
+      expect(failed.finishedAt).toEqual(expect.any(String));
+      expect((await collector.get('/intake/jobs/job-done').expect(200)).body).toMatchObject({
+        state: 'done',
+        failure: null,
+      });
+    } finally {
+      await app.close();
+    }
   });
 });
