@@ -2,7 +2,8 @@
  * What the erasure report import keeps besides the events it records (docs/erasure.md, ADR 0023):
  * each imported report (its parsed media and what became of each), the queue of media that matched
  * no device, and the drive register (drive serial → the device it was last found in). In Kierto's
- * PostgreSQL schema when DATABASE_URL is set, else in `erasure.sqlite` under the data folder. The
+ * PostgreSQL schema when DATABASE_URL is set, else in `access.sqlite` beside the organisations (so
+ * `kierto backup` carries them, as it does the webhook subscriptions). The
  * wipes themselves are events; this is bookkeeping a person works through, not a source of truth
  * for the device's history.
  */
@@ -108,7 +109,6 @@ export class SqliteErasureStore implements ErasureStore {
     mkdirSync(dirname(this.file), { recursive: true });
     const db = new Database(this.file);
     db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
     db.exec(TABLES(''));
     this.db = db;
     return Promise.resolve();
@@ -310,5 +310,5 @@ export function createErasureStore(config: {
 }): ErasureStore {
   return config.databaseUrl !== null
     ? new PostgresErasureStore(config.databaseUrl, config.databaseSchema)
-    : new SqliteErasureStore(join(config.dataDir, 'erasure.sqlite'));
+    : new SqliteErasureStore(join(config.dataDir, 'access.sqlite'));
 }
