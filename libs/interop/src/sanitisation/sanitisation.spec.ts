@@ -89,6 +89,8 @@ describe('nwipe log (real logs of nwipe 0.33 on a loop device)', () => {
     const noDrives =
       '[2026/12/01 10:00:00]  notice:   banner   = nwipe 0.34\n[2026/12/01 10:00:00]  notice:   method   = DoD Short';
     expect(refusal(() => parseNwipeLog(noDrives)).code).toBe('REPORT_HAS_NO_MEDIA');
+    const oddSize = fixture('nwipe-0.33-loop-zero-verified.log').replace('  8 MB, S/N=', ' eight, S/N=');
+    expect(refusal(() => parseNwipeLog(oddSize))).toMatchObject({ code: 'INVALID_REPORT_VALUE', field: '/dev/loop0' });
   });
 });
 
@@ -128,6 +130,11 @@ describe('Blancco-style XML', () => {
   it('refuses a report without software, and a bad verification', () => {
     expect(refusal(() => parseBlanccoXml('<root/>')).code).toBe('REPORT_NAMES_NO_TOOL');
     const bad = fixture('blancco-style-two-drives.xml').replace('>Full<', '>Thorough<');
+    const noCapacity = fixture('blancco-style-two-drives.xml').replace('>256060514304<', '><');
+    expect(refusal(() => parseBlanccoXml(noCapacity))).toMatchObject({
+      code: 'INVALID_REPORT_VALUE',
+      field: 'erasure[0].target.capacity',
+    });
     expect(refusal(() => parseBlanccoXml(bad))).toMatchObject({
       code: 'INVALID_REPORT_VALUE',
       field: 'erasure[0].verification',
@@ -156,18 +163,22 @@ describe('generic erasure CSV', () => {
       code: 'CSV_MISSING_COLUMN',
       field: 'tool_version',
     });
-    const header = 'tool,tool_version,drive_serial,method,verification,result\n';
-    expect(refusal(() => parseErasureCsv(`${header}t,1,S1,wipe,full,passed\n`))).toMatchObject({
+    const header = 'tool,tool_version,drive_serial,capacity_gb,method,verification,result\n';
+    expect(refusal(() => parseErasureCsv(`${header}t,1,S1,256,wipe,full,passed\n`))).toMatchObject({
       code: 'INVALID_REPORT_VALUE',
       field: 'line 2: method',
     });
     expect(
-      refusal(() => parseErasureCsv(`${header}t,1,S1,clear,full,passed\nu,1,S2,clear,full,passed\n`)),
+      refusal(() => parseErasureCsv(`${header}t,1,S1,256,clear,full,passed\nu,1,S2,256,clear,full,passed\n`)),
     ).toMatchObject({
       code: 'CSV_MIXED_TOOLS',
       field: 'line 3: tool',
     });
     expect(refusal(() => parseErasureCsv(header)).code).toBe('REPORT_HAS_NO_MEDIA');
+    expect(refusal(() => parseErasureCsv(`${header}t,1,S1,,clear,full,passed\n`))).toMatchObject({
+      code: 'INVALID_REPORT_VALUE',
+      field: 'line 2: capacity_gb',
+    });
   });
 });
 
