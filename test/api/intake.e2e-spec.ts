@@ -8,7 +8,9 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiConfig } from '../../apps/api/src/config.js';
 import type { IntakeJobStatus } from '../../apps/api/src/intake/intake.controller.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { SqliteIntakeStore } from '#kierto/import';
 import { parseCsv, XLSX_MEDIA_TYPE } from '#kierto/interop';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
@@ -118,17 +120,21 @@ async function finished(client: Client, id: string, seen: IntakeJobStatus[] = []
   throw new Error(`job ${id} did not finish`);
 }
 
-describe('spreadsheet intake', () => {
+/** The suite on one store: SQLite, and PostgreSQL when a server is reachable (the intake tables of each). */
+function intakeSuite(config: () => Partial<ApiConfig>, cleanup: (config: Partial<ApiConfig>) => Promise<void>): void {
   let app: TestApp;
   let collector: Client;
+  let configured: Partial<ApiConfig>;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    configured = config();
+    app = await startTestApp(configured);
     collector = app.as(COLLECTOR, 'collector');
     await collector.put('/intake/mappings/kierros').send(MAPPING).expect(200);
   });
   afterAll(async () => {
     await app.close();
+    await cleanup(configured);
   });
 
   it('saves a mapping per organisation and reads it back', async () => {
@@ -329,6 +335,22 @@ describe('spreadsheet intake', () => {
       expect(response.status).toBe(403);
     });
   });
+}
+
+describe('spreadsheet intake on SQLite', () => {
+  intakeSuite(
+    () => ({}),
+    () => Promise.resolve(),
+  );
+});
+
+describeIfPostgres('spreadsheet intake on PostgreSQL', () => {
+  intakeSuite(
+    () => ({ databaseUrl: postgres.url, databaseSchema: createTestSchema('kierto_intake') }),
+    async (config) => {
+      if (config.databaseSchema !== undefined) await dropTestSchema(config.databaseSchema);
+    },
+  );
 });
 
 describe('spreadsheet intake limits', () => {
