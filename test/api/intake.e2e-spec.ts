@@ -387,7 +387,7 @@ describe('spreadsheet intake limits', () => {
 });
 
 describe('spreadsheet intake after a restart', () => {
-  it('marks a job the previous process left running as failed, saying a re-run imports nothing twice', async () => {
+  it('marks a job the previous process left running as failed, saying a re-run imports nothing twice; a running job has no error report yet', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kierto-intake-restart-'));
     const left = new SqliteIntakeStore(join(dataDir, 'intake.sqlite'));
     await left.init();
@@ -427,6 +427,17 @@ describe('spreadsheet intake after a restart', () => {
         state: 'done',
         failure: null,
       });
+      // A job running now (written as this process's queue would) has no error report yet.
+      const running = new SqliteIntakeStore(join(dataDir, 'intake.sqlite'));
+      await running.init();
+      await running.saveJob({ ...job, id: 'job-running-now' });
+      await running.close();
+      const early = await collector.get('/intake/jobs/job-running-now/errors.csv');
+      expect(early.status).toBe(409);
+      expect(early.body.error.code).toBe('JOB_NOT_FINISHED');
+      expect((await collector.get('/intake/jobs/job-left-running/errors.csv').expect(200)).text).toBe(
+        `${HEADER.join(',')},error\r\n`,
+      );
     } finally {
       await app.close();
     }

@@ -253,13 +253,17 @@ export class IntakeController {
     summary: "The refused rows in the sheet's own layout, with an `error` column (code, column, message)",
   })
   @ApiResponse({ status: 404, description: 'JOB_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'JOB_NOT_FINISHED: the job is queued or running' })
   async errors(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
     @Param('id') id: string,
   ): Promise<string> {
     const job = await this.job(request, id);
-    // Set once the job is found: a 404 answers the JSON error body.
+    // The refused rows are stored when the job ends: a partial list would read as a complete one.
+    if (job.state === 'queued' || job.state === 'running')
+      throw new ApiError(409, 'JOB_NOT_FINISHED', `Job ${job.id} is ${job.state}: its refused rows come when it ends`);
+    // Set once the job is found and ended: an error answers the JSON error body.
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return writeErrorSheet(job.columns, await this.intake.getJobErrors(job.id));
   }
