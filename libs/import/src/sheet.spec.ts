@@ -91,6 +91,20 @@ describe('rowToLine', () => {
     });
   });
 
+  it('reads an XLSX date at midnight as a date (noon UTC), and a date-time as it is', () => {
+    const sheet: Sheet = {
+      columns: ['Tarra', 'Luokka', 'Paino', 'Päivä'],
+      rows: [
+        { row: 2, cells: ['T-1', 6, 1.5, new Date(Date.UTC(2025, 8, 1))] },
+        { row: 3, cells: ['T-2', 6, 1.5, new Date(Date.UTC(2025, 8, 1, 9, 30))] },
+      ],
+    };
+    expect(sheet.rows.map((row) => rowToLine(sheet, MAPPING, row)['occurredAt'])).toEqual([
+      '2025-09-01T12:00:00Z',
+      '2025-09-01T09:30:00.000Z',
+    ]);
+  });
+
   it('passes a cell that is not a number on as text, for the schema check to name', () => {
     const sheet = sheetOf([['T-1', 'kuusi', '1.5', '2025-09-01']]);
     expect(rowToLine(sheet, MAPPING, sheet.rows[0]!)).toMatchObject({ data: { product: { weeeCategory: 'kuusi' } } });

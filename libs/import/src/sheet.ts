@@ -156,7 +156,11 @@ const DECIMAL_COMMA = /^-?\d+,\d+$/;
  */
 function cellValue(cell: SheetCell, schema: Schema, target: string): unknown {
   const type = schema['type'];
-  if (cell instanceof Date) return cell.toISOString();
+  if (cell instanceof Date) {
+    // An XLSX date without a time of day is midnight (Excel stores no zone): a date, as in CSV below.
+    const iso = cell.toISOString();
+    return target === 'occurredAt' && iso.endsWith('T00:00:00.000Z') ? `${iso.slice(0, 10)}T12:00:00Z` : iso;
+  }
   if (typeof cell === 'number' || typeof cell === 'boolean') return type === 'string' ? String(cell) : cell;
   if (cell === null) return null;
   const text = cell.trim();
