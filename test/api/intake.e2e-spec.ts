@@ -389,7 +389,7 @@ describe('spreadsheet intake limits', () => {
 describe('spreadsheet intake after a restart', () => {
   it('marks a job the previous process left running as failed, saying a re-run imports nothing twice; a running job has no error report yet', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kierto-intake-restart-'));
-    const left = new SqliteIntakeStore(join(dataDir, 'intake.sqlite'));
+    const left = new SqliteIntakeStore(join(dataDir, 'access.sqlite'));
     await left.init();
     const progress = {
       rows: 10,
@@ -428,7 +428,7 @@ describe('spreadsheet intake after a restart', () => {
         failure: null,
       });
       // A job running now (written as this process's queue would) has no error report yet.
-      const running = new SqliteIntakeStore(join(dataDir, 'intake.sqlite'));
+      const running = new SqliteIntakeStore(join(dataDir, 'access.sqlite'));
       await running.init();
       await running.saveJob({ ...job, id: 'job-running-now' });
       await running.close();

@@ -1,7 +1,7 @@
 /**
  * Column mappings and intake jobs of each organisation (docs/import.md, "Spreadsheets"; ADR 0024):
- * two small tables beside the access store's, in `intake.sqlite` under the data folder or in Kierto's
- * PostgreSQL schema. Plain tables, not events: a mapping is configuration and a job's status is the
+ * two small tables beside the access store's, in `access.sqlite` under the data folder (so that
+ * `kierto backup` carries the mappings with the organisations) or in Kierto's PostgreSQL schema. Plain tables, not events: a mapping is configuration and a job's status is the
  * record of a run, while what the run imported is in the event store.
  */
 import { mkdirSync } from 'node:fs';
@@ -57,7 +57,7 @@ export interface IntakeStoreConfig {
 export function createIntakeStore(config: IntakeStoreConfig): IntakeStore {
   if (config.databaseUrl !== undefined)
     return new PostgresIntakeStore(config.databaseUrl, config.databaseSchema ?? 'kierto');
-  return new SqliteIntakeStore(join(config.dataDir, 'intake.sqlite'));
+  return new SqliteIntakeStore(join(config.dataDir, 'access.sqlite'));
 }
 
 interface JobRow {
