@@ -65,7 +65,7 @@ export const resale = (occurredAt: string, country = 'FI'): Body => ({
 
 /** The device id a product registers under (identity.ts). */
 export function idOf(product: Body): string {
-  return deviceIdOf(identifierOfProduct(product as Parameters<typeof identifierOfProduct>[0]));
+  return deviceIdOf(identifierOfProduct(product));
 }
 
 export class Lifecycle {
