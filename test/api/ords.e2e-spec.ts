@@ -24,7 +24,7 @@ function recordsOf(text: string): Record<string, string>[] {
 }
 
 const fixitRecords = recordsOf(FIXIT_CLINIC.toString('utf8'));
-/** The records the import refuses by design: ORDS category 18 "Misc" names no product (ADR 0019). */
+/** ORDS category 18 "Misc" names no product: imported by the ORDS map's own bridge all the same (ADR 0019). */
 const miscRecords = fixitRecords.filter((record) => record['product_category_id'] === '18');
 
 const postOrds = (client: Client, body: string | Buffer) =>
@@ -72,17 +72,25 @@ describe('ORDS v0.3 import and export', () => {
       first = response.body as OrdsImportResponse;
     });
 
-    it('imports every record but those of the category that names no product, each with its reason', () => {
+    it('imports every record, Misc ones included', () => {
       expect(fixitRecords).toHaveLength(1033);
+      expect(miscRecords.length).toBeGreaterThan(0);
       expect(first.summary).toMatchObject({
         records: fixitRecords.length,
-        imported: fixitRecords.length - miscRecords.length,
+        imported: fixitRecords.length,
         duplicates: 0,
-        refused: miscRecords.length,
+        refused: 0,
       });
-      expect(first.errors.map((error) => [error.recordId, error.code, error.field, error.column])).toEqual(
-        miscRecords.map((record) => [record['id'], 'ORDS_CATEGORY_UNMAPPED', 'product_category_id', 6]),
-      );
+      expect(first.errors).toEqual([]);
+    });
+
+    it('gives a Misc record the category of the ORDS map’s UNU-KEY (0601 → 5), and keeps Misc in its record', async () => {
+      const misc = miscRecords[0];
+      const deviceId = deviceIdOf({ issuer: misc?.['data_provider'] ?? '', localId: misc?.['id'] ?? '' });
+      const passport = await app.api
+        .get(`/passports/${encodeURIComponent(deviceId)}?minPosition=${first.summary.lastPosition}`)
+        .expect(200);
+      expect(passport.body.product).toMatchObject({ weeeCategory: 5 });
     });
 
     it('starts each device’s history at its repair: in use by its owner, identity the local id, weight unknown', async () => {
@@ -110,7 +118,7 @@ describe('ORDS v0.3 import and export', () => {
       expect(again.summary).toMatchObject({
         imported: 0,
         duplicates: first.summary.imported,
-        refused: miscRecords.length,
+        refused: 0,
         lastPosition: null,
       });
     });
@@ -120,10 +128,9 @@ describe('ORDS v0.3 import and export', () => {
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
       const exported = recordsOf(response.text);
       expect(parseCsv(response.text)[0]?.fields).toEqual([...ORDS_COLUMNS]);
-      const imported = fixitRecords.filter((record) => record['product_category_id'] !== '18');
-      expect(exported).toHaveLength(imported.length);
+      expect(exported).toHaveLength(fixitRecords.length);
       const byId = new Map(exported.map((record) => [record['id'], record]));
-      for (const record of imported) expect(byId.get(record['id'])).toEqual(record);
+      for (const record of fixitRecords) expect(byId.get(record['id'])).toEqual(record);
     });
 
     it('validates against the table schema but for the file’s own known deviations, which are reported', () => {

@@ -120,7 +120,6 @@ describe('an ORDS record', () => {
     [{ repair_barrier_if_end_of_life: 'Broken' }, 'INVALID_CODE', 'repair_barrier_if_end_of_life'],
     [{ product_category_id: '41' }, 'ORDS_UNKNOWN_CATEGORY', 'product_category_id'],
     [{ product_category: 'Kettle' }, 'ORDS_CATEGORY_MISMATCH', 'product_category'],
-    [{ product_category_id: '18', product_category: 'Misc' }, 'ORDS_CATEGORY_UNMAPPED', 'product_category_id'],
     [{ year_of_manufacture: '15' }, 'INVALID_FORMAT', 'year_of_manufacture'],
   ])('is refused with %j: %s naming %s', (overrides, code, field) => {
     expect(refusal(overrides)).toMatchObject({ code, field, line: 2 });

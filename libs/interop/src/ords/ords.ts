@@ -108,7 +108,10 @@ export const ORDS_PRODUCT_CATEGORIES: readonly (readonly [id: number, name: stri
 
 /**
  * Categories that name no product. The map gives "Misc" UNU-KEY 0601 (household tools), a
- * placeholder rather than a classification: its records are refused, not given a guessed category.
+ * placeholder rather than a classification. Its records are imported by the map's own bridge all the
+ * same (ADR 0019): a repair-café device is in no WEEE figure, so the category only labels its
+ * passport, and the record keeps "Misc" in its source. Kierto never writes Misc for a device it
+ * knows better (the export below).
  */
 const CATEGORIES_NAMING_NO_PRODUCT = new Set([18]);
 
@@ -392,12 +395,12 @@ function categoryOf(idText: string, name: string): CategoryResult {
     };
   }
   const unu = UNU_KEYS[category.unuKey];
-  if (CATEGORIES_NAMING_NO_PRODUCT.has(category.id) || unu === undefined) {
+  if (unu === undefined) {
     return {
       ok: false,
       code: 'ORDS_CATEGORY_UNMAPPED',
       field: 'product_category_id',
-      message: `ORDS category ${category.id} (${category.name}) names no product: no WEEE category can be given without guessing`,
+      message: `ORDS category ${category.id} (${category.name}) has no UNU-KEY that Kierto maps to a WEEE category`,
     };
   }
   return { ok: true, weeeCategory: unu.annexIII, unuKey: category.unuKey };
