@@ -22,7 +22,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.browser-spec.ts',
+      '**/testing/**/*.ts',
+      'test/**/*.ts',
+    ],
     rules: {
       // supertest bodies are untyped JSON; tests assert on them.
       '@typescript-eslint/no-unsafe-member-access': 'off',

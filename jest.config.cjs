@@ -12,8 +12,9 @@ const publicFaces = Object.fromEntries(
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/schemas'],
-  // Tiers by suffix: .spec.ts unit, .int-spec.ts needs PostgreSQL, .e2e-spec.ts HTTP through the real app.
-  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+  // Tiers by suffix: .spec.ts unit, .int-spec.ts needs PostgreSQL, .e2e-spec.ts HTTP through the real app,
+  // .browser-spec.ts the pages in Chromium (test/support/browser.ts).
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { ...publicFaces, '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

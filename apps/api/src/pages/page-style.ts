@@ -24,16 +24,23 @@ export const PAGE_CSS = [
   '.status.recycled{background:#e6e6e6}',
   '.wipe{padding:.6rem .8rem;border-left:.3rem solid #1c7c3c;background:#eaf6ee}',
   '.wipe.warn{border-color:#a15c00;background:#fff4e0}',
-  'dl{display:grid;grid-template-columns:minmax(7rem,auto) 1fr;gap:.25rem 1rem;margin:0}',
+  // Labels take at most 40 % (a long one wraps) so that on a phone the values keep room to read.
+  'dl{display:grid;grid-template-columns:fit-content(40%) 1fr;gap:.25rem 1rem;margin:0}',
   'dt{color:#4a4a4a}',
   'dd{margin:0;overflow-wrap:anywhere}',
-  'table{border-collapse:collapse;width:100%;font-size:.95rem}',
-  'th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e0e0e0}',
-  'td.n{text-align:right}',
-  'ol.timeline{list-style:none;margin:0;padding:0 0 0 1rem;border-left:2px solid #8a8a8a}',
+  'table{border-collapse:collapse;width:100%;font-size:.9rem}',
+  // Narrow cell padding: four columns with Finnish headers must fit a 390 px phone's column.
+  'th,td{text-align:left;padding:.3rem .25rem;border-bottom:1px solid #e0e0e0}',
+  'th{vertical-align:bottom}',
+  // Headers of number columns too, so each header stands over its numbers.
+  '.n{text-align:right}',
+  // The left margin keeps the dots (which straddle the line) inside the column.
+  'ol.timeline{list-style:none;margin:0 0 0 .35rem;padding:0 0 0 1rem;border-left:2px solid #8a8a8a}',
   'ol.timeline li{margin:0 0 .6rem;position:relative}',
   'ol.timeline li::before{content:"";position:absolute;left:-1.4rem;top:.45rem;width:.6rem;height:.6rem;border-radius:50%;background:#1b1b1b}',
   'time{font-variant-numeric:tabular-nums}',
+  // The date on its own line above the event, so the two do not run together as one phrase.
+  'ol.timeline time{display:block;font-size:.9rem;color:#4a4a4a}',
   'footer{margin-top:2rem;padding-bottom:2rem;font-size:.85rem;color:#4a4a4a}',
   '@media (min-width:40rem){h1{font-size:1.9rem}}',
 ].join('');
