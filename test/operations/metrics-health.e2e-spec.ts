@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { newEvent } from '#kierto/event-store/testing';
+import { PROJECTION_NAMES } from '#kierto/projections';
 import { loadConfig } from '../../apps/api/src/config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { JsonLogger } from '../../apps/api/src/http/json-logger.js';
@@ -158,7 +159,12 @@ describe('GET /health/live and /health/ready', () => {
       await app.api.get('/statistics/collection-rate').query({ minPosition: 1, year: 2025 });
       const ready = await request(app.http).get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({ status: 'ready', headPosition: 1, lag: { passports: 0, statistics: 0 }, maxLag: 0 });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        headPosition: 1,
+        lag: Object.fromEntries(PROJECTION_NAMES.map((name) => [name, 0])),
+        maxLag: 0,
+      });
     } finally {
       await app.close();
     }
