@@ -89,6 +89,8 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     webhookMaxFailures: 10,
     webhookRetryBaseMs: 2_000,
     webhookTimeoutMs: 10_000,
+    // A test that traces registers its own provider (test/operations/tracing.e2e-spec.ts).
+    tracing: null,
     ...overrides,
   };
   const { app, store, access } = await createApp(config, logger);

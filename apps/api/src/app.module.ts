@@ -23,6 +23,7 @@ import { StatisticsModule } from './statistics/statistics.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { EpcisModule } from './epcis/epcis.module.js';
 import { SigningModule } from './signing/signing.module.js';
+import { TracingModule, type Tracing } from './tracing/tracing.js';
 
 /** Feature modules, one per area; each injects EVENT_STORE / API_CONFIG from EventStoreModule. */
 const FEATURES = [
@@ -52,6 +53,7 @@ export class AppModule {
     access: AccessStore,
     config: ApiConfig,
     metrics: ApiMetrics = new ApiMetrics(),
+    tracing: Tracing | null = null,
   ): DynamicModule {
     return {
       module: AppModule,
@@ -60,6 +62,7 @@ export class AppModule {
         EventStoreModule.of(store, config),
         AccessModule.of(access),
         MetricsModule.of(metrics),
+        TracingModule.of(tracing),
         ...FEATURES,
       ],
     };

@@ -111,6 +111,7 @@ describe('webhook settings (docs/feed.md)', () => {
       webhookMaxFailures: 10,
       webhookRetryBaseMs: 2_000,
       webhookTimeoutMs: 10_000,
+      tracing: null,
     });
   });
 
@@ -136,5 +137,78 @@ describe('webhook settings (docs/feed.md)', () => {
     ['KIERTO_WEBHOOK_TIMEOUT_MS', '99', 'KIERTO_WEBHOOK_TIMEOUT_MS must be an integer from 100 to 60000, not 99'],
   ])('given %s=%s, then the service refuses to start and names the setting', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+});
+
+describe('traces (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_SERVICE_NAME)', () => {
+  it('given no endpoint, then tracing is off', () => {
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'kierto-eu' }).tracing).toBeNull();
+  });
+
+  it('given the base endpoint, then spans go to its /v1/traces as service kierto', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'kierto',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.org/prefix' }).tracing?.tracesUrl).toBe(
+      'https://otel.example.org/prefix/v1/traces',
+    );
+  });
+
+  it('given the traces endpoint, then it is used as is and wins over the base endpoint', () => {
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/custom/path',
+        OTEL_SERVICE_NAME: ' kierto-eu ',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'http://traces:4318/custom/path', serviceName: 'kierto-eu' });
+  });
+
+  it('given OTEL_SDK_DISABLED=true, then tracing is off whatever the endpoint', () => {
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing,
+    ).toBeNull();
+  });
+
+  it.each([
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'collector:4318',
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL without fragment (OTLP over HTTP), such as http://collector:4318',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'not a url',
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL without fragment (OTLP over HTTP), such as http://collector:4318',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'grpc://collector:4317',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an absolute http(s) URL without fragment (OTLP over HTTP), such as http://collector:4318',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'http://collector:4318/v1/traces#x',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an absolute http(s) URL without fragment (OTLP over HTTP), such as http://collector:4318',
+    ],
+    ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED must be true or false, not yes'],
+  ])('given %s=%s, then the service refuses to start and names the setting', (name, value, message) => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', [name]: value })).toThrow(
+      new ConfigError(message),
+    );
+  });
+
+  it('given a service name with a control character, then the service refuses to start', () => {
+    expect(() =>
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'kierto\nx' }),
+    ).toThrow(new ConfigError('OTEL_SERVICE_NAME must be at most 255 characters without control characters'));
+  });
+
+  it('given a bad endpoint, then the message does not echo it (it may carry a token)', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'secret-token@nowhere' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret-token') }),
+    );
   });
 });

@@ -81,6 +81,18 @@ export interface ApiConfig {
   readonly webhookRetryBaseMs: number;
   /** Longest a webhook receiver may take to answer, ms. */
   readonly webhookTimeoutMs: number;
+  /**
+   * Where to export OpenTelemetry traces (OTLP over HTTP), and as which service; null (the default)
+   * records none (docs/operations.md, "Traces").
+   */
+  readonly tracing: TracingConfig | null;
+}
+
+export interface TracingConfig {
+  /** The full URL spans are POSTed to, e.g. http://collector:4318/v1/traces. */
+  readonly tracesUrl: string;
+  /** `service.name` of the spans (OTEL_SERVICE_NAME, default kierto). */
+  readonly serviceName: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -152,7 +164,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     webhookMaxFailures: integer(env, 'KIERTO_WEBHOOK_MAX_FAILURES', 10, 1, 1_000),
     webhookRetryBaseMs: integer(env, 'KIERTO_WEBHOOK_RETRY_BASE_MS', 2_000, 10, 3_600_000),
     webhookTimeoutMs: integer(env, 'KIERTO_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    tracing: tracing(env),
   };
+}
+
+/**
+ * The standard OpenTelemetry variables turn traces on: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as
+ * is) or else OTEL_EXPORTER_OTLP_ENDPOINT (the collector's base URL, + /v1/traces, as the
+ * specification says). Neither set, or OTEL_SDK_DISABLED=true: off. A URL that is not http(s) is
+ * refused at start rather than dropping every span later.
+ */
+function tracing(env: NodeJS.ProcessEnv): TracingConfig | null {
+  const disabled = (env['OTEL_SDK_DISABLED'] ?? '').trim().toLowerCase();
+  if (disabled !== '' && disabled !== 'true' && disabled !== 'false') {
+    throw new ConfigError(`OTEL_SDK_DISABLED must be true or false, not ${env['OTEL_SDK_DISABLED']}`);
+  }
+  const traces = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim() ?? '';
+  const base = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim() ?? '';
+  if (disabled === 'true' || (traces === '' && base === '')) return null;
+  let tracesUrl: string;
+  if (traces !== '') tracesUrl = otlpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces).href;
+  else {
+    const url = otlpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+    tracesUrl = url.href;
+  }
+  const serviceName = env['OTEL_SERVICE_NAME']?.trim() || 'kierto';
+  if (serviceName.length > 255 || [...serviceName].some((char) => char < ' ' || char === '\u007f')) {
+    throw new ConfigError('OTEL_SERVICE_NAME must be at most 255 characters without control characters');
+  }
+  return { tracesUrl, serviceName };
+}
+
+function otlpUrl(name: string, raw: string): URL {
+  // The value is not echoed: collector URLs may carry a token.
+  const refused = new ConfigError(
+    `${name} must be an absolute http(s) URL without fragment (OTLP over HTTP), such as http://collector:4318`,
+  );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refused;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') throw refused;
+  return url;
 }
 
 /** An http(s) URL without query, fragment or trailing slash, so that paths can be appended to it. */

@@ -15,6 +15,7 @@ import { ApiMetrics, countingEventStore } from './metrics/metrics.js';
 import { requestMetrics } from './metrics/metrics.module.js';
 import { requestContext, requireJsonBody } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
+import { requestSpans, startTracing, traceIdOf, TraceContextInterceptor } from './tracing/tracing.js';
 import { checkJsonBodyBytes, TextRulePipe, wellFormedUrl } from './http/text-rule.js';
 
 export interface CreatedApp {
@@ -43,26 +44,34 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   // One registry per application (docs/operations.md); the store counts the events this process appends.
   const metrics = new ApiMetrics();
   const counted = countingEventStore(store, (events) => metrics.countAppended(events));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.withStores(counted, access, config, metrics), {
-    logger,
-    bodyParser: false,
-    // Keeps the body's bytes beside the parsed body, for checkJsonBodyBytes (text-rule.ts).
-    rawBody: true,
-  });
+  // Before Nest starts, so the projector's first page is traced; shut down with the app (TracingModule).
+  const tracing = startTracing(config.tracing);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.withStores(counted, access, config, metrics, tracing),
+    {
+      logger,
+      bodyParser: false,
+      // Keeps the body's bytes beside the parsed body, for checkJsonBodyBytes (text-rule.ts).
+      rawBody: true,
+    },
+  );
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   // The client address the per-address limits count (config.ts, docs/access.md).
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, traceIdOf));
+  // After requestContext: the server span carries the correlation id.
+  app.use(requestSpans);
   app.use(requestMetrics(metrics));
   app.use(wellFormedUrl);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
   app.use(checkJsonBodyBytes);
   app.use(requireJsonBody);
   app.useGlobalFilters(new ErrorFilter(logger));
-  // Every log line written while a route runs (commands, queries) carries its correlation id.
-  app.useGlobalInterceptors(new LogContextInterceptor());
+  // Every log line written while a route runs (commands, queries) carries its correlation id, and
+  // the route's spans (a command's) are children of the request's server span.
+  app.useGlobalInterceptors(new LogContextInterceptor(), new TraceContextInterceptor());
   // The text rule first, for every body, query and path parameter (text-rule.ts). Then query strings
   // and the administrative bodies (organisations, keys) are validated by class-validator DTOs; event
   // bodies by JSON Schema (RequestBodyPipe).

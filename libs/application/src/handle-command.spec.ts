@@ -107,8 +107,17 @@ describe('handleCommand', () => {
         return Promise.reject(new ConcurrencyError(stream, 'no-stream', 0));
       },
     });
-    const outcome = await handleCommand(contended, producerStreams, stream, join('org-elker'), context());
+    const retries: number[] = [];
+    const outcome = await handleCommand(
+      contended,
+      producerStreams,
+      stream,
+      join('org-elker'),
+      context({ onRetry: (attempt) => retries.push(attempt) }),
+    );
     expect({ conflicts, revision: outcome.revision }).toEqual({ conflicts: 0, revision: 0 });
+    // Told before each retry (the API's command span counts them, docs/operations.md "Traces").
+    expect(retries).toEqual([1, 2, 3]);
   });
 
   it('waits at most a doubling ceiling before each retry, capped', () => {

@@ -17,6 +17,8 @@ export interface CommandContext {
   readonly expectedRevision: number | 'no-stream' | null;
   /** Event ids for requests without an idempotency key. */
   readonly newEventId: () => string;
+  /** Told before each automatic retry after a concurrent writer moved the stream (traces count them). */
+  readonly onRetry?: (attempt: number) => void;
 }
 
 export interface CommandOutcome {
@@ -135,6 +137,7 @@ async function handleNow<Command, Event extends DomainEventShape, State>(
     } catch (error) {
       const retryable = error instanceof ConcurrencyError && context.expectedRevision === null;
       if (!retryable || attempt >= RETRY_POLICY.maxAttempts) throw error;
+      context.onRetry?.(attempt);
       await sleep(retryDelayMs(attempt));
     }
   }

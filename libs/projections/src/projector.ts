@@ -19,6 +19,7 @@
  *   fail the page as before, to be retried whole.
  */
 import { EventEmitter } from 'node:events';
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, StoredEvent } from '#kierto/event-store';
 import type { AnyProjection, Evolved, ProjectionName } from './projection.js';
@@ -88,6 +89,8 @@ export interface RebuildReport {
 }
 
 const DEFAULT_PAGE_SIZE = 5000;
+/** The instrumentation scope of the projector's spans (docs/operations.md, "Traces"). */
+const TRACER_SCOPE = 'kierto-projections';
 /** The API's page budget on the embedded store (docs/projections.md, bench/projector-stall.bench.ts). */
 export const EMBEDDED_PAGE_BUDGET_MS = 50;
 /** Below this a page's fixed costs (checkpoints, statistics cells) dominate: smaller pages only slow the catch-up. */
@@ -167,30 +170,51 @@ export class Projector {
   async runPage(): Promise<number> {
     const { readModels, store } = this.options;
     const started = performance.now();
+    const startTime = Date.now();
     const checkpoints = await readModels.checkpoints();
     const positions = this.options.projections.map((projection) => positionOf(checkpoints, projection.name));
     const events = await store.readAll(Math.min(...positions), this.nextPageSize);
     const last = events.at(-1);
     if (last === undefined) return 0;
+    const first = events[0] ?? last;
     const parts = this.options.projections.flatMap((projection, index) => {
       const from = positions[index] ?? 0;
       const unseen = events.filter((event) => event.globalPosition > from);
       return unseen.length === 0 ? [] : [{ projection, from, events: unseen }];
     });
+    // Started only once the page has events, back-dated to its first read: a caught-up projector
+    // polling an empty log would otherwise send a span per wait. A no-op without a tracer provider.
+    const span = trace.getTracer(TRACER_SCOPE).startSpan('projector page', {
+      startTime,
+      attributes: {
+        'kierto.projector.read_models': parts.length,
+        'kierto.projector.events': events.length,
+        'kierto.projector.first_position': first.globalPosition,
+        'kierto.projector.last_position': last.globalPosition,
+      },
+    });
     try {
-      // The fast path: every projection's part in one transaction.
-      const page = emptyPage();
-      for (const part of parts) {
-        const move = { name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash };
-        page.parts.push(await applyPage(part.projection, part.events, readModels, move));
-        page.checkpoints.push(move);
+      try {
+        // The fast path: every projection's part in one transaction.
+        const page = emptyPage();
+        for (const part of parts) {
+          const move = { name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash };
+          page.parts.push(await applyPage(part.projection, part.events, readModels, move));
+          page.checkpoints.push(move);
+        }
+        await this.commit(page);
+      } catch (error) {
+        if (isRefusal(error) || isTransientError(error)) throw error;
+        span.setAttribute('kierto.projector.isolated', true);
+        // Possibly one event's fault: each projection on its own, so that passports and statistics
+        // never share a failure, and within it the part that fails narrowed down to its event.
+        for (const part of parts) await this.isolate(part.projection, part.from, part.events);
       }
-      await this.commit(page);
     } catch (error) {
-      if (isRefusal(error) || isTransientError(error)) throw error;
-      // Possibly one event's fault: each projection on its own, so that passports and statistics
-      // never share a failure, and within it the part that fails narrowed down to its event.
-      for (const part of parts) await this.isolate(part.projection, part.from, part.events);
+      failSpan(span, error);
+      throw error;
+    } finally {
+      span.end();
     }
     this.fitPageToBudget(events.length, performance.now() - started);
     this.progress.emit('progress');
@@ -422,6 +446,11 @@ export class Projector {
 }
 
 /** The store refused the page as a whole, for a reason no event of it is to blame for: never quarantine on it. */
+function failSpan(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
 function isRefusal(error: unknown): boolean {
   return error instanceof CheckpointMovedError || error instanceof LeadershipLostError;
 }

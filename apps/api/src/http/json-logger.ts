@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LogLevel } from '../config.js';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { currentCorrelationId } from './log-context.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
@@ -29,13 +30,15 @@ export class JsonLogger implements LoggerService {
 
   /**
    * Structured entry: `fields` become top-level keys of the log line. Written while a request is
-   * handled (a command handler, a query), the line carries that request's correlation id.
+   * handled (a command handler, a query), the line carries that request's correlation id, and
+   * the trace and span ids when a recorded span is active (docs/operations.md, "Traces").
    */
   entry(level: Exclude<LogLevel, 'silent'>, msg: string, fields: Record<string, unknown>): void {
     if (RANK[level] < RANK[this.level]) return;
     const correlationId = currentCorrelationId();
     const context = correlationId === undefined ? {} : { correlationId };
-    this.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...context, ...fields }));
+    const traceIds = activeTraceIds() ?? {};
+    this.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...context, ...traceIds, ...fields }));
   }
 
   private emit(level: Exclude<LogLevel, 'silent'>, message: unknown, rest: unknown[]): void {
@@ -46,4 +49,11 @@ export class JsonLogger implements LoggerService {
       message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.entry(level, msg, { context, stack });
   }
+}
+
+/** The trace and span ids of the span active here, when one is recorded (without a tracer provider, never). */
+function activeTraceIds(): { traceId: string; spanId: string } | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
+  return { traceId: spanContext.traceId, spanId: spanContext.spanId };
 }

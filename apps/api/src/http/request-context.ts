@@ -15,7 +15,11 @@ export function correlationIdOf(request: Request): string | undefined {
  * Gives every request a correlation id (the caller's X-Correlation-Id when it is sane, else a new
  * one), echoes it, and writes one structured log line when the response is finished.
  */
-export function requestContext(logger: JsonLogger) {
+export function requestContext(
+  logger: JsonLogger,
+  /** The trace id of the request's span when traces are recorded (tracing.ts), for the request's line. */
+  traceIdOf: (request: Request) => string | undefined = () => undefined,
+) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const given = request.header(CORRELATION_HEADER);
     const correlationId = given !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
@@ -31,6 +35,7 @@ export function requestContext(logger: JsonLogger) {
         keyId: principalOf(request)?.keyId,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         correlationId,
+        traceId: traceIdOf(request),
       });
     });
     next();

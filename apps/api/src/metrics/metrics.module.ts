@@ -98,7 +98,8 @@ export function requestMetrics(metrics: ApiMetrics) {
   };
 }
 
-function routeTemplateOf(request: Request): string {
+/** The route template that matched (`/devices/:deviceId`), or `unmatched`; the traces name spans by it too. */
+export function routeTemplateOf(request: Request): string {
   const route: unknown = request.route;
   if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') {
     return `${request.baseUrl}${route.path}`;
