@@ -11,32 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { validateDocument, type DocumentName } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
+import { StatisticsReader } from '../support/statistics-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
 let kierto: Lifecycle;
-let head = 0;
+let reader: StatisticsReader;
 
 beforeAll(async () => {
   app = await startTestApp();
   kierto = new Lifecycle(app.api);
+  reader = new StatisticsReader(app.api);
 });
 afterAll(async () => {
   await app.close();
 });
 
-const track = (recorded: Recorded): Recorded => {
-  head = Math.max(head, recorded.position);
-  return recorded;
-};
-
-async function statistics(path: string, query: Record<string, string | number>, document: DocumentName): Promise<Body> {
-  const response = await app.api.get(`/statistics/${path}`).query({ minPosition: head, ...query });
-  expect({ status: response.status, error: response.body.error }).toEqual({ status: 200, error: undefined });
-  const validation = validateDocument(document, response.body);
-  expect(validation.ok ? [] : validation.errors).toEqual([]);
-  return response.body as Body;
-}
+const track = (recorded: Recorded): Recorded => reader.track(recorded);
+const statistics = (path: string, query: Record<string, string | number>, document: DocumentName): Promise<Body> =>
+  reader.get(path, query, document);
 
 interface Period {
   readonly id: string;
@@ -226,7 +219,7 @@ describe('2018 replayed: Annex I until 14 Aug, Annex III from 15 Aug (LT)', () =
 
     const csv = await app.api
       .get('/statistics/report')
-      .query({ year: 2018, country: 'LT', format: 'csv', minPosition: head });
+      .query({ year: 2018, country: 'LT', format: 'csv', minPosition: reader.head });
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/,scheme,period,period_from,period_to$/);
     expect(lines).toContain(

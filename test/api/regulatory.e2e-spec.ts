@@ -8,34 +8,27 @@
  * the numbers below are the worked example of docs/statistics.md scaled to household fridges.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { validateDocument, type DocumentName } from '#kierto/schemas';
+import type { DocumentName } from '#kierto/schemas';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
+import { StatisticsReader } from '../support/statistics-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
 let kierto: Lifecycle;
-let head = 0;
+let reader: StatisticsReader;
 
 beforeAll(async () => {
   app = await startTestApp();
   kierto = new Lifecycle(app.api);
+  reader = new StatisticsReader(app.api);
 });
 afterAll(async () => {
   await app.close();
 });
 
-const track = (recorded: Recorded): Recorded => {
-  head = Math.max(head, recorded.position);
-  return recorded;
-};
-
-async function statistics(path: string, query: Record<string, string | number>, document: DocumentName): Promise<Body> {
-  const response = await app.api.get(`/statistics/${path}`).query({ minPosition: head, ...query });
-  expect({ status: response.status, error: response.body.error }).toEqual({ status: 200, error: undefined });
-  const validation = validateDocument(document, response.body);
-  expect(validation.ok ? [] : validation.errors).toEqual([]);
-  return response.body as Body;
-}
+const track = (recorded: Recorded): Recorded => reader.track(recorded);
+const statistics = (path: string, query: Record<string, string | number>, document: DocumentName): Promise<Body> =>
+  reader.get(path, query, document);
 
 describe('recovery includes preparing for re-use (hand-worked case, LV 2024, category 1)', () => {
   /*
@@ -94,7 +87,7 @@ describe('recovery includes preparing for re-use (hand-worked case, LV 2024, cat
     });
     const csv = await app.api
       .get('/statistics/recovery-rates')
-      .query({ year: 2024, country: 'LV', category: 1, format: 'csv', minPosition: head });
+      .query({ year: 2024, country: 'LV', category: 1, format: 'csv', minPosition: reader.head });
     expect(csv.text.split('\r\n')[1]).toMatch(
       /^2024,1,Temperature exchange equipment,1\.000,0\.100,0\.700,0\.900,recovery,/,
     );
