@@ -209,10 +209,15 @@ function erasureSuite(
           ],
           ['a CSV with an unclosed quote', 'text/csv', 'tool,"x\n', 400, 'CSV_UNCLOSED_QUOTE', '(body)'],
         ])('%s (%s)', async (_name, type, body, status, code, field) => {
+          const head = await app.store.headPosition();
+          const queue = (await centre.get('/erasure-reports/unmatched').expect(200)).body.items;
           const response = await post('/erasure-reports', type, body).expect(status);
           expect(response.body.error.code).toBe(code);
           if (field !== undefined)
             expect(response.body.error.fields).toEqual([expect.objectContaining({ field, code })]);
+          // A refused report records nothing: no event, nothing queued.
+          expect(await app.store.headPosition()).toBe(head);
+          expect((await centre.get('/erasure-reports/unmatched').expect(200)).body.items).toEqual(queue);
         });
 
         it('refuses an empty report, invalid UTF-8 XML and a bad utcOffset', async () => {
