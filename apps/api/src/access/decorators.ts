@@ -4,6 +4,7 @@ import { PERMISSIONS, type Permission } from '#kierto/access';
 
 export const PUBLIC_KEY = 'kierto:public';
 export const PERMISSION_KEY = 'kierto:permission';
+export const HTML_PAGE_KEY = 'kierto:html-page';
 
 const UNAUTHORISED = ApiResponse({
   status: 401,
@@ -37,3 +38,10 @@ export const Requires = (permission: Permission): MethodDecorator & ClassDecorat
     }),
     RATE_LIMITED,
   );
+
+/**
+ * A route that answers a page to people (apps/api/src/pages): when the guard refuses it, a browser
+ * is sent to the sign-in page (no session) or shown a page saying what is missing, never JSON.
+ * Combine with `Public` or `Requires` as for any route.
+ */
+export const HtmlPage = (): MethodDecorator & ClassDecorator => SetMetadata(HTML_PAGE_KEY, true);

@@ -5,6 +5,30 @@ import { ApiError } from '../http/api-error.js';
 
 const principals = new WeakMap<Request, Principal>();
 
+/**
+ * The signed-in person behind a request authenticated by a session cookie (ADR 0025). Requests with
+ * an API key, and anonymous ones, have none. Forms render `csrfToken` in a hidden `_csrf` field; the
+ * guard refuses an unsafe request by cookie without it.
+ */
+export interface SessionContext {
+  readonly sessionId: string;
+  readonly userId: string;
+  /** What the page shows as the signed-in person (their name, else their e-mail address). */
+  readonly displayName: string;
+  readonly csrfToken: string;
+}
+
+const sessions = new WeakMap<Request, SessionContext>();
+
+export function setSession(request: Request, session: SessionContext): void {
+  sessions.set(request, session);
+}
+
+/** The session of a request authenticated by cookie, or null (API key, or nobody). */
+export function sessionOf(request: Request): SessionContext | null {
+  return sessions.get(request) ?? null;
+}
+
 export function setPrincipal(request: Request, principal: Principal): void {
   principals.set(request, principal);
 }
