@@ -13,7 +13,7 @@ import { JsonLogger } from './http/json-logger.js';
 import { LogContextInterceptor } from './http/log-context.js';
 import { ApiMetrics, countingEventStore } from './metrics/metrics.js';
 import { requestMetrics } from './metrics/metrics.module.js';
-import { requestContext, requireJsonBody } from './http/request-context.js';
+import { isFormPost, requestContext, requireJsonBody } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
 import { requestSpans, startTracing, traceIdOf, TraceContextInterceptor } from './tracing/tracing.js';
 import { checkJsonBodyBytes, TextRulePipe, wellFormedUrl } from './http/text-rule.js';
@@ -66,6 +66,9 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
   app.use(requestMetrics(metrics));
   app.use(wellFormedUrl);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: 'application/json' });
+  // The pages' forms, only where they post (request-context.ts FORM_POST_PATHS); flat names, no
+  // nesting by brackets: a field is named by its path in the JSON body (`cost.amount`).
+  app.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, type: isFormPost, extended: false });
   app.use(checkJsonBodyBytes);
   app.use(requireJsonBody);
   app.useGlobalFilters(new ErrorFilter(logger));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './api-error.js';
 import { principalOf } from '../access/principal.js';
@@ -43,14 +44,32 @@ export function requestContext(
 }
 
 /**
+ * Where the workspace's HTML forms post (application/x-www-form-urlencoded, what a browser sends
+ * without JavaScript): the desk's forms (apps/api/src/desk). The API's own routes stay JSON only.
+ */
+export const FORM_POST_PATHS: readonly RegExp[] = [/^\/desk\//];
+
+/**
+ * A form post to a page route that takes one: the one non-JSON body the pages accept. Reads the
+ * bare message, since body-parser asks before Express has added its helpers.
+ */
+export function isFormPost(request: IncomingMessage): boolean {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const path = (request.url ?? '').split('?')[0] ?? '';
+  return mediaType === 'application/x-www-form-urlencoded' && FORM_POST_PATHS.some((prefix) => prefix.test(path));
+}
+
+/**
  * A body that is sent must be JSON; anything else is refused before it reaches validation. A POST
  * without a body passes: a route that takes none (key revocation) works without one, and a route
  * that needs one answers 400 naming the body (TextRulePipe). The bulk imports (NDJSON, ORDS CSV)
- * and erasure reports (text, XML, CSV) check their own media types.
+ * and erasure reports (text, XML, CSV) check their own media types; the pages' forms post
+ * urlencoded (FORM_POST_PATHS).
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   if (
     request.method === 'POST' &&
+    !isFormPost(request) &&
     request.path !== '/imports' &&
     request.path !== '/imports/ords' &&
     request.path !== '/intake/preview' &&
