@@ -74,6 +74,8 @@ export async function startTestApp(overrides: Partial<ApiConfig> = {}, logger?: 
     // Many suites send bad keys on purpose; test/api/auth-failures.e2e-spec.ts tests these limits.
     failedAuthPerAddressPerMinute: 100_000,
     failedAuthPerKeyPerMinute: 100_000,
+    sessionMaxAgeMinutes: 720,
+    sessionIdleMinutes: 60,
     reportingTimeZone: 'UTC',
     weeeLifespans: lifespanTable(undefined),
     runProjector: true,

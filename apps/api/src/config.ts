@@ -52,6 +52,10 @@ export interface ApiConfig {
   readonly failedAuthPerAddressPerMinute: number;
   /** Failed authentications per minute for one key id before it is refused to addresses that failed. */
   readonly failedAuthPerKeyPerMinute: number;
+  /** Longest a person's session lasts after signing in, whatever they do, minutes (ADR 0025). */
+  readonly sessionMaxAgeMinutes: number;
+  /** A session not used for this long ends, minutes. */
+  readonly sessionIdleMinutes: number;
   /**
    * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
    * Express's `trust proxy`: false (none: direct connections), a number of hops, or a list of
@@ -149,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     anonymousRateLimitPerMinute: integer(env, 'KIERTO_ANONYMOUS_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
     failedAuthPerAddressPerMinute: integer(env, 'KIERTO_FAILED_AUTH_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
     failedAuthPerKeyPerMinute: integer(env, 'KIERTO_FAILED_AUTH_PER_KEY_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
+    sessionMaxAgeMinutes: integer(env, 'KIERTO_SESSION_MAX_AGE_MINUTES', 720, 1, 43_200),
+    sessionIdleMinutes: integer(env, 'KIERTO_SESSION_IDLE_MINUTES', 60, 1, 43_200),
     reportingTimeZone,
     weeeLifespans,
     runProjector: projector === 'on',

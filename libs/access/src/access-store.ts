@@ -1,3 +1,4 @@
+import type { InvitationRecord, SessionRecord, UserRecord } from './people.js';
 import type { Role } from './roles.js';
 
 export interface Organisation {
@@ -39,5 +40,30 @@ export interface AccessStore {
   listKeys(organisationId: string): Promise<ApiKeyRecord[]>;
   /** Returns the key as revoked, or null when there is no such key of that organisation. */
   revokeKey(organisationId: string, keyId: string, at: string): Promise<ApiKeyRecord | null>;
+
+  // People (docs/adr/0025-people-sign-in.md): users, their invitations and sessions.
+  /** Throws UserExistsError when a user not removed already has the e-mail address. */
+  addUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** The user not removed with this (lower-cased) e-mail address, or null. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** The organisation's users not removed, by e-mail address. */
+  listUsers(organisationId: string): Promise<UserRecord[]>;
+  /**
+   * Marks the user removed and, in the same transaction, ends their sessions and drops their open
+   * invitations. Null when the organisation has no such user (or it was removed already).
+   */
+  removeUser(organisationId: string, userId: string, at: string): Promise<UserRecord | null>;
+  addInvitation(invitation: InvitationRecord): Promise<void>;
+  getInvitation(tokenHash: string): Promise<InvitationRecord | null>;
+  /**
+   * Sets the password of the invited user and marks the invitation used, at once and only while it
+   * is unused, unexpired at `at`, and its user not removed; null otherwise (nothing changes).
+   */
+  acceptInvitation(tokenHash: string, passwordHash: string, at: string): Promise<UserRecord | null>;
+  addSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | null>;
+  touchSession(idHash: string, at: string): Promise<void>;
+  endSession(idHash: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -7,3 +7,4 @@ export * from './sqlite-access-store.js';
 export * from './create-access-store.js';
 export * from './scoping.js';
 export * from './data-rules.js';
+export * from './people.js';

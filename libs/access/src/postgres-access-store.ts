@@ -1,12 +1,30 @@
 import pg from 'pg';
 import { OrganisationExistsError, type AccessStore, type ApiKeyRecord, type Organisation } from './access-store.js';
-import { toKey, toOrganisation, type KeyRow } from './sqlite-access-store.js';
+import { UserExistsError, type InvitationRecord, type SessionRecord, type UserRecord } from './people.js';
+import {
+  peopleTablesSql,
+  toInvitation,
+  toKey,
+  toOrganisation,
+  toSession,
+  toUser,
+  type InvitationRow,
+  type KeyRow,
+  type SessionRow,
+  type UserRow,
+} from './sqlite-access-store.js';
 
 /** Same tables as SqliteAccessStore, in the configured schema of Kierto's PostgreSQL database. */
 export class PostgresAccessStore implements AccessStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
-  private readonly table: { organisations: string; keys: string };
+  private readonly table: {
+    organisations: string;
+    keys: string;
+    users: string;
+    invitations: string;
+    sessions: string;
+  };
 
   constructor(
     connectionString: string,
@@ -14,7 +32,13 @@ export class PostgresAccessStore implements AccessStore {
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`Invalid schema name ${schema}`);
     this.pool = new pg.Pool({ connectionString, max: 2 });
-    this.table = { organisations: `"${schema}".access_organisations`, keys: `"${schema}".access_api_keys` };
+    this.table = {
+      organisations: `"${schema}".access_organisations`,
+      keys: `"${schema}".access_api_keys`,
+      users: `"${schema}".access_users`,
+      invitations: `"${schema}".access_invitations`,
+      sessions: `"${schema}".access_sessions`,
+    };
   }
 
   async init(): Promise<void> {
@@ -26,6 +50,7 @@ export class PostgresAccessStore implements AccessStore {
         key_id text PRIMARY KEY, organisation_id text NOT NULL REFERENCES ${this.table.organisations}(id),
         secret_hash text NOT NULL, label text NOT NULL, created_at text NOT NULL, expires_at text, revoked_at text);
       CREATE INDEX IF NOT EXISTS access_api_keys_by_organisation ON ${this.table.keys} (organisation_id);
+      ${peopleTablesSql(`"${this.schema}".`)}
     `);
   }
 
@@ -85,7 +110,155 @@ export class PostgresAccessStore implements AccessStore {
     return row === undefined ? null : toKey(row);
   }
 
+  async addUser(user: UserRecord): Promise<void> {
+    const result = await this.pool.query(
+      `INSERT INTO ${this.table.users} (id, organisation_id, email, display_name, roles, password_hash, created_at, removed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [
+        user.id,
+        user.organisationId,
+        user.email,
+        user.displayName,
+        JSON.stringify(user.roles),
+        user.passwordHash,
+        user.createdAt,
+        user.removedAt,
+      ],
+    );
+    if (result.rowCount === 0) throw new UserExistsError(user.email);
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>(`SELECT * FROM ${this.table.users} WHERE id = $1`, [id]);
+    const row = rows[0];
+    return row === undefined ? null : toUser(row);
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT * FROM ${this.table.users} WHERE email = $1 AND removed_at IS NULL`,
+      [email],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toUser(row);
+  }
+
+  async listUsers(organisationId: string): Promise<UserRecord[]> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT * FROM ${this.table.users} WHERE organisation_id = $1 AND removed_at IS NULL ORDER BY email`,
+      [organisationId],
+    );
+    return rows.map(toUser);
+  }
+
+  async removeUser(organisationId: string, userId: string, at: string): Promise<UserRecord | null> {
+    return this.inTransaction(async (client) => {
+      const { rows } = await client.query<UserRow>(
+        `UPDATE ${this.table.users} SET removed_at = $1
+         WHERE id = $2 AND organisation_id = $3 AND removed_at IS NULL RETURNING *`,
+        [at, userId, organisationId],
+      );
+      const row = rows[0];
+      if (row === undefined) return null;
+      await client.query(`DELETE FROM ${this.table.sessions} WHERE user_id = $1`, [userId]);
+      await client.query(`DELETE FROM ${this.table.invitations} WHERE user_id = $1 AND accepted_at IS NULL`, [userId]);
+      return toUser(row);
+    });
+  }
+
+  async addInvitation(invitation: InvitationRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.table.invitations} (token_hash, user_id, organisation_id, created_at, expires_at, accepted_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        invitation.tokenHash,
+        invitation.userId,
+        invitation.organisationId,
+        invitation.createdAt,
+        invitation.expiresAt,
+        invitation.acceptedAt,
+      ],
+    );
+  }
+
+  async getInvitation(tokenHash: string): Promise<InvitationRecord | null> {
+    const { rows } = await this.pool.query<InvitationRow>(
+      `SELECT * FROM ${this.table.invitations} WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toInvitation(row);
+  }
+
+  async acceptInvitation(tokenHash: string, passwordHash: string, at: string): Promise<UserRecord | null> {
+    return this.inTransaction(async (client) => {
+      // Claims the invitation first: of two concurrent acceptances, the second finds it used.
+      const claimed = await client.query<InvitationRow>(
+        `UPDATE ${this.table.invitations} SET accepted_at = $2
+         WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2 RETURNING *`,
+        [tokenHash, at],
+      );
+      const invitation = claimed.rows[0];
+      if (invitation === undefined) return null;
+      const { rows } = await client.query<UserRow>(
+        `UPDATE ${this.table.users} SET password_hash = $1 WHERE id = $2 AND removed_at IS NULL RETURNING *`,
+        [passwordHash, invitation.user_id],
+      );
+      const row = rows[0];
+      if (row === undefined) throw new RollBack();
+      return toUser(row);
+    }).catch((error: unknown) => {
+      if (error instanceof RollBack) return null;
+      throw error;
+    });
+  }
+
+  async addSession(session: SessionRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.table.sessions} (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [session.idHash, session.userId, session.csrfToken, session.createdAt, session.expiresAt, session.lastSeenAt],
+    );
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<SessionRow>(`SELECT * FROM ${this.table.sessions} WHERE id_hash = $1`, [
+      idHash,
+    ]);
+    const row = rows[0];
+    return row === undefined ? null : toSession(row);
+  }
+
+  async touchSession(idHash: string, at: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.table.sessions} SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2`,
+      [idHash, at],
+    );
+  }
+
+  async endSession(idHash: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table.sessions} WHERE id_hash = $1`, [idHash]);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 }
+
+/** Thrown inside a transaction to undo it and answer "nothing changed". */
+class RollBack extends Error {}

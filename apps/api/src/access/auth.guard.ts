@@ -13,9 +13,11 @@ import {
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
+import { authenticateSession, checkCsrf, sessionTimesOf, type SignedInPerson } from '../people/session-auth.js';
+import { PageAnswered, redirectToSignIn, sendRefusalPage } from '../people/refusal-page.js';
 import { ACCESS_STORE, REQUEST_LIMITER } from './access.tokens.js';
-import { PERMISSION_KEY, PUBLIC_KEY } from './decorators.js';
-import { forbidden, setPrincipal } from './principal.js';
+import { HTML_PAGE_KEY, PERMISSION_KEY, PUBLIC_KEY } from './decorators.js';
+import { forbidden, setPrincipal, setSession } from './principal.js';
 import { FailedAuthenticationLimiter, type RequestLimiter } from './rate-limiter.js';
 
 /**
@@ -23,6 +25,11 @@ import { FailedAuthenticationLimiter, type RequestLimiter } from './rate-limiter
  * its key), authenticates the bearer key, applies the rate limit of the key (or of the client address
  * on public routes), then checks the route's permission. Deny by default: a route that is neither
  * public nor names a permission refuses everyone.
+ *
+ * Without an Authorization header, a session cookie authenticates a person (ADR 0025): their
+ * roles, their own rate limit, and the session's CSRF token on every unsafe request. A page route
+ * (`@HtmlPage()`) answers a browser in HTML: no session sends it to the sign-in page, a refusal is
+ * a page saying why.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -49,11 +56,20 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true;
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
+    const isHtmlPage = this.reflector.getAllAndOverride<boolean | undefined>(HTML_PAGE_KEY, targets) === true;
 
     const sentKey = request.header('authorization') !== undefined;
+    if (!sentKey) {
+      const person = await authenticateSession(this.access, request, response, sessionTimesOf(this.config), new Date());
+      if (person !== null) return this.admitPerson(request, response, person, { isPublic, permission, isHtmlPage });
+    }
     if (isPublic && !sentKey) {
       await this.limit(response, `ip:${request.ip ?? 'unknown'}`, this.config.anonymousRateLimitPerMinute);
       return true;
+    }
+    if (isHtmlPage && !sentKey) {
+      redirectToSignIn(request, response);
+      throw new PageAnswered();
     }
     const principal = await this.authenticate(request, response);
     setPrincipal(request, principal);
@@ -62,6 +78,29 @@ export class AuthGuard implements CanActivate {
     if (permission === undefined) throw new ApiError(403, 'FORBIDDEN', 'This route has no permission defined');
     if (!hasPermission(principal.organisation.roles, permission)) throw forbidden(permission);
     return true;
+  }
+
+  /** A request by session cookie: the person's roles, rate limit and CSRF token, then the route's permission. */
+  private async admitPerson(
+    request: Request,
+    response: Response,
+    person: SignedInPerson,
+    route: { isPublic: boolean; permission: Permission | undefined; isHtmlPage: boolean },
+  ): Promise<boolean> {
+    setPrincipal(request, person.principal);
+    setSession(request, person.session);
+    await this.limit(response, `user:${person.user.id}`, this.config.rateLimitPerMinute);
+    try {
+      checkCsrf(request, person.session);
+      if (route.isPublic) return true;
+      if (route.permission === undefined) throw new ApiError(403, 'FORBIDDEN', 'This route has no permission defined');
+      if (!hasPermission(person.principal.organisation.roles, route.permission)) throw forbidden(route.permission);
+      return true;
+    } catch (error) {
+      if (!route.isHtmlPage || !(error instanceof ApiError)) throw error;
+      sendRefusalPage(request, response, error);
+      throw new PageAnswered();
+    }
   }
 
   /** Authentication behind the failure limits; every failure counts for the address and the key id. */

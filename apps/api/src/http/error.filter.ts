@@ -45,6 +45,8 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    // A page's guard answered already (a redirect to sign-in, a refusal page: people/refusal-page.ts).
+    if (response.headersSent) return;
     const mapped = mapError(exception);
     if (mapped.status >= 500) {
       this.logger.entry('error', 'request failed', {
