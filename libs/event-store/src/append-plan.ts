@@ -6,8 +6,9 @@
  * and inserts `plan.newEvents`. Keeping this here means SQLite and PostgreSQL cannot drift apart.
  */
 import { ConcurrencyError, DuplicateEventIdError } from './errors.js';
-import { sealEvent } from './hash-chain.js';
 import { checkLimits } from './limits.js';
+import { hashPrepared, prepareEvent } from './prepared-event.js';
+import type { Placement, PreparedEvent } from './prepared-event.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -36,11 +37,18 @@ export interface PlanInput {
   readonly lastRevisions: ReadonlyMap<string, number>;
 }
 
+/** An append request with each event serialised once (`prepareAppend`), in the order of `events`. */
+export interface PreparedRequest extends AppendRequest {
+  readonly prepared: readonly PreparedEvent[];
+}
+
 export interface AppendPlan {
   /** One result per request, in request order. */
   readonly results: AppendResult[];
   /** The events to insert, in global order, already sealed into the chain. */
   readonly newEvents: StoredEvent[];
+  /** The serialised form of each of `newEvents` (same index), for the adapter's rows. */
+  readonly newPrepared: PreparedEvent[];
   /** The head after the insert (unchanged when nothing is new). */
   readonly head: StoreHead;
 }
@@ -52,8 +60,12 @@ const NO_STREAM = -1;
  * Everything that can be refused without reading the store: limits, malformed arguments, and an
  * event id used twice within one call (which could never be stored as asked).
  */
-export function validateAppend(requests: readonly AppendRequest[], limits: StoreLimits): void {
-  checkLimits(requests, limits);
+export function validateAppend(
+  requests: readonly AppendRequest[],
+  limits: StoreLimits,
+  sizeOf?: (event: NewEvent) => number,
+): void {
+  checkLimits(requests, limits, sizeOf);
   const seen = new Set<string>();
   for (const request of requests) {
     if (typeof request.streamId !== 'string' || request.streamId.length === 0) {
@@ -65,6 +77,26 @@ export function validateAppend(requests: readonly AppendRequest[], limits: Store
       seen.add(event.eventId);
     }
   }
+}
+
+/**
+ * `validateAppend` with every event serialised once on the way: the limits are measured on the same
+ * canonical JSON that is then hashed and written, instead of serialising each event once per use.
+ * Refuses exactly what `validateAppend` refuses, with the same errors.
+ */
+export function prepareAppend(requests: readonly AppendRequest[], limits: StoreLimits): PreparedRequest[] {
+  const prepared = requests.map((request): PreparedRequest => ({
+    streamId: request.streamId,
+    events: request.events,
+    expectedRevision: request.expectedRevision,
+    prepared: request.events.map(prepareEvent),
+  }));
+  const sizes = new Map<NewEvent, number>();
+  for (const request of prepared) {
+    request.events.forEach((event, index) => sizes.set(event, request.prepared[index]?.bytes ?? 0));
+  }
+  validateAppend(requests, limits, (event) => sizes.get(event) ?? 0);
+  return prepared;
 }
 
 function assertExpectedRevision(expected: ExpectedRevision): void {
@@ -92,21 +124,28 @@ export function requestedStreamIds(requests: readonly AppendRequest[]): string[]
 export function planAppend(input: PlanInput): AppendPlan {
   const revisions = new Map(input.lastRevisions);
   const newEvents: StoredEvent[] = [];
+  const newPrepared: PreparedEvent[] = [];
   let head = input.head;
   const results = input.requests.map((request): AppendResult => {
     const current = revisions.get(request.streamId) ?? NO_STREAM;
     const replay = findReplay(request, input.stored);
     if (replay) return { streamId: request.streamId, events: replay, nextExpectedRevision: current, replayed: true };
     checkExpectedRevision(request.streamId, request.expectedRevision, current);
-    const sealed = sealRequest(request, current, head, input.recordedAt);
+    const prepared = preparedOf(request);
+    const sealed = sealRequest(request, prepared, current, head, input.recordedAt);
     newEvents.push(...sealed);
+    newPrepared.push(...prepared);
     const last = sealed.at(-1);
     if (last) head = { position: last.globalPosition, hash: last.hash };
     const next = current + sealed.length;
     revisions.set(request.streamId, next);
     return { streamId: request.streamId, events: sealed, nextExpectedRevision: next, replayed: false };
   });
-  return { results, newEvents, head };
+  return { results, newEvents, newPrepared, head };
+}
+
+function preparedOf(request: AppendRequest | PreparedRequest): readonly PreparedEvent[] {
+  return 'prepared' in request ? request.prepared : request.events.map(prepareEvent);
 }
 
 /**
@@ -143,31 +182,30 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
   if (!ok) throw new ConcurrencyError(streamId, String(expected), current);
 }
 
-function sealRequest(request: AppendRequest, current: number, head: StoreHead, recordedAt: string): StoredEvent[] {
+function sealRequest(
+  request: AppendRequest,
+  prepared: readonly PreparedEvent[],
+  current: number,
+  head: StoreHead,
+  recordedAt: string,
+): StoredEvent[] {
   const sealed: StoredEvent[] = [];
   let prev = head;
   request.events.forEach((event, index) => {
-    const stored = sealEvent(
-      envelope(event, {
-        streamId: request.streamId,
-        streamRevision: current + 1 + index,
-        globalPosition: prev.position + 1,
-        recordedAt,
-        prevHash: prev.hash,
-      }),
-    );
+    const placement: Placement = {
+      streamId: request.streamId,
+      streamRevision: current + 1 + index,
+      globalPosition: prev.position + 1,
+      recordedAt,
+      prevHash: prev.hash,
+    };
+    const unhashed = envelope(event, placement);
+    const serialised = prepared[index] ?? prepareEvent(event);
+    const stored: StoredEvent = { ...unhashed, hash: hashPrepared(event, serialised, placement, () => unhashed) };
     sealed.push(stored);
     prev = { position: stored.globalPosition, hash: stored.hash };
   });
   return sealed;
-}
-
-interface Placement {
-  readonly streamId: string;
-  readonly streamRevision: number;
-  readonly globalPosition: number;
-  readonly recordedAt: string;
-  readonly prevHash: string;
 }
 
 /**

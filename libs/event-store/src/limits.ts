@@ -1,13 +1,25 @@
 import { BatchTooLargeError, EventTooLargeError } from './errors.js';
-import type { AppendRequest, StoreLimits } from './port.js';
+import type { AppendRequest, NewEvent, StoreLimits } from './port.js';
 
-/** Refuses an append before any I/O when an event or the whole batch is over the limits. */
-export function checkLimits(requests: readonly AppendRequest[], limits: StoreLimits): void {
+/** Bytes of an event as the limits count them: data and metadata as JSON, UTF-8. */
+export function jsonBytes(event: NewEvent): number {
+  return Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+}
+
+/**
+ * Refuses an append before any I/O when an event or the whole batch is over the limits. `sizeOf`
+ * lets a caller that already serialised each event pass its size instead of serialising again.
+ */
+export function checkLimits(
+  requests: readonly AppendRequest[],
+  limits: StoreLimits,
+  sizeOf: (event: NewEvent) => number = jsonBytes,
+): void {
   let events = 0;
   let bytes = 0;
   for (const request of requests) {
     for (const event of request.events) {
-      const size = Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+      const size = sizeOf(event);
       if (size > limits.maxEventBytes) throw new EventTooLargeError(event.eventId, size, limits.maxEventBytes);
       events += 1;
       bytes += size;

@@ -4,13 +4,14 @@
  * at most COPY_CHUNK_BYTES) and CopyDone, and settles once the server is ready for the next query.
  *
  * The payload is built in memory by the caller (one append batch, bounded by the store's
- * maxBatchBytes), so there is no stream and no backpressure to manage here. COPY inside the append
+ * maxBatchBytes) as chunks (`CopyRows` writes the rows straight into them, never as one big string),
+ * so there is no stream and no backpressure to manage here. COPY inside the append
  * transaction is as atomic as an INSERT: an error (a unique violation, say) aborts the transaction
  * and the server ignores whatever CopyData is still in flight.
  */
 import type { Connection, PoolClient, Submittable } from 'pg';
 
-/** Rows are sent in CopyData messages of this many bytes at most. */
+/** Rows are written into chunks of this many bytes, each sent as one CopyData message. */
 const COPY_CHUNK_BYTES = 256 * 1024;
 
 /** The copy-in messages of pg's Connection, which @types/pg does not declare. */
@@ -37,7 +38,7 @@ class CopyIn implements Submittable {
 
   constructor(
     private readonly text: string,
-    private readonly payload: Buffer,
+    private readonly payload: readonly Buffer[],
     private readonly done: (error: unknown, rowCount: number) => void,
   ) {}
 
@@ -48,9 +49,7 @@ class CopyIn implements Submittable {
   handleCopyInResponse(connection: Connection): void {
     // copyIn() checked the client's connection before submitting.
     if (!isCopyInConnection(connection)) return;
-    for (let start = 0; start < this.payload.length; start += COPY_CHUNK_BYTES) {
-      connection.sendCopyFromChunk(this.payload.subarray(start, start + COPY_CHUNK_BYTES));
-    }
+    for (const chunk of this.payload) connection.sendCopyFromChunk(chunk);
     connection.endCopyFrom();
   }
 
@@ -84,7 +83,7 @@ class CopyIn implements Submittable {
 }
 
 /** Runs `COPY <target> FROM STDIN` (text format) with the given payload; resolves with the rows copied. */
-export function copyIn(client: PoolClient, copyStatement: string, payload: Buffer): Promise<number> {
+export function copyIn(client: PoolClient, copyStatement: string, payload: readonly Buffer[]): Promise<number> {
   if (!isCopyInConnection(client.connection)) {
     return Promise.reject(new Error('This pg version offers no copy-in messages on its Connection'));
   }
@@ -120,3 +119,41 @@ export function copyField(value: string | number | null): string {
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
 const ESCAPED = /[\\\n\r\t]/g;
 const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Rows in COPY's text format written straight into fixed-size buffers, field by field: no string of
+ * the whole batch and no copy of it into a buffer. A field longer than a chunk gets a buffer of its
+ * own; CopyData messages need not end at a row's end.
+ */
+export class CopyRows {
+  private readonly full: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+  private used = 0;
+
+  /** One row; each value is a column's text, null for NULL. */
+  add(fields: readonly (string | null)[]): void {
+    fields.forEach((field, index) => {
+      const text = copyField(field);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit; reserve one more byte for the tab or newline.
+      this.reserve(text.length * 3 + 1);
+      this.used += this.chunk.write(text, this.used, 'utf8');
+      this.chunk[this.used] = index === fields.length - 1 ? NEWLINE : TAB;
+      this.used += 1;
+    });
+  }
+
+  /** The rows written so far, as the chunks to send. */
+  chunks(): Buffer[] {
+    return this.used === 0 ? [...this.full] : [...this.full, this.chunk.subarray(0, this.used)];
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.chunk.length) return;
+    if (this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, bytes));
+    this.used = 0;
+  }
+}
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
 import { createEventStore } from '../configured.js';
 import { eventStoreContract, newEvent } from '../testing/contract.js';
+import { expectIntactLog } from '../testing/intact-log.js';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../testing/postgres.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
@@ -141,6 +142,50 @@ describeIfPostgres('PostgreSQL', () => {
       const appended = await store.append('device-d', [newEvent()], 'no-stream');
       expect(appended.events.map((event) => event.globalPosition)).toEqual([3]);
       expect((await store.readAll(0, 10)).map((event) => event.globalPosition)).toEqual([1, 2, 3]);
+    });
+
+    it('commits concurrent appends of one instance in shared transactions, each with its own outcome', async () => {
+      const schema = createTestSchema();
+      schemas.push(schema);
+      // The clock is read once per append transaction, so its calls count the transactions.
+      let transactions = 0;
+      const clock = (): Date => {
+        transactions += 1;
+        return new Date('2031-01-01T00:00:00.000Z');
+      };
+      const store = new PostgresEventStore({ connectionString: postgres.url, schema, poolSize: 4, clock });
+      opened.push(store);
+      await store.init();
+      await store.append('device-hot', [newEvent()], 'no-stream');
+      transactions = 0;
+
+      const fresh = Array.from({ length: 30 }, (_, i) => store.append(`device-${i}`, [newEvent()], 'no-stream'));
+      const stale = store.append('device-hot', [newEvent()], 5);
+      // jsonb refuses the NUL character: the database fails the group's INSERT, and the group is
+      // then committed member by member so that only this append fails.
+      const refused = store.append('device-nul', [newEvent({ data: { text: 'nul \u0000 here' } })], 'no-stream');
+      const outcomes = await Promise.allSettled([...fresh, stale, refused]);
+
+      expect(outcomes.slice(0, 30).map((outcome) => outcome.status)).toEqual(Array(30).fill('fulfilled'));
+      expect(outcomes[30]).toMatchObject({ status: 'rejected', reason: { code: 'CONCURRENCY_CONFLICT' } });
+      expect(outcomes[31]).toMatchObject({ status: 'rejected' });
+      // The first append went alone; the rest queued behind it and shared one transaction, which
+      // failed on the NUL and was redone member by member (31 more).
+      expect(transactions).toBeLessThan(2 + 31 + 1);
+      const all = await store.readAll(0, 100);
+      expect(all.map((event) => event.globalPosition)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      expectIntactLog(all);
+      expect(await store.readStream('device-nul')).toEqual([]);
+
+      transactions = 0;
+      const grouped = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.append(`device-g${i}`, [newEvent(), newEvent()], 'no-stream')),
+      );
+      expect(transactions).toBe(2);
+      expect(grouped.flatMap((result) => result.events.map((event) => event.globalPosition))).toEqual(
+        Array.from({ length: 40 }, (_, i) => 32 + i),
+      );
+      expectIntactLog(await store.readAll(0, 100));
     });
 
     it('is what createEventStore picks for a postgres:// or postgresql:// URL', async () => {

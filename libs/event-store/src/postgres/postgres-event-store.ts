@@ -8,13 +8,17 @@
  * The same lock makes the idempotency lookup race-free; the UNIQUE constraints stay as the last
  * line of defence and are mapped to the port's errors.
  *
- * An append is four round trips, three of them under the lock: `BEGIN` and the lock in one simple
- * query; the stored ids and the streams' last revisions in one statement; the rows; and the head
- * with `COMMIT`. Small appends insert their rows with one `INSERT … SELECT unnest(…)` that also
- * moves the head. Large ones (bulk import, `copyMinEvents`) `COPY` their rows straight into the
- * events table, which costs both sides far less CPU than binding and parsing one array per column,
- * and skip the lookup of their ids: the unique index on event_id refuses a stored one, and the
- * append is then done again the exact way (docs/adr/0008-postgres-bulk-append.md).
+ * Small appends (a device's command) are committed in groups (docs/adr/0027-group-commit.md): the
+ * appends that arrive while one group transaction runs share the next one, two round trips in all,
+ * one of them under the lock: `BEGIN`, the lock and the lookup of stored ids and last revisions in
+ * one simple query; then every succeeding member's rows, the head and `COMMIT` in another. Each
+ * member is planned on its own, so a conflict fails only its own caller. Each event is serialised
+ * and most of its hash computed before the lock (prepared-event.ts).
+ *
+ * Large appends (bulk import, `copyMinEvents`) run alone and `COPY` their rows straight into the
+ * events table, which costs both sides far less CPU than binding and parsing rows, and skip the
+ * lookup of their ids: the unique index on event_id refuses a stored one, and the append is then
+ * done again the exact way (docs/adr/0008-postgres-bulk-append.md).
  */
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
@@ -22,18 +26,20 @@ import {
   EVENT_COLUMNS,
   eventFromRow,
   planAppend,
+  prepareAppend,
   requestedEventIds,
   requestedStreamIds,
-  rowValues,
   toSafeInteger,
-  validateAppend,
 } from '../append-plan.js';
-import type { AppendPlan, EventRow, SqlValue, StoreHead } from '../append-plan.js';
+import type { AppendPlan, EventRow, PreparedRequest, StoreHead } from '../append-plan.js';
 import { ConcurrencyError, DuplicateEventIdError, EventStoreError, StoreUnavailableError } from '../errors.js';
 import { GENESIS_HASH } from '../hash-chain.js';
 import { DEFAULT_POLL_INTERVAL_MS, HeadWaiters } from '../head-waiters.js';
 import { DEFAULT_LIMITS } from '../port.js';
-import { copyField, copyIn } from './copy-in.js';
+import type { PreparedEvent } from '../prepared-event.js';
+import { CopyRows, copyIn } from './copy-in.js';
+import { GroupCommitQueue } from './group-commit.js';
+import type { GroupMember } from './group-commit.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -70,7 +76,7 @@ export const DEFAULT_POSTGRES_SCHEMA = 'kierto';
 /** First key of the two-int advisory lock that guards migrations ('KI'); the second is the schema. */
 const MIGRATION_LOCK_CLASS = 0x4b49;
 
-/** PostgreSQL type of each of EVENT_COLUMNS, for the unnest() batch insert. */
+/** PostgreSQL type of each of EVENT_COLUMNS, for the typed NULLs of the lookup. */
 const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
   global_position: 'bigint',
   event_id: 'text',
@@ -147,6 +153,24 @@ type LookupRow =
 
 type State = 'new' | 'ready' | 'closed';
 
+/** What the head lock and the lookup found: the state every append of the transaction is planned on. */
+interface LockedState {
+  readonly head: StoreHead;
+  /** Stored events among the requested ids. */
+  readonly stored: Map<string, StoredEvent>;
+  /** Last revision of every requested stream that exists. */
+  readonly lastRevisions: Map<string, number>;
+}
+
+type MemberOutcome = { readonly results: AppendResult[] } | { readonly error: unknown };
+
+interface GroupOutcome {
+  /** One per member, in the group's order. */
+  readonly members: MemberOutcome[];
+  readonly head: StoreHead;
+  readonly newEvents: number;
+}
+
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
@@ -156,6 +180,7 @@ export class PostgresEventStore implements EventStore {
   private readonly schemaName: string;
   private readonly sql: ReturnType<typeof statements>;
   private readonly copyMinEvents: number;
+  private readonly groups: GroupCommitQueue<readonly PreparedRequest[], AppendResult[]>;
   private state: State = 'new';
 
   constructor(options: PostgresEventStoreOptions) {
@@ -179,6 +204,9 @@ export class PostgresEventStore implements EventStore {
     // would crash the process. The pool discards that client and the next query reconnects.
     this.pool.on('error', () => undefined);
     this.waiters = new HeadWaiters(() => this.headPosition(), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    // A group's rows go in one INSERT with literal values; a group as large as one append may be
+    // keeps that statement's size within what a single append could send.
+    this.groups = new GroupCommitQueue((group) => this.commitGroup(group), this.limits.maxBatchEvents);
   }
 
   /** Creates the schema and applies pending migrations under an advisory lock (two processes may start at once). */
@@ -210,26 +238,96 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    validateAppend(requests, this.limits);
+    const prepared = prepareAppend(requests, this.limits);
     this.assertReady();
+    const events = eventCount(requests);
+    if (events < this.copyMinEvents) return this.groups.submit(prepared, events);
+    return this.appendBulk(prepared);
+  }
+
+  /**
+   * A large append (bulk import) runs in a transaction of its own and first assumes that none of its
+   * ids is stored yet, letting the unique index on event_id say otherwise, instead of probing that
+   * index for every id first. Whatever could have come from a stored id (a unique violation on
+   * event_id, or a conflict that a replay would have explained) sends it down the exact path, which
+   * decides.
+   */
+  private async appendBulk(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
     const attempt = (lookUpIds: boolean): Promise<AppendPlan> =>
       this.onClient((client) => this.appendInTransaction(client, requests, lookUpIds));
-    let plan: AppendPlan | null = null;
-    if (eventCount(requests) >= this.copyMinEvents) {
-      // A large append (bulk import) first assumes that none of its ids is stored yet and lets the
-      // unique index on event_id say otherwise, instead of probing that index for every id first.
-      // Whatever could have come from a stored id (a unique violation on event_id, or a conflict
-      // that a replay would have explained) sends it down the exact path below, which decides.
-      plan = await attempt(false).catch((error: unknown) => {
+    const plan =
+      (await attempt(false).catch((error: unknown) => {
         if (error instanceof ConcurrencyError || isEventIdViolation(error)) return null;
         throw mapAppendError(error, requests);
-      });
-    }
-    plan ??= await attempt(true).catch((error: unknown) => {
-      throw mapAppendError(error, requests);
-    });
+      })) ??
+      (await attempt(true).catch((error: unknown) => {
+        throw mapAppendError(error, requests);
+      }));
     if (plan.newEvents.length > 0) this.waiters.notify(plan.head.position);
     return plan.results;
+  }
+
+  /**
+   * One transaction for every append that queued while the previous group committed: one lock, one
+   * lookup for all of them, each planned on its own in arrival order (as if appended one after the
+   * other), and the rows of those that succeeded inserted with the head move and COMMIT. A member
+   * that conflicts gets its own error and adds nothing; the others go on. If the database refuses
+   * the group's statement, the members are committed again one by one, so that only the one at
+   * fault fails.
+   */
+  private async commitGroup(group: readonly GroupMember<readonly PreparedRequest[], AppendResult[]>[]): Promise<void> {
+    let outcome: GroupOutcome;
+    try {
+      outcome = await this.onClient((client) => this.groupTransaction(client, group));
+    } catch (error) {
+      if (group.length > 1 && !(error instanceof StoreUnavailableError)) {
+        for (const member of group) await this.commitGroup([member]);
+        return;
+      }
+      for (const member of group) member.reject(mapAppendError(error, member.input));
+      return;
+    }
+    if (outcome.newEvents > 0) this.waiters.notify(outcome.head.position);
+    group.forEach((member, index) => {
+      const result = outcome.members[index];
+      if (result === undefined) member.reject(new Error('group commit lost a member'));
+      else if ('error' in result) member.reject(result.error);
+      else member.resolve(result.results);
+    });
+  }
+
+  private async groupTransaction(
+    client: PoolClient,
+    group: readonly GroupMember<readonly PreparedRequest[], AppendResult[]>[],
+  ): Promise<GroupOutcome> {
+    const requests = group.flatMap((member) => member.input);
+    const found = await lockAndLookUp(client, this.sql, requestedEventIds(requests), requestedStreamIds(requests));
+    const recordedAt = this.clock().toISOString();
+    const stored = new Map(found.stored);
+    const revisions = new Map(found.lastRevisions);
+    let head = found.head;
+    const rows: string[] = [];
+    const members = group.map((member): MemberOutcome => {
+      let plan: AppendPlan;
+      try {
+        plan = planAppend({ requests: member.input, head, recordedAt, stored, lastRevisions: revisions });
+      } catch (error) {
+        return { error };
+      }
+      // The next member sees this one as appended: its streams' revisions, its events' ids.
+      head = plan.head;
+      for (const result of plan.results)
+        if (!result.replayed) revisions.set(result.streamId, result.nextExpectedRevision);
+      plan.newEvents.forEach((event, index) => {
+        stored.set(event.eventId, event);
+        const prepared = plan.newPrepared[index];
+        if (prepared) rows.push(valuesLiteral(rowTexts(event, prepared)));
+      });
+      return { results: plan.results };
+    });
+    if (rows.length === 0) await client.query('COMMIT');
+    else await client.query(this.sql.insertMoveHeadAndCommit(rows, head));
+    return { members, head, newEvents: rows.length };
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
@@ -279,34 +377,27 @@ export class PostgresEventStore implements EventStore {
    */
   private async appendInTransaction(
     client: PoolClient,
-    requests: readonly AppendRequest[],
+    requests: readonly PreparedRequest[],
     lookUpIds: boolean,
   ): Promise<AppendPlan> {
-    const head = await lockHead(client, this.sql.beginAndLockHead);
-    const lookup = await client.query<LookupRow>(this.sql.lookup, [
+    const { head, stored, lastRevisions } = await lockAndLookUp(
+      client,
+      this.sql,
       lookUpIds ? requestedEventIds(requests) : [],
       requestedStreamIds(requests),
-    ]);
-    const stored = new Map<string, StoredEvent>();
-    const lastRevisions = new Map<string, number>();
-    for (const row of lookup.rows) {
-      if (row.last_revision === null) stored.set(row.event_id, eventFromRow(row));
-      else lastRevisions.set(row.stream_id, toSafeInteger(row.last_revision));
-    }
+    );
     const plan = planAppend({ requests, head, recordedAt: this.clock().toISOString(), stored, lastRevisions });
     if (plan.newEvents.length === 0) {
       await client.query('COMMIT');
-    } else if (plan.newEvents.length < this.copyMinEvents) {
-      await client.query(this.sql.insertAndMoveHead, [
-        ...columnArrays(plan.newEvents),
-        plan.head.position,
-        plan.head.hash,
-      ]);
-      await client.query('COMMIT');
-    } else {
-      await copyIn(client, this.sql.copyEvents, copyPayload(plan.newEvents));
-      await client.query(this.sql.moveHeadAndCommit(plan.head));
+      return plan;
     }
+    const rows = new CopyRows();
+    plan.newEvents.forEach((event, index) => {
+      const prepared = plan.newPrepared[index];
+      if (prepared) rows.add(rowTexts(event, prepared));
+    });
+    await copyIn(client, this.sql.copyEvents, rows.chunks());
+    await client.query(this.sql.moveHeadAndCommit(plan.head));
     return plan;
   }
 
@@ -367,41 +458,48 @@ function quoteSchema(schema: string): string {
 function statements(s: string) {
   const columns = EVENT_COLUMNS.map((c) => (c === 'data' || c === 'metadata' ? `${c}::text AS ${c}` : c)).join(', ');
   const select = `SELECT ${columns} FROM ${s}.events`;
-  const unnest = EVENT_COLUMNS.map((column, index) => `$${index + 1}::${COLUMN_TYPES[column]}[]`).join(', ');
-  const headParams = `$${EVENT_COLUMNS.length + 1}, $${EVENT_COLUMNS.length + 2}`;
   // The lookup's second half: one row per existing stream, every event column null but stream_id.
   const revisionColumns = EVENT_COLUMNS.map((c) =>
     c === 'stream_id' ? 'wanted.id' : `NULL::${c === 'data' || c === 'metadata' ? 'text' : COLUMN_TYPES[c]}`,
   );
   const lockHead = `SELECT position, hash FROM ${s}.head FOR UPDATE`;
+  const columnList = EVENT_COLUMNS.join(', ');
   return {
     createMigrations: `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     appliedMigrations: `SELECT version FROM ${s}.schema_migrations`,
     recordMigration: `INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`,
-    // One simple query (no parameters), so BEGIN and the lock cost one round trip.
-    beginAndLockHead: `BEGIN; ${lockHead}`,
     readHead: `SELECT position, hash FROM ${s}.head`,
-    // The stored events among the requested ids (last_revision null), then the last revision of
-    // every requested stream that exists (one backward index probe each).
-    lookup: `SELECT ${columns}, NULL::bigint AS last_revision FROM ${s}.events WHERE event_id = ANY($1::text[])
+    /**
+     * BEGIN, the head lock and the lookup as one simple query: one round trip, and once the lock is
+     * granted the lookup runs at once on the server. In a multi-statement simple query each statement
+     * of a READ COMMITTED transaction still takes its own snapshot, so the lookup reads what was
+     * committed after the lock was granted. The lookup returns the stored events among the requested
+     * ids (last_revision null), then the last revision of every requested stream that exists (one
+     * backward index probe each). Ids and streams arrive as array literals (simple queries take no
+     * parameters), escaped by pg's escapeLiteral.
+     */
+    beginLockAndLookUp: (eventIds: readonly string[], streamIds: readonly string[]): string =>
+      `BEGIN; ${lockHead};
+      SELECT ${columns}, NULL::bigint AS last_revision FROM ${s}.events
+        WHERE event_id = ANY(${textArrayLiteral(eventIds)}::text[])
       UNION ALL
       SELECT ${revisionColumns.join(', ')}, last.stream_revision
-      FROM unnest($2::text[]) AS wanted(id)
+      FROM unnest(${textArrayLiteral(streamIds)}::text[]) AS wanted(id)
       CROSS JOIN LATERAL (SELECT stream_revision FROM ${s}.events WHERE stream_id = wanted.id
         ORDER BY stream_revision DESC LIMIT 1) AS last`,
-    // One round trip for the whole batch: the rows travel as one array per column.
-    insertAndMoveHead: `WITH inserted AS (
-        INSERT INTO ${s}.events (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${unnest})
-      ) UPDATE ${s}.head SET (position, hash) = (${headParams})`,
+    /**
+     * A group's rows, the head move and COMMIT as one simple query: the one round trip left under the
+     * lock. Every value is a quoted literal, so the server parses it with the column type's own input
+     * function, exactly as it would a bound parameter; an error stops the query before COMMIT.
+     */
+    insertMoveHeadAndCommit: (rows: readonly string[], head: StoreHead): string =>
+      `INSERT INTO ${s}.events (${columnList}) VALUES ${rows.join(',\n')};
+      UPDATE ${s}.head SET (position, hash) = (${checkedHead(head)}); COMMIT`,
     copyEvents: `COPY ${s}.events (${EVENT_COLUMNS.join(', ')}) FROM STDIN`,
     /** A simple query (no parameters) so the head and COMMIT cost one round trip; both values are checked. */
-    moveHeadAndCommit: (head: StoreHead): string => {
-      if (!Number.isSafeInteger(head.position) || !/^[0-9a-f]{64}$/.test(head.hash)) {
-        throw new Error(`Refusing to write an invalid head ${JSON.stringify(head)}`);
-      }
-      return `UPDATE ${s}.head SET (position, hash) = (${head.position}, '${head.hash}'); COMMIT`;
-    },
+    moveHeadAndCommit: (head: StoreHead): string =>
+      `UPDATE ${s}.head SET (position, hash) = (${checkedHead(head)}); COMMIT`,
     readStream: `${select} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
     // One index probe per stream whatever the statistics say: `stream_id = ANY(…)` is planned as a
     // scan of the whole table until ANALYZE has seen it, which made every batch of an import slower
@@ -415,33 +513,83 @@ function statements(s: string) {
   };
 }
 
-/** The lock is the last statement of a simple query: pg answers such a query with one result per statement. */
-async function lockHead(client: PoolClient, sql: string): Promise<StoreHead> {
-  const answer: unknown = await client.query<HeadRow>(sql);
-  const results = (Array.isArray(answer) ? answer : [answer]) as QueryResult<HeadRow>[];
-  const [row] = results.at(-1)?.rows ?? [];
-  if (!row) throw new Error('The event store head row is missing; was the schema created by init()?');
-  return { position: toSafeInteger(row.position), hash: row.hash };
+/** The head's two values for an UPDATE written into SQL text, both checked first. */
+function checkedHead(head: StoreHead): string {
+  if (!Number.isSafeInteger(head.position) || !/^[0-9a-f]{64}$/.test(head.hash)) {
+    throw new Error(`Refusing to write an invalid head ${JSON.stringify(head)}`);
+  }
+  return `${head.position}, '${head.hash}'`;
 }
 
-/** The rows in COPY's text format, in EVENT_COLUMNS order, as the UTF-8 bytes sent. */
-function copyPayload(events: readonly StoredEvent[]): Buffer {
-  let text = '';
-  for (const event of events) text += `${rowValues(event).map(copyField).join('\t')}\n`;
-  return Buffer.from(text, 'utf8');
+/**
+ * BEGIN, the head lock and the lookup in one round trip. pg answers a multi-statement simple query
+ * with one result per statement: BEGIN, the head row, the lookup rows.
+ */
+async function lockAndLookUp(
+  client: PoolClient,
+  sql: ReturnType<typeof statements>,
+  eventIds: readonly string[],
+  streamIds: readonly string[],
+): Promise<LockedState> {
+  const answer: unknown = await client.query(sql.beginLockAndLookUp(eventIds, streamIds));
+  const results = (Array.isArray(answer) ? answer : [answer]) as QueryResult[];
+  const [headRow] = (results[1]?.rows ?? []) as HeadRow[];
+  if (!headRow) throw new Error('The event store head row is missing; was the schema created by init()?');
+  const stored = new Map<string, StoredEvent>();
+  const lastRevisions = new Map<string, number>();
+  for (const row of (results[2]?.rows ?? []) as LookupRow[]) {
+    if (row.last_revision === null) stored.set(row.event_id, eventFromRow(row));
+    else lastRevisions.set(row.stream_id, toSafeInteger(row.last_revision));
+  }
+  return { head: { position: toSafeInteger(headRow.position), hash: headRow.hash }, stored, lastRevisions };
+}
+
+/**
+ * An array of text as one SQL literal (`'{"a","b"}'`): the array's own quoting (backslash before `"`
+ * and `\`) inside pg's escapeLiteral. One literal is parsed far faster than ARRAY[…] of many.
+ */
+function textArrayLiteral(values: readonly string[]): string {
+  const elements = values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`);
+  return pg.escapeLiteral(`{${elements.join(',')}}`);
+}
+
+/**
+ * The event's columns in EVENT_COLUMNS order as the text PostgreSQL parses (null for NULL): data and
+ * metadata are the canonical JSON serialised once when the append was prepared.
+ */
+function rowTexts(event: StoredEvent, prepared: PreparedEvent): (string | null)[] {
+  return [
+    String(event.globalPosition),
+    event.eventId,
+    event.streamId,
+    String(event.streamRevision),
+    event.type,
+    String(event.schemaVersion),
+    event.occurredAt,
+    event.recordedAt,
+    event.actor.organisationId,
+    event.actor.role,
+    event.actor.keyId,
+    event.correlationId,
+    event.causationId,
+    prepared.dataJson,
+    prepared.metadataJson,
+    event.hash,
+    event.prevHash,
+  ];
+}
+
+/**
+ * One row of a VALUES list. Every value, numbers too, is a quoted literal: an unknown-typed literal is
+ * read by the column type's input function, so a schemaVersion of 1.5 is refused as a bound
+ * parameter would be, never rounded into an integer the hash does not cover.
+ */
+function valuesLiteral(texts: readonly (string | null)[]): string {
+  return `(${texts.map((text) => (text === null ? 'NULL' : pg.escapeLiteral(text))).join(',')})`;
 }
 
 function eventCount(requests: readonly AppendRequest[]): number {
   return requests.reduce((sum, request) => sum + request.events.length, 0);
-}
-
-/** Transposes the events into one array per column, the shape unnest() takes. */
-function columnArrays(events: readonly StoredEvent[]): SqlValue[][] {
-  const columns: SqlValue[][] = EVENT_COLUMNS.map(() => []);
-  for (const event of events) {
-    rowValues(event).forEach((value, index) => columns[index]?.push(value));
-  }
-  return columns;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { BatchTooLargeError, ConcurrencyError, DuplicateEventIdError, EventTooLargeError } from '../errors.js';
 import { GENESIS_HASH, hashEvent } from '../hash-chain.js';
-import type { AppendRequest, EventStore, ExpectedRevision, NewEvent, StoreLimits, StoredEvent } from '../port.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  StoreLimits,
+  StoredEvent,
+} from '../port.js';
 
 export interface ContractContext {
   /** The stores' recordedAt source; tests move it. */
@@ -315,6 +323,125 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
           const stream = await store.readStream(`device-w${w}-s0`);
           expect(stream.map((e) => e.streamRevision)).toEqual(stream.map((_, i) => i));
         }
+      });
+    });
+
+    describe('group commit under contention', () => {
+      it('gives every concurrent append its own success or conflict, dense positions and one chain', async () => {
+        // Streams that exist before the burst: targets for stale revisions, 'no-stream' and retries.
+        const hot = ['device-hot-0', 'device-hot-1', 'device-hot-2'];
+        for (const streamId of hot) await store.append(streamId, [newEvent()], 'no-stream');
+        const storedEarlier = newEvents(2);
+        const earlier = await store.append('device-earlier', storedEarlier, 'no-stream');
+        const instances = [store, ...(await Promise.all([1, 2].map(() => fixture.openAnother())))];
+        const on = (index: number): EventStore => instances[index % instances.length] ?? store;
+
+        interface Attempt {
+          readonly label: string;
+          readonly streamId: string;
+          readonly events: readonly NewEvent[];
+          /** 'ok' must succeed, 'conflict' must fail alone, 'race' is one of several where exactly one wins. */
+          readonly outcome: 'ok' | 'conflict' | 'duplicate' | 'race' | 'replay';
+          readonly run: () => Promise<AppendResult>;
+        }
+        const attempts: Attempt[] = [];
+        const add = (
+          label: string,
+          streamId: string,
+          events: readonly NewEvent[],
+          expectedRevision: ExpectedRevision,
+          outcome: Attempt['outcome'],
+          instance: number,
+        ): void => {
+          attempts.push({
+            label,
+            streamId,
+            events,
+            outcome,
+            run: () => on(instance).append(streamId, events, expectedRevision),
+          });
+        };
+        const raced = newEvents(2);
+        for (let i = 0; i < 36; i += 1) {
+          add(`fresh ${i}`, `device-g${i}`, newEvents(1 + (i % 3)), 'no-stream', 'ok', i);
+          if (i % 6 === 1) add(`stale ${i}`, hot[i % hot.length] ?? 'device-hot-0', [newEvent()], 7, 'conflict', i);
+          if (i % 6 === 3)
+            add(`exists ${i}`, hot[i % hot.length] ?? 'device-hot-0', [newEvent()], 'no-stream', 'conflict', i);
+          if (i % 9 === 4) add(`missing ${i}`, `device-none-${i}`, [newEvent()], 0, 'conflict', i);
+          if (i % 12 === 5)
+            add(`reused id ${i}`, `device-reuse-${i}`, [storedEarlier[0] ?? newEvent()], 'any', 'duplicate', i);
+          if (i % 12 === 7) add(`retry ${i}`, 'device-earlier', storedEarlier, 'no-stream', 'replay', i);
+        }
+        // Two writers that read the same revision of one stream: exactly one of them may append.
+        for (const [index, streamId] of hot.entries()) {
+          add(`race a ${streamId}`, streamId, [newEvent()], 0, 'race', index);
+          // The first pair on one instance (where they can share a group), the others on two.
+          add(`race b ${streamId}`, streamId, [newEvent()], 0, 'race', index === 0 ? index + 3 : index + 1);
+        }
+        // One command retried by three callers at once (same event ids): stored once.
+        for (let i = 0; i < 3; i += 1) add(`idempotent ${i}`, 'device-idempotent', raced, 'no-stream', 'race', i);
+        const before = await store.headPosition();
+
+        const outcomes = await Promise.allSettled(attempts.map((attempt) => attempt.run()));
+
+        const appended: StoredEvent[] = [];
+        const won = new Map<string, number>();
+        outcomes.forEach((outcome, index) => {
+          const attempt = attempts[index];
+          if (!attempt) throw new Error('unreachable');
+          const context = `${attempt.label}: ${outcome.status === 'rejected' ? String(outcome.reason) : 'fulfilled'}`;
+          if (attempt.outcome === 'ok' || attempt.outcome === 'replay') {
+            expect([context, outcome.status]).toEqual([context, 'fulfilled']);
+          }
+          if (attempt.outcome === 'conflict') {
+            expect([context, outcome.status === 'rejected' && outcome.reason instanceof ConcurrencyError]).toEqual([
+              context,
+              true,
+            ]);
+          }
+          if (attempt.outcome === 'duplicate') {
+            expect([context, outcome.status === 'rejected' && outcome.reason instanceof DuplicateEventIdError]).toEqual(
+              [context, true],
+            );
+          }
+          if (outcome.status === 'rejected') {
+            if (attempt.outcome === 'race') expect(outcome.reason).toBeInstanceOf(ConcurrencyError);
+            return;
+          }
+          const result = outcome.value;
+          expect(result.streamId).toBe(attempt.streamId);
+          expect(result.events.map((event) => event.eventId)).toEqual(attempt.events.map((event) => event.eventId));
+          if (attempt.outcome === 'replay') expect(result).toEqual({ ...earlier, replayed: true });
+          if (result.replayed) return;
+          appended.push(...result.events);
+          won.set(attempt.streamId, (won.get(attempt.streamId) ?? 0) + 1);
+        });
+
+        // Exactly one winner per race, every other caller refused or answered with the first result.
+        for (const streamId of [...hot, 'device-idempotent'])
+          expect([streamId, won.get(streamId)]).toEqual([streamId, 1]);
+        const all = await store.readAll(0, 10_000);
+        expect(all).toHaveLength(before + appended.length);
+        expect(all.map((event) => event.globalPosition)).toEqual(all.map((_, index) => index + 1));
+        expectIntactChain(all);
+        // What each caller was told is what is stored, at the positions it was told.
+        const byPosition = new Map(all.map((event) => [event.globalPosition, event]));
+        for (const event of appended) expect(byPosition.get(event.globalPosition)).toEqual(event);
+        expect(new Set(appended.map((event) => event.globalPosition)).size).toBe(appended.length);
+        // A refused caller left nothing behind.
+        outcomes.forEach((outcome, index) => {
+          const attempt = attempts[index];
+          // The duplicate reuses a stored id, and the idempotent callers share the winner's ids.
+          if (outcome.status === 'fulfilled' || !attempt || attempt.outcome === 'duplicate') return;
+          if (attempt.streamId === 'device-idempotent') return;
+          for (const event of attempt.events)
+            expect(all.some((stored) => stored.eventId === event.eventId)).toBe(false);
+        });
+        for (const streamId of hot)
+          expect((await store.readStream(streamId)).map((e) => e.streamRevision)).toEqual([0, 1]);
+        expect(await store.readStream('device-idempotent')).toHaveLength(raced.length);
+        expect(await store.readStream('device-earlier')).toEqual(earlier.events);
+        expect(await store.readStream('device-none-4')).toEqual([]);
       });
     });
 
