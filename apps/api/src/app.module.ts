@@ -21,6 +21,7 @@ import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EpcisModule } from './epcis/epcis.module.js';
 import { SigningModule } from './signing/signing.module.js';
 import { TracingModule, type Tracing } from './tracing/tracing.js';
@@ -43,6 +44,7 @@ const FEATURES = [
   EpcisModule,
   ErasureModule,
   FeedModule,
+  DashboardModule,
 ];
 
 @Module({})

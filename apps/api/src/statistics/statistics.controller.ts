@@ -2,8 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { PERMISSIONS, readScope, scopeStatisticsFilters } from '#kierto/access';
-import { parseTimestamp } from '#kierto/domain';
+import { PERMISSIONS } from '#kierto/access';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
 import { decodeCursor, type StatisticsRequest } from '#kierto/projections';
@@ -11,7 +10,7 @@ import type { DocumentName } from '#kierto/schemas';
 import { badRequest } from '../http/api-error.js';
 import { openApiDocumentSchema } from '../http/document-schema.js';
 import { collectionRateCsv, factsCsv, indicatorsCsv, recoveryRatesCsv, reportCsv, weeeGeneratedCsv } from './csv.js';
-import { GetMembershipHistory } from '../producers/membership-history.js';
+import { scopedStatisticsRequest } from './scoped-request.js';
 import {
   GetCollectionRate,
   GetFacts,
@@ -173,39 +172,13 @@ export class StatisticsController {
   }
 
   /**
-   * The query as asked, narrowed to what the caller may read: the rule is libs/access's
-   * scopeStatisticsFilters (docs/access.md, "Statistics are scoped"); asking for someone else's
-   * figures is a 403 naming the parameter, never an empty or silently widened answer.
+   * The query as asked, narrowed to what the caller may read (./scoped-request.ts): asking for
+   * someone else's figures is a 403 naming the parameter, never an empty or silently widened answer.
    */
   private async requestOf(query: StatisticsQuery, request: Request): Promise<StatisticsRequest> {
-    const scoped = await scopeStatisticsFilters(
-      readScope(requirePrincipal(request).organisation),
-      query,
-      (producerId, organisationId) => this.everMember(producerId, organisationId),
-    );
+    const scoped = await scopedStatisticsRequest(this.queryBus, requirePrincipal(request), query);
     if (!scoped.allowed) throw forbidden('statistics:read', scoped.message, scoped.field);
-    const { producerId, organisationId } = scoped;
-    return {
-      year: query.year,
-      filters: {
-        country: query.country ?? null,
-        producerId: producerId ?? null,
-        organisationId: organisationId ?? null,
-        category: query.category ?? null,
-        market: query.market ?? null,
-      },
-      // The canonical UTC form compares correctly with the stored recordedAt; impossible days are refused.
-      asOf: query.asOf === undefined ? null : new Date(parseTimestamp(query.asOf, 'asOf')).toISOString(),
-    };
-  }
-
-  /**
-   * Whether the producer is or was a member: a former member's figures from its years in the
-   * organisation stay the organisation's, so they stay readable to it.
-   */
-  private async everMember(producerId: string, organisationId: string): Promise<boolean> {
-    const history = await this.queryBus.execute(new GetMembershipHistory(producerId));
-    return history !== null && history.changes.some((change) => change.organisationId === organisationId);
+    return scoped.request;
   }
 }
 
