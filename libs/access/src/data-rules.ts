@@ -29,6 +29,7 @@ export const DEVICE_COMMAND_PERMISSIONS = {
   RecordRepair: 'device:repair',
   RecordResale: 'device:resell',
   RecordRecycling: 'device:recycle',
+  RecordHandover: 'device:record-handover',
 } as const satisfies Record<DeviceCommandKind, Permission>;
 
 /** What the rules read of a command: its kind and data (not the device, not the times). */

@@ -24,6 +24,9 @@ export const PERMISSIONS = {
   'device:resell': ['refurbisher'],
   'device:repair': ['repairer'],
   'device:recycle': ['recycler'],
+  // A handover is accepted through its lot (lot:receive); only an admin imports DeviceHandedOver
+  // lines, when it loads a register's existing history (docs/adr/0026-lots-and-handovers.md).
+  'device:record-handover': ['admin'],
   // Bulk import (POST /imports): each line is then checked like the command it stands for; an
   // admin may import any line (loading a register's existing history), recorded as admin.
   'device:import': ['producer', 'producer-organisation', 'collector', 'refurbisher', 'repairer', 'recycler', 'admin'],
@@ -49,6 +52,12 @@ export const PERMISSIONS = {
   'registry:read': ['producer', 'auditor', 'admin'],
   'projections:read': ['auditor', 'admin'],
   'organisations:manage': ['admin'],
+  // Lots and handovers (docs/adr/0026): whoever moves devices makes up lots and hands them over;
+  // the lot's rules (libs/domain/src/lots.ts) say which organisation may act on which lot.
+  'lot:manage': ['producer', 'collector', 'refurbisher', 'repairer', 'recycler'],
+  'lot:collect-bulk': ['collector'],
+  'lot:receive': ['producer', 'collector', 'refurbisher', 'repairer', 'recycler'],
+  'lot:read': ['producer', 'collector', 'refurbisher', 'repairer', 'recycler', 'auditor', 'admin'],
   // Label sheets (POST /labels): producers label their own devices (data-rules.ts mayPrintLabels),
   // refurbishers relabel what they resell; the QR code itself is public, like the passport.
   'labels:print': ['producer', 'refurbisher', 'admin'],

@@ -2,4 +2,5 @@ export * from './decide-command.js';
 export * from './device-history.js';
 export * from './handle-command.js';
 export * from './json.js';
+export * from './lots.js';
 export * from './streams.js';

@@ -1,12 +1,17 @@
 import {
   deviceDecider,
   isDeviceEventType,
+  isLotEventType,
   isMembershipEventType,
+  lotDecider,
   membershipDecider,
   type Decider,
   type DeviceCommand,
   type DeviceEvent,
   type DeviceState,
+  type LotCommand,
+  type LotEvent,
+  type LotState,
   type MembershipCommand,
   type MembershipEvent,
   type MembershipState,
@@ -57,6 +62,8 @@ export const producerStreams: StreamKind<MembershipCommand, MembershipEvent, Mem
   membershipDecider,
   isMembershipEventType,
 );
+
+export const lotStreams: StreamKind<LotCommand, LotEvent, LotState> = streamKind('lot', lotDecider, isLotEventType);
 
 export interface StreamSnapshot<State> {
   readonly state: State;

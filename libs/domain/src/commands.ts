@@ -23,6 +23,7 @@ export type RecordDataWipe = DeviceCommandFor<'DeviceDataWiped'>;
 export type RecordRepair = DeviceCommandFor<'DeviceRepaired'>;
 export type RecordResale = DeviceCommandFor<'DeviceResold'>;
 export type RecordRecycling = DeviceCommandFor<'DeviceRecycled'>;
+export type RecordHandover = DeviceCommandFor<'DeviceHandedOver'>;
 
 export type DeviceCommand = { [T in DeviceEventType]: DeviceCommandFor<T> }[DeviceEventType];
 

@@ -11,6 +11,7 @@ import type {
 } from './events.js';
 import { deviceIdOf, identifierOfProduct } from './identity.js';
 import { PLAUSIBLE_UNIT_WEIGHT_KG } from './limits.js';
+import { LotErrorCodes } from './lots.js';
 import { ErrorCodes } from './rules.js';
 import { assertNever, isRegistered, type DeviceState, type RegisteredDevice } from './state.js';
 import { checkOccurredAt } from './time.js';
@@ -117,6 +118,19 @@ export function decide(command: DeviceCommand, state: DeviceState): DeviceEvent[
       checkRecycling(command.data, device);
       checkTime(command, device);
       return [{ type: 'DeviceRecycled', occurredAt, data: command.data }];
+    }
+    case 'RecordHandover': {
+      // Recorded with an accepted lot handover (lots.ts), whose rules say who may hand what to whom.
+      const device = requireNotRecycled(requireRegistered(state, command.deviceId));
+      if (command.data.fromOrganisationId === command.data.toOrganisationId) {
+        throw invalid(
+          LotErrorCodes.handoverToHolder,
+          'toOrganisationId',
+          'A handover goes from one organisation to another',
+        );
+      }
+      checkTime(command, device);
+      return [{ type: 'DeviceHandedOver', occurredAt, data: command.data }];
     }
     default:
       return assertNever(command);

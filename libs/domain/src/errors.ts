@@ -3,7 +3,8 @@
  * status, and (for invalid input) the path of the field at fault. Decide functions throw them; see
  * docs/adr/0003-domain-errors-are-thrown.md for why we throw instead of returning a Result.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rule';
+/** `forbidden`: the organisation asking is not the one a rule lets do this (only a handover's receiver answers it). */
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rule' | 'forbidden';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -255,6 +255,19 @@ export interface DeviceRecycledData {
   readonly outputs: readonly RecyclingOutput[];
 }
 
+/**
+ * The device moved from one organisation to another with a lot whose handover the receiver accepted
+ * (lots.ts, docs/adr/0026): recorded on the device's stream, in the same append as the lot's
+ * LotHandoverAccepted, so that the device's own history says who holds it. Its lifecycle status is
+ * unchanged: a handover within the chain is neither a collection nor a sale.
+ */
+export interface DeviceHandedOverData {
+  readonly lotId: string;
+  readonly handoverId: string;
+  readonly fromOrganisationId: string;
+  readonly toOrganisationId: string;
+}
+
 export interface EventDataByType {
   readonly DevicePlacedOnMarket: DevicePlacedOnMarketData;
   readonly DeviceCollected: DeviceCollectedData;
@@ -262,6 +275,7 @@ export interface EventDataByType {
   readonly DeviceRepaired: DeviceRepairedData;
   readonly DeviceResold: DeviceResoldData;
   readonly DeviceRecycled: DeviceRecycledData;
+  readonly DeviceHandedOver: DeviceHandedOverData;
 }
 
 export type DeviceEventType = keyof EventDataByType;
@@ -279,6 +293,7 @@ export const DEVICE_COMMAND_OF = {
   DeviceRepaired: 'RecordRepair',
   DeviceResold: 'RecordResale',
   DeviceRecycled: 'RecordRecycling',
+  DeviceHandedOver: 'RecordHandover',
 } as const satisfies Record<DeviceEventType, string>;
 
 /** Every device event type, in catalogue order. */

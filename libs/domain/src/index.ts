@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './identity.js';
 export * from './limits.js';
+export * from './lots.js';
 export * from './membership.js';
 export * from './rules.js';
 export * from './state.js';

@@ -70,6 +70,10 @@ export function evolveLifecycle(lifecycle: Lifecycle | null, event: DeviceEvent)
       return lifecycle === null
         ? null
         : { status: 'recycled', wipedSinceHandover: lifecycle.wipedSinceHandover, lives: lifecycle.lives };
+    case 'DeviceHandedOver':
+      // Between organisations of the chain, not to a user: no one could have stored data meanwhile,
+      // so a wipe before it still counts (rule 4 names placing on market, collection and sale only).
+      return lifecycle;
     default:
       return assertNever(event);
   }
@@ -147,6 +151,7 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
     case 'DeviceDataWiped':
     case 'DeviceResold':
     case 'DeviceRecycled':
+    case 'DeviceHandedOver':
       if (registered === null) return state;
       return registeredDevice(lifecycle, { ...registered, lastOccurredAt: event.occurredAt });
     default:

@@ -35,6 +35,13 @@ export type DriftChecks = [
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceRepaired']>, EventDataByType['DeviceRepaired']>>,
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceResold']>, EventDataByType['DeviceResold']>>,
   Assert<SchemaMatches<FromSchema<EventSchemas['DeviceRecycled']>, EventDataByType['DeviceRecycled']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['DeviceHandedOver']>, EventDataByType['DeviceHandedOver']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['LotOpened']>, EventDataByType['LotOpened']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['BulkWeeeCollected']>, EventDataByType['BulkWeeeCollected']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['DevicesAddedToLot']>, EventDataByType['DevicesAddedToLot']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['LotHandoverOffered']>, EventDataByType['LotHandoverOffered']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['LotHandoverAccepted']>, EventDataByType['LotHandoverAccepted']>>,
+  Assert<SchemaMatches<FromSchema<EventSchemas['LotHandoverRejected']>, EventDataByType['LotHandoverRejected']>>,
   Assert<
     SchemaMatches<FromSchema<EventSchemas['ProducerJoinedOrganisation']>, EventDataByType['ProducerJoinedOrganisation']>
   >,
@@ -48,6 +55,13 @@ export type DriftChecks = [
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordRepair']>, RequestBodyByName['RecordRepair']>>,
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordResale']>, RequestBodyByName['RecordResale']>>,
   Assert<SchemaMatches<FromSchema<RequestSchemas['RecordRecycling']>, RequestBodyByName['RecordRecycling']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['RecordHandover']>, RequestBodyByName['RecordHandover']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['OpenLot']>, RequestBodyByName['OpenLot']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['CollectBulkWeee']>, RequestBodyByName['CollectBulkWeee']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['AddDevicesToLot']>, RequestBodyByName['AddDevicesToLot']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['OfferLotHandover']>, RequestBodyByName['OfferLotHandover']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['AcceptLotHandover']>, RequestBodyByName['AcceptLotHandover']>>,
+  Assert<SchemaMatches<FromSchema<RequestSchemas['RejectLotHandover']>, RequestBodyByName['RejectLotHandover']>>,
   Assert<
     SchemaMatches<FromSchema<RequestSchemas['JoinProducerOrganisation']>, RequestBodyByName['JoinProducerOrganisation']>
   >,

@@ -22,6 +22,15 @@ import {
   warrantyMonths,
   wipeResult,
 } from './common.js';
+import {
+  bulkWeeeCollectedSchema,
+  deviceHandedOverSchema,
+  devicesAddedToLotSchema,
+  lotHandoverAcceptedSchema,
+  lotHandoverOfferedSchema,
+  lotHandoverRejectedSchema,
+  lotOpenedSchema,
+} from './lots.js';
 import { producerJoinedOrganisationSchema, producerLeftOrganisationSchema } from './membership.js';
 
 export const devicePlacedOnMarketSchema = {
@@ -297,8 +306,15 @@ export const eventDataSchemas = {
   DeviceRepaired: deviceRepairedSchema,
   DeviceResold: deviceResoldSchema,
   DeviceRecycled: deviceRecycledSchema,
+  DeviceHandedOver: deviceHandedOverSchema,
   ProducerJoinedOrganisation: producerJoinedOrganisationSchema,
   ProducerLeftOrganisation: producerLeftOrganisationSchema,
+  LotOpened: lotOpenedSchema,
+  BulkWeeeCollected: bulkWeeeCollectedSchema,
+  DevicesAddedToLot: devicesAddedToLotSchema,
+  LotHandoverOffered: lotHandoverOfferedSchema,
+  LotHandoverAccepted: lotHandoverAcceptedSchema,
+  LotHandoverRejected: lotHandoverRejectedSchema,
 } as const satisfies Record<DomainEventType, { readonly $id: string; readonly title: string }>;
 
 export type EventDataSchemas = typeof eventDataSchemas;

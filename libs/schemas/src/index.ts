@@ -15,6 +15,7 @@ export {
 export * from './documents.js';
 export * from './events.js';
 export * from './files.js';
+export * from './lots.js';
 export * from './membership.js';
 export * from './requests.js';
 export * from './text-safety.js';

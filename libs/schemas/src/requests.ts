@@ -20,6 +20,15 @@ import {
   deviceRepairedSchema,
   deviceResoldSchema,
 } from './events.js';
+import {
+  acceptLotHandoverRequestSchema,
+  addDevicesToLotRequestSchema,
+  collectBulkWeeeRequestSchema,
+  offerLotHandoverRequestSchema,
+  openLotRequestSchema,
+  recordHandoverRequestSchema,
+  rejectLotHandoverRequestSchema,
+} from './lots.js';
 import { joinProducerOrganisationRequestSchema, leaveProducerOrganisationRequestSchema } from './membership.js';
 
 /** Request names are the domain's command kinds, so a request maps onto a command one to one. */
@@ -155,8 +164,15 @@ export const requestSchemas = {
   RecordRepair: recordRepairRequestSchema,
   RecordResale: recordResaleRequestSchema,
   RecordRecycling: recordRecyclingRequestSchema,
+  RecordHandover: recordHandoverRequestSchema,
   JoinProducerOrganisation: joinProducerOrganisationRequestSchema,
   LeaveProducerOrganisation: leaveProducerOrganisationRequestSchema,
+  OpenLot: openLotRequestSchema,
+  CollectBulkWeee: collectBulkWeeeRequestSchema,
+  AddDevicesToLot: addDevicesToLotRequestSchema,
+  OfferLotHandover: offerLotHandoverRequestSchema,
+  AcceptLotHandover: acceptLotHandoverRequestSchema,
+  RejectLotHandover: rejectLotHandoverRequestSchema,
 } as const satisfies Record<RequestName, { readonly $id: string; readonly title: string }>;
 
 export type RequestSchemas = typeof requestSchemas;

@@ -6,12 +6,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DomainEventDataByType } from '#kierto/domain';
 import type {
+  BulkWeeeCollectedData,
   DeviceCollectedData,
   DeviceDataWipedData,
+  DeviceHandedOverData,
   DevicePlacedOnMarketData,
   DeviceRecycledData,
   DeviceRepairedData,
   DeviceResoldData,
+  LotOpenedData,
   ProductDescription,
 } from '#kierto/domain';
 import { COUNTRY_CODE_PATTERN, REQUEST_COUNTRY_CODE_PATTERN, SCHEMA_DIALECT } from './common.js';
@@ -157,6 +160,32 @@ const recycled: DeviceRecycledData = {
   ],
 };
 
+const handedOver: DeviceHandedOverData = {
+  lotId: 'PAL-2026-0042',
+  handoverId: 'DN-2026-42',
+  fromOrganisationId: 'org-city',
+  toOrganisationId: 'org-centre',
+};
+const lotOpened: LotOpenedData = {
+  lotId: 'PAL-2026-0042',
+  organisationId: 'org-city',
+  kind: 'pallet',
+  label: 'Laptops',
+};
+const bulkCollected: BulkWeeeCollectedData = {
+  lotId: 'CAGE-7',
+  organisationId: 'org-point',
+  kind: 'cage',
+  weeeCategory: 5,
+  massKg: 412.5,
+  collectionPointId: 'point-7',
+  channel: 'municipal',
+  source: 'household',
+  country: 'FI',
+  onBehalfOf: 'org-serty',
+  weighbridgeTicket: 'WB-1',
+};
+
 const validEventData: { readonly [T in keyof DomainEventDataByType]: readonly DomainEventDataByType[T][] } = {
   DevicePlacedOnMarket: [
     placed,
@@ -172,6 +201,13 @@ const validEventData: { readonly [T in keyof DomainEventDataByType]: readonly Do
   DeviceRecycled: [recycled],
   ProducerJoinedOrganisation: [{ organisationId: 'org-serty' }],
   ProducerLeftOrganisation: [{ organisationId: 'org-serty' }],
+  DeviceHandedOver: [handedOver],
+  LotOpened: [lotOpened, { ...lotOpened, label: undefined, kind: 'cage' }],
+  BulkWeeeCollected: [bulkCollected, { ...bulkCollected, onBehalfOf: undefined, weighbridgeTicket: undefined }],
+  DevicesAddedToLot: [{ deviceIds: ['mfr:lenovo:PF-1', 'gtin:05901234123457:SN-1'] }],
+  LotHandoverOffered: [{ handoverId: 'DN-2026-42', toOrganisationId: 'org-centre', note: 'Pallet 1 of 2' }],
+  LotHandoverAccepted: [{ handoverId: 'DN-2026-42', receivedMassKg: 64.2, weighbridgeTicket: 'WB-77' }],
+  LotHandoverRejected: [{ handoverId: 'DN-2026-42', reason: 'Pallet arrived broken open' }],
 };
 
 const occurredAt = '2025-03-01T10:00:00Z';
@@ -184,6 +220,13 @@ const validRequests: { readonly [N in RequestName]: RequestBodyByName[N] } = {
   RecordRecycling: { occurredAt, ...recycled },
   JoinProducerOrganisation: { occurredAt, organisationId: 'org-serty' },
   LeaveProducerOrganisation: { occurredAt, organisationId: 'org-serty' },
+  RecordHandover: { occurredAt, ...handedOver },
+  OpenLot: { occurredAt, ...lotOpened },
+  CollectBulkWeee: { occurredAt, ...bulkCollected },
+  AddDevicesToLot: { occurredAt, deviceIds: ['mfr:lenovo:PF-1'] },
+  OfferLotHandover: { occurredAt, handoverId: 'DN-2026-42', toOrganisationId: 'org-centre' },
+  AcceptLotHandover: { occurredAt, handoverId: 'DN-2026-42', receivedMassKg: 64.2 },
+  RejectLotHandover: { occurredAt, handoverId: 'DN-2026-42', reason: 'Not ours' },
 };
 
 /** JSON round trip: drops `undefined` properties exactly as an HTTP body would. */

@@ -15,7 +15,13 @@ import { ApiError, type ApiErrorBody, type FieldError } from './api-error.js';
 import type { JsonLogger } from './json-logger.js';
 import { correlationIdOf } from './request-context.js';
 
-const STATUS_OF_KIND: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409, rule: 422 };
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  rule: 422,
+  forbidden: 403,
+};
 
 /** Errors that body-parser raises (it marks them with `type`), mapped to our codes. */
 const BODY_PARSER_ERRORS: Record<string, { status: number; code: string }> = {

@@ -203,6 +203,19 @@ const MAPPERS: { readonly [T in DeviceEventType]: Mapper<T> } = {
       },
     },
   }),
+  // Taken over with an accepted lot handover (docs/adr/0026): CBV `receiving`, still `in_progress`
+  // in the chain. Which organisations and which lot are the parties' business, not the public's.
+  DeviceHandedOver: (data, detail) => ({
+    action: 'OBSERVE',
+    bizStep: 'receiving',
+    disposition: 'in_progress',
+    extensions: fullOnly(detail, {
+      'kierto:lotId': data.lotId,
+      'kierto:handoverId': data.handoverId,
+      'kierto:fromOrganisationId': data.fromOrganisationId,
+      'kierto:toOrganisationId': data.toOrganisationId,
+    }),
+  }),
 };
 
 /** The EPCIS ObjectEvent of a stored device event; throws for an event type that is not a device event. */
