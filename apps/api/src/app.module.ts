@@ -5,6 +5,7 @@ import type { EventStore } from '#kierto/event-store';
 import { AccessModule } from './access/access.module.js';
 import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuditorModule } from './auditor/auditor.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { ErasureModule } from './erasure/erasure.module.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -36,6 +37,7 @@ const FEATURES = [
   PagesModule,
   StatisticsModule,
   AuditModule,
+  AuditorModule,
   ImportModule,
   IntakeModule,
   OrdsModule,

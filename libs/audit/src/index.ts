@@ -3,6 +3,7 @@ export * from './verify-chain.js';
 export * from './checkpoint.js';
 export * from './bundle.js';
 export * from './device-history.js';
+export * from './device-chain-check.js';
 export { AuditInputError } from './json-shape.js';
 export {
   EMPTY_TREE_ROOT,

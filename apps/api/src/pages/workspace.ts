@@ -34,6 +34,13 @@ export const WORKSPACE_CSS =
     '.scroll{overflow-x:auto}',
     'figure{margin:1rem 0}',
     'svg{max-width:100%;height:auto}',
+    // The auditor's verdicts (apps/api/src/auditor): said in words, the colour only repeats them.
+    'code{font-size:.85rem;overflow-wrap:anywhere}',
+    '.notice.ok{border-color:#1c7c3c;background:#eaf6ee}',
+    '.verdict{display:inline-block;padding:0 .4rem;border:1px solid #1c7c3c;border-radius:.25rem;background:#eaf6ee;color:#14532d;font-weight:700}',
+    '.verdict.bad{border-color:#a3161a;background:#fdecec;color:#7f1013}',
+    'ol.timeline li.bad::before{background:#a3161a}',
+    'ol.timeline dd time{display:inline;font-size:inherit;color:inherit}',
   ].join('');
 
 const CSS_HASH = createHash('sha256').update(WORKSPACE_CSS, 'utf8').digest('base64');
