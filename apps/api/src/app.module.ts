@@ -6,6 +6,7 @@ import { AccessModule } from './access/access.module.js';
 import type { ApiConfig } from './config.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuditorModule } from './auditor/auditor.module.js';
+import { DeskModule } from './desk/desk.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { ErasureModule } from './erasure/erasure.module.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -47,6 +48,7 @@ const FEATURES = [
   ErasureModule,
   FeedModule,
   DashboardModule,
+  DeskModule,
 ];
 
 @Module({})

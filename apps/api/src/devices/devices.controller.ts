@@ -314,9 +314,9 @@ export class DevicesController {
 /**
  * The envelope's actor, once the access rules allow the command (libs/access/src/data-rules.ts, the
  * same rules bulk import applies): the route's guard has checked the permission; the rules add what
- * depends on the body (a producer places on the market only as itself).
+ * depends on the body (a producer places on the market only as itself). The desk's forms use it too.
  */
-function actorOf(command: CommandToAuthorise, request: Request): Actor {
+export function actorOf(command: CommandToAuthorise, request: Request): Actor {
   const { organisation, keyId } = requirePrincipal(request);
   const decision = mayRecord(organisation, command);
   if (!decision.allowed) {
@@ -325,13 +325,13 @@ function actorOf(command: CommandToAuthorise, request: Request): Actor {
   return { organisationId: organisation.id, role: decision.role, keyId };
 }
 
-function checkDeviceId(deviceId: string): string {
+export function checkDeviceId(deviceId: string): string {
   if (!isWellFormedDeviceId(deviceId)) {
     throw badRequest('INVALID_DEVICE_ID', 'deviceId', `${deviceId} is not a Kierto device id (gtin:… or mfr:…)`);
   }
   return deviceId;
 }
 
-function deviceNotFound(deviceId: string): ApiError {
+export function deviceNotFound(deviceId: string): ApiError {
   return new ApiError(404, 'DEVICE_NOT_FOUND', `No device ${deviceId} is registered`);
 }
