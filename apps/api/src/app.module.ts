@@ -19,6 +19,7 @@ import { ApiMetrics } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { PassportsModule } from './passports/passports.module.js';
+import { PeopleModule } from './people/people.module.js';
 import { ProducersModule } from './producers/producers.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
@@ -36,6 +37,7 @@ const FEATURES = [
   ProjectionsModule,
   PassportsModule,
   PagesModule,
+  PeopleModule,
   StatisticsModule,
   AuditModule,
   AuditorModule,

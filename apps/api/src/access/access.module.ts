@@ -53,7 +53,7 @@ export class AccessModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         AccessStoreLifecycle,
       ],
-      exports: [ACCESS_STORE],
+      exports: [ACCESS_STORE, REQUEST_LIMITER],
     };
   }
 }

@@ -30,7 +30,7 @@ export function requestContext(
     response.on('finish', () => {
       logger.entry('info', 'request', {
         method: request.method,
-        path: request.path,
+        path: loggedPath(request.path),
         status: response.statusCode,
         // The key's public id, never the token: the Authorization header is not logged.
         keyId: principalOf(request)?.keyId,
@@ -43,11 +43,22 @@ export function requestContext(
   };
 }
 
+/** The path as logged: an invitation link's token is a secret (docs/access.md), so it is left out. */
+function loggedPath(path: string): string {
+  return path.replace(/^\/invitations\/[^/]+/, '/invitations/…');
+}
+
 /**
  * Where the workspace's HTML forms post (application/x-www-form-urlencoded, what a browser sends
- * without JavaScript): the desk's forms (apps/api/src/desk). The API's own routes stay JSON only.
+ * without JavaScript): the desk's forms (apps/api/src/desk); sign-in, sign-out, invitations and the
+ * user admin (apps/api/src/people). The API's own routes stay JSON only.
  */
-export const FORM_POST_PATHS: readonly RegExp[] = [/^\/desk\//];
+export const FORM_POST_PATHS: readonly RegExp[] = [
+  /^\/desk\//,
+  /^\/sign-(in|out)$/,
+  /^\/invitations\/[^/]+$/,
+  /^\/admin\/users\//,
+];
 
 /**
  * A form post to a page route that takes one: the one non-JSON body the pages accept. Reads the

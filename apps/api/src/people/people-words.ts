@@ -63,6 +63,7 @@ export interface PeopleWords {
     readonly status: string;
     readonly active: string;
     readonly invited: string;
+    readonly actions: string;
     readonly remove: (name: string) => string;
     readonly you: string;
     readonly none: string;
@@ -112,6 +113,7 @@ const en: PeopleWords = {
     status: 'Status',
     active: 'active',
     invited: 'invited, no password yet',
+    actions: 'Actions',
     remove: (name) => `Remove ${name}`,
     you: 'you',
     none: 'No users yet.',
@@ -191,6 +193,7 @@ const fi: PeopleWords = {
     status: 'Tila',
     active: 'käytössä',
     invited: 'kutsuttu, ei vielä salasanaa',
+    actions: 'Toiminnot',
     remove: (name) => `Poista ${name}`,
     you: 'sinä',
     none: 'Ei vielä käyttäjiä.',
@@ -270,6 +273,7 @@ const sv: PeopleWords = {
     status: 'Status',
     active: 'aktiv',
     invited: 'inbjuden, inget lösenord ännu',
+    actions: 'Åtgärder',
     remove: (name) => `Ta bort ${name}`,
     you: 'du',
     none: 'Inga användare ännu.',

@@ -1,0 +1,179 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  inviteUser,
+  isEmailAddress,
+  isRole,
+  normaliseEmail,
+  UserExistsError,
+  type AccessStore,
+  type Organisation,
+  type Role,
+} from '#kierto/access';
+import { ACCESS_STORE } from '../access/access.tokens.js';
+import { HtmlPage, Requires } from '../access/decorators.js';
+import { requirePrincipal, sessionOf } from '../access/principal.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../event-store.provider.js';
+import type { Language } from '../pages/i18n.js';
+import { sendWorkspacePage, workspaceLanguage } from '../pages/workspace.js';
+import { usersPage, type FormError, type UsersPageModel } from './people-pages.js';
+import { field } from './sign-in.controller.js';
+
+const EMPTY_DRAFT = { email: '', displayName: '', roles: [] } as const;
+
+/** The invitation link as the person opens it: absolute under KIERTO_PUBLIC_URL, else on this request's origin. */
+export function invitationLink(config: ApiConfig, request: Request | null, token: string): string {
+  const base = config.publicUrl ?? (request === null ? '' : `${request.protocol}://${request.get('host') ?? ''}`);
+  return `${base}/invitations/${token}`;
+}
+
+/**
+ * /admin/users: an admin (organisations:manage) invites people into an organisation, its own by
+ * default or any other (`?organisation=`), with roles the organisation holds, and removes them;
+ * removal ends their sessions at once. The invitation link is shown once, on the answer to the
+ * invitation; only its hash is kept.
+ */
+@ApiExcludeController()
+@Controller('admin/users')
+export class UsersController {
+  constructor(
+    @Inject(ACCESS_STORE) private readonly access: AccessStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Get()
+  @Requires('organisations:manage')
+  @HtmlPage()
+  async list(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query('organisation') chosen: unknown,
+  ): Promise<void> {
+    const language = workspaceLanguage(request);
+    const organisation = await this.organisation(request, typeof chosen === 'string' ? chosen : '');
+    if (organisation === null) return this.notFound(request, response, language);
+    await this.send(request, response, language, organisation, {}, 200);
+  }
+
+  @Post('invitations')
+  @Requires('organisations:manage')
+  @HtmlPage()
+  async invite(@Req() request: Request, @Res() response: Response, @Body() body: unknown): Promise<void> {
+    const language = workspaceLanguage(request);
+    const organisation = await this.organisation(request, field(body, 'organisation'));
+    if (organisation === null) return this.notFound(request, response, language);
+    const email = normaliseEmail(field(body, 'email'));
+    const displayName = field(body, 'displayName').trim();
+    const rolesGiven = rolesOf(body);
+    const draft = { email, displayName, roles: rolesGiven };
+    const refuse = (status: number, error: FormError): Promise<void> =>
+      this.send(request, response, language, organisation, { error, draft }, status);
+
+    if (displayName === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'displayName' });
+    if (email === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'email' });
+    if (!isEmailAddress(email)) return refuse(400, { code: 'INVALID_EMAIL', field: 'email' });
+    const roles = rolesGiven.filter((role): role is Role => isRole(role) && organisation.roles.includes(role));
+    if (roles.length === 0 || roles.length !== rolesGiven.length) {
+      return refuse(400, { code: 'ROLE_NOT_HELD', field: 'roles' });
+    }
+    try {
+      const invited = await inviteUser(
+        this.access,
+        { organisationId: organisation.id, email, displayName: displayName.slice(0, 200), roles },
+        new Date(),
+      );
+      const link = invitationLink(this.config, request, invited.token);
+      await this.send(
+        request,
+        response,
+        language,
+        organisation,
+        { invited: { email, link, expiresAt: invited.expiresAt } },
+        201,
+      );
+    } catch (error) {
+      if (error instanceof UserExistsError) return refuse(409, { code: 'USER_EXISTS', field: 'email' });
+      throw error;
+    }
+  }
+
+  @Post(':userId/removal')
+  @Requires('organisations:manage')
+  @HtmlPage()
+  async remove(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('userId') userId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const language = workspaceLanguage(request);
+    const organisation = await this.organisation(request, field(body, 'organisation'));
+    if (organisation === null) return this.notFound(request, response, language);
+    if (sessionOf(request)?.userId === userId) {
+      return this.send(
+        request,
+        response,
+        language,
+        organisation,
+        { error: { code: 'CANNOT_REMOVE_SELF', field: null } },
+        409,
+      );
+    }
+    const removed = await this.access.removeUser(organisation.id, userId, new Date().toISOString());
+    if (removed === null) {
+      return this.send(
+        request,
+        response,
+        language,
+        organisation,
+        { error: { code: 'USER_NOT_FOUND', field: null } },
+        404,
+      );
+    }
+    await this.send(request, response, language, organisation, { removed: removed.email }, 200);
+  }
+
+  /** The organisation the page is about: the one named, else the admin's own. */
+  private async organisation(request: Request, chosen: string): Promise<Organisation | null> {
+    const own = requirePrincipal(request).organisation;
+    if (chosen === '' || chosen === own.id) return this.access.getOrganisation(own.id);
+    return this.access.getOrganisation(chosen);
+  }
+
+  private async send(
+    request: Request,
+    response: Response,
+    language: Language,
+    organisation: Organisation,
+    shown: Partial<Pick<UsersPageModel, 'error' | 'draft' | 'invited' | 'removed'>>,
+    status: number,
+  ): Promise<void> {
+    const model: UsersPageModel = {
+      organisation,
+      organisations: await this.access.listOrganisations(),
+      users: await this.access.listUsers(organisation.id),
+      selfId: sessionOf(request)?.userId ?? null,
+      error: shown.error ?? null,
+      draft: shown.draft ?? EMPTY_DRAFT,
+      invited: shown.invited ?? null,
+      removed: shown.removed ?? null,
+    };
+    sendWorkspacePage(response, language, usersPage(request, language, model), status);
+  }
+
+  private async notFound(request: Request, response: Response, language: Language): Promise<void> {
+    const own = await this.access.getOrganisation(requirePrincipal(request).organisation.id);
+    if (own === null) throw new Error('the signed-in organisation has gone');
+    await this.send(request, response, language, own, { error: { code: 'ORGANISATION_NOT_FOUND', field: null } }, 404);
+  }
+}
+
+/** The `roles` checkboxes: none, one (a string) or several (an array). */
+function rolesOf(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const value = (body as Record<string, unknown>)['roles'];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
+}
