@@ -7,12 +7,14 @@
  * A role without the command's permission is refused (403) and records nothing.
  *
  * Authenticated with API keys (Authorization: Bearer), as the API's tests are: the page routes take
- * the same credentials. A signed-in person's session and its CSRF token are for the sign-in tests.
+ * the same credentials. The last block does the same as a signed-in person (session cookie), whose
+ * forms carry the session's CSRF token and are refused without it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseHTML } from 'linkedom';
 import request from 'supertest';
 import type { Response } from 'supertest';
+import { signIn, type SignedInPerson } from '../support/people.js';
 import { example, startTestApp, storeSnapshot, type Client, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -630,6 +632,76 @@ describe('the data wipe and resale forms', () => {
         .send(form);
       expect({ segment, status: response.status }).toEqual({ segment, status: 403 });
     }
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+});
+
+describe('as a signed-in person', () => {
+  let person: SignedInPerson;
+  beforeAll(async () => {
+    person = await signIn(app, 'repair-cafe', ['repairer'], { displayName: 'Aino Korjaaja' });
+  });
+
+  it('shows the forms with the session’s CSRF token, and records a repair sent with it as the person', async () => {
+    const deviceId = await laptop('SESSION-1', true);
+    const shown = await request(app.http).get(deskPath(deviceId)).set('Cookie', person.cookie);
+    expect(shown.status).toBe(200);
+    const page = parse(shown.text);
+    expect(page.querySelector('form[method=post] input[name=_csrf]')?.getAttribute('value')).toBe(person.csrfToken);
+    expect(page.querySelector('header')?.textContent).toContain('Aino Korjaaja');
+    const head = await app.store.headPosition();
+    const response = await request(app.http)
+      .post(`${deskPath(deviceId)}/repairs`)
+      .set('Cookie', person.cookie)
+      .type('form')
+      .send({ ...REPAIR_FORM, _csrf: person.csrfToken });
+    expect(response.status).toBe(303);
+    expect(response.headers['location']).toBe(`${deskPath(deviceId)}?recorded=DeviceRepaired`);
+    expect(await app.store.headPosition()).toBe(head + 1);
+    const stored = (await app.store.readStream(deviceId)).at(-1);
+    expect(stored?.actor).toMatchObject({ organisationId: 'repair-cafe', role: 'repairer' });
+  });
+
+  it('shows a refused form again for the person, with the API’s errors and the token', async () => {
+    const deviceId = await laptop('SESSION-2', true);
+    const before = await storeSnapshot(app);
+    const response = await request(app.http)
+      .post(`${deskPath(deviceId)}/repairs`)
+      .set('Cookie', person.cookie)
+      .type('form')
+      .send({ ...REPAIR_FORM, outcome: 'end-of-life', _csrf: person.csrfToken });
+    expect(response.status).toBe(400);
+    const page = parse(response.text);
+    expect(summaryErrors(page).map(({ field, code }) => ({ field, code }))).toEqual([
+      { field: 'barrier', code: 'REQUIRED' },
+    ]);
+    expect(page.querySelector('form[method=post] input[name=_csrf]')?.getAttribute('value')).toBe(person.csrfToken);
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+
+  it('refuses a form without the CSRF token or with another one, and records nothing', async () => {
+    const deviceId = await laptop('SESSION-3', true);
+    const before = await storeSnapshot(app);
+    for (const csrf of [undefined, 'not-the-token']) {
+      const response = await request(app.http)
+        .post(`${deskPath(deviceId)}/repairs`)
+        .set('Cookie', person.cookie)
+        .type('form')
+        .send(csrf === undefined ? REPAIR_FORM : { ...REPAIR_FORM, _csrf: csrf });
+      expect({ csrf, status: response.status }).toEqual({ csrf, status: 403 });
+    }
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+
+  it('refuses a person whose roles lack the command’s permission: 403, nothing recorded', async () => {
+    const deviceId = await laptop('SESSION-4', true);
+    const before = await storeSnapshot(app);
+    const response = await request(app.http)
+      .post(`${deskPath(deviceId)}/resales`)
+      .set('Cookie', person.cookie)
+      .type('form')
+      .send({ ...RESALE_FORM, _csrf: person.csrfToken });
+    expect(response.status).toBe(403);
     expect(await storeSnapshot(app)).toEqual(before);
   });
 });
