@@ -7,6 +7,7 @@ import type { AccessStore } from './access-store.js';
 import { OrganisationExistsError } from './access-store.js';
 import { hashSecret, issueKey, parseToken } from './api-keys.js';
 import { actingRole, authenticate, AuthenticationError, createKey } from './authentication.js';
+import { hashToken, inviteUser, openSession, reinvite, UserExistsError } from './people.js';
 import { PostgresAccessStore } from './postgres-access-store.js';
 import { hasPermission, PERMISSIONS, ROLES } from './roles.js';
 import { SqliteAccessStore } from './sqlite-access-store.js';
@@ -76,6 +77,73 @@ function accessStoreContract(name: string, open: () => Promise<{ store: AccessSt
         authenticate(store, `Bearer ${expiring.token}`, new Date('2026-06-01T12:00:01Z')),
         'KEY_EXPIRED',
       );
+    });
+
+    it('keeps people: one live user per e-mail address, invitations used once, sessions by hash', async () => {
+      const invited = await inviteUser(
+        store,
+        { organisationId: 'producer-1', email: ' Maija@Producer.test ', displayName: ' Maija ', roles: ['producer'] },
+        NOW,
+      );
+      expect(invited.user).toMatchObject({ email: 'maija@producer.test', displayName: 'Maija', passwordHash: null });
+      expect(await store.getUser(invited.user.id)).toEqual(invited.user);
+      expect(await store.findUserByEmail('maija@producer.test')).toEqual(invited.user);
+      await expect(
+        inviteUser(
+          store,
+          { organisationId: 'producer-1', email: 'maija@producer.test', displayName: 'M', roles: [] },
+          NOW,
+        ),
+      ).rejects.toBeInstanceOf(UserExistsError);
+      expect((await store.listUsers('producer-1')).map((user) => user.id)).toEqual([invited.user.id]);
+
+      const stored = await store.getInvitation(hashToken(invited.token));
+      expect(stored).toMatchObject({ userId: invited.user.id, acceptedAt: null, expiresAt: invited.expiresAt });
+      expect(JSON.stringify(stored)).not.toContain(invited.token);
+      const later = new Date(Date.parse(invited.expiresAt) + 1).toISOString();
+      expect(await store.acceptInvitation(hashToken(invited.token), 'hash-1', later)).toBeNull();
+      const accepted = await store.acceptInvitation(hashToken(invited.token), 'hash-1', NOW.toISOString());
+      expect(accepted?.passwordHash).toBe('hash-1');
+      expect(await store.acceptInvitation(hashToken(invited.token), 'hash-2', NOW.toISOString())).toBeNull();
+      expect((await store.getUser(invited.user.id))?.passwordHash).toBe('hash-1');
+
+      const { sessionId, record } = openSession(invited.user.id, { maxAgeMinutes: 60, idleMinutes: 30 }, NOW);
+      await store.addSession(record);
+      expect(await store.getSession(hashToken(sessionId))).toEqual(record);
+      expect(JSON.stringify(await store.getSession(record.idHash))).not.toContain(sessionId);
+      const seen = new Date(NOW.getTime() + 120_000).toISOString();
+      await store.touchSession(record.idHash, seen);
+      await store.touchSession(record.idHash, NOW.toISOString());
+      expect((await store.getSession(record.idHash))?.lastSeenAt).toBe(seen);
+      await store.endSession(record.idHash);
+      expect(await store.getSession(record.idHash)).toBeNull();
+    });
+
+    it('removes a user with their sessions and open invitations, and frees the address', async () => {
+      const invited = await inviteUser(
+        store,
+        { organisationId: 'producer-1', email: 'leaving@producer.test', displayName: 'Leaving', roles: ['producer'] },
+        NOW,
+      );
+      const second = await reinvite(store, invited.user, NOW);
+      const { record } = openSession(invited.user.id, { maxAgeMinutes: 60, idleMinutes: 30 }, NOW);
+      await store.addSession(record);
+      expect(await store.removeUser('someone-else', invited.user.id, NOW.toISOString())).toBeNull();
+      expect(await store.getSession(record.idHash)).not.toBeNull();
+      const removed = await store.removeUser('producer-1', invited.user.id, NOW.toISOString());
+      expect(removed?.removedAt).toBe(NOW.toISOString());
+      expect(await store.getSession(record.idHash)).toBeNull();
+      expect(await store.getInvitation(hashToken(invited.token))).toBeNull();
+      expect(await store.getInvitation(hashToken(second.token))).toBeNull();
+      expect(await store.findUserByEmail('leaving@producer.test')).toBeNull();
+      expect(await store.removeUser('producer-1', invited.user.id, NOW.toISOString())).toBeNull();
+      const back = await inviteUser(
+        store,
+        { organisationId: 'producer-1', email: 'leaving@producer.test', displayName: 'Back', roles: ['producer'] },
+        NOW,
+      );
+      expect(back.user.id).not.toBe(invited.user.id);
+      expect((await store.listUsers('producer-1')).map((user) => user.email)).toContain('leaving@producer.test');
     });
   });
 }
