@@ -1,5 +1,9 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { ensureLocalAdmin, ensureLocalAdminPerson } from '../../apps/api/src/access/local-admin.js';
 import { hashToken, openSession } from '#kierto/access';
 import { signIn, type SignedInPerson } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
@@ -484,5 +488,52 @@ describe('the user admin page', () => {
     const wrongOrganisation = await post(`/admin/users/${elsewhere.userId}/removal`, { organisation: 'users-shop' });
     expect(wrongOrganisation.status).toBe(404);
     expect((await app.access.getUser(elsewhere.userId))?.removedAt).toBeNull();
+  });
+});
+
+describe('the quick start', () => {
+  it('gives the local admin a person account whose invitation link is in a 0600 file until the password is set', async () => {
+    const fresh = await startTestApp();
+    const dir = mkdtempSync(join(tmpdir(), 'kierto-local-person-'));
+    const file = join(dir, 'sign-in.url');
+    try {
+      expect(await ensureLocalAdmin(fresh.access, dir)).not.toBeNull();
+      const base = 'http://127.0.0.1:3000';
+      expect(await ensureLocalAdminPerson(fresh.access, dir, base)).toEqual({ file, email: 'admin@localhost' });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const link = readFileSync(file, 'utf8').trim();
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:3000\/invitations\/[A-Za-z0-9_-]{43}$/);
+      // A second start keeps the link that still works.
+      await ensureLocalAdminPerson(fresh.access, dir, base);
+      expect(readFileSync(file, 'utf8').trim()).toBe(link);
+      // After it expired, a start writes a new one.
+      const weekLater = new Date(Date.now() + 8 * 86_400_000);
+      await ensureLocalAdminPerson(fresh.access, dir, base, weekLater);
+      const renewed = readFileSync(file, 'utf8').trim();
+      expect(renewed).not.toBe(link);
+
+      const path = new URL(renewed).pathname;
+      const page = await request(fresh.http).get(path);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('value="admin@localhost"');
+      const cookie = `kierto_form=${setCookies(page).get('kierto_form') ?? ''}`;
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      const accepted = await request(fresh.http)
+        .post(path)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: token, password: 'my own local password', repeat: 'my own local password' });
+      expect(accepted.status).toBe(303);
+      const session = `kierto_session=${setCookies(accepted).get('kierto_session') ?? ''}`;
+      const users = await request(fresh.http).get('/admin/users').set('Cookie', session);
+      expect(users.status).toBe(200);
+      expect(users.text).toContain('admin@localhost');
+      // Once the password is set, the next start deletes the file.
+      expect(await ensureLocalAdminPerson(fresh.access, dir, base)).toBeNull();
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKey, type AccessStore } from '#kierto/access';
+import { createKey, hashToken, inviteUser, reinvite, type AccessStore } from '#kierto/access';
 
 export const LOCAL_ADMIN_ID = 'local-admin';
 
@@ -23,4 +23,63 @@ export async function ensureLocalAdmin(access: AccessStore, dataDir: string): Pr
   writeFileSync(keyFile, `${token}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);
   return keyFile;
+}
+
+/** The sign-in name of the quick start's person account (docs/access.md "People"). */
+export const LOCAL_ADMIN_EMAIL = 'admin@localhost';
+
+export interface LocalSignIn {
+  /** `<dataDir>/sign-in.url` (mode 0600): the invitation link that sets the password. */
+  readonly file: string;
+  readonly email: string;
+}
+
+/**
+ * The quick start's first sign-in, on the embedded store: the local admin organisation gets a
+ * person, admin@localhost, whose invitation link (to set a password, then signed in) is written to
+ * `<dataDir>/sign-in.url` (mode 0600); the log names the file, never the link. Until the password
+ * is set, every start makes sure the file holds a link that works (a new one once the last expired);
+ * once it is set, the file is deleted. Nothing is done when the local admin organisation does not
+ * exist, or already has other people (an admin who removed this one meant it).
+ */
+export async function ensureLocalAdminPerson(
+  access: AccessStore,
+  dataDir: string,
+  baseUrl: string,
+  now = new Date(),
+): Promise<LocalSignIn | null> {
+  const file = join(dataDir, 'sign-in.url');
+  if ((await access.getOrganisation(LOCAL_ADMIN_ID)) === null) return null;
+  const existing = await access.findUserByEmail(LOCAL_ADMIN_EMAIL);
+  if (existing !== null && existing.passwordHash !== null) {
+    rmSync(file, { force: true });
+    return null;
+  }
+  let token: string;
+  if (existing === null) {
+    if ((await access.listUsers(LOCAL_ADMIN_ID)).length > 0) return null;
+    ({ token } = await inviteUser(
+      access,
+      {
+        organisationId: LOCAL_ADMIN_ID,
+        email: LOCAL_ADMIN_EMAIL,
+        displayName: 'Local administrator',
+        roles: ['admin'],
+      },
+      now,
+    ));
+  } else {
+    const written = existsSync(file) ? /\/invitations\/([A-Za-z0-9_-]{43})\s*$/.exec(readFileSync(file, 'utf8')) : null;
+    const invitation = written?.[1] === undefined ? null : await access.getInvitation(hashToken(written[1]));
+    const stillGood =
+      invitation !== null &&
+      invitation.userId === existing.id &&
+      invitation.acceptedAt === null &&
+      Date.parse(invitation.expiresAt) > now.getTime();
+    if (stillGood) return { file, email: LOCAL_ADMIN_EMAIL };
+    ({ token } = await reinvite(access, existing, now));
+  }
+  writeFileSync(file, `${baseUrl}/invitations/${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { file, email: LOCAL_ADMIN_EMAIL };
 }

@@ -8,6 +8,7 @@ import { historyCommand } from './history.js';
 import { importCommand } from './import.js';
 import { importOrdsCommand } from './import-ords.js';
 import { intakeCommand } from './intake.js';
+import { inviteUserCommand } from './invite-user.js';
 import { keygenCommand } from './keygen.js';
 import { projectCommand, rebuildCommand } from './projections.js';
 import { quarantineCommand } from './quarantine.js';
@@ -36,4 +37,5 @@ export const COMMANDS: readonly CliCommand[] = [
   importOrdsCommand,
   intakeCommand,
   createAdminCommand,
+  inviteUserCommand,
 ];
