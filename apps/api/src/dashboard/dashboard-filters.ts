@@ -20,7 +20,11 @@ export type FilterField = (typeof FILTER_FIELDS)[number];
 /** Parameters every dashboard address may carry besides the filters. */
 const PAGE_PARAMETERS = ['lang'] as const;
 /** What the facts page takes besides the filters. */
-const FACTS_PARAMETERS = ['measure', 'treatment', 'cursor'] as const;
+const FACTS_PARAMETERS = ['measure', 'treatment', 'cursor', 'limit'] as const;
+
+/** Facts per page unless `limit` says otherwise (1–200): a screenful to scan, light enough for a phone. */
+export const FACTS_PER_PAGE = 50;
+const MAX_FACTS_PER_PAGE = 200;
 
 /** The fields as entered (to fill the form again), each a string, empty when not filtered. */
 export type EnteredFilters = Readonly<Record<FilterField, string>>;
@@ -114,6 +118,7 @@ export interface FactsSelection {
   readonly cursor: { readonly globalPosition: number; readonly measure: Measure } | null;
   /** The cursor as given, for the CSV link of the same page. */
   readonly cursorText: string | null;
+  readonly limit: number;
 }
 
 export type FactsParameter = (typeof FACTS_PARAMETERS)[number];
@@ -131,7 +136,7 @@ export async function parseFactsParameters(raw: RawQuery, defaultYear: number): 
   const asked = raw['measure'];
   const names = typeof asked === 'string' ? [asked] : Array.isArray(asked) ? asked : [];
   const measures = MEASURES.filter((measure) => names.includes(measure));
-  if (names.length === 0 || measures.length !== new Set(names).size) invalid.push('measure');
+  if (names.length === 0 || measures.length !== names.length) invalid.push('measure');
   const treatmentValue = raw['treatment'];
   const treatment =
     treatmentValue === undefined || treatmentValue === ''
@@ -148,7 +153,17 @@ export async function parseFactsParameters(raw: RawQuery, defaultYear: number): 
   const cursorGiven = cursorValue !== undefined && cursorValue !== '';
   // A cursor of this page is one of its measures: another would skip or repeat facts.
   if (cursorGiven && (cursor === null || !measures.includes(cursor.measure))) invalid.push('cursor');
-  if (invalid.length > 0 || treatment === undefined) return { filters, selection: null, invalid };
+  const limitValue = raw['limit'];
+  const limit =
+    limitValue === undefined || limitValue === ''
+      ? FACTS_PER_PAGE
+      : typeof limitValue === 'string' &&
+          /^[1-9][0-9]{0,2}$/.test(limitValue) &&
+          Number(limitValue) <= MAX_FACTS_PER_PAGE
+        ? Number(limitValue)
+        : null;
+  if (limit === null) invalid.push('limit');
+  if (invalid.length > 0 || treatment === undefined || limit === null) return { filters, selection: null, invalid };
   return {
     filters,
     selection: {
@@ -157,6 +172,7 @@ export async function parseFactsParameters(raw: RawQuery, defaultYear: number): 
       treatment,
       cursor,
       cursorText: cursorGiven && typeof cursorValue === 'string' ? cursorValue : null,
+      limit,
     },
     invalid,
   };

@@ -187,11 +187,13 @@ ${csv(figures.report)}
 <p class="hint">${words.checkpoint(figures.checkpoint)}</p>`;
 }
 
-function cellContent(cell: TableCell, numeric: boolean): Html {
+/**
+ * A cell's text, and its value as the CSV holds it in a `<data value>` (a program reading the page
+ * gets the document's figure, not the localised text); a cell without a value has no `<data>`.
+ */
+function cellContent(cell: TableCell): Html {
   const shown =
-    numeric && cell.value !== null && typeof cell.value !== 'boolean'
-      ? markup`<data value="${String(cell.value)}">${cell.text}</data>`
-      : markup`${cell.text}`;
+    cell.value === null ? markup`${cell.text}` : markup`<data value="${String(cell.value)}">${cell.text}</data>`;
   const linked = cell.href === null ? shown : markup`<a href="${cell.href}">${shown}</a>`;
   return cell.note === null ? linked : markup`${linked} <span class="hint">(${cell.note})</span>`;
 }
@@ -204,7 +206,7 @@ export function renderTable(table: DashboardTable, _language: Language): Html {
   const rows = table.rows.map((row) => {
     const cells = row.map((cell, index) => {
       const numeric = table.columns[index]?.numeric ?? false;
-      const content = cellContent(cell, numeric);
+      const content = cellContent(cell);
       if (index === 0) return markup`<th scope="row">${content}</th>`;
       return markup`<td${numeric ? markup` class="n"` : ''}>${content}</td>`;
     });

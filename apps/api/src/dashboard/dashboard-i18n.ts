@@ -259,6 +259,7 @@ const EN: DashboardStrings = {
       measure: 'name one or more measures, such as COL or POM, each once.',
       treatment: 'the treatment location is same-country, other-eu or outside-eu.',
       cursor: 'this is not a page address the dashboard gave out; start from the first page.',
+      limit: 'facts per page is a whole number from 1 to 200.',
     },
   },
 };
@@ -409,6 +410,7 @@ const FI: DashboardStrings = {
       measure: 'anna yksi tai useampi suure, kuten COL tai POM, kukin kerran.',
       treatment: 'käsittelypaikka on same-country, other-eu tai outside-eu.',
       cursor: 'tämä ei ole kojelaudan antama sivun osoite; aloita ensimmäiseltä sivulta.',
+      limit: 'tapahtumia sivulla on kokonaisluku 1–200.',
     },
   },
 };
@@ -559,6 +561,7 @@ const SV: DashboardStrings = {
       measure: 'ange ett eller flera mått, till exempel COL eller POM, vart och ett en gång.',
       treatment: 'behandlingsplatsen är same-country, other-eu eller outside-eu.',
       cursor: 'detta är inte en sidadress som översikten gett ut; börja från första sidan.',
+      limit: 'händelser per sida är ett heltal från 1 till 200.',
     },
   },
 };

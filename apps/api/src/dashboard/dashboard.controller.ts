@@ -25,6 +25,7 @@ import { scopedStatisticsRequest, type StatisticsFilterQuery } from '../statisti
 import { CHECKPOINT_HEADER } from '../statistics/statistics.controller.js';
 import { GetCollectionRate, GetFacts, GetRecoveryRates, GetReport } from '../statistics/statistics-queries.js';
 import {
+  FACTS_PER_PAGE,
   FILTER_FIELDS,
   parseFactsParameters,
   parseFilters,
@@ -55,8 +56,6 @@ import {
 
 /** The collection rate is shown for the year asked and the four before it: a trend, each year against its own target. */
 const COLLECTION_YEARS = 5;
-/** Facts per page on the facts page: a screenful to scan, short enough to stay light. */
-const FACTS_PER_PAGE = 50;
 
 /** What the figures of a request are: its tables, chart points and checkpoint (./dashboard-tables.ts). */
 interface Loaded {
@@ -147,11 +146,13 @@ export class DashboardController {
       return;
     }
     const context: TableContext = { query: resolved.query, language, langParameter };
-    const { items, next } = await this.factsAcross(resolved.request, parsed.selection, FACTS_PER_PAGE);
+    const { items, next } = await this.factsAcross(resolved.request, parsed.selection);
     const { year } = resolved.query;
     const pageHref = (cursor: string | null): string => {
       const href = factsHref(context, year, parsed.selection?.measures ?? [], treatmentOf(parsed.selection));
-      return cursor === null ? href : `${href}&cursor=${encodeURIComponent(cursor)}`;
+      const limit = parsed.selection?.limit ?? FACTS_PER_PAGE;
+      const sized = limit === FACTS_PER_PAGE ? href : `${href}&limit=${limit}`;
+      return cursor === null ? sized : `${sized}&cursor=${encodeURIComponent(cursor)}`;
     };
     const csv = pageHref(parsed.selection.cursorText).replace('/dashboard/facts?', '/dashboard/facts.csv?');
     send(
@@ -178,7 +179,7 @@ export class DashboardController {
     }
     const resolved = await this.resolve(request, parsed.filters);
     if (!resolved.ok) throw refusal(resolved);
-    const { items, checkpoint } = await this.factsAcross(resolved.request, parsed.selection, FACTS_PER_PAGE);
+    const { items, checkpoint } = await this.factsAcross(resolved.request, parsed.selection);
     const page: FactsPage = {
       year: resolved.request.year,
       measure: parsed.selection.measures.length === 1 ? (parsed.selection.measures[0] ?? null) : null,
@@ -251,8 +252,8 @@ export class DashboardController {
   private async factsAcross(
     request: StatisticsRequest,
     selection: FactsSelection,
-    limit: number,
   ): Promise<{ items: FactItem[]; next: string | null; checkpoint: number }> {
+    const { limit } = selection;
     const items: FactItem[] = [];
     let checkpoint = 0;
     const start = selection.cursor === null ? 0 : selection.measures.indexOf(selection.cursor.measure);

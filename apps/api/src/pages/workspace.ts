@@ -41,6 +41,10 @@ export const WORKSPACE_CSS =
     '.verdict.bad{border-color:#a3161a;background:#fdecec;color:#7f1013}',
     'ol.timeline li.bad::before{background:#a3161a}',
     'ol.timeline dd time{display:inline;font-size:inherit;color:inherit}',
+    // The dashboard (apps/api/src/dashboard): filters side by side where there is room, chart legends in a row.
+    'form.filters fieldset{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.75rem;margin:0;border:1px solid #d0d0d0;border-radius:.25rem}',
+    'ul.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.25rem 0;padding:0;font-size:.9rem}',
+    'figcaption{font-size:.9rem;color:#4a4a4a}',
   ].join('');
 
 const CSS_HASH = createHash('sha256').update(WORKSPACE_CSS, 'utf8').digest('base64');
@@ -111,6 +115,20 @@ export function csrfField(request: Request): Html {
   return session === null ? markup`` : markup`<input type="hidden" name="_csrf" value="${session.csrfToken}">`;
 }
 
+/**
+ * The same page in another language: the query string as it is, `lang` replaced. A page whose
+ * address carries its state (the dashboard's filters, a facts page) stays that page.
+ */
+function inLanguage(request: Request, language: Language): string {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.query)) {
+    if (name === 'lang') continue;
+    for (const one of Array.isArray(value) ? value : [value]) if (typeof one === 'string') parameters.append(name, one);
+  }
+  parameters.set('lang', language);
+  return `?${parameters.toString()}`;
+}
+
 /** The whole document around a workspace page's main content. */
 export function renderWorkspacePage(request: Request, language: Language, title: string, main: Html): string {
   const t = STRINGS[language];
@@ -120,7 +138,7 @@ export function renderWorkspacePage(request: Request, language: Language, title:
   const current = (other: Language): Html | string => (other === language ? markup` aria-current="page"` : '');
   const languageLinks = LANGUAGES.map(
     (other) =>
-      markup`<li><a href="?lang=${other}" hreflang="${other}" lang="${other}"${current(other)}>${STRINGS[other].languageName}</a></li>`,
+      markup`<li><a href="${inLanguage(request, other)}" hreflang="${other}" lang="${other}"${current(other)}>${STRINGS[other].languageName}</a></li>`,
   );
   const sections = NAV.filter(
     (item) =>
