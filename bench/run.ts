@@ -2,7 +2,7 @@
  * `npm run bench` (docs/benchmarks.md): one run, one table, ratios measured side by side.
  *
  *   node dist/bench/run.js [--devices 2000] [--peer-devices 2000] [--only sqlite|postgres] [--no-emmett]
- *                          [--no-projections] [--out bench/results/<name>.json]
+ *                          [--no-projections] [--no-http] [--http-seconds 10] [--out bench/results/<name>.json]
  *   BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test)
  *
  * 1. A deterministic WEEE-shaped NDJSON dataset (bench/dataset.ts) of N devices.
@@ -10,17 +10,21 @@
  *    - Kierto import of the file (libs/import: parse, schema, decide, appendMany in 5 000-event batches);
  *    - the raw ceiling: the same file's rows into a copy of the events table with no domain logic
  *      (PostgreSQL COPY in ~1 MB chunks; SQLite 100-row prepared INSERTs in one transaction);
- *    - like with like on a subset of devices: one append per device through Kierto's command path
- *      (read stream, decide each line, append with the revision read) against Emmett's appendToStream
- *      of the same events, sequential and with 8 concurrent appenders (Emmett SQLite: sequential only,
- *      one connection, journal mode checked);
- *    - projection rebuild over the imported log, passport read p50/p99, a year's statistics query.
+ *    - projection rebuild over the imported log, passport reads of random devices among all of them,
+ *      a year's statistics query;
+ *    - like with like on a subset of devices (bench/per-device.ts), after a CHECKPOINT and a pause so
+ *      that neither side pays for the import's writes: one append per device, read + decide +
+ *      expected-revision append, through Kierto and through Emmett, with 1, 8 and 16 appenders on
+ *      PostgreSQL (same server, same settings) and sequentially on SQLite (both synchronous=FULL;
+ *      Emmett in a child process, bench/emmett-sqlite.ts, so that a crash there is a row, not the end);
+ *    - PostgreSQL: HTTP load on the real API in a child process (bench/http-load.ts), POST /devices
+ *      and GET /passports/{id}, with the rate limits lifted for that process.
  * 3. Peak RSS of the process.
  *
- * Emmett and pg-copy-streams live in bench/peer (own package.json and lockfile, installed on demand
- * with --legacy-peer-deps) so their peer conflicts stay out of the main install.
+ * Emmett lives in bench/peer (own package.json and lockfile, installed on demand, with
+ * --legacy-peer-deps for SQLite) so its peer conflicts stay out of the main install.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   createReadStream,
@@ -37,15 +41,13 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { decideCommand, deviceStreams, foldStream } from '#kierto/application';
-import { deviceCommandOf, deviceIdOf, type DeviceEventType, type EventDataByType } from '#kierto/domain';
-import { PostgresEventStore } from '#kierto/event-store/postgres';
+import { createKey, PostgresAccessStore } from '#kierto/access';
+import { copyIn, PostgresEventStore } from '#kierto/event-store/postgres';
 import { SqliteEventStore } from '#kierto/event-store/sqlite';
-import { EVENT_COLUMNS, type EventStore, type JsonObject, type NewEvent } from '#kierto/event-store';
+import { EVENT_COLUMNS, type EventStore } from '#kierto/event-store';
 import { importNdjson, type ImportSummary } from '#kierto/import';
 import {
   kiertoProjections,
@@ -58,6 +60,19 @@ import {
   type StatisticsFilters,
 } from '#kierto/projections';
 import { datasetLines, mulberry32, type ImportLine } from './dataset.js';
+import type { EmmettSqliteResult } from './emmett-sqlite.js';
+import { load, startApi, type LoadResult } from './http-load.js';
+import {
+  benchActor as actor,
+  deviceGroups,
+  deviceIdFromProduct,
+  deviceIds,
+  emmettPerDevice,
+  kiertoPerDevice,
+  timed,
+  type DeviceGroup,
+  type EmmettStore,
+} from './per-device.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** bench/ in the source tree, whether run from dist/bench or bench. */
@@ -70,11 +85,22 @@ interface Args {
   only: 'sqlite' | 'postgres' | null;
   emmett: boolean;
   projections: boolean;
+  http: boolean;
+  httpSeconds: number;
   out: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { devices: 2_000, peerDevices: 2_000, only: null, emmett: true, projections: true, out: null };
+  const args: Args = {
+    devices: 2_000,
+    peerDevices: 2_000,
+    only: null,
+    emmett: true,
+    projections: true,
+    http: true,
+    httpSeconds: 10,
+    out: null,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -88,6 +114,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--only') args.only = value() === 'sqlite' ? 'sqlite' : 'postgres';
     else if (arg === '--no-emmett') args.emmett = false;
     else if (arg === '--no-projections') args.projections = false;
+    else if (arg === '--no-http') args.http = false;
+    else if (arg === '--http-seconds') args.httpSeconds = Number(value());
     else if (arg === '--out') args.out = value();
     else throw new Error(`unknown argument ${arg ?? ''}`);
   }
@@ -113,14 +141,7 @@ function record(backend: string, measure: string, value: number, unit: string, n
 const format = (value: number): string =>
   Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US').replaceAll(',', ' ') : value.toFixed(2);
 
-const actor = { organisationId: 'org-bench', role: 'operator', keyId: 'bench-key' };
 const POSTGRES_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
-}
 
 function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -142,23 +163,6 @@ async function writeDataset(file: string, devices: number): Promise<{ lines: num
   out.end(chunk);
   await once(out, 'finish');
   return { lines, bytes: statSync(file).size };
-}
-
-/** The devices of the dataset's first `count` devices, each with its lines. */
-function deviceGroups(count: number): { deviceId: string; lines: ImportLine[] }[] {
-  const groups: { deviceId: string; lines: ImportLine[] }[] = [];
-  for (const line of datasetLines(count)) {
-    const deviceId = line.deviceId ?? deviceIdFromProduct(line);
-    const last = groups.at(-1);
-    if (last?.deviceId === deviceId) last.lines.push(line);
-    else groups.push({ deviceId, lines: [line] });
-  }
-  return groups;
-}
-
-function deviceIdFromProduct(line: ImportLine): string {
-  const product = line.data['product'] as { manufacturer: string; serialNumber: string };
-  return deviceIdOf({ manufacturer: product.manufacturer, serialNumber: product.serialNumber });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,8 +244,12 @@ async function importPeer<T>(peer: 'postgres' | 'sqlite', name: string): Promise
   return (await import(pathToFileURL(peerRequire(peer).resolve(name)).href)) as T;
 }
 
+/**
+ * The rows of the file with one COPY, sent in ~1 MB chunks as they are built. The chunks go through
+ * Kierto's own copy-in (the pg protocol's CopyData messages, no extra package), the same bytes
+ * pg-copy-streams sent in earlier runs.
+ */
 async function rawCeilingPostgres(file: string, schema: string): Promise<number> {
-  const { from } = await importPeer<{ from: (sql: string) => NodeJS.WritableStream }>('postgres', 'pg-copy-streams');
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   const raw = `${schema}_raw`;
@@ -249,23 +257,20 @@ async function rawCeilingPostgres(file: string, schema: string): Promise<number>
     await client.query(`DROP SCHEMA IF EXISTS "${raw}" CASCADE; CREATE SCHEMA "${raw}";
       CREATE TABLE "${raw}".events (LIKE "${schema}".events INCLUDING ALL)`);
     const { seconds, value } = await timed(async () => {
-      const copy = client.query(
-        from(`COPY "${raw}".events (${COLUMNS.join(', ')}) FROM STDIN`) as never,
-      ) as unknown as NodeJS.WritableStream;
       let count = 0;
-      async function* chunks(): AsyncGenerator<string> {
+      async function* chunks(): AsyncGenerator<Buffer> {
         let chunk = '';
         for await (const row of rawRows(file)) {
           chunk += `${row.values.map(copyField).join('\t')}\n`;
           count += 1;
           if (chunk.length >= 1 << 20) {
-            yield chunk;
+            yield Buffer.from(chunk, 'utf8');
             chunk = '';
           }
         }
-        if (chunk.length > 0) yield chunk;
+        if (chunk.length > 0) yield Buffer.from(chunk, 'utf8');
       }
-      await pipeline(chunks, copy);
+      await copyIn(client, `COPY "${raw}".events (${COLUMNS.join(', ')}) FROM STDIN`, chunks());
       return count;
     });
     return value / seconds;
@@ -315,129 +320,63 @@ async function rawCeilingSqlite(file: string, kiertoFile: string, dir: string): 
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Like with like: one append per device.
+// Like with like: one append per device (bench/per-device.ts).
 
-/** Kierto's command path, one append per device: read the stream, decide each line, append. */
-async function kiertoPerDevice(
-  store: EventStore,
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
-  concurrency: number,
-): Promise<number> {
-  const now = new Date().toISOString();
-  const correlationId = randomUUID();
-  let next = 0;
-  let events = 0;
-  const worker = async (): Promise<void> => {
-    while (next < groups.length) {
-      const group = groups[next] as { deviceId: string; lines: ImportLine[] };
-      next += 1;
-      let { state, revision } = foldStream(deviceStreams, await store.readStream(group.deviceId));
-      const newEvents: NewEvent[] = [];
-      for (const line of group.lines) {
-        // The dataset is valid by construction: its data is that of its event type.
-        const data = line.data as unknown as EventDataByType[DeviceEventType];
-        const command = deviceCommandOf(line.type as DeviceEventType, {
-          deviceId: group.deviceId,
-          occurredAt: line.occurredAt,
-          now,
-          data,
-        });
-        const decided = decideCommand(deviceStreams, state, command, {
-          eventId: () => randomUUID(),
-          actor,
-          correlationId,
-          causationId: null,
-          metadata: {},
-          parsedJson: line.data as JsonObject,
-        });
-        state = decided.state;
-        newEvents.push(...decided.events);
-      }
-      await store.append(group.deviceId, newEvents, revision ?? 'no-stream');
-      revision = null;
-      events += newEvents.length;
-    }
-  };
-  const { seconds } = await timed(() => Promise.all(Array.from({ length: concurrency }, worker)));
-  return events / seconds;
+/** Lets the server write out what the previous phase left (the import's pages) before a timed phase. */
+async function checkpointAndPause(): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
 }
 
-interface EmmettStore {
-  appendToStream(
-    name: string,
-    events: { type: string; data: Record<string, unknown> }[],
-    options?: unknown,
-  ): Promise<unknown>;
-  close?(): Promise<void>;
-  schema?: { migrate(): Promise<void>; dangerous: { truncate(options?: unknown): Promise<void> } };
-}
+const APPENDERS = [1, 8, 16] as const;
 
-async function emmettRun(
-  store: EmmettStore,
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
-  concurrency: number,
-  prefix: string,
-): Promise<number> {
-  let next = 0;
-  let events = 0;
-  const worker = async (): Promise<void> => {
-    while (next < groups.length) {
-      const group = groups[next] as { deviceId: string; lines: ImportLine[] };
-      next += 1;
-      await store.appendToStream(
-        `device-${prefix}${group.deviceId}`,
-        group.lines.map((line) => ({ type: line.type, data: line.data })),
-      );
-      events += group.lines.length;
-    }
-  };
-  const { seconds } = await timed(() => Promise.all(Array.from({ length: concurrency }, worker)));
-  return events / seconds;
-}
-
-async function emmettPostgres(
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
-): Promise<{ sequential: number; concurrent: number }> {
+/** Emmett PostgreSQL, the fair way (read + decide + expected-version append), per appender count. */
+async function emmettPostgres(groups: readonly DeviceGroup[]): Promise<number[]> {
   const emmett = await importPeer<{ getPostgreSQLEventStore: (url: string, options?: unknown) => EmmettStore }>(
     'postgres',
     '@event-driven-io/emmett-postgresql',
   );
   const store = emmett.getPostgreSQLEventStore(POSTGRES_URL);
+  const rates: number[] = [];
   try {
     await store.schema?.migrate();
+    for (const [index, appenders] of APPENDERS.entries()) {
+      await store.schema?.dangerous.truncate({ resetSequences: true });
+      await checkpointAndPause();
+      rates.push(await emmettPerDevice(store, groups, appenders, `r${index}-`));
+    }
     await store.schema?.dangerous.truncate({ resetSequences: true });
-    const sequential = await emmettRun(store, groups, 1, 'a-');
-    await store.schema?.dangerous.truncate({ resetSequences: true });
-    const concurrent = await emmettRun(store, groups, 8, 'b-');
-    await store.schema?.dangerous.truncate({ resetSequences: true });
-    return { sequential, concurrent };
+    return rates;
   } finally {
     await store.close?.();
   }
 }
 
+/**
+ * Emmett SQLite in a child process (bench/emmett-sqlite.ts): a crash of node-sqlite3 (one run died
+ * with SIGBUS) becomes a row of the table instead of the end of the run.
+ */
 async function emmettSqlite(
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
+  groups: readonly DeviceGroup[],
   dir: string,
-): Promise<{ sequential: number; journalMode: string }> {
-  const emmett = await importPeer<{
-    getSQLiteEventStore: (options: unknown) => EmmettStore;
-    sqliteConnection: (options: { fileName: string }) => { close(): void };
-  }>('sqlite', '@event-driven-io/emmett-sqlite');
-  const fileName = join(dir, 'emmett.sqlite');
-  const connection = emmett.sqliteConnection({ fileName });
-  const store = emmett.getSQLiteEventStore({
-    fileName,
-    connectionOptions: { singleton: true, connection },
-    schema: { autoMigration: 'CreateOrUpdate' },
-  });
-  await store.appendToStream('device-warmup', [{ type: 'Warmup', data: {} }]);
-  const sequential = await emmettRun(store, groups, 1, '');
-  connection.close();
-  const check = new Database(fileName, { readonly: true });
-  const journalMode = String(check.pragma('journal_mode', { simple: true }));
-  check.close();
-  return { sequential, journalMode };
+): Promise<{ ok: true; result: EmmettSqliteResult } | { ok: false; reason: string }> {
+  peerRequire('sqlite'); // installs the peer on first use
+  const child = spawn(
+    process.execPath,
+    [join(here, 'emmett-sqlite.js'), join(peerDir, 'sqlite'), join(dir, 'emmett.sqlite'), String(groups.length)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) return { ok: false, reason: signal === null ? `exit code ${String(code)}` : `killed by ${signal}` };
+  return { ok: true, result: JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as EmmettSqliteResult };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -458,17 +397,19 @@ async function projections(
   await projector.prepare();
   const report = await projector.rebuild();
   record(backend, 'projection rebuild', report.eventsPerSecond, 'events/s', `${report.events} events`);
+  // Devices drawn from all of them, so a large table is read where it is cold too.
   const random = mulberry32(99);
-  const groups = deviceGroups(Math.min(devices, 5_000));
+  const ids = deviceIds(devices);
   const reads: number[] = [];
   for (let round = 0; round < 2_000; round += 1) {
-    const group = groups[Math.floor(random() * groups.length)] as { deviceId: string };
+    const deviceId = ids[Math.floor(random() * ids.length)] ?? '';
     const started = performance.now();
-    await passportAt(readModels, group.deviceId);
+    await passportAt(readModels, deviceId);
     reads.push(performance.now() - started);
   }
-  record(backend, 'passport read p50', percentile(reads, 50), 'ms', '2 000 reads');
-  record(backend, 'passport read p99', percentile(reads, 99), 'ms', '2 000 reads');
+  const note = `2 000 reads of random devices among all ${ids.length}`;
+  record(backend, 'passport read p50', percentile(reads, 50), 'ms', note);
+  record(backend, 'passport read p99', percentile(reads, 99), 'ms', note);
   const queries = new StatisticsQueries(readModels, 'Europe/Helsinki');
   const all: StatisticsFilters = {
     country: 'FI',
@@ -490,17 +431,88 @@ async function projections(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// HTTP: the real API in its own process.
+
+const HTTP_CONNECTIONS = 16;
+const HTTP_PRODUCER = 'producer-bench-http';
+
+function statusNote(result: LoadResult): string {
+  const statuses = Object.entries(result.statuses)
+    .map(([status, count]) => `${count} × ${status === '0' ? 'no answer' : status}`)
+    .join(', ');
+  return `${HTTP_CONNECTIONS} connections; ${statuses}; p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`;
+}
+
+/**
+ * POST /devices (one DevicePlacedOnMarket per request, each a new device) and GET /passports/{id}
+ * of random imported devices, on the API started on the bench's schema. Returns POST /devices per second.
+ */
+async function httpPhase(args: Args, schema: string, dir: string): Promise<number> {
+  const backend = 'PostgreSQL';
+  const access = new PostgresAccessStore(POSTGRES_URL, schema);
+  await access.init();
+  const now = new Date();
+  await access.createOrganisation({
+    id: HTTP_PRODUCER,
+    name: 'Bench producer',
+    roles: ['producer'],
+    createdAt: now.toISOString(),
+  });
+  const { token } = await createKey(access, HTTP_PRODUCER, { label: 'bench', expiresAt: null, now });
+  await access.close();
+  const api = await startApi(resolve(here, '..', 'apps', 'api', 'src', 'main.js'), {
+    DATABASE_URL: POSTGRES_URL,
+    DATABASE_SCHEMA: schema,
+    KIERTO_DATA_DIR: join(dir, 'api'),
+    KIERTO_REPORTING_TIME_ZONE: 'Europe/Helsinki',
+    LOG_LEVEL: 'error',
+    // Lifted for this process only: the bench measures the command path, not the limiter.
+    KIERTO_RATE_LIMIT_PER_MINUTE: '1000000',
+    KIERTO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  try {
+    const [template] = datasetLines(1);
+    const product = (template?.data['product'] ?? {}) as Record<string, unknown>;
+    const run = Date.now().toString(36);
+    const body = (index: number): string =>
+      JSON.stringify({
+        occurredAt: '2026-01-15T09:00:00Z',
+        producerId: HTTP_PRODUCER,
+        country: 'FI',
+        market: 'household',
+        product: { ...product, gtin: undefined, serialNumber: `HTTP-${run}-${index}` },
+      });
+    const post = (index: number) => ({
+      method: 'POST' as const,
+      path: '/devices',
+      body: body(index),
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await load(api.url, HTTP_CONNECTIONS, 2, (index) => post(1_000_000 + index)); // warm-up
+    await checkpointAndPause();
+    const posted = await load(api.url, HTTP_CONNECTIONS, args.httpSeconds, post);
+    record(backend, 'HTTP POST /devices', posted.perSecond, 'requests/s', statusNote(posted));
+    const ids = deviceIds(args.devices);
+    const random = mulberry32(7);
+    const read = await load(api.url, HTTP_CONNECTIONS, args.httpSeconds, () => ({
+      method: 'GET',
+      path: `/passports/${encodeURIComponent(ids[Math.floor(random() * ids.length)] ?? '')}`,
+      headers: { accept: 'application/json' },
+    }));
+    record(backend, 'HTTP GET /passports/{id}', read.perSecond, 'requests/s', statusNote(read));
+    return posted.perSecond;
+  } finally {
+    await api.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 async function importFile(store: EventStore, file: string): Promise<ImportSummary> {
   return importNdjson(store, createReadStream(file, { highWaterMark: 1 << 20 }), { actor, batchEvents: 5_000 });
 }
 
-async function benchSqlite(
-  args: Args,
-  file: string,
-  dir: string,
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
-): Promise<void> {
+async function benchSqlite(args: Args, file: string, dir: string, groups: readonly DeviceGroup[]): Promise<void> {
   const backend = 'SQLite';
   const kiertoFile = join(dir, 'kierto.sqlite');
   const store = new SqliteEventStore({ file: kiertoFile });
@@ -523,34 +535,37 @@ async function benchSqlite(
   }
   await store.close();
 
-  const peerStore = new SqliteEventStore({ file: join(dir, 'peer.sqlite') });
+  // Same durability as Emmett's node-sqlite3: synchronous=FULL (the WAL synced at every commit).
+  const peerStore = new SqliteEventStore({ file: join(dir, 'peer.sqlite'), synchronous: 'full' });
   await peerStore.init();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const kierto = await kiertoPerDevice(peerStore, groups, 1);
   await peerStore.close();
   const events = groups.reduce((sum, group) => sum + group.lines.length, 0);
-  const subset = `${groups.length} devices, ${events} events`;
-  record(backend, 'Kierto command path, 1 append/device, sequential', kierto, 'events/s', subset);
+  const subset = `${groups.length} devices, ${events} events; read + decide + expected-revision append`;
+  record(backend, 'Kierto command path, sequential', kierto, 'events/s', `${subset}; synchronous=FULL`);
   if (args.emmett) {
     const emmett = await emmettSqlite(groups, dir);
+    if (!emmett.ok) {
+      record(backend, 'Emmett, sequential: phase failed', 0, 'events/s', `${emmett.reason}; the run went on`);
+      return;
+    }
+    const { sequential, journalMode, synchronous } = emmett.result;
     record(
       backend,
-      'Emmett appendToStream, sequential',
-      emmett.sequential,
+      'Emmett, sequential',
+      sequential,
       'events/s',
-      `${subset}; journal_mode=${emmett.journalMode}`,
+      `${subset}; journal_mode=${journalMode}; synchronous ${synchronous}`,
     );
-    record(backend, 'Kierto / Emmett, sequential', (kierto / emmett.sequential) * 100, '%');
+    record(backend, 'Kierto / Emmett, sequential', (kierto / sequential) * 100, '%');
   }
 }
 
-async function benchPostgres(
-  args: Args,
-  file: string,
-  groups: readonly { deviceId: string; lines: ImportLine[] }[],
-): Promise<void> {
+async function benchPostgres(args: Args, file: string, dir: string, groups: readonly DeviceGroup[]): Promise<void> {
   const backend = 'PostgreSQL';
   const schema = `kierto_bench_${Date.now()}`;
-  const peerSchemas = [`${schema}_seq`, `${schema}_par`];
+  const peerSchemas = APPENDERS.map((appenders) => `${schema}_a${appenders}`);
   const store = new PostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 10 });
   try {
     await store.init();
@@ -574,34 +589,37 @@ async function benchPostgres(
     await store.close();
 
     const events = groups.reduce((sum, group) => sum + group.lines.length, 0);
-    const subset = `${groups.length} devices, ${events} events`;
+    const subset = `${groups.length} devices, ${events} events; read + decide + expected-revision append; pool 10`;
     const kierto: number[] = [];
-    for (const [index, concurrency] of [1, 8].entries()) {
+    for (const [index, appenders] of APPENDERS.entries()) {
       const peer = new PostgresEventStore({ connectionString: POSTGRES_URL, schema: peerSchemas[index], poolSize: 10 });
       await peer.init();
-      kierto.push(await kiertoPerDevice(peer, groups, concurrency));
+      await checkpointAndPause();
+      kierto.push(await kiertoPerDevice(peer, groups, appenders));
       await peer.close();
     }
-    record(backend, 'Kierto command path, 1 append/device, sequential', kierto[0] ?? 0, 'events/s', subset);
-    record(
-      backend,
-      'Kierto command path, 1 append/device, 8 appenders',
-      kierto[1] ?? 0,
-      'events/s',
-      `${subset}; pool 10`,
+    APPENDERS.forEach((appenders, index) =>
+      record(backend, `Kierto command path, ${appenders} appender(s)`, kierto[index] ?? 0, 'events/s', subset),
     );
-    if (args.emmett) {
-      const emmett = await emmettPostgres(groups);
-      record(backend, 'Emmett appendToStream, sequential', emmett.sequential, 'events/s', subset);
-      record(backend, 'Emmett appendToStream, 8 appenders', emmett.concurrent, 'events/s', `${subset}; pool 10`);
-      record(backend, 'Kierto / Emmett, sequential', ((kierto[0] ?? 0) / emmett.sequential) * 100, '%');
-      record(backend, 'Kierto / Emmett, 8 appenders', ((kierto[1] ?? 0) / emmett.concurrent) * 100, '%');
-      record(
-        backend,
-        'Kierto bulk import / Emmett 8 appenders',
-        (summary.eventsPerSecond / emmett.concurrent) * 100,
-        '%',
-      );
+    const emmett = args.emmett ? await emmettPostgres(groups) : [];
+    APPENDERS.forEach((appenders, index) => {
+      const peer = emmett[index];
+      if (peer === undefined) return;
+      record(backend, `Emmett, ${appenders} appender(s)`, peer, 'events/s', subset);
+      record(backend, `Kierto / Emmett, ${appenders} appender(s)`, ((kierto[index] ?? 0) / peer) * 100, '%');
+    });
+    if (args.http && args.projections) {
+      const posts = await httpPhase(args, schema, dir);
+      const emmett16 = emmett[APPENDERS.length - 1];
+      if (emmett16 !== undefined) {
+        record(
+          backend,
+          'HTTP POST /devices / Emmett 16 appenders',
+          (posts / emmett16) * 100,
+          '%',
+          'requests vs events',
+        );
+      }
     }
   } finally {
     await store.close();
@@ -688,7 +706,7 @@ async function main(): Promise<void> {
     );
     const groups = deviceGroups(args.peerDevices);
     if (args.only !== 'postgres') await benchSqlite(args, file, dir, groups);
-    if (args.only !== 'sqlite') await benchPostgres(args, file, groups);
+    if (args.only !== 'sqlite') await benchPostgres(args, file, dir, groups);
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     record('process', 'peak RSS', peakRssMb, 'MB');
 

@@ -9,7 +9,15 @@
  * transaction is as atomic as an INSERT: an error (a unique violation, say) aborts the transaction
  * and the server ignores whatever CopyData is still in flight.
  */
+import { once } from 'node:events';
+import type pg from 'pg';
 import type { Connection, PoolClient, Submittable } from 'pg';
+
+/**
+ * What a COPY sends: chunks in memory (an append batch), or chunks produced as they are sent (a
+ * stream of any length; the sender waits whenever the socket's buffer is full).
+ */
+export type CopyPayload = readonly Buffer[] | AsyncIterable<Buffer>;
 
 /** Rows are written into chunks of this many bytes, each sent as one CopyData message. */
 const COPY_CHUNK_BYTES = 256 * 1024;
@@ -38,7 +46,7 @@ class CopyIn implements Submittable {
 
   constructor(
     private readonly text: string,
-    private readonly payload: readonly Buffer[],
+    private readonly payload: CopyPayload,
     private readonly done: (error: unknown, rowCount: number) => void,
   ) {}
 
@@ -49,8 +57,28 @@ class CopyIn implements Submittable {
   handleCopyInResponse(connection: Connection): void {
     // copyIn() checked the client's connection before submitting.
     if (!isCopyInConnection(connection)) return;
-    for (const chunk of this.payload) connection.sendCopyFromChunk(chunk);
-    connection.endCopyFrom();
+    const payload = this.payload;
+    if (!isAsync(payload)) {
+      for (const chunk of payload) connection.sendCopyFromChunk(chunk);
+      connection.endCopyFrom();
+      return;
+    }
+    void this.pump(connection, payload);
+  }
+
+  /** Sends chunks as they come, waiting for the socket to drain; a failing source aborts the COPY. */
+  private async pump(connection: Connection & CopyInConnection, payload: AsyncIterable<Buffer>): Promise<void> {
+    try {
+      for await (const chunk of payload) {
+        if (this.settled) return;
+        connection.sendCopyFromChunk(chunk);
+        if (connection.stream.writableNeedDrain) await once(connection.stream, 'drain');
+      }
+      connection.endCopyFrom();
+    } catch (error) {
+      // The server answers CopyFail with an error, which settles this COPY through handleError.
+      connection.sendCopyFail(error instanceof Error ? error.message : String(error));
+    }
   }
 
   handleCommandComplete(message: { text?: string }): void {
@@ -83,7 +111,7 @@ class CopyIn implements Submittable {
 }
 
 /** Runs `COPY <target> FROM STDIN` (text format) with the given payload; resolves with the rows copied. */
-export function copyIn(client: PoolClient, copyStatement: string, payload: readonly Buffer[]): Promise<number> {
+export function copyIn(client: PoolClient | pg.Client, copyStatement: string, payload: CopyPayload): Promise<number> {
   if (!isCopyInConnection(client.connection)) {
     return Promise.reject(new Error('This pg version offers no copy-in messages on its Connection'));
   }
@@ -95,6 +123,10 @@ export function copyIn(client: PoolClient, copyStatement: string, payload: reado
     });
     client.query(copy);
   });
+}
+
+function isAsync(payload: CopyPayload): payload is AsyncIterable<Buffer> {
+  return Symbol.asyncIterator in payload;
 }
 
 /** Not `instanceof Error`: under jest's vm modules, errors from node_modules come from another realm. */

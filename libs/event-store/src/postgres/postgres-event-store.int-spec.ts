@@ -5,6 +5,7 @@ import { createEventStore } from '../configured.js';
 import { eventStoreContract, newEvent } from '../testing/contract.js';
 import { expectIntactLog } from '../testing/intact-log.js';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '../testing/postgres.js';
+import { CopyRows, copyIn } from './copy-in.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 describeIfPostgres('PostgreSQL', () => {
@@ -186,6 +187,51 @@ describeIfPostgres('PostgreSQL', () => {
         Array.from({ length: 40 }, (_, i) => 32 + i),
       );
       expectIntactLog(await store.readAll(0, 100));
+    });
+
+    it('copies rows from chunks produced while sending, and from CopyRows across chunk boundaries', async () => {
+      const schema = createTestSchema();
+      schemas.push(schema);
+      const client = new pg.Client({ connectionString: postgres.url });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".t (n integer, s text)`);
+        async function* produced(): AsyncGenerator<Buffer> {
+          for (let n = 1; n <= 3; n += 1) {
+            await new Promise((resolve) => setImmediate(resolve));
+            yield Buffer.from(`${n}\tline ${n}\n`);
+          }
+        }
+        expect(await copyIn(client, `COPY "${schema}".t (n, s) FROM STDIN`, produced())).toBe(3);
+        // A field longer than a chunk, and many rows: the rows span several CopyData messages.
+        const rows = new CopyRows();
+        const long = 'ä\t\\'.repeat(200_000);
+        rows.add(['4', long]);
+        for (let n = 5; n < 5_000; n += 1) rows.add([String(n), null]);
+        expect(rows.chunks().length).toBeGreaterThan(1);
+        expect(await copyIn(client, `COPY "${schema}".t (n, s) FROM STDIN`, rows.chunks())).toBe(4_996);
+        const { rows: read } = await client.query<{ n: number; s: string | null }>(
+          `SELECT n, s FROM "${schema}".t WHERE n <= 5 ORDER BY n`,
+        );
+        expect(read).toEqual([
+          { n: 1, s: 'line 1' },
+          { n: 2, s: 'line 2' },
+          { n: 3, s: 'line 3' },
+          { n: 4, s: long },
+          { n: 5, s: null },
+        ]);
+        async function* failing(): AsyncGenerator<Buffer> {
+          yield Buffer.from('6\tsix\n');
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('the source broke');
+        }
+        await expect(copyIn(client, `COPY "${schema}".t (n, s) FROM STDIN`, failing())).rejects.toThrow(
+          /the source broke/,
+        );
+        expect((await client.query(`SELECT count(*)::int AS c FROM "${schema}".t`)).rows).toEqual([{ c: 4_999 }]);
+      } finally {
+        await client.end();
+      }
     });
 
     it('is what createEventStore picks for a postgres:// or postgresql:// URL', async () => {

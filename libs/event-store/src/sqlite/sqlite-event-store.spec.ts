@@ -62,6 +62,19 @@ describe('SqliteEventStore specifics', () => {
     expect(existsSync(`${file}-wal`)).toBe(true);
   });
 
+  it('runs with synchronous=FULL or NORMAL when asked, whatever the file was opened with before', async () => {
+    const file = join(dir, 'kierto.sqlite');
+    const full = await open({ file, synchronous: 'full' });
+    await full.append('device-1', [newEvent()], 'no-stream');
+    await full.close();
+    // Reopened WAL files default to NORMAL with this build; the option still gives FULL.
+    const again = await open({ file, synchronous: 'full' });
+    await again.append('device-1', [newEvent()], 0);
+    await again.close();
+    const normal = await open({ file, synchronous: 'normal' });
+    expect(await normal.headPosition()).toBe(2);
+  });
+
   it("works in ':memory:'", async () => {
     const store = await open({ file: ':memory:' });
     await store.append('device-1', [newEvent()], 'no-stream');

@@ -47,6 +47,14 @@ export interface SqliteEventStoreOptions {
    * StoreUnavailableError, ms; default 10 000. The wait blocks the thread (better-sqlite3 is synchronous).
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * SQLite's `synchronous` for this connection. Unset keeps the build's default, which with the
+   * bundled better-sqlite3 is FULL on the connection that turns a new file to WAL and NORMAL when a
+   * WAL file is opened again (NORMAL: a commit survives the process crashing; the last ones may not
+   * survive the machine losing power). 'full' syncs the WAL at every commit, what node-sqlite3 (and
+   * so Emmett) runs with; the bench sets it so both sides of a comparison have the same durability.
+   */
+  readonly synchronous?: 'normal' | 'full';
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
@@ -135,6 +143,7 @@ export class SqliteEventStore implements EventStore {
       if (this.closed) throw new Error('SqliteEventStore is closed');
       if (this.connection) return;
       const db = openDatabase(this.options.file, this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      if (this.options.synchronous !== undefined) setSynchronous(db, this.options.synchronous);
       try {
         migrate(db);
         const statements = prepareStatements(db);
@@ -258,6 +267,14 @@ function configure(db: Db, file: string, busyTimeoutMs: number): void {
   if (mode !== expected) throw new Error(`SQLite refused WAL mode for ${file}: journal_mode is ${String(mode)}`);
   const timeout = db.pragma('busy_timeout', { simple: true });
   if (timeout !== busyTimeoutMs) throw new Error(`SQLite busy_timeout is ${String(timeout)}, not ${busyTimeoutMs}`);
+}
+
+/** SQLite reports `synchronous` as a number: 1 NORMAL, 2 FULL. */
+function setSynchronous(db: Db, level: 'normal' | 'full'): void {
+  db.pragma(`synchronous = ${level === 'full' ? 'FULL' : 'NORMAL'}`);
+  const actual = db.pragma('synchronous', { simple: true });
+  const expected = level === 'full' ? 2 : 1;
+  if (actual !== expected) throw new Error(`SQLite synchronous is ${String(actual)}, not ${expected}`);
 }
 
 /** Runs pending migrations under the write lock, so two processes starting at once apply each once. */
