@@ -2,15 +2,17 @@
  * The auditor's pages (docs/pages.md, "Auditor") against the real app: what they say equals what the
  * JSON audit API says, a tampered event shows as MISMATCH on the timeline and as the break on
  * /auditor, the passport as of a moment or an event is the earlier state, and every refusal a person
- * can meet is a page with its status. Authenticated with an API key (Authorization: Bearer), as a
- * program or a browser with the header would be.
+ * can meet is a page with its status. Authenticated with an API key (Authorization: Bearer), and in
+ * "as a signed-in person" with a session cookie, as people use them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import request from 'supertest';
 import { parseCheckpoint, readPublicKey, verifyAgainstCheckpoint, verifyBundle } from '#kierto/audit';
+import { signIn } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 const UNKNOWN_ID = 'gtin:09506000134352:NOPE-1';
@@ -165,6 +167,17 @@ describe('the auditor pages', () => {
       expect(textOf(page.text)).toContain('The device had no events recorded by then.');
     });
 
+    it("gives every element id once per page (labels, errors and the slider's list point at them)", async () => {
+      for (const path of ['/auditor', `/auditor/devices/${LAPTOP_ID}`, `/auditor/devices/${LAPTOP_ID}?asOf=x`]) {
+        const page = await app.api.get(path);
+        const ids = [...page.text.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
+        expect({ path, repeated: ids.filter((id, index) => ids.indexOf(id) !== index) }).toEqual({
+          path,
+          repeated: [],
+        });
+      }
+    });
+
     it('answers in Finnish and Swedish too', async () => {
       const fi = await app.api.get(`/auditor/devices/${LAPTOP_ID}?lang=fi`).expect(200);
       expect(fi.headers['content-language']).toBe('fi');
@@ -229,6 +242,38 @@ describe('the auditor pages', () => {
     });
   });
 
+  describe('as a signed-in person', () => {
+    it('an auditor sees the same pages by session cookie, signed in by name', async () => {
+      const person = await signIn(app, 'auditor-pages-authority', ['auditor'], { displayName: 'Aino Auditor' });
+      const overview = await request(app.http).get('/auditor?lang=en').set('Cookie', person.cookie).expect(200);
+      expect(textOf(overview.text)).toContain('Signed in as Aino Auditor');
+      expect(textOf(overview.text)).toContain('Intact: all 4 events verified.');
+      const device = await request(app.http)
+        .get(`/auditor/devices/${LAPTOP_ID}?event=1&lang=en`)
+        .set('Cookie', person.cookie)
+        .expect(200);
+      expect(timelineEntries(device.text)).toHaveLength(4);
+      expect(textOf(device.text)).toContain('After event r1 (Handed in for collection)');
+      const bundle = await request(app.http).get(`/auditor/devices/${LAPTOP_ID}/bundle`).set('Cookie', person.cookie);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers['content-disposition']).toMatch(/^attachment;/);
+    });
+
+    it('a person without audit:read gets the 403 page, and nobody signed in is sent to sign in', async () => {
+      const producer = await signIn(app, 'auditor-pages-producer', ['producer']);
+      const refused = await request(app.http).get(`/auditor/devices/${LAPTOP_ID}`).set('Cookie', producer.cookie);
+      expect(refused.status).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/^text\/html/);
+      expect(refused.text).toContain('data-code="FORBIDDEN"');
+      expect(refused.text).not.toContain(history.events[0]?.hash ?? 'no hash');
+      const anonymous = await request(app.http).get(`/auditor/devices/${LAPTOP_ID}?event=1`);
+      expect(anonymous.status).toBe(303);
+      expect(anonymous.headers['location']).toBe(
+        `/sign-in?next=${encodeURIComponent(`/auditor/devices/${LAPTOP_ID}?event=1`)}`,
+      );
+    });
+  });
+
   describe('the open-a-device form', () => {
     it('leads to the device by its id or by GTIN and serial (303), or to its bundle', async () => {
       const byId = await app.api.get(`/auditor/device?deviceId=${LAPTOP_ID}&open=timeline`).expect(303);
@@ -289,7 +334,8 @@ describe('the auditor pages', () => {
     });
 
     it('serves the slider script to anyone, as JavaScript', async () => {
-      const script = await app.api.get('/auditor/as-of-slider.js').expect(200);
+      // No key, no session: static code that shows nothing by itself.
+      const script = await request(app.http).get('/auditor/as-of-slider.js').expect(200);
       expect(script.headers['content-type']).toMatch(/^application\/javascript/);
       expect(script.text).toContain("addEventListener('input'");
     });
@@ -312,7 +358,7 @@ describe('the auditor pages', () => {
       const page = await app.api.get(`/auditor/devices/${LAPTOP_ID}?lang=en`).expect(200);
       const entries = timelineEntries(page.text).map(textOf);
       expect(entries[1]).toContain(
-        'MISMATCH its stored hash is not the hash of its content: it was edited after it was stored',
+        'Handed in for collection ✗ MISMATCH Its stored hash is not the hash of its content: it was edited after it was stored.',
       );
       expect(entries[1]).toContain('Recorded by org-impostor');
       for (const index of [0, 2, 3]) expect(entries[index]).not.toContain('MISMATCH');

@@ -229,13 +229,15 @@ ${section('links', a.device.links, links)}
 
 function timelineEntry({ event, check }: CheckedDeviceEvent, index: number, f: Formats): Html {
   const { a } = f;
+  // The verdict is part of the heading, so that a screen reader moving by headings hears it too.
   const verdict = check.ok
     ? markup`<span class="verdict"><span aria-hidden="true">✓ </span>${a.device.verified}</span>`
-    : markup`<span class="verdict bad"><span aria-hidden="true">✗ </span>${a.device.mismatch}</span> ${a.device.failures[check.reason]}`;
+    : markup`<span class="verdict bad"><span aria-hidden="true">✗ </span>${a.device.mismatch}</span>`;
+  const why = check.ok ? '' : markup`<p class="error">${sentence(a.device.failures[check.reason])}</p>`;
   const { organisationId, role, keyId } = event.actor;
   return markup`<li class="${check.ok ? 'ok' : 'bad'}" id="event-${event.streamRevision}">${time(event.recordedAt, f)}
-<h3>#${f.count(event.globalPosition)} ${eventName(event.type, f)}</h3>
-<p>${verdict}</p>
+<h3>#${f.count(event.globalPosition)} ${eventName(event.type, f)} ${verdict}</h3>
+${why}
 ${definitions([
   [a.device.revision, `r${event.streamRevision}`],
   [a.device.occurred, time(event.occurredAt, f)],
@@ -244,6 +246,11 @@ ${definitions([
   [a.device.prevHash, markup`<code>${event.prevHash}</code>`],
 ])}
 <p><a href="${devicePagePath(event.streamId)}?event=${index}#as-of">${a.device.passportAfter}</a></p></li>`;
+}
+
+/** A clause as a sentence: capital first letter, full stop. */
+function sentence(clause: string): string {
+  return `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`;
 }
 
 function asOfSection(input: DevicePageInput, f: Formats): Html {
@@ -269,9 +276,9 @@ ${field('asOf', a.asOf.dateLabel, input.asOfText, f, input.errors, { type: 'date
   const sliderForm = markup`<form class="stack" method="get" action="${action}">
 <div><label for="event">${a.asOf.sliderLabel}</label>${
     problem === undefined ? '' : markup`<p class="error" id="event-error">${a.errors.fields[problem]}</p>`
-  }<input id="event" name="event" type="range" min="0" max="${last}" step="1" value="${sliderIndex}" list="events" aria-describedby="event-value${problem === undefined ? '' : ' event-error'}" aria-valuetext="${sliderText}"${
+  }<input id="event" name="event" type="range" min="0" max="${last}" step="1" value="${sliderIndex}" list="event-list" aria-describedby="event-value${problem === undefined ? '' : ' event-error'}" aria-valuetext="${sliderText}"${
     problem === undefined ? '' : markup` aria-invalid="true"`
-  }><datalist id="events">${options}</datalist><output id="event-value" for="event">${sliderText}</output></div>
+  }><datalist id="event-list">${options}</datalist><output id="event-value" for="event">${sliderText}</output></div>
 <div><button type="submit">${a.asOf.show}</button></div>
 </form>`;
   return markup`<p>${a.asOf.explanation}</p>
@@ -364,7 +371,7 @@ export const SLIDER_SCRIPT = `'use strict';
 (function () {
   var slider = document.getElementById('event');
   var output = document.getElementById('event-value');
-  var list = document.getElementById('events');
+  var list = document.getElementById('event-list');
   if (!slider || !output || !list) return;
   function show() {
     var option = list.querySelector('option[value="' + slider.value + '"]');

@@ -41,6 +41,7 @@ export const WORKSPACE_CSS =
     '.verdict.bad{border-color:#a3161a;background:#fdecec;color:#7f1013}',
     'ol.timeline li.bad::before{background:#a3161a}',
     'ol.timeline dd time{display:inline;font-size:inherit;color:inherit}',
+    'section[aria-labelledby=as-of] form+form{margin-top:1.5rem}',
     // The dashboard (apps/api/src/dashboard): filters side by side where there is room, chart legends in a row.
     'form.filters fieldset{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.75rem;margin:0;border:1px solid #d0d0d0;border-radius:.25rem}',
     'ul.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.25rem 0;padding:0;font-size:.9rem}',
