@@ -14,6 +14,7 @@ import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { IntakeModule } from './intake/intake.module.js';
+import { LotsModule } from './lots/lots.module.js';
 import { OrdsModule } from './ords/ords.module.js';
 import { ApiMetrics } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -43,6 +44,7 @@ const FEATURES = [
   AuditorModule,
   ImportModule,
   IntakeModule,
+  LotsModule,
   OrdsModule,
   SigningModule,
   CredentialsModule,

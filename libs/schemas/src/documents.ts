@@ -260,10 +260,15 @@ export const passportSchema = {
         holder: object(
           {
             kind: { type: 'string', enum: ['producer', 'collector', 'buyer', 'recycler', 'owner'] },
+            organisationId: {
+              type: ['string', 'null'],
+              description:
+                'The organisation holding the device (after an accepted lot handover, the receiver); null for a buyer or an owner.',
+            },
             since: instant,
             buyerType: { type: ['string', 'null'], enum: [...deviceResoldSchema.properties.buyerType.enum, null] },
           },
-          ['kind', 'since', 'buyerType'],
+          ['kind', 'organisationId', 'since', 'buyerType'],
         ),
         lastRecordedBy: object(
           { organisationId: string, role: string, eventType: string, occurredAt: instant, recordedAt: instant },

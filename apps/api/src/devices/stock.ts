@@ -64,6 +64,11 @@ export class DevicesQuery extends FindDeviceQuery {
   @IsIn(STOCK_WIPE_STATES)
   wipe?: (typeof STOCK_WIPE_STATES)[number];
 
+  @ApiPropertyOptional({ description: 'Stock: only the devices put in this lot (POST /lots/{lotId}/devices)' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'lot is a lot id: letters, digits and ._- (1–100)' })
+  lot?: string;
+
   @ApiPropertyOptional({ description: `Stock: rows per page, 1–${MAX_STOCK_LIMIT} (default ${DEFAULT_STOCK_LIMIT})` })
   @IsOptional()
   @Type(() => Number)
@@ -95,6 +100,7 @@ const STOCK_FIELDS = [
   'receivedFrom',
   'receivedBefore',
   'wipe',
+  'lot',
   'limit',
   'cursor',
   'minPosition',
@@ -148,6 +154,7 @@ export function stockFilterOf(holder: string, query: DevicesQuery): StockFilter 
     receivedFrom: instantOf(query.receivedFrom, 'receivedFrom'),
     receivedBefore: instantOf(query.receivedBefore, 'receivedBefore'),
     wipe: query.wipe,
+    lot: query.lot,
     after: decodeCursor(query.cursor),
     limit: query.limit ?? DEFAULT_STOCK_LIMIT,
   };

@@ -60,10 +60,22 @@ export interface PassportProduct {
   readonly warrantyMonths: number | null;
 }
 
-/** Who has the device, by the latest handover: placed on the market, collected, resold, recycled. */
+/**
+ * Who has the device, by the latest handover: placed on the market, collected, resold, recycled, or
+ * handed over with a lot whose receiver accepted it (DeviceHandedOver, docs/adr/0026).
+ */
 export interface PassportHolder {
-  /** `owner`: a device first seen at a repair, in use by whoever brought it (ADR 0019). */
+  /**
+   * `owner`: a device first seen at a repair, in use by whoever brought it (ADR 0019). A handover
+   * between organisations keeps the kind (a collected device is still in the collectors' chain) and
+   * names the new organisation.
+   */
   readonly kind: 'producer' | 'collector' | 'buyer' | 'recycler' | 'owner';
+  /**
+   * The organisation holding it: the one that placed it on the market, collected or recycled it, or
+   * received it with a lot; null for a buyer or an owner (a person). Only the authority view shows it.
+   */
+  readonly organisationId: string | null;
   /** occurredAt of the handover. */
   readonly since: string;
   /** For a buyer, the kind of buyer recorded with the sale. */
@@ -235,8 +247,9 @@ export interface Passport {
 /**
  * Bump when the passport an event history gives changes: stored passports are then rebuilt. 2: identity.localId
  * and null for what a first collection did not know (ADR 0016); digitalLink per the GS1 grammar (ADR 0017).
+ * 3: the holder's organisation, and DeviceHandedOver moves it (ADR 0026).
  */
-const PASSPORT_CODE_VERSION = 2;
+const PASSPORT_CODE_VERSION = 3;
 
 /** The passports table: one JSON document per device. */
 export const PASSPORTS = 'passports';
@@ -315,7 +328,15 @@ function evolveDocument(passport: Passport | null, stored: StoredEvent, event: D
     case 'DeviceCollected':
       return {
         ...touched,
-        status: { ...touched.status, ...handover('collector', event.occurredAt, null) },
+        status: { ...touched.status, ...handover('collector', organisation, event.occurredAt, null) },
+      };
+    case 'DeviceHandedOver':
+      return {
+        ...touched,
+        status: {
+          ...touched.status,
+          ...handover(touched.status.holder.kind, event.data.toOrganisationId, event.occurredAt, null),
+        },
       };
     case 'DeviceDataWiped': {
       const { data } = event;
@@ -368,12 +389,12 @@ function evolveDocument(passport: Passport | null, stored: StoredEvent, event: D
     case 'DeviceResold':
       return {
         ...touched,
-        status: { ...touched.status, ...handover('buyer', event.occurredAt, event.data.buyerType) },
+        status: { ...touched.status, ...handover('buyer', null, event.occurredAt, event.data.buyerType) },
       };
     case 'DeviceRecycled':
       return {
         ...touched,
-        status: { ...touched.status, ...handover('recycler', event.occurredAt, null) },
+        status: { ...touched.status, ...handover('recycler', organisation, event.occurredAt, null) },
         endOfLife: {
           recycling: {
             occurredAt: event.occurredAt,
@@ -392,10 +413,11 @@ function evolveDocument(passport: Passport | null, stored: StoredEvent, event: D
 /** The holder after a handover; the lifecycle status that goes with it is the domain's (evolvePassport). */
 function handover(
   kind: PassportHolder['kind'],
+  organisationId: string | null,
   since: string,
   buyerType: BuyerType | null,
 ): Pick<PassportStatus, 'since' | 'holder'> {
-  return { since, holder: { kind, since, buyerType } };
+  return { since, holder: { kind, organisationId, since, buyerType } };
 }
 
 function historyEntry(stored: StoredEvent): PassportHistoryEntry {
@@ -427,12 +449,13 @@ function start(stored: StoredEvent, event: DeviceEvent): Passport | null {
   if (product === undefined || lifecycle === null) return null;
   const gtin = gtinOfDeviceId(stored.streamId);
   // A repair café's device is its owner's: the holder is a user, as after a sale (ADR 0019).
+  const organisation = stored.actor.organisationId;
   const holder =
     event.type === 'DevicePlacedOnMarket'
-      ? handover('producer', event.occurredAt, null)
+      ? handover('producer', organisation, event.occurredAt, null)
       : event.type === 'DeviceRepaired'
-        ? handover('owner', event.occurredAt, null)
-        : handover('collector', event.occurredAt, null);
+        ? handover('owner', null, event.occurredAt, null)
+        : handover('collector', organisation, event.occurredAt, null);
   const materials = (product.materials ?? []).map((material) => ({ ...material }));
   const repairInformation = product.repairInformation ?? {};
   const criticalRawMaterials = materials

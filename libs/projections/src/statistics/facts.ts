@@ -17,6 +17,7 @@ import {
   referencePeriodOn,
   isDeviceEventType,
   treatmentLocation,
+  type BulkWeeeCollectedData,
   type CountryCode,
   type DeviceEvent,
   type Market,
@@ -50,16 +51,17 @@ export interface StatisticsOptions {
 
 /**
  * Bump when the facts an event produces change: stored statistics are then rebuilt. 3: facts and
- * cells carry the Annex I category and the reference period (docs/adr/0015).
+ * cells carry the Annex I category and the reference period (docs/adr/0015). 4: bulk WEEE collected
+ * by weight counts in COL (BulkWeeeCollected, docs/adr/0026).
  */
-const STATISTICS_CODE_VERSION = 3;
+const STATISTICS_CODE_VERSION = 4;
 
 /** The statistics projection (docs/statistics.md): its evolve here, its tables and SQL in ./storage.ts. */
 export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice, StatisticsApplied> {
   return {
     name: 'statistics',
     version: `statistics/${STATISTICS_CODE_VERSION};timeZone=${options.timeZone}`,
-    eventTypes: [...DEVICE_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES],
+    eventTypes: [...DEVICE_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, 'BulkWeeeCollected'],
     documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
     evolve: (device, event) => applyStatistics(device, event, options.timeZone),
     storage: statisticsStorage,
@@ -73,12 +75,50 @@ export function applyStatistics(
 ): StatisticsApplied {
   const membership = evolveMembership(stored);
   if (membership !== null) return { document: null, facts: [], memberships: [membership] };
+  if (stored.type === 'BulkWeeeCollected')
+    return { document: null, facts: bulkCollectionFacts(stored, timeZone), memberships: [] };
   if (!isDeviceEventType(stored.type)) return unchanged(device);
   if (device !== null && stored.globalPosition <= device.position) return unchanged(device);
   const event = { type: stored.type, occurredAt: stored.occurredAt, data: stored.data } as unknown as DeviceEvent;
   const facts = new FactsOf(stored, timeZone);
   const next = evolveStatistics(device, event, stored.globalPosition, facts);
   return { document: next, facts: facts.list, memberships: [] };
+}
+
+/**
+ * Bulk WEEE collected by weight (a lot's BulkWeeeCollected, docs/adr/0026): one COL fact of exactly
+ * its mass, in its category, for its country, source and onBehalfOf, as a device's collection would
+ * be. No units (nothing was counted), no producer (the organisation comes from onBehalfOf), and the
+ * Annex I category unknown (a cage of mixed small appliances has no UNU-KEY). Its "device" is the
+ * lot's stream, so the figure lists the lot behind it. No document: nothing follows it per unit.
+ */
+function bulkCollectionFacts(stored: StoredEvent, timeZone: string): StatisticsFact[] {
+  const data = stored.data as unknown as BulkWeeeCollectedData;
+  const facts = new FactsOf(stored, timeZone);
+  const lot: StatisticsDevice = {
+    position: stored.globalPosition,
+    category: data.weeeCategory,
+    annexICategory: null,
+    productMassMg: kgToMg(data.massKg),
+    yearOfManufacture: null,
+    hasDataStorage: null,
+    producerId: null,
+    market: data.source,
+    country: data.country,
+    attributedAt: epochMillis(stored.occurredAt),
+    status: 'collected',
+    wipedSinceHandover: false,
+    lives: 1,
+    measuredMassMg: kgToMg(data.massKg),
+    collection: null,
+  };
+  facts.add(
+    'COL',
+    lot,
+    { country: data.country, market: data.source, onBehalfOf: data.onBehalfOf ?? null, attributedAt: lot.attributedAt },
+    { massMg: lot.productMassMg, units: 0 },
+  );
+  return facts.list;
 }
 
 /** Collects the facts of one event; everything an event's facts share comes from its envelope. */

@@ -6,7 +6,7 @@
 import type { LifecycleStatus } from '#kierto/domain';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { Sql } from '../read-models/sql.js';
-import { STOCK, type StockEntry, type StockWipeState } from './stock.js';
+import { STOCK, STOCK_LOT_DEVICES, type StockEntry, type StockWipeState } from './stock.js';
 
 export interface StockFilter {
   readonly holder: string;
@@ -16,6 +16,8 @@ export interface StockFilter {
   readonly receivedFrom?: string | undefined;
   readonly receivedBefore?: string | undefined;
   readonly wipe?: StockWipeState | undefined;
+  /** Only the devices put in this lot (DevicesAddedToLot). */
+  readonly lot?: string | undefined;
   /** The last row of the previous page: its received time (UTC ISO) and device id. */
   readonly after?: { readonly receivedAt: string; readonly deviceId: string } | undefined;
   readonly limit: number;
@@ -29,13 +31,15 @@ export interface StockPage {
   readonly last: { readonly receivedAt: string; readonly deviceId: string } | null;
 }
 
-function query(table: string, filter: StockFilter): Sql {
+function query(table: string, lotTable: string, filter: StockFilter): Sql {
   const sql = new Sql().add(`SELECT received_at, document FROM ${table} WHERE holder = ?`, filter.holder);
   if (filter.status !== undefined) sql.add('AND status = ?', filter.status);
   if (filter.weeeCategory !== undefined) sql.add('AND weee_category = ?', filter.weeeCategory);
   if (filter.receivedFrom !== undefined) sql.add('AND received_at >= ?', filter.receivedFrom);
   if (filter.receivedBefore !== undefined) sql.add('AND received_at < ?', filter.receivedBefore);
   if (filter.wipe !== undefined) sql.add('AND wipe = ?', filter.wipe);
+  if (filter.lot !== undefined)
+    sql.add(`AND device_id IN (SELECT device_id FROM ${lotTable} WHERE lot_id = ?)`, filter.lot);
   if (filter.after !== undefined) {
     sql.add(
       'AND (received_at > ? OR (received_at = ? AND device_id > ?))',
@@ -66,12 +70,12 @@ function pageOf(rows: readonly { received_at: unknown; document: unknown }[], li
 export function stockPage(readModels: ReadModelStore, filter: StockFilter): Promise<AtCheckpoint<StockPage>> {
   return readModels.snapshot<StockPage>(STOCK, {
     sqlite: (session) => {
-      const sql = query(session.table(STOCK), filter);
+      const sql = query(session.table(STOCK), session.table(STOCK_LOT_DEVICES), filter);
       const rows = session.db.prepare(sql.text).all(...sql.params) as { received_at: unknown; document: unknown }[];
       return pageOf(rows, filter.limit);
     },
     postgres: async (session) => {
-      const rows = await session.query(query(session.table(STOCK), filter));
+      const rows = await session.query(query(session.table(STOCK), session.table(STOCK_LOT_DEVICES), filter));
       return pageOf(rows as { received_at: unknown; document: unknown }[], filter.limit);
     },
   });

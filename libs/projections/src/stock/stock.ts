@@ -2,11 +2,16 @@
  * The stock read model (docs/intake.md, "Stock"): per device, the organisation holding it and what a
  * reuse centre filters its stock by. The holder is the organisation that recorded the latest
  * handover (ADR 0023): a placing on the market (the producer, as the passport's holder `producer`),
- * a collection (the collector). A resale hands the device to a buyer, recycling ends it, and a
- * history that starts at a repair café is its owner's: then no organisation holds it. A wipe sets
- * the wipe state, which every handover resets: a centre asks what it wiped since it received a device.
+ * a collection (the collector), an accepted lot handover (the receiver, DeviceHandedOver, ADR 0026).
+ * A resale hands the device to a buyer, recycling ends it, and a history that starts at a repair
+ * café is its owner's: then no organisation holds it. A wipe sets the wipe state, which every
+ * handover resets: a centre asks what it wiped since it received a device.
+ *
+ * The lots a device was put in (DevicesAddedToLot, on the lot's stream) are rows of a second table,
+ * which the `lot` filter reads: one event names many devices, so they are the projection's own
+ * rows beside the documents, as the statistics' facts are.
  */
-import { isDeviceEventType, type LifecycleStatus } from '#kierto/domain';
+import { isDeviceEventType, LOT_STREAM_PREFIX, type LifecycleStatus } from '#kierto/domain';
 import type { StoredEvent } from '#kierto/event-store';
 import type { Evolved, PostgresSession, Projection, ReadModelStorage, SqliteSession } from '../projection.js';
 import { columnTypes } from '../read-models/ddl.js';
@@ -31,9 +36,21 @@ export interface StockEntry {
   readonly serialNumber: string | null;
 }
 
-/** Bump when the entries an event history gives change: the table is then rebuilt. */
-const STOCK_CODE_VERSION = 1;
+/** A device put in a lot. */
+export interface StockLotDevice {
+  readonly lotId: string;
+  readonly deviceId: string;
+}
+
+/** What one event gives the stock: the device's entry, and the devices a lot event put in a lot. */
+export interface StockApplied extends Evolved<StockEntry> {
+  readonly lotDevices: readonly StockLotDevice[];
+}
+
+/** Bump when the entries an event history gives change: the tables are then rebuilt. 2: handovers, lots. */
+const STOCK_CODE_VERSION = 2;
 export const STOCK = 'stock';
+export const STOCK_LOT_DEVICES = 'stock_lot_devices';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -95,6 +112,11 @@ export function evolveStock(entry: StockEntry | null, event: StoredEvent): Stock
     case 'DeviceDataWiped':
       if (entry === null) return null;
       return { ...base, wipe: event.data['result'] === 'passed' ? 'passed' : 'failed', wipedAt: event.occurredAt };
+    case 'DeviceHandedOver': {
+      if (entry === null) return null;
+      const to = event.data['toOrganisationId'];
+      return handedTo(typeof to === 'string' ? to : entry.holder, entry.status);
+    }
     default:
       return entry;
   }
@@ -145,8 +167,20 @@ function loadSqlite(session: SqliteSession, keys: readonly string[]): Map<string
   return found;
 }
 
-export const stockStorage: ReadModelStorage<StockEntry, Evolved<StockEntry>> = {
-  tables: { [STOCK]: 'device_id' },
+/** The devices a DevicesAddedToLot event put in its lot (the stream `lot:{lotId}`). */
+export function lotDevicesOf(event: StoredEvent): StockLotDevice[] {
+  if (event.type !== 'DevicesAddedToLot' || !event.streamId.startsWith(LOT_STREAM_PREFIX)) return [];
+  const lotId = event.streamId.slice(LOT_STREAM_PREFIX.length);
+  const deviceIds = event.data['deviceIds'];
+  if (!Array.isArray(deviceIds)) return [];
+  return deviceIds.filter((deviceId) => typeof deviceId === 'string').map((deviceId) => ({ lotId, deviceId }));
+}
+
+const lotRows = (page: { readonly applied: readonly StockApplied[] }): StockLotDevice[] =>
+  page.applied.flatMap((applied) => applied.lotDevices);
+
+export const stockStorage: ReadModelStorage<StockEntry, StockApplied> = {
+  tables: { [STOCK]: 'device_id', [STOCK_LOT_DEVICES]: 'lot_id, device_id' },
   ddl: (dialect, table) => {
     const t = columnTypes(dialect);
     return [
@@ -161,6 +195,11 @@ export const stockStorage: ReadModelStorage<StockEntry, Evolved<StockEntry>> = {
       )${t.strict}`,
       // The listing: one organisation's devices in the order they were received, keyset-paged.
       `CREATE INDEX IF NOT EXISTS stock_by_holder ON ${table(STOCK)} (holder, received_at, device_id)`,
+      `CREATE TABLE IF NOT EXISTS ${table(STOCK_LOT_DEVICES)} (
+        lot_id ${t.text} NOT NULL,
+        device_id ${t.text} NOT NULL,
+        PRIMARY KEY (lot_id, device_id)
+      )${t.strict}`,
     ];
   },
   sqlite: {
@@ -171,6 +210,10 @@ export const stockStorage: ReadModelStorage<StockEntry, Evolved<StockEntry>> = {
          ON CONFLICT (device_id) DO UPDATE SET ${UPSERT_SET}`,
       );
       for (const entry of page.documents.values()) upsert.run(...rowOf(entry));
+      const inLot = session.prepare(
+        `INSERT INTO ${session.table(STOCK_LOT_DEVICES)} (lot_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const row of lotRows(page)) inLot.run(row.lotId, row.deviceId);
     },
   },
   postgres: {
@@ -183,11 +226,19 @@ export const stockStorage: ReadModelStorage<StockEntry, Evolved<StockEntry>> = {
           rowOf(entry),
         );
       }
+      const rows = lotRows(page);
+      if (rows.length > 0) {
+        await session.client.query(
+          `INSERT INTO ${session.table(STOCK_LOT_DEVICES)} (lot_id, device_id)
+           SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+          [rows.map((row) => row.lotId), rows.map((row) => row.deviceId)],
+        );
+      }
     },
   },
 };
 
-export const stockProjection: Projection<StockEntry> = {
+export const stockProjection: Projection<StockEntry, StockApplied> = {
   name: STOCK,
   version: `stock/${STOCK_CODE_VERSION}`,
   eventTypes: [
@@ -197,11 +248,14 @@ export const stockProjection: Projection<StockEntry> = {
     'DeviceRepaired',
     'DeviceResold',
     'DeviceRecycled',
+    'DeviceHandedOver',
+    'DevicesAddedToLot',
   ],
   documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
-  evolve: (entry, event): Evolved<StockEntry> => {
-    if (entry !== null && event.globalPosition <= entry.globalPosition) return { document: entry };
-    return { document: evolveStock(entry, event) };
+  evolve: (entry, event): StockApplied => {
+    if (!isDeviceEventType(event.type)) return { document: null, lotDevices: lotDevicesOf(event) };
+    if (entry !== null && event.globalPosition <= entry.globalPosition) return { document: entry, lotDevices: [] };
+    return { document: evolveStock(entry, event), lotDevices: [] };
   },
   storage: stockStorage,
 };
