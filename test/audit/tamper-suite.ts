@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  checkDeviceChain,
   createCheckpoint,
   generateSigningKeyPair,
   readPrivateKey,
@@ -172,6 +173,50 @@ export function tamperSuite(name: string, open: () => Promise<TamperFixture>): v
       await tamper.setColumn(6, 'data', JSON.stringify(data));
       await tamper.setColumn(6, 'hash', hashEvent({ ...event, data }));
       expectBroken(await verifyChain(store), 7, 'broken-link');
+    });
+
+    /** What checkDeviceChain (the auditor's timeline) says of each event of the device at `position`. */
+    async function deviceVerdicts(position: number): Promise<Array<[number, string]>> {
+      const checked = await checkDeviceChain(store, DEVICES[(position - 1) % DEVICES.length] ?? '');
+      return (checked?.events ?? []).map(({ event, check }) => [event.globalPosition, check.ok ? 'ok' : check.reason]);
+    }
+
+    it("the device's timeline: a changed event is hash-mismatch, its device's other events verify", async () => {
+      await tamper.setColumn(5, 'data', JSON.stringify({ step: 4, weightKg: 0.5 }));
+      expect(await deviceVerdicts(5)).toEqual([
+        [2, 'ok'],
+        [5, 'hash-mismatch'],
+        [8, 'ok'],
+        [11, 'ok'],
+      ]);
+    });
+
+    it("the device's timeline: a changed event whose hash was recomputed is next-link", async () => {
+      const event = await eventAt(9);
+      const data = { step: 8, weightKg: 99 };
+      await tamper.setColumn(9, 'data', JSON.stringify(data));
+      await tamper.setColumn(9, 'hash', hashEvent({ ...event, data }));
+      expect(await deviceVerdicts(9)).toEqual([
+        [3, 'ok'],
+        [6, 'ok'],
+        [9, 'next-link'],
+        [12, 'ok'],
+      ]);
+    });
+
+    it("the device's timeline: a deleted event is a revision gap in its device, a position gap after it", async () => {
+      await tamper.deleteAt(4);
+      expect(await deviceVerdicts(4)).toEqual([
+        [1, 'ok'],
+        [7, 'revision-gap'],
+        [10, 'revision-gap'],
+      ]);
+      expect(await deviceVerdicts(5)).toEqual([
+        [2, 'ok'],
+        [5, 'position-gap'],
+        [8, 'ok'],
+        [11, 'ok'],
+      ]);
     });
 
     it('a deleted event: position-gap at its position', async () => {

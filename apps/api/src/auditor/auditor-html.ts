@@ -315,7 +315,7 @@ function asOfResult(input: DevicePageInput, f: Formats): Html {
 <p>${a.asOf.counted(counted, checked.events.length)}</p>
 ${definitions([
   [a.asOf.status, markup`${t.lifecycle[passport.status.lifecycle]} (${time(passport.status.since, f)})`],
-  [a.asOf.lives, t.lives(passport.lives)],
+  [t.fields.lives, t.lives(passport.lives)],
   [a.asOf.lastRecordedBy, `${by.organisationId} (${by.role}): ${eventName(by.eventType, f)}`],
   [a.asOf.data, wipeSentence(wipeStatusOf(passport), f)],
   [

@@ -86,7 +86,6 @@ export interface AuditorStrings {
     readonly counted: (counted: number, events: number) => string;
     readonly noEventsYet: string;
     readonly status: string;
-    readonly lives: string;
     readonly lastRecordedBy: string;
     readonly data: string;
     readonly repairs: string;
@@ -196,7 +195,7 @@ const EN: AuditorStrings = {
     heading: 'Passport as of a moment',
     explanation: 'What the passport said then: the events recorded up to that moment, folded as the read model does.',
     dateLabel: 'Recorded at or before',
-    dateHint: (timeZone) => `Date and time in ${timeZone}, or ISO 8601 with a time zone`,
+    dateHint: (timeZone) => `Date and time in ${timeZone}`,
     sliderLabel: 'Or after the event',
     sliderValue: (revision, type, date) => `r${revision}: ${type}, ${date}`,
     show: 'Show',
@@ -206,7 +205,6 @@ const EN: AuditorStrings = {
     counted: (counted, events) => `${counted} of ${events} events counted.`,
     noEventsYet: 'The device had no events recorded by then.',
     status: 'Status',
-    lives: 'Lives',
     lastRecordedBy: 'Last recorded by',
     data: 'Data on the device',
     repairs: 'Repairs',
@@ -327,7 +325,7 @@ const FI: AuditorStrings = {
     explanation:
       'Mitä passi silloin kertoi: siihen hetkeen mennessä tallennetut tapahtumat koottuina kuten lukumalli tekee.',
     dateLabel: 'Tallennettu viimeistään',
-    dateHint: (timeZone) => `Päivä ja kellonaika aikavyöhykkeellä ${timeZone}, tai ISO 8601 aikavyöhykkeen kanssa`,
+    dateHint: (timeZone) => `Päivä ja kellonaika aikavyöhykkeellä ${timeZone}`,
     sliderLabel: 'Tai tapahtuman jälkeen',
     sliderValue: (revision, type, date) => `r${revision}: ${type}, ${date}`,
     show: 'Näytä',
@@ -337,7 +335,6 @@ const FI: AuditorStrings = {
     counted: (counted, events) => `${events} tapahtumasta ${counted} mukana.`,
     noEventsYet: 'Laitteelle ei ollut silloin tallennettu yhtään tapahtumaa.',
     status: 'Tila',
-    lives: 'Elinkaaret',
     lastRecordedBy: 'Viimeksi tallentanut',
     data: 'Laitteen tiedot',
     repairs: 'Korjaukset',
@@ -458,7 +455,7 @@ const SV: AuditorStrings = {
     explanation:
       'Vad passet sade då: händelserna registrerade fram till den tidpunkten, sammanställda som läsmodellen gör.',
     dateLabel: 'Registrerade senast',
-    dateHint: (timeZone) => `Datum och tid i ${timeZone}, eller ISO 8601 med tidszon`,
+    dateHint: (timeZone) => `Datum och tid i tidszonen ${timeZone}`,
     sliderLabel: 'Eller efter händelsen',
     sliderValue: (revision, type, date) => `r${revision}: ${type}, ${date}`,
     show: 'Visa',
@@ -468,7 +465,6 @@ const SV: AuditorStrings = {
     counted: (counted, events) => `${counted} av ${events} händelser medräknade.`,
     noEventsYet: 'Enheten hade inga registrerade händelser då.',
     status: 'Status',
-    lives: 'Livscykler',
     lastRecordedBy: 'Senast registrerad av',
     data: 'Data på enheten',
     repairs: 'Reparationer',
