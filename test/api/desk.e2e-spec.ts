@@ -352,6 +352,15 @@ describe('the device page', () => {
     expect(all(asAuditor, 'form[method=post]')).toEqual([]);
   });
 
+  it('sends a GET of a form’s address (a reload, the language switch of a refused form) to the device page', async () => {
+    const deviceId = await laptop('PAGE-2');
+    const response = await repairer.get(`${deskPath(deviceId)}/repairs?lang=fi`);
+    expect(response.status).toBe(303);
+    expect(response.headers['location']).toBe(`${deskPath(deviceId)}?lang=fi`);
+    const other = await repairer.get(`${deskPath(deviceId)}/elsewhere`);
+    expect(other.status).toBe(404);
+  });
+
   it('answers an unknown device with the lookup and 404, a malformed id with 400', async () => {
     const unknown = await repairer.get(deskPath(`gtin:${GTIN}:NOPE-2`));
     expect(unknown.status).toBe(404);

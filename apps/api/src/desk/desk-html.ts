@@ -341,7 +341,7 @@ export function renderFindMain(language: Language, page: FindPage): Html {
     { kind: 'text', path: 'link', label: 'link', required: false, hint: 'link' },
     'link',
     state(link),
-  )}<div><button type="submit">${words.find}</button> <button type="button" id="scan" hidden data-stop="${
+  )}<div><button type="submit">${words.find}</button></div><div><button type="button" id="scan" hidden data-stop="${
     words.scanStop
   }" data-scanning="${words.scanning}" data-failed="${words.scanFailed}">${
     words.scan

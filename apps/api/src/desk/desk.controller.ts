@@ -30,7 +30,15 @@ import { TextRulePipe } from '../http/text-rule.js';
 import { isLanguage, type Language } from '../pages/i18n.js';
 import { csrfField, renderWorkspacePage, sendWorkspacePage, workspaceLanguage } from '../pages/workspace.js';
 import { DESK_WORDS } from './desk-i18n.js';
-import { DESK_COMMANDS, DESK_FORMS, formValuesOf, readForm, type DeskCommand, type DeskForm } from './desk-forms.js';
+import {
+  DESK_COMMANDS,
+  DESK_FORMS,
+  deskFormOfSegment,
+  formValuesOf,
+  readForm,
+  type DeskCommand,
+  type DeskForm,
+} from './desk-forms.js';
 import { deviceTitle, renderDeviceMain, renderFindMain, type FindForm, type FormState } from './desk-html.js';
 import { SCAN_SCRIPT } from './scan-script.js';
 
@@ -103,6 +111,23 @@ export class DeskController {
   @Requires('device:read-state')
   async device(@Param('deviceId') deviceId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.sendDevice(request, response, deviceId, null, 200);
+  }
+
+  /**
+   * A refused form is shown at the address it was posted to; a link from that page that keeps the
+   * address (the language switch) or a reload after it asks for it with GET: the device page.
+   */
+  @Get('devices/:deviceId/:segment')
+  @HtmlPage()
+  @Requires('device:read-state')
+  formAddress(
+    @Param('deviceId') deviceId: string,
+    @Param('segment') segment: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): void {
+    if (deskFormOfSegment(segment) === null) throw new ApiError(404, 'ROUTE_NOT_FOUND', `Cannot GET ${request.path}`);
+    response.redirect(303, withLang(devicePath(deviceId), langOf(request)));
   }
 
   @Post('devices/:deviceId/collections')

@@ -19,6 +19,8 @@ export const WORKSPACE_CSS =
     'body.workspace header,body.workspace main,body.workspace footer{max-width:72rem}',
     'header .who{display:flex;gap:.5rem;align-items:center}',
     'header form{margin:0}',
+    // On a phone the header's parts wrap: unwrapped they made the page wider than the screen.
+    'header{flex-wrap:wrap}',
     'form.stack{display:grid;gap:.75rem;max-width:32rem}',
     'label{display:block;font-weight:600}',
     'input,select,textarea,button{font:inherit}',
@@ -31,6 +33,8 @@ export const WORKSPACE_CSS =
     '[aria-invalid=true]{border-color:#a3161a;border-width:2px}',
     '.notice{padding:.6rem .8rem;border-left:.3rem solid #0a4fa8;background:#e3effd}',
     '.notice.error{border-color:#a3161a;background:#fdecec;color:#1b1b1b}',
+    // An error summary's heading sits inside its notice, without the section rule above it.
+    '.notice h2{margin-top:0;padding-top:0;border-top:0}',
     '.scroll{overflow-x:auto}',
     'figure{margin:1rem 0}',
     'svg{max-width:100%;height:auto}',
