@@ -51,9 +51,13 @@ function pageSvg(rendered: unknown, name: string): Html {
   if (svg.tagName.toLowerCase() !== 'svg')
     throw new Error('Plot returned a figure, not a bare SVG: give no legend or title');
   for (const style of Array.from(svg.querySelectorAll('style'))) style.remove();
-  for (const element of [svg, ...Array.from(svg.querySelectorAll('[style],[class]'))]) {
+  for (const element of [svg, ...Array.from(svg.querySelectorAll('*'))]) {
     element.removeAttribute('style');
     element.removeAttribute('class');
+    // Plot names its groups (`aria-label` on `g`), which ARIA does not allow on an element without a
+    // role; inside an image, whose parts are presentational, they name nothing anyway.
+    element.removeAttribute('aria-label');
+    element.removeAttribute('aria-hidden');
   }
   svg.removeAttribute('aria-description');
   svg.setAttribute('role', 'img');

@@ -212,7 +212,7 @@ export function renderTable(table: DashboardTable, _language: Language): Html {
     });
     return markup`<tr>${cells}</tr>`;
   });
-  return markup`<div class="scroll"><table id="table-${table.id}"><caption>${table.caption}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return markup`<div class="scroll"><table class="figures" id="table-${table.id}"><caption>${table.caption}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export interface FactsView {
@@ -227,6 +227,8 @@ export interface FactsView {
   readonly csv: string;
   /** The filters as a sentence ("country FI, category 1 …"), empty for none. */
   readonly filters: string;
+  /** Times are shown in the reporting time zone, the calendar the figures' years are of. */
+  readonly timeZone: string;
 }
 
 export function renderFactsMain(language: Language, view: FactsView): Html {
@@ -234,7 +236,11 @@ export function renderFactsMain(language: Language, view: FactsView): Html {
   const t = words.facts;
   const page = STRINGS[language];
   const formats = new NumberFormats(page.locale);
-  const dates = new Intl.DateTimeFormat(page.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const dates = new Intl.DateTimeFormat(page.locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: view.timeZone,
+  });
   const what = t.of(view.selection.measures.map((measure) => t.measure[measure]).join(' + '), view.year);
   const heading = t.heading(what);
   const rows = view.items.map(
@@ -244,7 +250,7 @@ export function renderFactsMain(language: Language, view: FactsView): Html {
   const table =
     view.items.length === 0
       ? markup`<p class="notice" id="no-facts">${t.none}</p>`
-      : markup`<div class="scroll"><table id="facts"><caption>${heading}</caption><thead><tr><th scope="col" class="n">${t.position}</th><th scope="col">${t.occurredAt}</th><th scope="col">${t.device}</th><th scope="col">${t.measureColumn}</th><th scope="col">${t.category}</th><th scope="col">${t.market}</th><th scope="col">${t.country}</th><th scope="col">${t.producer}</th><th scope="col">${t.organisation}</th><th scope="col">${t.treatment}</th><th scope="col" class="n">${t.kg}</th><th scope="col" class="n">${t.units}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+      : markup`<div class="scroll"><table class="figures" id="facts"><caption>${heading}</caption><thead><tr><th scope="col" class="n">${t.position}</th><th scope="col">${t.occurredAt}</th><th scope="col">${t.device}</th><th scope="col">${t.measureColumn}</th><th scope="col">${t.category}</th><th scope="col">${t.market}</th><th scope="col">${t.country}</th><th scope="col">${t.producer}</th><th scope="col">${t.organisation}</th><th scope="col">${t.treatment}</th><th scope="col" class="n">${t.kg}</th><th scope="col" class="n">${t.units}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   const pages = [
     view.first === null ? null : markup`<a href="${view.first}">${t.first}</a>`,
     view.next === null ? null : markup`<a href="${view.next}" rel="next">${t.next}</a>`,

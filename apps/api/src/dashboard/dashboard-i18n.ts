@@ -62,6 +62,8 @@ export interface DashboardStrings {
     readonly recycled: string;
     readonly recovered: string;
     readonly rateKind: Readonly<Record<RateKind, string>>;
+    /** The rate's name in a cell of the second-rate column. */
+    readonly rateName: Readonly<Record<RateKind, string>>;
     readonly secondRate: string;
     readonly secondRatePercent: string;
     readonly target: string;
@@ -191,6 +193,11 @@ const EN: DashboardStrings = {
       recovery: 'Recovery rate (%)',
       'prepared-for-re-use-and-recycling': 'Prepared for re-use and recycled (%)',
       recycling: 'Recycling rate (%)',
+    },
+    rateName: {
+      recovery: 'Recovery',
+      'prepared-for-re-use-and-recycling': 'Re-use + recycling',
+      recycling: 'Recycling',
     },
     secondRate: 'Second rate',
     secondRatePercent: 'Second rate (%)',
@@ -343,6 +350,11 @@ const FI: DashboardStrings = {
       'prepared-for-re-use-and-recycling': 'Uudelleenkäyttöön valmisteltu ja kierrätetty (%)',
       recycling: 'Kierrätysaste (%)',
     },
+    rateName: {
+      recovery: 'Hyödyntäminen',
+      'prepared-for-re-use-and-recycling': 'Uudelleenkäyttö + kierrätys',
+      recycling: 'Kierrätys',
+    },
     secondRate: 'Toinen aste',
     secondRatePercent: 'Toinen aste (%)',
     target: 'tavoite',
@@ -493,6 +505,11 @@ const SV: DashboardStrings = {
       recovery: 'Återvinningsgrad (%)',
       'prepared-for-re-use-and-recycling': 'Förberett för återanvändning och materialåtervunnet (%)',
       recycling: 'Materialåtervinningsgrad (%)',
+    },
+    rateName: {
+      recovery: 'Återvinning',
+      'prepared-for-re-use-and-recycling': 'Återanvändning + materialåtervinning',
+      recycling: 'Materialåtervinning',
     },
     secondRate: 'Andra grad',
     secondRatePercent: 'Andra grad (%)',

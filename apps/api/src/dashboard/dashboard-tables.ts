@@ -294,7 +294,7 @@ export function recoveryTable(document: RecoveryRatesDocument, context: TableCon
         ...rateCells(recovery, category),
         second === undefined
           ? label(NONE)
-          : { value: second.kind, text: words.rateKind[second.kind], href: null, note: null },
+          : { value: second.kind, text: words.rateName[second.kind], href: null, note: null },
         ...rateCells(second, category),
       ];
     }),

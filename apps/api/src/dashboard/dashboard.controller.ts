@@ -165,6 +165,7 @@ export class DashboardController {
         back: `/dashboard?${filtersQueryString(context)}`,
         csv,
         filters: describeFilters(language, resolved.query),
+        timeZone: this.config.reportingTimeZone,
       }),
       200,
     );

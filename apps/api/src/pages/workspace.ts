@@ -50,6 +50,8 @@ export const WORKSPACE_CSS =
     'form.filters fieldset{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.75rem;margin:0;border:1px solid #d0d0d0;border-radius:.25rem}',
     'ul.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.25rem 0;padding:0;font-size:.9rem}',
     'figcaption{font-size:.9rem;color:#4a4a4a}',
+    // A figure table's row header and its numbers on one line, even where a header wraps.
+    'table.figures tbody th,table.figures tbody td{vertical-align:baseline}',
   ].join('');
 
 const CSS_HASH = createHash('sha256').update(WORKSPACE_CSS, 'utf8').digest('base64');
