@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeciderSpecification } from '#kierto/testing';
+import { collected, DeciderSpecification, idOf, laptop, placedOnMarket, recycled, Times, wiped } from '#kierto/testing';
+import type { RecordHandover } from './commands.js';
+import { deviceDecider } from './decider.js';
 import {
   evolveLot,
   initialLotState,
@@ -12,6 +14,7 @@ import {
   type LotEvent,
 } from './lots.js';
 import { ErrorCodes } from './rules.js';
+import { fold } from './state.js';
 
 const given = DeciderSpecification.for(lotDecider);
 
@@ -330,5 +333,41 @@ describe('answering a handover', () => {
     given([opened, added, offered, accepted])
       .when(command('OfferLotHandover', { handoverId: 'DN-2', toOrganisationId: 'org-plant' }))
       .thenThrows(LotErrorCodes.notLotHolder);
+  });
+});
+
+describe('a device handed over with an accepted lot handover (RecordHandover)', () => {
+  const onDevice = DeciderSpecification.for(deviceDecider);
+  const handOver = (fromOrganisationId = CITY, occurredAt = Times.command): RecordHandover => ({
+    kind: 'RecordHandover',
+    deviceId: idOf(laptop()),
+    occurredAt,
+    now: Times.now,
+    data: { lotId: LOT, handoverId: 'DN-1', fromOrganisationId, toOrganisationId: CENTRE },
+  });
+
+  it('is recorded on a registered device, and leaves its lifecycle as it was (a wipe still counts)', () => {
+    onDevice([placedOnMarket(), collected(), wiped()])
+      .when(handOver())
+      .then([{ type: 'DeviceHandedOver', occurredAt: Times.command, data: handOver().data }]);
+    const before = fold([placedOnMarket(), collected(), wiped()]);
+    const after = fold([
+      placedOnMarket(),
+      collected(),
+      wiped(),
+      { type: 'DeviceHandedOver', occurredAt: Times.command, data: handOver().data },
+    ]);
+    expect(after).toEqual({ ...before, lastOccurredAt: Times.command });
+  });
+
+  it('refuses an unknown device, a recycled one, a handover to the sender itself, a time before the last event', () => {
+    onDevice([]).when(handOver()).thenThrows({ code: ErrorCodes.deviceNotFound, kind: 'not-found' });
+    onDevice([placedOnMarket(), collected(), recycled()]).when(handOver()).thenThrows(ErrorCodes.deviceAlreadyRecycled);
+    onDevice([placedOnMarket(), collected()])
+      .when(handOver(CENTRE))
+      .thenThrows({ code: LotErrorCodes.handoverToHolder, kind: 'invalid', field: 'toOrganisationId' });
+    onDevice([placedOnMarket(), collected()])
+      .when(handOver(CITY, '2025-01-01T00:00:00Z'))
+      .thenThrows(ErrorCodes.occurredBeforePreviousEvent);
   });
 });

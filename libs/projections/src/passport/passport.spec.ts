@@ -128,3 +128,37 @@ describe('the passport projection', () => {
     expect(fold([wiped()])).toBeNull();
   });
 });
+
+describe('a lot handover (ADR 0026)', () => {
+  it('names the receiver as the holder, keeps the holder kind and the lifecycle; before it, the collector', () => {
+    const history: DeviceEvent[] = [
+      placedOnMarket(),
+      collected(),
+      {
+        type: 'DeviceHandedOver',
+        occurredAt: '2025-06-01T00:00:00Z',
+        data: { lotId: 'PAL-1', handoverId: 'DN-1', fromOrganisationId: 'org-2', toOrganisationId: 'org-centre' },
+      },
+    ];
+    const before = fold(history.slice(0, 2));
+    expect(before?.status.holder).toMatchObject({ kind: 'collector', organisationId: 'org-2' });
+    const after = fold(history);
+    expectValid(after);
+    expect(after?.status).toMatchObject({
+      lifecycle: 'collected',
+      since: '2025-06-01T00:00:00Z',
+      holder: { kind: 'collector', organisationId: 'org-centre', since: '2025-06-01T00:00:00Z', buyerType: null },
+      lastRecordedBy: { eventType: 'DeviceHandedOver' },
+    });
+    expect(after?.dataSanitisation.wipedSinceHandover).toBe(before?.dataSanitisation.wipedSinceHandover);
+    expect(after?.history.map((entry) => entry.type)).toEqual([
+      'DevicePlacedOnMarket',
+      'DeviceCollected',
+      'DeviceHandedOver',
+    ]);
+  });
+
+  it('a buyer is a person: no organisation', () => {
+    expect(fold([placedOnMarket(), resold()])?.status.holder).toMatchObject({ kind: 'buyer', organisationId: null });
+  });
+});

@@ -259,6 +259,63 @@ describe('membership events', () => {
   });
 });
 
+describe('bulk WEEE collected by weight (a lot, ADR 0026)', () => {
+  it('is one COL fact of exactly its mass, in its category and country, for its onBehalfOf; no units, no document', () => {
+    const stored: StoredEvent = {
+      ...(storedOf([placedOnMarket()])[0] as StoredEvent),
+      type: 'BulkWeeeCollected',
+      streamId: 'lot:CAGE-7',
+      occurredAt: '2026-11-10T08:00:00Z',
+      data: {
+        lotId: 'CAGE-7',
+        organisationId: 'org-point',
+        kind: 'cage',
+        weeeCategory: 5,
+        massKg: 412.5,
+        collectionPointId: 'point-7',
+        channel: 'municipal',
+        source: 'household',
+        country: 'FI',
+        onBehalfOf: 'org-serty',
+      },
+    };
+    const applied = applyStatistics(null, stored, 'UTC');
+    expect(applied.document).toBeNull();
+    expect(applied.memberships).toEqual([]);
+    expect(applied.facts).toEqual([
+      expect.objectContaining({
+        measure: 'COL',
+        deviceId: 'lot:CAGE-7',
+        category: 5,
+        annexICategory: null,
+        country: 'FI',
+        market: 'household',
+        producerId: null,
+        onBehalfOf: 'org-serty',
+        attributedAt: Date.parse('2026-11-10T08:00:00Z'),
+        year: 2026,
+        massMg: 412_500_000,
+        units: 0,
+      }),
+    ]);
+  });
+
+  it('the other lot events and a device handed over with a lot give no fact', () => {
+    const [placed] = storedOf([placedOnMarket()]);
+    const offered = { ...(placed as StoredEvent), type: 'LotHandoverOffered', streamId: 'lot:CAGE-7', data: {} };
+    expect(applyStatistics(null, offered, 'UTC').facts).toEqual([]);
+    const { facts } = project([
+      placedOnMarket(),
+      {
+        type: 'DeviceHandedOver',
+        occurredAt: '2025-06-01T00:00:00Z',
+        data: { lotId: 'P-1', handoverId: 'DN-1', fromOrganisationId: 'org', toOrganisationId: 'org-2' },
+      },
+    ]);
+    expect(measuresOf(facts)).toEqual(['1:POM']);
+  });
+});
+
 describe('replays', () => {
   it('change nothing: an event at or before the device position adds no fact', () => {
     const [placed, collection] = storedOf([placedOnMarket(), collected()]);

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '#kierto/event-store';
-import { evolveStock, type StockEntry } from './stock.js';
+import { evolveStock, lotDevicesOf, stockProjection, type StockEntry } from './stock.js';
 
 let position = 0;
 function event(type: string, organisationId: string, data: Record<string, unknown>, occurredAt: string): StoredEvent {
@@ -65,5 +65,46 @@ describe('the stock entry of a device', () => {
     const failed = event('DeviceDataWiped', 'refurbisher', { result: 'failed' }, '2026-01-02T08:00:00Z');
     const repaired = event('DeviceRepaired', 'repairer', {}, '2026-01-03T08:00:00Z');
     expect(fold([placed, failed, repaired])).toMatchObject({ holder: 'producer', status: 'in-use', wipe: 'failed' });
+  });
+});
+
+describe('lots and handovers (ADR 0026)', () => {
+  it('an accepted handover moves the device to the receiver, received then; its wipe state starts again', () => {
+    const collected = event('DeviceCollected', 'city', { product }, '2026-10-01T08:00:00Z');
+    const wiped = event('DeviceDataWiped', 'city', { result: 'passed' }, '2026-10-01T09:00:00Z');
+    const handedOver = event(
+      'DeviceHandedOver',
+      'centre',
+      { lotId: 'PAL-1', handoverId: 'DN-1', fromOrganisationId: 'city', toOrganisationId: 'centre' },
+      '2026-10-02T14:00:00Z',
+    );
+    expect(fold([collected, wiped, handedOver])).toMatchObject({
+      holder: 'centre',
+      status: 'collected',
+      receivedAt: '2026-10-02T14:00:00Z',
+      wipe: 'not-wiped',
+      serialNumber: '1',
+    });
+  });
+
+  it('keeps which lot each device was put in, from the lot stream, with no document of its own', () => {
+    const added = {
+      ...event('DevicesAddedToLot', 'city', { deviceIds: ['mfr:a:1', 'mfr:a:2'] }, '2026-10-02T08:00:00Z'),
+      streamId: 'lot:PAL-1',
+    };
+    expect(lotDevicesOf(added)).toEqual([
+      { lotId: 'PAL-1', deviceId: 'mfr:a:1' },
+      { lotId: 'PAL-1', deviceId: 'mfr:a:2' },
+    ]);
+    expect(stockProjection.documentKey(added)).toBeNull();
+    expect(stockProjection.evolve(null, added)).toEqual({
+      document: null,
+      lotDevices: [
+        { lotId: 'PAL-1', deviceId: 'mfr:a:1' },
+        { lotId: 'PAL-1', deviceId: 'mfr:a:2' },
+      ],
+    });
+    const collected = event('DeviceCollected', 'city', { product }, '2026-10-01T08:00:00Z');
+    expect(stockProjection.evolve(null, collected).lotDevices).toEqual([]);
   });
 });
