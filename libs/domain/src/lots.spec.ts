@@ -338,7 +338,7 @@ describe('answering a handover', () => {
 
 describe('a device handed over with an accepted lot handover (RecordHandover)', () => {
   const onDevice = DeciderSpecification.for(deviceDecider);
-  const handOver = (fromOrganisationId = CITY, occurredAt = Times.command): RecordHandover => ({
+  const handOver = (fromOrganisationId = CITY, occurredAt: string = Times.command): RecordHandover => ({
     kind: 'RecordHandover',
     deviceId: idOf(laptop()),
     occurredAt,
