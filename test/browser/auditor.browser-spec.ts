@@ -28,7 +28,8 @@ const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 /** The few browser globals the functions given to `page.evaluate` use (the project has no DOM types). */
 interface InPage {
-  readonly document: { readonly body: object };
+  readonly document: { readonly body: object; readonly documentElement: { readonly scrollWidth: number } };
+  readonly innerWidth: number;
   getComputedStyle(element: object): { readonly fontFamily: string; readonly color: string };
   readonly axe: typeof axe;
 }
@@ -209,6 +210,20 @@ describeIfBrowser('the auditor pages in Chromium', () => {
     const field = page.getByLabel('Recorded at or before');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#asOf-error').innerText()).toContain('Not a date and time');
+  });
+
+  it('fits a phone: no page is wider than a 390 px screen (hashes wrap)', async () => {
+    const page = await (
+      await auditor({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    ).newPage();
+    for (const path of ['/auditor', DEVICE_PAGE]) {
+      ok(await page.goto(base + path));
+      const widths = await page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as InPage;
+        return { document: document.documentElement.scrollWidth, viewport: innerWidth };
+      });
+      expect({ path, wider: widths.document > widths.viewport }).toEqual({ path, wider: false });
+    }
   });
 
   it.each([
