@@ -348,7 +348,7 @@ describe('the user admin page', () => {
     });
   });
 
-  const post = (path: string, fields: Record<string, string | string[]>, as: SignedInPerson = admin) =>
+  const post = (path: string, fields: Record<string, string | readonly string[]>, as: SignedInPerson = admin) =>
     request(app.http)
       .post(path)
       .set('Cookie', as.cookie)

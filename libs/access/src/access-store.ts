@@ -1,4 +1,4 @@
-import type { InvitationRecord, SessionRecord, UserRecord } from './people.js';
+import type { InvitationRecord, OidcProviderRecord, SessionRecord, UserRecord } from './people.js';
 import type { Role } from './roles.js';
 
 export interface Organisation {
@@ -65,5 +65,11 @@ export interface AccessStore {
   getSession(idHash: string): Promise<SessionRecord | null>;
   touchSession(idHash: string, at: string): Promise<void>;
   endSession(idHash: string): Promise<void>;
+  /** Creates or replaces the organisation's OpenID Connect provider. */
+  setOidcProvider(provider: OidcProviderRecord): Promise<void>;
+  getOidcProvider(organisationId: string): Promise<OidcProviderRecord | null>;
+  listOidcProviders(): Promise<OidcProviderRecord[]>;
+  /** False when the organisation had none. */
+  removeOidcProvider(organisationId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -119,6 +119,26 @@ function accessStoreContract(name: string, open: () => Promise<{ store: AccessSt
       expect(await store.getSession(record.idHash)).toBeNull();
     });
 
+    it("keeps an organisation's OpenID provider, replaced by the next one, and removes it", async () => {
+      const provider = {
+        organisationId: 'producer-1',
+        issuer: 'https://login.producer.test',
+        clientId: 'kierto',
+        clientSecret: 'secret-1',
+        emailDomain: 'producer.test',
+        roles: ['producer'] as const,
+        updatedAt: NOW.toISOString(),
+      };
+      await store.setOidcProvider({ ...provider, roles: [...provider.roles] });
+      expect(await store.getOidcProvider('producer-1')).toEqual({ ...provider, roles: ['producer'] });
+      await store.setOidcProvider({ ...provider, clientSecret: 'secret-2', emailDomain: null, roles: [] });
+      expect(await store.getOidcProvider('producer-1')).toMatchObject({ clientSecret: 'secret-2', emailDomain: null });
+      expect((await store.listOidcProviders()).map((each) => each.organisationId)).toEqual(['producer-1']);
+      expect(await store.removeOidcProvider('producer-1')).toBe(true);
+      expect(await store.removeOidcProvider('producer-1')).toBe(false);
+      expect(await store.getOidcProvider('producer-1')).toBeNull();
+    });
+
     it('removes a user with their sessions and open invitations, and frees the address', async () => {
       const invited = await inviteUser(
         store,

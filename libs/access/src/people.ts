@@ -47,6 +47,26 @@ export interface SessionRecord {
   readonly lastSeenAt: string;
 }
 
+/**
+ * An organisation's own identity provider (OpenID Connect): its people may sign in there instead of
+ * with a password. The ID token's verified e-mail address names the user: a user of this
+ * organisation with that address, or, when `emailDomain` is set and the address is in it, a new user
+ * with `roles` made at the first sign-in.
+ */
+export interface OidcProviderRecord {
+  readonly organisationId: string;
+  /** The issuer identifier; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Kept as given: the token request needs it (docs/adr/0025-people-sign-in.md). */
+  readonly clientSecret: string;
+  /** e.g. "example.org": addresses there become users at their first sign-in; null: known users only. */
+  readonly emailDomain: string | null;
+  /** The roles of users made at their first sign-in; a subset of the organisation's. */
+  readonly roles: readonly Role[];
+  readonly updatedAt: string;
+}
+
 export class UserExistsError extends Error {
   readonly code = 'USER_EXISTS';
   constructor(readonly email: string) {

@@ -1,8 +1,16 @@
 import pg from 'pg';
 import { OrganisationExistsError, type AccessStore, type ApiKeyRecord, type Organisation } from './access-store.js';
-import { UserExistsError, type InvitationRecord, type SessionRecord, type UserRecord } from './people.js';
 import {
+  UserExistsError,
+  type InvitationRecord,
+  type OidcProviderRecord,
+  type SessionRecord,
+  type UserRecord,
+} from './people.js';
+import {
+  oidcParameters,
   peopleTablesSql,
+  toOidcProvider,
   toInvitation,
   toKey,
   toOrganisation,
@@ -10,6 +18,7 @@ import {
   toUser,
   type InvitationRow,
   type KeyRow,
+  type OidcRow,
   type SessionRow,
   type UserRow,
 } from './sqlite-access-store.js';
@@ -24,6 +33,7 @@ export class PostgresAccessStore implements AccessStore {
     users: string;
     invitations: string;
     sessions: string;
+    oidc: string;
   };
 
   constructor(
@@ -38,6 +48,7 @@ export class PostgresAccessStore implements AccessStore {
       users: `"${schema}".access_users`,
       invitations: `"${schema}".access_invitations`,
       sessions: `"${schema}".access_sessions`,
+      oidc: `"${schema}".access_oidc_providers`,
     };
   }
 
@@ -238,6 +249,35 @@ export class PostgresAccessStore implements AccessStore {
 
   async endSession(idHash: string): Promise<void> {
     await this.pool.query(`DELETE FROM ${this.table.sessions} WHERE id_hash = $1`, [idHash]);
+  }
+
+  async setOidcProvider(provider: OidcProviderRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.table.oidc} (organisation_id, issuer, client_id, client_secret, email_domain, roles, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (organisation_id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
+         client_secret = excluded.client_secret, email_domain = excluded.email_domain, roles = excluded.roles,
+         updated_at = excluded.updated_at`,
+      oidcParameters(provider),
+    );
+  }
+
+  async getOidcProvider(organisationId: string): Promise<OidcProviderRecord | null> {
+    const { rows } = await this.pool.query<OidcRow>(`SELECT * FROM ${this.table.oidc} WHERE organisation_id = $1`, [
+      organisationId,
+    ]);
+    const row = rows[0];
+    return row === undefined ? null : toOidcProvider(row);
+  }
+
+  async listOidcProviders(): Promise<OidcProviderRecord[]> {
+    const { rows } = await this.pool.query<OidcRow>(`SELECT * FROM ${this.table.oidc} ORDER BY organisation_id`);
+    return rows.map(toOidcProvider);
+  }
+
+  async removeOidcProvider(organisationId: string): Promise<boolean> {
+    const result = await this.pool.query(`DELETE FROM ${this.table.oidc} WHERE organisation_id = $1`, [organisationId]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { OrganisationExistsError, type AccessStore, type ApiKeyRecord, type Organisation } from './access-store.js';
-import { UserExistsError, type InvitationRecord, type SessionRecord, type UserRecord } from './people.js';
+import {
+  UserExistsError,
+  type InvitationRecord,
+  type OidcProviderRecord,
+  type SessionRecord,
+  type UserRecord,
+} from './people.js';
 import { isRole, type Role } from './roles.js';
 
 interface OrganisationRow {
@@ -36,6 +42,15 @@ interface SessionRow {
   created_at: string;
   expires_at: string;
   last_seen_at: string;
+}
+interface OidcRow {
+  organisation_id: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  email_domain: string | null;
+  roles: string;
+  updated_at: string;
 }
 interface KeyRow {
   key_id: string;
@@ -252,6 +267,38 @@ export class SqliteAccessStore implements AccessStore {
     return Promise.resolve();
   }
 
+  setOidcProvider(provider: OidcProviderRecord): Promise<void> {
+    this.open()
+      .prepare(
+        `INSERT INTO access_oidc_providers (organisation_id, issuer, client_id, client_secret, email_domain, roles, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (organisation_id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
+           client_secret = excluded.client_secret, email_domain = excluded.email_domain, roles = excluded.roles,
+           updated_at = excluded.updated_at`,
+      )
+      .run(...oidcParameters(provider));
+    return Promise.resolve();
+  }
+
+  getOidcProvider(organisationId: string): Promise<OidcProviderRecord | null> {
+    const row = this.open()
+      .prepare<[string], OidcRow>('SELECT * FROM access_oidc_providers WHERE organisation_id = ?')
+      .get(organisationId);
+    return Promise.resolve(row === undefined ? null : toOidcProvider(row));
+  }
+
+  listOidcProviders(): Promise<OidcProviderRecord[]> {
+    const rows = this.open().prepare<[], OidcRow>('SELECT * FROM access_oidc_providers ORDER BY organisation_id').all();
+    return Promise.resolve(rows.map(toOidcProvider));
+  }
+
+  removeOidcProvider(organisationId: string): Promise<boolean> {
+    const result = this.open()
+      .prepare('DELETE FROM access_oidc_providers WHERE organisation_id = ?')
+      .run(organisationId);
+    return Promise.resolve(result.changes > 0);
+  }
+
   close(): Promise<void> {
     this.db?.close();
     this.db = null;
@@ -297,7 +344,11 @@ export function peopleTablesSql(prefix = ''): string {
       CREATE TABLE IF NOT EXISTS ${prefix}access_sessions (
         id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES ${prefix}access_users(id),
         csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, last_seen_at TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS access_sessions_by_user ON ${prefix}access_sessions (user_id);`;
+      CREATE INDEX IF NOT EXISTS access_sessions_by_user ON ${prefix}access_sessions (user_id);
+      CREATE TABLE IF NOT EXISTS ${prefix}access_oidc_providers (
+        organisation_id TEXT PRIMARY KEY REFERENCES ${prefix}access_organisations(id), issuer TEXT NOT NULL,
+        client_id TEXT NOT NULL, client_secret TEXT NOT NULL, email_domain TEXT, roles TEXT NOT NULL,
+        updated_at TEXT NOT NULL);`;
 }
 
 const PEOPLE_TABLES_SQL = peopleTablesSql();
@@ -327,6 +378,34 @@ export function toInvitation(row: InvitationRow): InvitationRecord {
   };
 }
 
+/** The columns of access_oidc_providers in table order, for both stores' upserts. */
+export function oidcParameters(
+  provider: OidcProviderRecord,
+): [string, string, string, string, string | null, string, string] {
+  return [
+    provider.organisationId,
+    provider.issuer,
+    provider.clientId,
+    provider.clientSecret,
+    provider.emailDomain,
+    JSON.stringify(provider.roles),
+    provider.updatedAt,
+  ];
+}
+
+export function toOidcProvider(row: OidcRow): OidcProviderRecord {
+  const roles: unknown = JSON.parse(row.roles);
+  return {
+    organisationId: row.organisation_id,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    emailDomain: row.email_domain,
+    roles: Array.isArray(roles) ? roles.filter((role): role is Role => typeof role === 'string' && isRole(role)) : [],
+    updatedAt: row.updated_at,
+  };
+}
+
 export function toSession(row: SessionRow): SessionRecord {
   return {
     idHash: row.id_hash,
@@ -350,4 +429,4 @@ export function toKey(row: KeyRow): ApiKeyRecord {
   };
 }
 
-export type { InvitationRow, KeyRow, SessionRow, UserRow };
+export type { InvitationRow, KeyRow, OidcRow, SessionRow, UserRow };

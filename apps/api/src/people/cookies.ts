@@ -41,6 +41,8 @@ export interface CookieOptions {
   /** Seconds; undefined makes a cookie that ends with the browser session. */
   readonly maxAgeSeconds?: number;
   readonly sameSite: 'Lax' | 'Strict';
+  /** Default `/`. */
+  readonly path?: string;
 }
 
 /**
@@ -54,12 +56,19 @@ export function setCookie(
   value: string,
   options: CookieOptions,
 ): void {
-  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${options.sameSite}`];
+  const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, 'HttpOnly', `SameSite=${options.sameSite}`];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
   if (cookieIsSecure(request)) parts.push('Secure');
   response.append('Set-Cookie', parts.join('; '));
 }
 
-export function clearCookie(request: Request, response: Response, name: string): void {
-  setCookie(request, response, name, '', { maxAgeSeconds: 0, sameSite: 'Lax' });
+export function clearCookie(request: Request, response: Response, name: string, path = '/'): void {
+  setCookie(request, response, name, '', { maxAgeSeconds: 0, sameSite: 'Lax', path });
 }
+
+/**
+ * The OpenID Connect sign-in in progress (oidc.controller.ts): state, nonce and PKCE verifier of
+ * this browser's authorization request, for the callback to check. `SameSite=Lax`, since the
+ * identity provider sends the browser back by a cross-site top-level GET, which Lax lets through.
+ */
+export const OIDC_COOKIE = 'kierto_oidc';

@@ -36,10 +36,23 @@ function hiddenToken(token: string): Html {
 export function signInPage(
   request: Request,
   language: Language,
-  form: { formToken: string; next: string | null; email: string; error: FormError | null },
+  form: {
+    formToken: string;
+    next: string | null;
+    email: string;
+    error: FormError | null;
+    /** Organisations whose people may sign in through their own identity provider. */
+    providers: readonly { id: string; name: string }[];
+  },
 ): string {
   const words = PEOPLE_WORDS[language].signIn;
   const { error } = form;
+  const query = (id: string): string =>
+    `/sign-in/oidc/${encodeURIComponent(id)}?lang=${language}${form.next === null ? '' : `&next=${encodeURIComponent(form.next)}`}`;
+  const providers =
+    form.providers.length === 0
+      ? markup``
+      : markup`<ul>${form.providers.map((provider) => markup`<li><a href="${query(provider.id)}">${words.withProvider(provider.name)}</a></li>`)}</ul>`;
   const main = markup`<h1>${words.title}</h1>
 <p>${words.intro}</p>
 ${notice(language, error)}
@@ -52,6 +65,7 @@ ${form.next === null ? '' : markup`<input type="hidden" name="next" value="${for
 <input id="password" name="password" type="password" autocomplete="current-password" required${invalid(error, 'password')}></div>
 <div><button type="submit">${words.submit}</button></div>
 </form>
+${providers}
 <p class="hint">${words.machines}</p>`;
   return renderWorkspacePage(request, language, words.title, main);
 }

@@ -25,7 +25,12 @@ export type PeopleErrorCode =
   | 'USER_NOT_FOUND'
   | 'CANNOT_REMOVE_SELF'
   | 'ORGANISATION_NOT_FOUND'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'OIDC_NOT_CONFIGURED'
+  | 'OIDC_STATE_MISSING'
+  | 'OIDC_FAILED'
+  | 'OIDC_EMAIL_UNVERIFIED'
+  | 'OIDC_USER_NOT_ALLOWED';
 
 export interface PeopleWords {
   readonly signIn: {
@@ -35,6 +40,7 @@ export interface PeopleWords {
     readonly password: string;
     readonly submit: string;
     readonly machines: string;
+    readonly withProvider: (organisation: string) => string;
   };
   readonly account: {
     readonly title: string;
@@ -85,6 +91,7 @@ const en: PeopleWords = {
     password: 'Password',
     submit: 'Sign in',
     machines: 'Programs use API keys instead (see the API documentation at /docs).',
+    withProvider: (organisation) => `Sign in through ${organisation}'s own sign-in service`,
   },
   account: {
     title: 'Your account',
@@ -144,6 +151,11 @@ const en: PeopleWords = {
     CANNOT_REMOVE_SELF: 'You cannot remove yourself; ask another administrator.',
     ORGANISATION_NOT_FOUND: 'There is no such organisation.',
     FORBIDDEN: 'Your roles do not allow this page.',
+    OIDC_NOT_CONFIGURED: 'This organisation has no sign-in service of its own.',
+    OIDC_STATE_MISSING: 'The sign-in took too long or was started in another browser. Start again.',
+    OIDC_FAILED: 'The sign-in service did not confirm who you are. Start again.',
+    OIDC_EMAIL_UNVERIFIED: 'The sign-in service gave no verified e-mail address.',
+    OIDC_USER_NOT_ALLOWED: 'Your address has no account in this organisation. Ask its administrator to invite you.',
   },
   roles: {
     producer: 'producer',
@@ -165,6 +177,7 @@ const fi: PeopleWords = {
     password: 'Salasana',
     submit: 'Kirjaudu',
     machines: 'Ohjelmat käyttävät API-avaimia (katso API-dokumentaatio osoitteessa /docs).',
+    withProvider: (organisation) => `Kirjaudu organisaation ${organisation} omalla kirjautumispalvelulla`,
   },
   account: {
     title: 'Tilisi',
@@ -224,6 +237,11 @@ const fi: PeopleWords = {
     CANNOT_REMOVE_SELF: 'Et voi poistaa itseäsi; pyydä toista ylläpitäjää.',
     ORGANISATION_NOT_FOUND: 'Tällaista organisaatiota ei ole.',
     FORBIDDEN: 'Roolisi eivät salli tätä sivua.',
+    OIDC_NOT_CONFIGURED: 'Tällä organisaatiolla ei ole omaa kirjautumispalvelua.',
+    OIDC_STATE_MISSING: 'Kirjautuminen kesti liian kauan tai aloitettiin toisessa selaimessa. Aloita alusta.',
+    OIDC_FAILED: 'Kirjautumispalvelu ei vahvistanut henkilöllisyyttäsi. Aloita alusta.',
+    OIDC_EMAIL_UNVERIFIED: 'Kirjautumispalvelu ei antanut vahvistettua sähköpostiosoitetta.',
+    OIDC_USER_NOT_ALLOWED: 'Osoitteellasi ei ole tiliä tässä organisaatiossa. Pyydä sen ylläpitäjää kutsumaan sinut.',
   },
   roles: {
     producer: 'tuottaja',
@@ -245,6 +263,7 @@ const sv: PeopleWords = {
     password: 'Lösenord',
     submit: 'Logga in',
     machines: 'Program använder API-nycklar (se API-dokumentationen på /docs).',
+    withProvider: (organisation) => `Logga in via ${organisation}s egen inloggningstjänst`,
   },
   account: {
     title: 'Ditt konto',
@@ -304,6 +323,12 @@ const sv: PeopleWords = {
     CANNOT_REMOVE_SELF: 'Du kan inte ta bort dig själv; be en annan administratör.',
     ORGANISATION_NOT_FOUND: 'Det finns ingen sådan organisation.',
     FORBIDDEN: 'Dina roller tillåter inte den här sidan.',
+    OIDC_NOT_CONFIGURED: 'Den här organisationen har ingen egen inloggningstjänst.',
+    OIDC_STATE_MISSING: 'Inloggningen tog för lång tid eller startades i en annan webbläsare. Börja om.',
+    OIDC_FAILED: 'Inloggningstjänsten bekräftade inte vem du är. Börja om.',
+    OIDC_EMAIL_UNVERIFIED: 'Inloggningstjänsten gav ingen verifierad e-postadress.',
+    OIDC_USER_NOT_ALLOWED:
+      'Din adress har inget konto i den här organisationen. Be dess administratör att bjuda in dig.',
   },
   roles: {
     producer: 'producent',

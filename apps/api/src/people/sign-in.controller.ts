@@ -115,14 +115,14 @@ export class SignInController {
   @Get('sign-in')
   @Public()
   @HtmlPage()
-  showSignIn(@Req() request: Request, @Res() response: Response, @Query('next') next: unknown): void {
+  async showSignIn(@Req() request: Request, @Res() response: Response, @Query('next') next: unknown): Promise<void> {
     const target = safeNext(next);
     if (sessionOf(request) !== null) {
       response.redirect(303, target ?? '/account');
       return;
     }
     const language = workspaceLanguage(request);
-    this.send(request, response, language, { next: target, email: '', error: null }, 200);
+    await this.send(request, response, language, { next: target, email: '', error: null }, 200);
   }
 
   @Post('sign-in')
@@ -133,7 +133,7 @@ export class SignInController {
     const next = safeNext(field(body, 'next'));
     const email = normaliseEmail(field(body, 'email'));
     const password = field(body, 'password');
-    const refuse = (status: number, error: FormError): void =>
+    const refuse = (status: number, error: FormError): Promise<void> =>
       this.send(request, response, language, { next, email, error }, status);
 
     // Signed in already (another tab): the guard has checked the session's token; go on.
@@ -198,14 +198,20 @@ export class SignInController {
     sendWorkspacePage(response, language, page);
   }
 
-  private send(
+  private async send(
     request: Request,
     response: Response,
     language: Language,
     form: { next: string | null; email: string; error: FormError | null },
     status: number,
-  ): void {
-    const page = signInPage(request, language, { ...form, formToken: formToken(request, response) });
+  ): Promise<void> {
+    const providers = await Promise.all(
+      (await this.access.listOidcProviders()).map(async ({ organisationId }) => ({
+        id: organisationId,
+        name: (await this.access.getOrganisation(organisationId))?.name ?? organisationId,
+      })),
+    );
+    const page = signInPage(request, language, { ...form, providers, formToken: formToken(request, response) });
     sendWorkspacePage(response, language, page, status);
   }
 }
