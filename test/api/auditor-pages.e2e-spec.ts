@@ -392,3 +392,23 @@ describe('the auditor pages', () => {
     });
   });
 });
+
+describe('the auditor pages on an empty store', () => {
+  let empty: TestApp;
+  beforeAll(async () => {
+    empty = await startTestApp();
+  });
+  afterAll(async () => {
+    await empty?.close();
+  });
+
+  it('/auditor says there is nothing to verify yet, and no checkpoint is signed (409)', async () => {
+    const verdict = (await empty.api.get('/audit/verify').expect(200)).body;
+    expect(verdict).toMatchObject({ ok: true, events: 0, position: 0 });
+    const page = await empty.api.get('/auditor?lang=en').expect(200);
+    expect(textOf(page.text)).toContain('The store holds no events yet: there is nothing to verify.');
+    const refused = await empty.api.get('/auditor/checkpoint?lang=en').expect(409);
+    expect(refused.headers['content-disposition']).toBeUndefined();
+    expect(textOf(refused.text)).toContain('The store holds no events: there is no head to sign.');
+  });
+});
