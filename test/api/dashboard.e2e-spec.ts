@@ -384,7 +384,12 @@ describe('the data rule', () => {
   });
 
   it('refuses another organisation by its id, on the page, the facts page and the CSV', async () => {
-    await page(north, `/dashboard?year=${YEAR}&organisationId=po-south`, 403);
+    const refused = await page(north, `/dashboard?year=${YEAR}&organisationId=po-south`, 403);
+    // The form has no organisation field for an organisation: the summary names the parameter, links nowhere.
+    expect(refused.querySelector('#problems li')?.textContent).toBe(
+      "Producer organisation (id): You can see your own organisation's figures only.",
+    );
+    expect(refused.querySelector('#problems a')).toBeNull();
     const facts = await page(north, `/dashboard/facts?year=${YEAR}&measure=COL&producerId=maker-c`, 403);
     expect(facts.querySelector('#facts')).toBeNull();
     const csv = await north.get(`/dashboard/report.csv?year=${YEAR}&producerId=maker-c`);
@@ -395,7 +400,15 @@ describe('the data rule', () => {
     });
   });
 
-  it('lets an auditor read any organisation, and a producer organisation its former member', async () => {
+  it('refuses a producer another producer’s figures (403), saying it sees its own only', async () => {
+    const refused = await page(producer, `/dashboard?year=${YEAR}&producerId=maker-b`, 403);
+    expect(refused.querySelector('#problems li')?.textContent).toBe(
+      'Member (producer id): As a producer you see your own figures only.',
+    );
+    expect(refused.querySelector('table')).toBeNull();
+  });
+
+  it('lets an auditor read any organisation, and a producer organisation each of its members', async () => {
     const southern = await page(auditor, `/dashboard?year=${YEAR}&organisationId=po-south`);
     expect(tableValues(southern, 'report')).toEqual(
       tableValues(await page(south, `/dashboard?year=${YEAR}`), 'report'),

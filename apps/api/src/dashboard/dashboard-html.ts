@@ -14,7 +14,7 @@ import {
   type FactsSelection,
   type FilterField,
 } from './dashboard-filters.js';
-import { DASHBOARD_STRINGS } from './dashboard-i18n.js';
+import { DASHBOARD_STRINGS, type FilterProblem } from './dashboard-i18n.js';
 import { NumberFormats, type DashboardTable, type TableCell, type TableContext } from './dashboard-tables.js';
 
 /** Whose figures the page shows, as the data rule decides (libs/access readScope). */
@@ -26,7 +26,7 @@ export type Scope =
 export interface FormState {
   readonly entered: EnteredFilters;
   /** Each refused field and why: malformed (400) or someone else's figures (403). */
-  readonly problems: ReadonlyMap<FilterField, 'invalid' | 'forbidden'>;
+  readonly problems: ReadonlyMap<FilterField, FilterProblem>;
   readonly unknown: readonly string[];
 }
 
@@ -62,19 +62,31 @@ export function renderDashboardMain(
         : words.intro.all;
   return markup`<h1>${words.title}</h1>
 <p>${intro}</p>
-${problemSummary(language, form)}
+${problemSummary(language, scope, form)}
 ${filterForm(language, scope, form, langParameter)}
 ${figures === null ? '' : figuresOf(language, figures)}`;
 }
 
-function problemSummary(language: Language, form: FormState): Html | string {
+/** The filters the form has for a scope: a producer has no member filter, only auditors and admins an organisation one. */
+function formFields(scope: Scope): readonly FilterField[] {
+  return FILTER_FIELDS.filter(
+    (field) =>
+      (field !== 'producerId' || scope.kind !== 'producer') && (field !== 'organisationId' || scope.kind === 'all'),
+  );
+}
+
+function problemSummary(language: Language, scope: Scope, form: FormState): Html | string {
   if (form.problems.size === 0 && form.unknown.length === 0) return '';
   const words = DASHBOARD_STRINGS[language].filters;
+  const shown = formFields(scope);
   const items = [
-    ...FILTER_FIELDS.filter((field) => form.problems.has(field)).map(
-      (field) =>
-        markup`<li><a href="#filter-${field}">${words.labels[field]}: ${problemText(language, field, form)}</a></li>`,
-    ),
+    ...FILTER_FIELDS.filter((field) => form.problems.has(field)).map((field) => {
+      const sentence = `${words.labels[field]}: ${problemText(language, field, form)}`;
+      // A parameter the form has no field for (typed into the address) is named, not linked.
+      return shown.includes(field)
+        ? markup`<li><a href="#filter-${field}">${sentence}</a></li>`
+        : markup`<li>${sentence}</li>`;
+    }),
     ...(form.unknown.length === 0 ? [] : [markup`<li>${words.unknown(form.unknown.join(', '))}</li>`]),
   ];
   return markup`<div class="notice error" role="alert" id="problems"><p>${words.summary}</p><ul>${items}</ul></div>`;
@@ -84,6 +96,7 @@ function problemSummary(language: Language, form: FormState): Html | string {
 export function problemText(language: Language, field: FilterField, form: FormState): string {
   const words = DASHBOARD_STRINGS[language].filters;
   const problem = form.problems.get(field);
+  if (problem === 'own-figures-only') return words.ownFiguresOnly;
   if (problem === 'forbidden' && (field === 'producerId' || field === 'organisationId')) return words.forbidden[field];
   return words.problems[field];
 }

@@ -9,7 +9,7 @@ import type { Language } from '../pages/i18n.js';
 import type { FactsParameter, FilterField } from './dashboard-filters.js';
 
 /** Why a filter field was refused: malformed, or (403) another organisation's figures. */
-export type FilterProblem = 'invalid' | 'forbidden';
+export type FilterProblem = 'invalid' | 'forbidden' | 'own-figures-only';
 
 export interface DashboardStrings {
   readonly title: string;
@@ -28,6 +28,8 @@ export interface DashboardStrings {
     readonly reset: string;
     readonly problems: Readonly<Record<FilterField, string>>;
     readonly forbidden: Readonly<Record<'producerId' | 'organisationId', string>>;
+    /** A producer naming another producer: it reads its own figures only. */
+    readonly ownFiguresOnly: string;
     readonly unknown: (names: string) => string;
     readonly summary: string;
   };
@@ -152,6 +154,7 @@ const EN: DashboardStrings = {
       producerId: 'This producer has never been a member of your organisation: its figures are not yours to see.',
       organisationId: "You can see your own organisation's figures only.",
     },
+    ownFiguresOnly: 'As a producer you see your own figures only.',
     unknown: (names) => `The address has parameters the dashboard does not know: ${names}.`,
     summary: 'The figures could not be shown:',
   },
@@ -308,6 +311,7 @@ const FI: DashboardStrings = {
       producerId: 'Tämä tuottaja ei ole koskaan ollut yhteisösi jäsen: sen luvut eivät näy sinulle.',
       organisationId: 'Näet vain oman yhteisösi luvut.',
     },
+    ownFiguresOnly: 'Tuottajana näet vain omat lukusi.',
     unknown: (names) => `Osoitteessa on parametreja, joita kojelauta ei tunne: ${names}.`,
     summary: 'Lukuja ei voitu näyttää:',
   },
@@ -464,6 +468,7 @@ const SV: DashboardStrings = {
       producerId: 'Producenten har aldrig varit medlem i din organisation: dess siffror är inte dina att se.',
       organisationId: 'Du kan bara se din egen organisations siffror.',
     },
+    ownFiguresOnly: 'Som producent ser du bara dina egna siffror.',
     unknown: (names) => `Adressen har parametrar som översikten inte känner till: ${names}.`,
     summary: 'Siffrorna kunde inte visas:',
   },

@@ -41,7 +41,7 @@ import {
   type DashboardFigures,
   type FormState,
 } from './dashboard-html.js';
-import { DASHBOARD_STRINGS } from './dashboard-i18n.js';
+import { DASHBOARD_STRINGS, type FilterProblem } from './dashboard-i18n.js';
 import {
   collectionTable,
   factsHref,
@@ -225,10 +225,12 @@ export class DashboardController {
     const scoped = await scopedStatisticsRequest(this.queryBus, requirePrincipal(request), parsed.query);
     if (!scoped.allowed) {
       const field = FILTER_FIELDS.find((name) => name === scoped.field) ?? 'organisationId';
+      const producer = readScope(requirePrincipal(request).organisation).kind === 'producer';
+      const problem: FilterProblem = producer && field === 'producerId' ? 'own-figures-only' : 'forbidden';
       return {
         ok: false,
         status: 403,
-        form: { entered: parsed.entered, problems: new Map([[field, 'forbidden']]), unknown: [] },
+        form: { entered: parsed.entered, problems: new Map([[field, problem]]), unknown: [] },
       };
     }
     return { ok: true, query: parsed.query, request: scoped.request };
@@ -378,7 +380,10 @@ function invalidParameters(invalid: readonly string[], unknown: readonly string[
 }
 
 function refusal(resolved: Extract<Resolved, { ok: false }>): ApiError {
-  const field = FILTER_FIELDS.find((name) => resolved.form.problems.get(name) === 'forbidden');
+  const field = FILTER_FIELDS.find((name) => {
+    const problem = resolved.form.problems.get(name);
+    return problem === 'forbidden' || problem === 'own-figures-only';
+  });
   if (field === undefined) return invalidParameters([...resolved.form.problems.keys()], resolved.form.unknown);
   return forbidden('statistics:read', problemSentence('en', field, resolved.form), field);
 }
