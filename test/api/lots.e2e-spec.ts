@@ -472,6 +472,28 @@ function lotsSuite(
         );
       });
 
+      it('a DeviceHandedOver import line: refused to a collector (it is recorded by accepting a lot), nothing appended', async () => {
+        const before = await app.store.headPosition();
+        const line = {
+          type: 'DeviceHandedOver',
+          deviceId: ids.stray,
+          occurredAt: '2026-10-05T08:00:00Z',
+          data: {
+            lotId: 'CAGE-9',
+            handoverId: 'X-1',
+            fromOrganisationId: 'org-outsider',
+            toOrganisationId: 'org-city',
+          },
+        };
+        const response = await outsider
+          .post('/imports')
+          .set('Content-Type', 'application/x-ndjson')
+          .send(`${JSON.stringify(line)}\n`)
+          .expect(200);
+        expect(response.body.errors).toMatchObject([{ line: 1, code: 'FORBIDDEN' }]);
+        expect(await app.store.headPosition()).toBe(before);
+      });
+
       it('reading: a lot is not there for an organisation it does not concern; a bad lot filter is a 400', async () => {
         expect((await outsider.get('/lots/PAL-1').expect(404)).body.error.code).toBe('LOT_NOT_FOUND');
         expect((await centre.get('/lots/PAL-1/handovers/DN-9').expect(404)).body.error.code).toBe('HANDOVER_NOT_FOUND');
