@@ -219,6 +219,10 @@ beforeAll(async () => {
   repairer = app.as('test-repairer', 'repairer');
   refurbisher = app.as('test-refurbisher', 'refurbisher');
   collector = app.as('test-collector', 'collector');
+  // The organisations and keys exist before any test compares the store's snapshots.
+  await app.tokenOf('test-repairer', 'repairer');
+  await app.tokenOf('test-refurbisher', 'refurbisher');
+  await app.tokenOf('test-collector', 'collector');
 });
 
 afterAll(async () => {
@@ -306,6 +310,20 @@ describe('finding a device', () => {
     expect(shown.map((error) => error.field)).toEqual(['link']);
     expect(page.querySelector('#find-link-link')?.getAttribute('aria-invalid')).toBe('true');
     expect(page.querySelector('#find-link-link')?.getAttribute('value')).toBe(link);
+  });
+
+  it.each([
+    ['not a link', 'http://[', 'INVALID_DIGITAL_LINK'],
+    ['a passport URL with a malformed id', 'https://kierto.example/passports/nonsense', 'INVALID_DEVICE_ID'],
+    ['a link to no device', 'https://kierto.example/about', 'DIGITAL_LINK_MISSING_PRIMARY_KEY'],
+  ])('shows %s at the link control', async (_, link, code) => {
+    const response = await repairer.get(`/desk?link=${encodeURIComponent(link)}`);
+    expect(response.status).toBe(400);
+    const page = parse(response.text);
+    expect(summaryErrors(page).map((error) => ({ field: error.field, code: error.code }))).toEqual([
+      { field: 'link', code },
+    ]);
+    expect(page.querySelector('#find-link-link')?.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('serves the camera script to anyone, as a script', async () => {
@@ -499,6 +517,75 @@ describe('the repair form', () => {
     const api = await repairer.post(`/devices/gtin:${GTIN}:NOPE-3/repairs`).send(REPAIR_JSON);
     expect({ desk: response.status, api: api.status }).toEqual({ desk: api.status, api: api.status });
     expect(summaryErrors(parse(response.text))).toEqual(apiErrors(api));
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+
+  it('refuses a NUL character in a field with the API’s INVALID_CHARACTER, at its control', async () => {
+    const deviceId = await laptop('REPAIR-7', true);
+    const page = await expectRefusedLikeTheApi({
+      client: repairer,
+      deviceId,
+      segment: 'repairs',
+      form: { ...REPAIR_FORM, problem: 'Does not\u0000charge' },
+      json: { ...REPAIR_JSON, problem: 'Does not\u0000charge' },
+      status: 400,
+    });
+    expect(summaryErrors(page).map(({ field, code }) => ({ field, code }))).toEqual([
+      { field: 'problem', code: 'INVALID_CHARACTER' },
+    ]);
+    expect(page.querySelector('#repairs-problem')?.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('refuses bytes that are not UTF-8 with the API’s INVALID_UTF8, naming the control', async () => {
+    const deviceId = await laptop('REPAIR-8', true);
+    const before = await storeSnapshot(app);
+    const fields = new URLSearchParams({ ...REPAIR_FORM }).toString().replace(/problem=[^&]*/, 'problem=Broken%FF%FE');
+    const desk = await repairer
+      .post(`${deskPath(deviceId)}/repairs`)
+      .type('form')
+      .send(fields);
+    expect(desk.status).toBe(400);
+    const api = await repairer
+      .post(`/devices/${deviceId}/repairs`)
+      .set('Content-Type', 'application/json')
+      // The bytes as they are: supertest would otherwise serialise a Buffer as JSON.
+      .serialize((data: unknown) => data as string)
+      .send(Buffer.concat([Buffer.from('{"problem":"Broken'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]));
+    expect(api.status).toBe(400);
+    const shown = summaryErrors(parse(desk.text));
+    expect(shown.map(({ code, message }) => ({ code, message }))).toEqual(
+      apiErrors(api).map(({ code, message }) => ({ code, message })),
+    );
+    // The API names the body (it cannot know the field); the form knows the control.
+    expect(shown.map((error) => error.field)).toEqual(['problem']);
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+
+  it('refuses a hand-made form key as the API refuses such an Idempotency-Key', async () => {
+    const deviceId = await laptop('REPAIR-9', true);
+    const before = await storeSnapshot(app);
+    const desk = await repairer
+      .post(`${deskPath(deviceId)}/repairs`)
+      .type('form')
+      .send({ ...REPAIR_FORM, _idempotency: 'has spaces in it' });
+    expect(desk.status).toBe(400);
+    const api = await repairer
+      .post(`/devices/${deviceId}/repairs`)
+      .set('Idempotency-Key', 'has spaces in it')
+      .send(REPAIR_JSON);
+    expect(api.status).toBe(400);
+    expect(summaryErrors(parse(desk.text)).map(({ code, message }) => ({ code, message }))).toEqual(
+      apiErrors(api).map(({ code, message }) => ({ code, message })),
+    );
+    expect(await storeSnapshot(app)).toEqual(before);
+  });
+
+  it('refuses a malformed device id as the API does: 400 INVALID_DEVICE_ID on the lookup, nothing recorded', async () => {
+    const before = await storeSnapshot(app);
+    const desk = await repairer.post('/desk/devices/nonsense/repairs').type('form').send(REPAIR_FORM);
+    const api = await repairer.post('/devices/nonsense/repairs').send(REPAIR_JSON);
+    expect({ desk: desk.status, api: api.status }).toEqual({ desk: 400, api: 400 });
+    expect(summaryErrors(parse(desk.text))).toEqual(apiErrors(api));
     expect(await storeSnapshot(app)).toEqual(before);
   });
 

@@ -9,6 +9,7 @@
  * an absent field; a number control's text that reads as a number is that number, any other text
  * is passed on as text (the schema then says it must be a number); a list is one item per line.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Permission } from '#kierto/access';
 import { requestSchemas } from '#kierto/schemas';
 import type { DeskWords, FieldLabel, HintName } from './desk-i18n.js';
@@ -231,6 +232,30 @@ export function formValuesOf(body: unknown): Map<string, string> {
     if (typeof text === 'string') values.set(name, text);
   }
   return values;
+}
+
+/**
+ * The first control whose value, as sent, is not UTF-8 (the name itself counts as its control), or
+ * null. The urlencoded parser decodes such bytes to U+FFFD without a word, as JSON's parser would;
+ * the API refuses those in JSON bodies (INVALID_UTF8), and the desk does the same for forms, naming
+ * the control. `raw` is the body's bytes as received.
+ */
+export function controlWithInvalidUtf8(raw: Buffer | undefined): string | null {
+  if (raw === undefined) return null;
+  for (const pair of raw.toString('latin1').split('&')) {
+    const [name = '', value = ''] = pair.split('=', 2);
+    const bytes = (text: string): Buffer =>
+      Buffer.from(
+        text
+          .replace(/\+/g, ' ')
+          .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1',
+      );
+    if (!isUtf8(bytes(name)) || !isUtf8(bytes(value))) {
+      return isUtf8(bytes(name)) ? bytes(name).toString('utf8') : '(body)';
+    }
+  }
+  return null;
 }
 
 /** The body a form stands for, and its values as the form is shown again (empty rows dropped, rows renumbered). */

@@ -31,6 +31,7 @@ import { isLanguage, type Language } from '../pages/i18n.js';
 import { csrfField, renderWorkspacePage, sendWorkspacePage, workspaceLanguage } from '../pages/workspace.js';
 import { DESK_WORDS } from './desk-i18n.js';
 import {
+  controlWithInvalidUtf8,
   DESK_COMMANDS,
   DESK_FORMS,
   deskFormOfSegment,
@@ -168,8 +169,10 @@ export class DeskController {
     const reading = readForm(form, posted);
     const key = posted.get('_idempotency') ?? '';
     try {
-      // In the API's order: the text rule (the global pipe) and the request's schema (the route's
-      // pipe), then the device id, the access rules and the Idempotency-Key (the route's handler).
+      // In the API's order: the bytes (UTF-8), the text rule (the global pipe) and the request's
+      // schema (the route's pipe), then the device id, the access rules and the Idempotency-Key.
+      const notUtf8 = controlWithInvalidUtf8((request as Request & { rawBody?: Buffer }).rawBody);
+      if (notUtf8 !== null) throw badRequest('INVALID_UTF8', notUtf8, 'The request body is not valid UTF-8');
       const body: unknown = textRule.transform(reading.body, { type: 'body' });
       const command = commandOf(form.command, deviceId, body);
       const id = checkDeviceId(deviceId);
@@ -299,7 +302,11 @@ function commandOf(kind: DeskCommand, deviceId: string, body: unknown): DeviceCo
 function idempotencyKeyOf(key: string): string | null {
   if (key === '') return null;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw badRequest('INVALID_IDEMPOTENCY_KEY', '_idempotency', 'The form key has 1 to 200 visible ASCII characters');
+    throw badRequest(
+      'INVALID_IDEMPOTENCY_KEY',
+      '_idempotency',
+      'Idempotency-Key has 1 to 200 visible ASCII characters',
+    );
   }
   return key;
 }
