@@ -6,7 +6,7 @@
  * and inserts `plan.newEvents`. Keeping this here means SQLite and PostgreSQL cannot drift apart.
  */
 import { ConcurrencyError, DuplicateEventIdError } from './errors.js';
-import { checkLimits } from './limits.js';
+import { checkLimits, jsonBytes } from './limits.js';
 import { hashPrepared, prepareEvent } from './prepared-event.js';
 import type { Placement, PreparedEvent } from './prepared-event.js';
 import type {
@@ -63,7 +63,7 @@ const NO_STREAM = -1;
 export function validateAppend(
   requests: readonly AppendRequest[],
   limits: StoreLimits,
-  sizeOf?: (event: NewEvent) => number,
+  sizeOf?: (event: NewEvent, requestIndex: number, eventIndex: number) => number,
 ): void {
   checkLimits(requests, limits, sizeOf);
   const seen = new Set<string>();
@@ -91,11 +91,9 @@ export function prepareAppend(requests: readonly AppendRequest[], limits: StoreL
     expectedRevision: request.expectedRevision,
     prepared: request.events.map(prepareEvent),
   }));
-  const sizes = new Map<NewEvent, number>();
-  for (const request of prepared) {
-    request.events.forEach((event, index) => sizes.set(event, request.prepared[index]?.bytes ?? 0));
-  }
-  validateAppend(requests, limits, (event) => sizes.get(event) ?? 0);
+  const preparedBytes = (event: NewEvent, requestIndex: number, eventIndex: number): number =>
+    prepared[requestIndex]?.prepared[eventIndex]?.bytes ?? jsonBytes(event);
+  validateAppend(requests, limits, preparedBytes);
   return prepared;
 }
 

@@ -13,13 +13,13 @@ export function jsonBytes(event: NewEvent): number {
 export function checkLimits(
   requests: readonly AppendRequest[],
   limits: StoreLimits,
-  sizeOf: (event: NewEvent) => number = jsonBytes,
+  sizeOf: (event: NewEvent, requestIndex: number, eventIndex: number) => number = jsonBytes,
 ): void {
   let events = 0;
   let bytes = 0;
-  for (const request of requests) {
-    for (const event of request.events) {
-      const size = sizeOf(event);
+  for (const [requestIndex, request] of requests.entries()) {
+    for (const [eventIndex, event] of request.events.entries()) {
+      const size = sizeOf(event, requestIndex, eventIndex);
       if (size > limits.maxEventBytes) throw new EventTooLargeError(event.eventId, size, limits.maxEventBytes);
       events += 1;
       bytes += size;

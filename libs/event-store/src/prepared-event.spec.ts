@@ -49,7 +49,7 @@ describe('prepareEvent', () => {
     expect(hashPrepared(event, prepared, placement, () => ({ ...event, ...placement, causationId: null }))).toBe(
       hashWhole(event),
     );
-    // The prepared state is copied, never consumed: a second placement hashes as well.
+    // The prepared text is reused, never consumed: a second placement hashes as well.
     const next = { ...placement, globalPosition: 1 };
     expect(hashPrepared(event, prepared, next, () => ({ ...event, ...next, causationId: null }))).toBe(
       hashEvent({ ...event, causationId: event.causationId ?? null, ...next }),
@@ -67,7 +67,7 @@ describe('prepareEvent', () => {
     const { correlationId: _omitted, ...rest } = newEvent();
     const event = rest as unknown as NewEvent;
     const prepared = prepareEvent(event);
-    expect(prepared.hashPrefix).toBeNull();
+    expect(prepared.envelope).toBeNull();
     const unhashed = { ...event, causationId: null, ...placement };
     expect(hashPrepared(event, prepared, placement, () => unhashed)).toBe(hashEvent(unhashed));
   });

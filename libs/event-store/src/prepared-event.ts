@@ -1,16 +1,19 @@
 /**
  * Each event serialised once per append, before any lock: the canonical JSON of its data and metadata
- * (which the size limits measure, the hash covers and the PostgreSQL rows carry) and the SHA-256
- * state over the part of the canonical envelope that does not depend on where the event lands.
+ * (which the size limits measure, the hash covers and the PostgreSQL rows carry) and the canonical
+ * text of the part of the envelope that does not depend on where the event lands.
  *
  * The canonical envelope's members in key order are actor, causationId, correlationId, data, eventId,
  * globalPosition, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamRevision,
  * type. Everything before globalPosition (data, usually the largest part, included) is known before
- * the append takes the store's write lock, so it is hashed then; under the lock only the short rest is
- * hashed, from a copy of that state. The digest is byte for byte what `hashEvent` gives
- * (prepared-event.spec.ts checks it), so the chain and `audit verify` see no difference.
+ * the append takes the store's write lock, so its text is built then; under the lock only the short
+ * rest is written, and one SHA-256 runs over both. Building the canonical text is what costs; the
+ * SHA-256 of a few hundred bytes is cheap, and a one-shot `hash()` creates no Hash object (a
+ * prepared Hash state per event, tried first, cost more in garbage collection than it saved).
+ * The digest is byte for byte what `hashEvent` gives (prepared-event.spec.ts checks it), so the chain
+ * and `audit verify` see no difference.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import { hashEvent } from './hash-chain.js';
 import type { NewEvent, StoredEvent } from './port.js';
@@ -23,11 +26,12 @@ export interface PreparedEvent {
   /** UTF-8 bytes of data and metadata as JSON: what the store's size limits measure. */
   readonly bytes: number;
   /**
-   * SHA-256 over the canonical envelope up to and including `"globalPosition":`; null when an
-   * envelope field is missing (a JavaScript caller), which the canonical form would leave out, so
-   * such an event is hashed whole with `hashEvent`.
+   * The canonical envelope up to `"data":` and from after data up to and including
+   * `"globalPosition":`, kept apart from dataJson so the data's text is held once (these strings
+   * live until the batch is written). Null when an envelope field is missing (a JavaScript caller),
+   * which the canonical form would leave out, so such an event is hashed whole with `hashEvent`.
    */
-  readonly hashPrefix: Hash | null;
+  readonly envelope: { readonly beforeData: string; readonly afterData: string } | null;
 }
 
 /** Where an event lands: what the hash covers besides the caller's envelope. */
@@ -43,7 +47,7 @@ export function prepareEvent(event: NewEvent): PreparedEvent {
   const dataJson = canonicalJson(event.data);
   const metadataJson = canonicalJson(event.metadata);
   const bytes = Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
-  return { dataJson, metadataJson, bytes, hashPrefix: hashPrefixOf(event, dataJson) };
+  return { dataJson, metadataJson, bytes, envelope: envelopeOf(event) };
 }
 
 /** The event's hash at this placement, equal to `hashEvent` of the sealed envelope. */
@@ -53,18 +57,18 @@ export function hashPrepared(
   placement: Placement,
   unhashed: () => Omit<StoredEvent, 'hash'>,
 ): string {
-  if (prepared.hashPrefix === null) return hashEvent(unhashed());
+  const { envelope } = prepared;
+  if (envelope === null) return hashEvent(unhashed());
   const rest =
     `${canonicalJson(placement.globalPosition)},"metadata":${prepared.metadataJson}` +
     `,"occurredAt":${canonicalJson(event.occurredAt)},"prevHash":${canonicalJson(placement.prevHash)}` +
     `,"recordedAt":${canonicalJson(placement.recordedAt)},"schemaVersion":${canonicalJson(event.schemaVersion)}` +
     `,"streamId":${canonicalJson(placement.streamId)},"streamRevision":${canonicalJson(placement.streamRevision)}` +
     `,"type":${canonicalJson(event.type)}}`;
-  // copy(): the prepared state stays reusable when an append is planned a second time.
-  return prepared.hashPrefix.copy().update(rest, 'utf8').digest('hex');
+  return hash('sha256', envelope.beforeData + prepared.dataJson + envelope.afterData + rest, 'hex');
 }
 
-function hashPrefixOf(event: NewEvent, dataJson: string): Hash | null {
+function envelopeOf(event: NewEvent): PreparedEvent['envelope'] {
   const causationId = event.causationId ?? null;
   const fields: readonly unknown[] = [
     event.actor?.keyId,
@@ -77,10 +81,11 @@ function hashPrefixOf(event: NewEvent, dataJson: string): Hash | null {
     event.type,
   ];
   if (fields.some((field) => field === undefined)) return null;
-  const prefix =
-    `{"actor":{"keyId":${canonicalJson(event.actor.keyId)},"organisationId":${canonicalJson(event.actor.organisationId)}` +
-    `,"role":${canonicalJson(event.actor.role)}},"causationId":${canonicalJson(causationId)}` +
-    `,"correlationId":${canonicalJson(event.correlationId)},"data":${dataJson}` +
-    `,"eventId":${canonicalJson(event.eventId)},"globalPosition":`;
-  return createHash('sha256').update(prefix, 'utf8');
+  return {
+    beforeData:
+      `{"actor":{"keyId":${canonicalJson(event.actor.keyId)},"organisationId":${canonicalJson(event.actor.organisationId)}` +
+      `,"role":${canonicalJson(event.actor.role)}},"causationId":${canonicalJson(causationId)}` +
+      `,"correlationId":${canonicalJson(event.correlationId)},"data":`,
+    afterData: `,"eventId":${canonicalJson(event.eventId)},"globalPosition":`,
+  };
 }
