@@ -15,6 +15,8 @@ import { describeIfBrowser, launchChromium } from '../support/browser.js';
 import { signIn, signInBrowser, signInThroughForm, type SignedInPerson } from '../support/people.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+/** KIERTO_SCREENSHOTS=1 also prints each page's weight and axe-core's findings of every impact, for docs/pages.md. */
+const REPORT = process.env['KIERTO_SCREENSHOTS'] === '1';
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -169,14 +171,19 @@ describeIfBrowser('signing in, in Chromium', () => {
     const browserContext = await context({ ...DESKTOP, bypassCSP: true });
     if (signedIn) await signInBrowser(browserContext, base, admin);
     const page = await browserContext.newPage();
-    await page.goto(base + path);
+    const answer = await page.goto(base + path);
+    if (REPORT && answer !== null) {
+      console.log(`${name}: body ${(await answer.request().sizes()).responseBodySize} B`);
+    }
     if (name.endsWith('with an error')) {
       await page.getByLabel('E-postadress').fill('nobody@browser.test');
       await page.getByLabel('Lösenord').fill('wrong password');
       await page.getByRole('button', { name: 'Logga in' }).click();
       expect(await page.getByRole('alert').isVisible()).toBe(true);
     }
-    expect(serious(await axeFindings(page))).toEqual([]);
+    const findings = await axeFindings(page);
+    expect(serious(findings)).toEqual([]);
+    if (REPORT) console.log(`axe-core on ${name}: ${JSON.stringify(findings)}`);
   });
 
   it('gives axe-core no serious or critical violation on the invitation page', async () => {
@@ -192,6 +199,8 @@ describeIfBrowser('signing in, in Chromium', () => {
     const link = (await adminPage.locator('#invitation-link').getAttribute('href')) ?? '';
     const page = await (await context({ ...DESKTOP, bypassCSP: true })).newPage();
     await page.goto(`${link}?lang=sv`);
-    expect(serious(await axeFindings(page))).toEqual([]);
+    const findings = await axeFindings(page);
+    expect(serious(findings)).toEqual([]);
+    if (REPORT) console.log(`axe-core on the invitation page, sv: ${JSON.stringify(findings)}`);
   });
 });
