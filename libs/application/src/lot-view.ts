@@ -121,6 +121,7 @@ export function lotViewOf(
     const offer = lotHistory.find(
       (event) => event.type === 'LotHandoverOffered' && event.data['handoverId'] === handover.handoverId,
     );
+    // What the fold does not keep (note, received mass, ticket, reason) is read from the events.
     const answer = lotHistory.find(
       (event) =>
         (event.type === 'LotHandoverAccepted' || event.type === 'LotHandoverRejected') &&
@@ -136,10 +137,10 @@ export function lotViewOf(
       fromOrganisationId: handover.fromOrganisationId,
       toOrganisationId: handover.toOrganisationId,
       status: handover.status,
-      offeredAt: offer?.occurredAt ?? '',
+      offeredAt: handover.offeredAt,
       note: textOf(offer?.data['note']),
       deviceIds: handover.deviceIds,
-      answeredAt: answer?.occurredAt ?? null,
+      answeredAt: handover.answeredAt,
       receivedMassKg: received,
       weighbridgeTicket: textOf(answer?.data['weighbridgeTicket']),
       rejectionReason: textOf(answer?.data['reason']),

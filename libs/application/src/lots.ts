@@ -19,7 +19,9 @@ import {
 import { deviceStreams, foldStream, lotStreams } from './streams.js';
 
 /** A lot command as the edge builds it: the devices' holdings are read here, not given. */
-export type LotRequest = LotCommand extends infer C ? (C extends LotCommand ? Omit<C, 'devices'> : never) : never;
+export type LotRequest = WithoutDevices<LotCommand>;
+/** Distributes over the union, so each kind keeps its own data type. */
+type WithoutDevices<C> = C extends LotCommand ? Omit<C, 'devices'> : never;
 
 export interface LotCommandOutcome {
   readonly lotId: string;
@@ -130,6 +132,7 @@ export async function handleLotCommand(
     }
     const histories = await readHistories(store, devicesConcerned(request, state));
     const devices = new Map([...histories].map(([deviceId, history]) => [deviceId, holdingOf(history)]));
+    // The request plus what decide needs of the devices: the same kind and data, so the same variant.
     const command = { ...request, devices } as LotCommand;
     const envelope = {
       eventId: eventIdAt,

@@ -149,6 +149,9 @@ export interface LotHandover {
   readonly status: HandoverStatus;
   /** The lot's devices when it was offered: what the delivery note lists and what moves on acceptance. */
   readonly deviceIds: readonly string[];
+  readonly offeredAt: Timestamp;
+  /** occurredAt of the acceptance or rejection, null while it waits. */
+  readonly answeredAt: Timestamp | null;
 }
 
 export interface OpenedLot {
@@ -226,6 +229,8 @@ export function evolveLot(state: LotState, event: LotEvent): LotState {
         toOrganisationId: event.data.toOrganisationId,
         status: 'offered',
         deviceIds: state.deviceIds,
+        offeredAt: event.occurredAt,
+        answeredAt: null,
       };
       return { ...state, handovers: [...state.handovers, handover], lastOccurredAt };
     }
@@ -234,12 +239,16 @@ export function evolveLot(state: LotState, event: LotEvent): LotState {
       return {
         ...state,
         holder: accepted?.toOrganisationId ?? state.holder,
-        handovers: answered(state.handovers, event.data.handoverId, 'accepted'),
+        handovers: answered(state.handovers, event.data.handoverId, 'accepted', lastOccurredAt),
         lastOccurredAt,
       };
     }
     case 'LotHandoverRejected':
-      return { ...state, handovers: answered(state.handovers, event.data.handoverId, 'rejected'), lastOccurredAt };
+      return {
+        ...state,
+        handovers: answered(state.handovers, event.data.handoverId, 'rejected', lastOccurredAt),
+        lastOccurredAt,
+      };
     default:
       return assertNever(event);
   }
@@ -255,8 +264,15 @@ function opened(
   return { status: 'open', lotId, holder, kind, bulk, deviceIds: [], handovers: [], lastOccurredAt: occurredAt };
 }
 
-function answered(handovers: readonly LotHandover[], handoverId: string, status: HandoverStatus): LotHandover[] {
-  return handovers.map((handover) => (handover.handoverId === handoverId ? { ...handover, status } : handover));
+function answered(
+  handovers: readonly LotHandover[],
+  handoverId: string,
+  status: HandoverStatus,
+  answeredAt: Timestamp,
+): LotHandover[] {
+  return handovers.map((handover) =>
+    handover.handoverId === handoverId ? { ...handover, status, answeredAt } : handover,
+  );
 }
 
 /** The handover waiting for an answer, if any: a lot has at most one at a time. */

@@ -270,6 +270,8 @@ export class LotsController {
     response: Response,
   ): Promise<LotRecordedResponse> {
     const actor = actorFor(request, permission);
+    // The organisation asking comes from authentication, never from the body; kind and data are unchanged,
+    // so the spread keeps the variant TypeScript cannot follow through it.
     const lotRequest = { ...partial, organisationId: actor.organisationId, occurredAt, now: now() } as LotRequest;
     const outcome: LotCommandOutcome = await this.commandBus.execute(
       new RecordLotCommand(lotRequest, commandContextOf(request, actor)),
