@@ -63,7 +63,7 @@ const CSS_HASH = createHash('sha256').update(WORKSPACE_CSS, 'utf8').digest('base
  */
 export const WORKSPACE_CSP = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
-interface NavItem {
+export interface NavItem {
   readonly href: string;
   readonly label: Readonly<Record<Language, string>>;
   /** Shown when the person holds any of these. */
@@ -71,7 +71,7 @@ interface NavItem {
 }
 
 /** The workspace's sections, in the order the header lists them. */
-const NAV: readonly NavItem[] = [
+export const NAV: readonly NavItem[] = [
   {
     href: '/dashboard',
     label: { en: 'Dashboard', fi: 'Kojelauta', sv: 'Översikt' },

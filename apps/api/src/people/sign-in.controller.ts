@@ -11,7 +11,6 @@ import {
   PASSWORD_MAX_LENGTH,
   secretsEqual,
   type AccessStore,
-  type Permission,
 } from '#kierto/access';
 import { ACCESS_STORE, REQUEST_LIMITER } from '../access/access.tokens.js';
 import { HtmlPage, Public, Requires } from '../access/decorators.js';
@@ -20,9 +19,9 @@ import { FailedAuthenticationLimiter, type RequestLimiter } from '../access/rate
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import type { Language } from '../pages/i18n.js';
-import { sendWorkspacePage, workspaceLanguage } from '../pages/workspace.js';
+import { NAV, sendWorkspacePage, workspaceLanguage } from '../pages/workspace.js';
 import { clearCookie, FORM_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './cookies.js';
-import { accountPage, signInPage, type FormError, type Section } from './people-pages.js';
+import { accountPage, signInPage, type FormError } from './people-pages.js';
 import { safeNext } from './refusal-page.js';
 import { sessionTimesOf } from './session-auth.js';
 
@@ -66,29 +65,6 @@ export async function startSession(
   setCookie(request, response, SESSION_COOKIE, sessionId, { sameSite: 'Lax', maxAgeSeconds: times.maxAgeMinutes * 60 });
   clearCookie(request, response, FORM_COOKIE);
 }
-
-/**
- * The workspace's sections in the order of its navigation (pages/workspace.ts), for the account
- * page's list; a section that is not built yet answers 404, so the list names only what exists.
- */
-export const SECTIONS: readonly (Section & { readonly permissions: readonly Permission[] })[] = [
-  {
-    href: '/dashboard',
-    label: { en: 'Dashboard', fi: 'Kojelauta', sv: 'Översikt' },
-    permissions: ['statistics:read'],
-  },
-  {
-    href: '/desk',
-    label: { en: 'Desk', fi: 'Työpöytä', sv: 'Arbetsbord' },
-    permissions: ['device:collect', 'device:wipe', 'device:repair', 'device:resell'],
-  },
-  { href: '/auditor', label: { en: 'Audit', fi: 'Tarkastus', sv: 'Granskning' }, permissions: ['audit:read'] },
-  {
-    href: '/admin/users',
-    label: { en: 'Users', fi: 'Käyttäjät', sv: 'Användare' },
-    permissions: ['organisations:manage'],
-  },
-];
 
 /**
  * GET/POST /sign-in, POST /sign-out and GET /account (docs/access.md "People"). Failed sign-ins
@@ -191,7 +167,7 @@ export class SignInController {
       return;
     }
     const roles = principal.organisation.roles;
-    const sections = SECTIONS.filter((section) =>
+    const sections = NAV.filter((section) =>
       section.permissions.some((permission) => hasPermission(roles, permission)),
     );
     const page = accountPage(request, language, { user, organisation: principal.organisation, roles, sections });
