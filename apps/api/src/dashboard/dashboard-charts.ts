@@ -43,8 +43,9 @@ function draw(options: Plot.PlotOptions): unknown {
 /**
  * The chart's SVG as it may go into the page: no `<style>` element, no `style` or `class` attributes
  * (Plot's class only served its stylesheet), an image role with the accessible name, and the text
- * size Plot's stylesheet would have set. linkedom serialises with every text and attribute escaped,
- * so the markup cannot carry anything but the chart.
+ * size Plot's stylesheet would have set. What linkedom serialises is Plot's drawing of numbers and
+ * of this module's own tick labels (years, category numbers, `%`), no text from outside; the one such
+ * text, the chart's name, is put in by `markup`, which escapes it.
  */
 function pageSvg(rendered: unknown, name: string): Html {
   const svg = rendered as ChartElement;
@@ -60,11 +61,13 @@ function pageSvg(rendered: unknown, name: string): Html {
     element.removeAttribute('aria-hidden');
   }
   svg.removeAttribute('aria-description');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', name);
   svg.setAttribute('font-size', '12');
   svg.setAttribute('focusable', 'false');
-  return Html.trusted(svg.outerHTML);
+  const serialised = svg.outerHTML;
+  if (!serialised.startsWith('<svg ')) throw new Error('Plot returned an SVG this module cannot name');
+  // The name goes in through `markup`, which escapes it: linkedom's serialiser leaves `<` and `&` in
+  // attribute values as they are, and the name is a sentence in the page's words.
+  return markup`<svg role="img" aria-label="${name}" ${Html.trusted(serialised.slice('<svg '.length))}`;
 }
 
 export interface YearRate {
