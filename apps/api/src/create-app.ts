@@ -111,7 +111,10 @@ export async function createApp(config: ApiConfig, logger = new JsonLogger(confi
           'Only /health, the API docs and the public passport views answer without a key. An organisation ' +
           'has roles (producer, producer-organisation, collector, refurbisher, repairer, recycler, auditor, ' +
           'admin); each route names the permission it needs and the roles holding it (the 403 response). ' +
-          'The actor recorded in every event comes from the key. See docs/access.md.',
+          'The actor recorded in every event comes from the key. People signed in through the pages ' +
+          '(/sign-in) are authenticated by a session cookie instead, with their own roles; a request by ' +
+          "cookie that changes something needs the session's CSRF token (X-CSRF-Token, else 403 " +
+          'CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID). See docs/access.md.',
       )
       .setVersion('0.1.0')
       .addBearerAuth({
