@@ -261,6 +261,23 @@ describe('finding a device', () => {
     expect(response.headers['location']).toBe(`${deskPath(deviceId)}?lang=sv`);
   });
 
+  it('finds a device first seen at collection by the issuer and local id of its label, as GET /devices does', async () => {
+    const collected = await app.api.post('/devices/local:espoo~20reuse~20centre:CAGE7-0042/collections').send({
+      ...example('collect-laptop'),
+      product: { weeeCategory: 5, weightKg: 1.8, localId: { issuer: 'Espoo reuse centre', value: 'CAGE7-0042' } },
+    });
+    expect(collected.status).toBe(201);
+    const deviceId = collected.body.deviceId as string;
+    const query = `issuer=${encodeURIComponent('Espoo Reuse Centre')}&localId=CAGE7-0042`;
+    const api = await repairer.get(`/devices?${query}`);
+    expect(api.body.deviceId).toBe(deviceId);
+    const response = await repairer.get(`/desk?${query}`);
+    expect(response.status).toBe(303);
+    expect(response.headers['location']).toBe(deskPath(deviceId));
+    const page = parse((await repairer.get(deskPath(deviceId))).text);
+    expect(all(page, 'dd').map((item) => item.textContent)).toContain('CAGE7-0042 (Espoo reuse centre)');
+  });
+
   it('answers an unknown device as GET /devices does: 404 DEVICE_NOT_FOUND, the typed values kept', async () => {
     const response = await repairer.get(`/desk?gtin=${GTIN}&serialNumber=NOPE-1`);
     expect(response.status).toBe(404);

@@ -69,8 +69,11 @@ export interface DevicePage {
   readonly timeZone: string;
 }
 
-const FIND_CONTROLS: Readonly<Record<FindForm, readonly string[]>> = {
-  'find-ids': ['gtin', 'serialNumber', 'manufacturer'],
+/** The lookup's controls: the query parameters of GET /devices, and the link. */
+type FindControl = 'gtin' | 'serialNumber' | 'manufacturer' | 'issuer' | 'localId' | 'link';
+
+const FIND_CONTROLS: Readonly<Record<FindForm, readonly FindControl[]>> = {
+  'find-ids': ['gtin', 'serialNumber', 'manufacturer', 'issuer', 'localId'],
   'find-link': ['link'],
 };
 
@@ -304,7 +307,7 @@ export function renderFindMain(language: Language, page: FindPage): Html {
     values: page.values,
     placed,
   });
-  const text = (form: FindForm, name: 'gtin' | 'serialNumber' | 'manufacturer' | 'link', placed: PlacedErrors): Html =>
+  const text = (form: FindForm, name: FindControl, placed: PlacedErrors): Html =>
     fieldControl(
       language,
       words,
@@ -325,11 +328,7 @@ export function renderFindMain(language: Language, page: FindPage): Html {
     ids,
   )}<form method="get" action="/desk" class="stack" id="find-ids" novalidate>${langField}<p class="hint">${
     words.hints.identifiers
-  }</p>${text('find-ids', 'gtin', ids)}${text('find-ids', 'serialNumber', ids)}${text(
-    'find-ids',
-    'manufacturer',
-    ids,
-  )}<div><button type="submit">${words.find}</button></div></form></section>
+  }</p>${FIND_CONTROLS['find-ids'].map((name) => text('find-ids', name, ids))}<div><button type="submit">${words.find}</button></div></form></section>
 <section aria-labelledby="find-link-title"><h2 id="find-link-title">${words.byLink}</h2>${formErrors(
     words,
     'find-link',
@@ -393,7 +392,11 @@ export function renderDeviceMain(language: Language, csrf: Html, page: DevicePag
     [t.fields.brand, product.brand],
     [t.fields.model, product.model],
     [t.fields.gtin, product.gtin],
-    [t.fields.serialNumber, product.serialNumber ?? product.localId?.value],
+    [t.fields.serialNumber, product.serialNumber],
+    [
+      words.labels.localId,
+      product.localId === undefined ? undefined : `${product.localId.value} (${product.localId.issuer})`,
+    ],
     [t.fields.deviceId, device.deviceId],
     [t.fields.category, t.weeeCategory[product.weeeCategory]],
   ];

@@ -58,6 +58,8 @@ export type FieldLabel =
   | 'gtin'
   | 'serialNumber'
   | 'manufacturer'
+  | 'issuer'
+  | 'localId'
   | 'link';
 
 /** A hint shown under a control, by what it explains. */
@@ -216,6 +218,8 @@ const EN: DeskWords = {
     gtin: 'GTIN',
     serialNumber: 'Serial number',
     manufacturer: 'Manufacturer',
+    issuer: 'Issuer of a local id',
+    localId: 'Local id',
     link: 'Address in the QR code',
   },
   hints: {
@@ -225,7 +229,8 @@ const EN: DeskWords = {
     rows: 'Leave a row empty to skip it.',
     currency: 'Three capital letters, e.g. EUR.',
     link: 'For example https://example.org/01/09506000134352/21/LAP-0001.',
-    identifiers: 'GTIN and serial number, or manufacturer and serial number.',
+    identifiers:
+      'GTIN and serial number, manufacturer and serial number, or the issuer and local id of a label a collector gave it.',
   },
   options: {
     collectionChannel: {
@@ -353,6 +358,8 @@ const FI: DeskWords = {
     gtin: 'GTIN',
     serialNumber: 'Sarjanumero',
     manufacturer: 'Valmistaja',
+    issuer: 'Paikallisen tunnisteen antaja',
+    localId: 'Paikallinen tunniste',
     link: 'QR-koodin osoite',
   },
   hints: {
@@ -362,7 +369,7 @@ const FI: DeskWords = {
     rows: 'Tyhjä rivi jätetään pois.',
     currency: 'Kolme isoa kirjainta, esim. EUR.',
     link: 'Esimerkiksi https://example.org/01/09506000134352/21/LAP-0001.',
-    identifiers: 'GTIN ja sarjanumero tai valmistaja ja sarjanumero.',
+    identifiers: 'GTIN ja sarjanumero, valmistaja ja sarjanumero tai keräyksen antaman tarran antaja ja tunniste.',
   },
   options: {
     collectionChannel: {
@@ -495,6 +502,8 @@ const SV: DeskWords = {
     gtin: 'GTIN',
     serialNumber: 'Serienummer',
     manufacturer: 'Tillverkare',
+    issuer: 'Utfärdare av ett lokalt id',
+    localId: 'Lokalt id',
     link: 'Adressen i QR-koden',
   },
   hints: {
@@ -504,7 +513,8 @@ const SV: DeskWords = {
     rows: 'En tom rad hoppas över.',
     currency: 'Tre versaler, t.ex. EUR.',
     link: 'Till exempel https://example.org/01/09506000134352/21/LAP-0001.',
-    identifiers: 'GTIN och serienummer, eller tillverkare och serienummer.',
+    identifiers:
+      'GTIN och serienummer, tillverkare och serienummer, eller utfärdaren och id:t på en etikett som insamlingen gav den.',
   },
   options: {
     collectionChannel: {

@@ -55,7 +55,7 @@ interface RefusedForm {
   readonly state: FormState;
 }
 
-const FIND_FIELDS = ['gtin', 'serialNumber', 'manufacturer', 'link'] as const;
+const FIND_FIELDS = ['gtin', 'serialNumber', 'manufacturer', 'issuer', 'localId', 'link'] as const;
 const textRule = new TextRulePipe();
 
 /**
@@ -322,18 +322,21 @@ function refusalOf(error: unknown): Refusal {
   return { status: mapped.status, errors };
 }
 
-/** The device GET /devices?gtin=…&serialNumber=… (or manufacturer + serialNumber) finds. */
+/** The device GET /devices?gtin=…&serialNumber=… (or manufacturer + serialNumber, or issuer + localId) finds. */
 function deviceIdOfIdentifiers(values: ReadonlyMap<string, string>): string {
   const given = (name: string): string | undefined => {
     const value = values.get(name) ?? '';
     return value.trim() === '' ? undefined : value;
   };
   try {
+    const issuer = given('issuer');
+    const localId = given('localId');
     return deviceIdOf(
       identifierOfProduct({
         gtin: given('gtin'),
         manufacturer: given('manufacturer'),
         serialNumber: given('serialNumber'),
+        localId: issuer !== undefined && localId !== undefined ? { issuer, value: localId } : undefined,
       }),
     );
   } catch (error) {
