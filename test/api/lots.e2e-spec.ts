@@ -54,6 +54,20 @@ async function refused(
   expect(await app.store.headPosition()).toBe(before);
 }
 
+const pdfOf = async (client: Client, path: string): Promise<string> => {
+  const response = await client
+    .get(path)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  expect(response.headers['content-type']).toBe('application/pdf');
+  return pdfTexts(response.body as Buffer).join('\n');
+};
+
 const passportOf = async (deviceId: string): Promise<Body> =>
   (
     await app.api
@@ -279,6 +293,12 @@ function lotsSuite(
         expect((await app.store.readStream(ids.l3)).map((event) => event.type)).toEqual(['DeviceCollected']);
       });
 
+      it('its delivery note says so; the one offered again waits for the receipt', async () => {
+        expect(await pdfOf(city, '/lots/PAL-2/handovers/DN-2/delivery-note.pdf')).toContain(
+          'Rejected on 2026-10-02T15:00:00Z: Two laptops were announced, one arrived',
+        );
+      });
+
       it('the lot stays with the sender; the handover shows the reason, no weighbridge', async () => {
         const lot = (await city.get('/lots/PAL-2').expect(200)).body as Body;
         expect(lot['holder']).toBe('org-city');
@@ -314,6 +334,9 @@ function lotsSuite(
           handoverId: 'DN-2b',
           toOrganisationId: 'org-centre',
         });
+        expect(await pdfOf(centre, '/lots/PAL-2/handovers/DN-2b/delivery-note.pdf')).toContain(
+          'Waiting for the receiver: received mass ______ kg, weighbridge ticket ____________',
+        );
       });
     });
 
@@ -600,11 +623,30 @@ function lotsSuite(
           handoverId: 'DN-SHA-1',
           toOrganisationId: 'org-plant',
         });
-        await post(app.as('org-plant', 'recycler'), '/lots/CAGE-SHA-7/acceptances', {
+        const plant = app.as('org-plant', 'recycler');
+        const acceptance = {
           occurredAt: '2026-11-13T08:00:00Z',
           handoverId: 'DN-SHA-1',
           receivedMassKg: 409,
+        };
+        const first = await plant
+          .post('/lots/CAGE-SHA-7/acceptances')
+          .set('Idempotency-Key', 'accept-sha-1')
+          .send(acceptance);
+        expect(first.status).toBe(201);
+        track(first);
+        // A retry of the same request answers as the first time and records nothing more.
+        const before = await app.store.headPosition();
+        const retry = await plant
+          .post('/lots/CAGE-SHA-7/acceptances')
+          .set('Idempotency-Key', 'accept-sha-1')
+          .send(acceptance);
+        expect({ status: retry.status, replayed: retry.headers['idempotent-replayed'] }).toEqual({
+          status: 201,
+          replayed: 'true',
         });
+        expect(retry.body.events).toEqual(first.body.events);
+        expect(await app.store.headPosition()).toBe(before);
         statistics.head = head;
         const lot = (await point.get('/lots/CAGE-SHA-7').expect(200)).body as Body;
         expect(lot['holder']).toBe('org-plant');
