@@ -222,6 +222,24 @@ describeIfBrowser('the dashboard in Chromium', () => {
     expect(problems.filter((problem) => !problem.includes('status of 400') && !problem.startsWith('400 '))).toEqual([]);
   });
 
+  it('fits a phone: the page does not scroll sideways, the wide tables scroll in their own box', async () => {
+    const page = await signedIn({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    ok(await page.goto(`${base}/dashboard?year=${YEAR}&lang=fi`));
+    const widths = await page.evaluate(() => {
+      const inPage = globalThis as unknown as InPage;
+      return {
+        page: inPage.document.documentElement.scrollWidth,
+        chart: inPage.document.querySelector('figure svg')?.getBoundingClientRect().width ?? 0,
+        report: inPage.document.querySelector('#table-report')?.getBoundingClientRect().width ?? 0,
+      };
+    });
+    expect(widths.page).toBeLessThanOrEqual(390);
+    expect(widths.chart).toBeGreaterThan(300);
+    expect(widths.chart).toBeLessThanOrEqual(390);
+    // Wider than the phone, yet the page is not: the report scrolls inside its box.
+    expect(widths.report).toBeGreaterThan(390);
+  });
+
   it.each([
     ['the dashboard', `/dashboard?year=${YEAR}&lang=en`],
     ['the dashboard, fi', `/dashboard?year=${YEAR}&lang=fi`],
