@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ensureLocalAdmin, ensureLocalAdminPerson } from '../../apps/api/src/access/local-admin.js';
 import { hashToken, openSession } from '#kierto/access';
-import { signIn, type SignedInPerson } from '../support/people.js';
+import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { createPerson, signIn, type SignedInPerson } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
 
 /**
@@ -535,5 +536,65 @@ describe('the quick start', () => {
       await fresh.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describeIfPostgres('people on PostgreSQL, with two API instances', () => {
+  const schema = createTestSchema('kierto_people');
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    const shared = {
+      databaseUrl: postgres.url,
+      databaseSchema: schema,
+      failedAuthPerAddressPerMinute: 2,
+      failedAuthPerKeyPerMinute: 100,
+      trustProxy: 'loopback',
+    };
+    first = await startTestApp(shared);
+    second = await startTestApp(shared);
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await dropTestSchema(schema);
+  });
+
+  async function signInAt(instance: TestApp, email: string, password: string, address: string) {
+    const page = await request(instance.http).get('/sign-in');
+    const cookie = `kierto_form=${setCookies(page).get('kierto_form') ?? ''}`;
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    return request(instance.http)
+      .post('/sign-in')
+      .set('Cookie', cookie)
+      .set('X-Forwarded-For', address)
+      .type('form')
+      .send({ _csrf: token, email, password });
+  }
+
+  it('share sessions, removals and the failed sign-in limits', async () => {
+    const user = await createPerson(first, 'pg-shop', ['repairer'], { email: 'pg@shop.test' });
+    const signedIn = await signInAt(first, 'pg@shop.test', 'correct horse battery staple', '198.51.100.1');
+    expect(signedIn.status).toBe(303);
+    const session = `kierto_session=${setCookies(signedIn).get('kierto_session') ?? ''}`;
+    expect((await request(second.http).get('/account').set('Cookie', session)).status).toBe(200);
+
+    // Failures at one instance hold the address back at the other.
+    for (let i = 0; i < 2; i += 1) {
+      expect((await signInAt(first, 'pg@shop.test', 'wrong password here', '198.51.100.2')).status).toBe(401);
+    }
+    const limited = await signInAt(second, 'pg@shop.test', 'correct horse battery staple', '198.51.100.2');
+    expect({ status: limited.status, code: pageCode(limited) }).toEqual({
+      status: 429,
+      code: 'AUTHENTICATION_RATE_LIMITED',
+    });
+
+    // Removed through one instance, refused at the other at once.
+    expect(await second.access.removeUser('pg-shop', user.id, new Date().toISOString())).not.toBeNull();
+    const after = await request(first.http).get('/account').set('Cookie', session);
+    expect({ status: after.status, location: after.headers['location'] }).toEqual({
+      status: 303,
+      location: '/sign-in?next=%2Faccount',
+    });
   });
 });
