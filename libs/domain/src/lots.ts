@@ -13,7 +13,7 @@
  * What the rules need to know of the devices (who holds each, whether it is recycled) is read from
  * their streams by the caller and handed in with the command, as `now` is: decide stays pure.
  *
- * Stable error codes in rules.ts (LotErrorCodes).
+ * Stable error codes: LotErrorCodes below (docs/api-errors.md), and rules.ts for the shared ones.
  */
 import type { Decider } from './decider.js';
 import { DomainError, invalid, ruleBroken } from './errors.js';
