@@ -350,16 +350,17 @@ describe('finding a device', () => {
     expect(response.text).toContain('BarcodeDetector');
   });
 
-  it('does not open the desk without credentials', async () => {
+  it('sends a browser without credentials to the sign-in page, and records nothing it posts', async () => {
     const before = await storeSnapshot(app);
-    const page = await request(app.http).get('/desk');
-    expect(page.status).not.toBe(200);
+    const page = await request(app.http).get('/desk?gtin=1');
+    expect(page.status).toBe(303);
+    expect(page.headers['location']).toBe(`/sign-in?next=${encodeURIComponent('/desk?gtin=1')}`);
     const post = await request(app.http)
       .post(`${deskPath(deviceId)}/repairs`)
       .type('form')
       .send(REPAIR_FORM);
-    expect([401, 302, 303, 403]).toContain(post.status);
-    expect(post.headers['location'] ?? '').not.toContain('recorded=');
+    expect(post.status).toBe(303);
+    expect(post.headers['location']).toBe(`/sign-in?next=${encodeURIComponent(`${deskPath(deviceId)}/repairs`)}`);
     expect(await storeSnapshot(app)).toEqual(before);
   });
 });
@@ -614,6 +615,8 @@ describe('the repair form', () => {
       .type('form')
       .send(REPAIR_FORM);
     expect(response.status).toBe(403);
+    // A program with a key gets the API's JSON refusal (a person, the guard's page: below).
+    expect(response.body.error?.code).toBe('FORBIDDEN');
     expect(await storeSnapshot(app)).toEqual(before);
   });
 });
@@ -815,6 +818,8 @@ describe('as a signed-in person', () => {
       .type('form')
       .send({ ...RESALE_FORM, _csrf: person.csrfToken });
     expect(response.status).toBe(403);
+    // The guard's refusal page for a person, with the API's code.
+    expect(parse(response.text).querySelector('[data-code]')?.getAttribute('data-code')).toBe('FORBIDDEN');
     expect(await storeSnapshot(app)).toEqual(before);
   });
 });
