@@ -425,6 +425,32 @@ describe('the user admin page', () => {
     expect({ status: unknown.status, code: pageCode(unknown) }).toEqual({ status: 404, code: 'INVITATION_INVALID' });
   });
 
+  it('gives someone who has not used their link a new one, and nobody else', async () => {
+    const first = await invite('late@users-shop.test');
+    const user = await app.access.findUserByEmail('late@users-shop.test');
+    const again = await post(`/admin/users/${user?.id ?? ''}/invitation`, { organisation: 'users-shop' });
+    expect(again.status).toBe(201);
+    const second = new URL(/id="invitation-link" href="([^"]+)"/.exec(again.text)?.[1] ?? 'http://x/').pathname;
+    expect(second).toMatch(/^\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(second).not.toBe(first);
+    for (const path of [first, second]) expect((await request(app.http).get(path)).status).toBe(200);
+    const member = await signIn(app, 'users-shop', ['repairer']);
+    for (const [userId, organisation] of [
+      [member.userId, 'users-shop'],
+      [user?.id ?? '', 'users-admin'],
+      ['u0000000000000000', 'users-shop'],
+    ] as const) {
+      const refused = await post(`/admin/users/${userId}/invitation`, { organisation });
+      expect({ status: refused.status, code: pageCode(refused) }).toEqual({ status: 404, code: 'USER_NOT_FOUND' });
+    }
+    const noToken = await request(app.http)
+      .post(`/admin/users/${user?.id ?? ''}/invitation`)
+      .set('Cookie', admin.cookie)
+      .type('form')
+      .send({ organisation: 'users-shop' });
+    expect({ status: noToken.status, code: pageCode(noToken) }).toEqual({ status: 403, code: 'CSRF_TOKEN_MISSING' });
+  });
+
   it('refuses an invitation with a bad address, roles the organisation lacks, or an address in use, and creates nobody', async () => {
     const before = await app.access.listUsers('users-shop');
     for (const [fields, status, code] of [

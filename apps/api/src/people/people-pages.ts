@@ -155,6 +155,10 @@ export function usersPage(request: Request, language: Language, model: UsersPage
 <td>${user.roles.map((role) => words.roles[role]).join(', ')}</td>
 <td>${user.passwordHash === null ? t.invited : t.active}</td>
 <td>${
+      user.passwordHash === null
+        ? markup`<form method="post" action="/admin/users/${user.id}/invitation?lang=${language}">${csrfField(request)}<input type="hidden" name="organisation" value="${organisation.id}"><button type="submit" class="link">${t.newLink(user.email)}</button></form>`
+        : ''
+    }${
       user.id === model.selfId
         ? ''
         : markup`<form method="post" action="/admin/users/${user.id}/removal?lang=${language}">${csrfField(request)}<input type="hidden" name="organisation" value="${organisation.id}"><button type="submit" class="link">${t.remove(user.email)}</button></form>`

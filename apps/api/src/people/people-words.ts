@@ -71,6 +71,7 @@ export interface PeopleWords {
     readonly invited: string;
     readonly actions: string;
     readonly remove: (name: string) => string;
+    readonly newLink: (name: string) => string;
     readonly you: string;
     readonly none: string;
     readonly invite: string;
@@ -122,6 +123,7 @@ const en: PeopleWords = {
     invited: 'invited, no password yet',
     actions: 'Actions',
     remove: (name) => `Remove ${name}`,
+    newLink: (name) => `New invitation link for ${name}`,
     you: 'you',
     none: 'No users yet.',
     invite: 'Invite a person',
@@ -208,6 +210,7 @@ const fi: PeopleWords = {
     invited: 'kutsuttu, ei vielä salasanaa',
     actions: 'Toiminnot',
     remove: (name) => `Poista ${name}`,
+    newLink: (name) => `Uusi kutsulinkki: ${name}`,
     you: 'sinä',
     none: 'Ei vielä käyttäjiä.',
     invite: 'Kutsu henkilö',
@@ -294,6 +297,7 @@ const sv: PeopleWords = {
     invited: 'inbjuden, inget lösenord ännu',
     actions: 'Åtgärder',
     remove: (name) => `Ta bort ${name}`,
+    newLink: (name) => `Ny inbjudningslänk för ${name}`,
     you: 'du',
     none: 'Inga användare ännu.',
     invite: 'Bjud in en person',

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   inviteUser,
+  reinvite,
   isEmailAddress,
   isRole,
   normaliseEmail,
@@ -33,7 +34,7 @@ export function invitationLink(config: ApiConfig, request: Request | null, token
  * /admin/users: an admin (organisations:manage) invites people into an organisation, its own by
  * default or any other (`?organisation=`), with roles the organisation holds, and removes them;
  * removal ends their sessions at once. The invitation link is shown once, on the answer to the
- * invitation; only its hash is kept.
+ * invitation (or to a new link for someone who has not used theirs); only its hash is kept.
  */
 @ApiExcludeController()
 @Controller('admin/users')
@@ -97,6 +98,47 @@ export class UsersController {
       if (error instanceof UserExistsError) return refuse(409, { code: 'USER_EXISTS', field: 'email' });
       throw error;
     }
+  }
+
+  @Post(':userId/invitation')
+  @Requires('organisations:manage')
+  @HtmlPage()
+  async inviteAgain(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('userId') userId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const language = workspaceLanguage(request);
+    const organisation = await this.organisation(request, field(body, 'organisation'));
+    if (organisation === null) return this.notFound(request, response, language);
+    const user = await this.access.getUser(userId);
+    // A new link only for someone invited and not yet in: a person with a password signs in.
+    if (
+      user === null ||
+      user.organisationId !== organisation.id ||
+      user.removedAt !== null ||
+      user.passwordHash !== null
+    ) {
+      return this.send(
+        request,
+        response,
+        language,
+        organisation,
+        { error: { code: 'USER_NOT_FOUND', field: null } },
+        404,
+      );
+    }
+    const { token, expiresAt } = await reinvite(this.access, user, new Date());
+    const link = invitationLink(this.config, request, token);
+    await this.send(
+      request,
+      response,
+      language,
+      organisation,
+      { invited: { email: user.email, link, expiresAt } },
+      201,
+    );
   }
 
   @Post(':userId/removal')
