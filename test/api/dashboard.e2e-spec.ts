@@ -474,6 +474,19 @@ describe('bad filters', () => {
       code: 'VALIDATION_FAILED',
       field: 'year',
     });
+    const facts = await north.get(`/dashboard/facts.csv?year=${YEAR}&measure=NOPE`);
+    expect({ status: facts.status, code: facts.body.error?.code, field: facts.body.error?.fields?.[0]?.field }).toEqual(
+      {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: 'measure',
+      },
+    );
+    const another = await north.get(`/dashboard/facts.csv?year=${YEAR}&measure=COL&organisationId=po-south`);
+    expect({ status: another.status, field: another.body.error?.fields?.[0]?.field }).toEqual({
+      status: 403,
+      field: 'organisationId',
+    });
   });
 });
 
