@@ -11,10 +11,15 @@
 /** One caller's append, all or nothing on its own, with its own outcome. */
 export interface GroupMember<Input, Output> {
   readonly input: Input;
-  /** Events in the member, for the group's size cap. */
-  readonly events: number;
+  /** Events and bytes in the member, for the group's size caps. */
+  readonly size: GroupSize;
   readonly resolve: (output: Output) => void;
   readonly reject: (error: unknown) => void;
+}
+
+export interface GroupSize {
+  readonly events: number;
+  readonly bytes: number;
 }
 
 export type CommitGroup<Input, Output> = (group: readonly GroupMember<Input, Output>[]) => Promise<void>;
@@ -26,17 +31,17 @@ export class GroupCommitQueue<Input, Output> {
   /**
    * @param commit settles every member of the group it is given (resolve or reject each); a throw is
    *   taken as the outcome of every member it left unsettled.
-   * @param maxGroupEvents a group stops growing before it would pass this many events (a member
+   * @param maxGroup a group stops growing before it would pass this many events or bytes (a member
    *   larger than that still goes, alone).
    */
   constructor(
     private readonly commit: CommitGroup<Input, Output>,
-    private readonly maxGroupEvents: number,
+    private readonly maxGroup: GroupSize,
   ) {}
 
-  submit(input: Input, events: number): Promise<Output> {
+  submit(input: Input, size: GroupSize): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
-      this.waiting.push({ input, events, resolve, reject });
+      this.waiting.push({ input, size, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -58,10 +63,14 @@ export class GroupCommitQueue<Input, Output> {
   private nextGroup(): GroupMember<Input, Output>[] {
     const group: GroupMember<Input, Output>[] = [];
     let events = 0;
+    let bytes = 0;
     for (const member of this.waiting) {
-      if (group.length > 0 && events + member.events > this.maxGroupEvents) break;
+      const full =
+        events + member.size.events > this.maxGroup.events || bytes + member.size.bytes > this.maxGroup.bytes;
+      if (group.length > 0 && full) break;
       group.push(member);
-      events += member.events;
+      events += member.size.events;
+      bytes += member.size.bytes;
     }
     this.waiting.splice(0, group.length);
     return group;

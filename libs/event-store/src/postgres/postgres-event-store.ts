@@ -204,9 +204,12 @@ export class PostgresEventStore implements EventStore {
     // would crash the process. The pool discards that client and the next query reconnects.
     this.pool.on('error', () => undefined);
     this.waiters = new HeadWaiters(() => this.headPosition(), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
-    // A group's rows go in one INSERT with literal values; a group as large as one append may be
+    // A group's rows go in one INSERT with literal values; a group no larger than one append may be
     // keeps that statement's size within what a single append could send.
-    this.groups = new GroupCommitQueue((group) => this.commitGroup(group), this.limits.maxBatchEvents);
+    this.groups = new GroupCommitQueue((group) => this.commitGroup(group), {
+      events: this.limits.maxBatchEvents,
+      bytes: this.limits.maxBatchBytes,
+    });
   }
 
   /** Creates the schema and applies pending migrations under an advisory lock (two processes may start at once). */
@@ -241,7 +244,10 @@ export class PostgresEventStore implements EventStore {
     const prepared = prepareAppend(requests, this.limits);
     this.assertReady();
     const events = eventCount(requests);
-    if (events < this.copyMinEvents) return this.groups.submit(prepared, events);
+    if (events < this.copyMinEvents) {
+      const bytes = prepared.reduce((sum, request) => sum + request.prepared.reduce((n, e) => n + e.bytes, 0), 0);
+      return this.groups.submit(prepared, { events, bytes });
+    }
     return this.appendBulk(prepared);
   }
 
