@@ -18,7 +18,7 @@ import type { RequestBodyByName } from '#kierto/schemas';
 import { HtmlPage, Public, Requires } from '../access/decorators.js';
 import { requirePrincipal } from '../access/principal.js';
 import type { ApiConfig } from '../config.js';
-import { GetDeviceHistory, GetDeviceSummary } from '../devices/device-queries.js';
+import { GetDeviceHistory, GetDeviceSummary, type DeviceSummary } from '../devices/device-queries.js';
 import { actorOf, checkDeviceId, deviceNotFound } from '../devices/devices.controller.js';
 import { RecordDeviceEvent } from '../devices/record-device-event.js';
 import { API_CONFIG } from '../event-store.provider.js';
@@ -208,7 +208,7 @@ export class DeskController {
     status: number,
   ): Promise<void> {
     const language = workspaceLanguage(request);
-    let summary;
+    let summary: DeviceSummary | null;
     try {
       const id = checkDeviceId(deviceId);
       summary = await this.queryBus.execute(new GetDeviceSummary(id));
