@@ -204,8 +204,8 @@ export class PostgresEventStore implements EventStore {
     // would crash the process. The pool discards that client and the next query reconnects.
     this.pool.on('error', () => undefined);
     this.waiters = new HeadWaiters(() => this.headPosition(), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
-    // A group's rows go in one INSERT with literal values; a group no larger than one append may be
-    // keeps that statement's size within what a single append could send.
+    // A group's rows go in one INSERT with literal values; capping a group at one append's limits
+    // keeps that statement within what a single append could send.
     this.groups = new GroupCommitQueue((group) => this.commitGroup(group), {
       events: this.limits.maxBatchEvents,
       bytes: this.limits.maxBatchBytes,
@@ -326,8 +326,7 @@ export class PostgresEventStore implements EventStore {
         if (!result.replayed) revisions.set(result.streamId, result.nextExpectedRevision);
       plan.newEvents.forEach((event, index) => {
         stored.set(event.eventId, event);
-        const prepared = plan.newPrepared[index];
-        if (prepared) rows.push(valuesLiteral(rowTexts(event, prepared)));
+        rows.push(valuesLiteral(rowTexts(event, preparedAt(plan, index))));
       });
       return { results: plan.results };
     });
@@ -398,10 +397,7 @@ export class PostgresEventStore implements EventStore {
       return plan;
     }
     const rows = new CopyRows();
-    plan.newEvents.forEach((event, index) => {
-      const prepared = plan.newPrepared[index];
-      if (prepared) rows.add(rowTexts(event, prepared));
-    });
+    plan.newEvents.forEach((event, index) => rows.add(rowTexts(event, preparedAt(plan, index))));
     await copyIn(client, this.sql.copyEvents, rows.chunks());
     await client.query(this.sql.moveHeadAndCommit(plan.head));
     return plan;
@@ -557,6 +553,13 @@ async function lockAndLookUp(
 function textArrayLiteral(values: readonly string[]): string {
   const elements = values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`);
   return pg.escapeLiteral(`{${elements.join(',')}}`);
+}
+
+/** The serialised form of the plan's new event at `index`; a missing one would leave a gap in the chain. */
+function preparedAt(plan: AppendPlan, index: number): PreparedEvent {
+  const prepared = plan.newPrepared[index];
+  if (prepared === undefined) throw new Error(`The append plan has no serialised form for its event ${index}`);
+  return prepared;
 }
 
 /**
