@@ -93,6 +93,12 @@ const DEFAULT_PAGE_SIZE = 5000;
 const TRACER_SCOPE = 'kierto-projections';
 /** The API's page budget on the embedded store (docs/projections.md, bench/projector-stall.bench.ts). */
 export const EMBEDDED_PAGE_BUDGET_MS = 50;
+/**
+ * A catch-up that read at least this many events was a bulk load: the read models' planner
+ * statistics are refreshed after it, since Kierto cannot count on autovacuum (docs/adr/0031).
+ */
+const ANALYZE_AFTER_EVENTS = 10_000;
+
 /** Below this a page's fixed costs (checkpoints, statistics cells) dominate: smaller pages only slow the catch-up. */
 const MIN_BUDGETED_PAGE = 50;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -341,7 +347,11 @@ export class Projector {
     for (;;) {
       try {
         const read = await this.runPage();
-        if (read === 0) return total;
+        if (read === 0) {
+          if (total >= ANALYZE_AFTER_EVENTS)
+            await this.options.readModels.analyze(this.options.projections.map((p) => p.name));
+          return total;
+        }
         total += read;
         await this.yieldBetweenPages();
       } catch (error) {
@@ -362,6 +372,8 @@ export class Projector {
       await this.options.readModels.reset(projection.name, projection.version);
     }
     const events = await this.catchUp();
+    // catchUp() analyses after a bulk load; a smaller rebuild still replaced every table.
+    if (events < ANALYZE_AFTER_EVENTS) await this.options.readModels.analyze(names);
     const seconds = (performance.now() - started) / 1000;
     return {
       projections: names,
@@ -395,13 +407,20 @@ export class Projector {
 
   private async follow(): Promise<void> {
     let failures = 0;
+    /** Events read since the projections last reached the head: a backlog this big was a bulk load. */
+    let backlog = 0;
     while (!this.stopping) {
       try {
         const read = await this.runPage();
         failures = 0;
         this.failure = null;
-        if (read === 0) await this.interruptible(async (signal) => this.waitForNewEvents(signal));
-        else await this.yieldBetweenPages();
+        backlog += read;
+        if (read === 0) {
+          if (backlog >= ANALYZE_AFTER_EVENTS)
+            await this.options.readModels.analyze(this.options.projections.map((p) => p.name));
+          backlog = 0;
+          await this.interruptible(async (signal) => this.waitForNewEvents(signal));
+        } else await this.yieldBetweenPages();
       } catch (error) {
         // Another projector moved a checkpoint: nothing was written, read on from where it is now.
         if (error instanceof CheckpointMovedError) continue;

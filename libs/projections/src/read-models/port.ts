@@ -160,6 +160,13 @@ export interface ReadModelStore {
    */
   reset(name: ProjectionName, version: string): Promise<void>;
 
+  /**
+   * Refreshes the planner's statistics of these projections' tables (default: those prepared on
+   * this instance) after a bulk load: autovacuum may be off, and a plan made for empty tables turns
+   * an index range scan into one lookup per row (docs/adr/0031).
+   */
+  analyze(names?: readonly ProjectionName[]): Promise<void>;
+
   /** The quarantined events, oldest first (at most `limit`), and how many there are per projection. */
   quarantined(limit: number): Promise<{
     readonly events: readonly QuarantinedEvent[];

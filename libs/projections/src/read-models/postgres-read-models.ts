@@ -136,6 +136,14 @@ export class PostgresReadModelStore implements ReadModelStore {
     });
   }
 
+  async analyze(names: readonly ProjectionName[] = [...this.prepared.keys()]): Promise<void> {
+    for (const name of names) {
+      const projection = this.prepared.get(name);
+      if (projection === undefined) throw new Error(`Projection ${name} was not prepared on this read-model store`);
+      for (const table of Object.keys(projection.storage.tables)) await this.pool.query(`ANALYZE ${this.table(table)}`);
+    }
+  }
+
   quarantined(limit: number): Promise<{ events: QuarantinedEvent[]; counts: Map<ProjectionName, number> }> {
     return this.transaction(async (client) => {
       const rows = await client.query<Row>(

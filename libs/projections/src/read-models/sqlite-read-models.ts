@@ -121,6 +121,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  analyze(names: readonly ProjectionName[] = [...this.prepared.keys()]): Promise<void> {
+    return settled(() => {
+      const db = this.open();
+      for (const name of names) {
+        for (const table of Object.keys(this.preparedNamed(name).storage.tables)) db.exec(`ANALYZE ${table}`);
+      }
+    });
+  }
+
   quarantined(limit: number): Promise<{ events: QuarantinedEvent[]; counts: Map<ProjectionName, number> }> {
     return settled(() => {
       const db = this.open();

@@ -16,6 +16,7 @@ export interface StatisticsTables {
   readonly facts: string;
   readonly memberships: string;
   readonly cells: string;
+  readonly recordedCells: string;
 }
 
 /** The organisation of a fact (alias f) once joined with its producer's membership (alias m). */
@@ -100,6 +101,80 @@ export function recomputeProducerCells(tables: StatisticsTables, producers: read
   ];
 }
 
+/**
+ * The segment of a fact whose organisation no interval can give (it has an `onBehalfOf`, no
+ * producer, or no boundary at or before its attribution time): below every epoch millisecond a
+ * Date can hold, so no interval's join is at or before it.
+ */
+const SEGMENT_NONE = -9_007_199_254_740_991;
+
+/**
+ * The attribution segment of a fact that has no `onBehalfOf` (docs/adr/0031): the greatest
+ * boundary (a join or a leave time) of its producer's intervals at or before its attribution time,
+ * else SEGMENT_NONE. Every comparison the as-of membership join makes is between the attribution
+ * time and one of those boundaries, and no boundary lies in [segment, attribution time], so the
+ * segment start compares with each boundary exactly as the attribution time does: facts of a
+ * segment can be summed before the join and keep the organisation each would have had. New
+ * boundaries change segments, which is why a producer's recorded cells are recomputed when its
+ * membership changes.
+ */
+function segmentOf(tables: StatisticsTables): string {
+  return `CASE WHEN f.on_behalf_of IS NOT NULL THEN ${SEGMENT_NONE} ELSE COALESCE(
+    (SELECT MAX(CASE WHEN m.left_ms IS NOT NULL AND m.left_ms <= f.attributed_ms THEN m.left_ms ELSE m.joined_ms END)
+     FROM ${tables.memberships} m WHERE m.producer_id = f.producer_id AND m.joined_ms <= f.attributed_ms),
+    ${SEGMENT_NONE}) END`;
+}
+
+const RECORDED_CELL_KEY =
+  'year, measure, recorded_day, country, category, market, treatment, producer_id, on_behalf_of, segment_ms, period, annex_i_category';
+
+/**
+ * Adds the facts selected by `where` (alias f) to the recorded cells: the sums per recording day
+ * (UTC) and every dimension, with the producer and `onBehalfOf` kept and the attribution time
+ * reduced to its segment, so that as-of figures resolve organisations from these cells exactly as
+ * they would from the facts.
+ */
+export function addFactsToRecordedCells(tables: StatisticsTables, where: (sql: Sql) => Sql): Sql {
+  const sql = new Sql().add(
+    `INSERT INTO ${tables.recordedCells} AS c (${RECORDED_CELL_KEY}, mass_mg, units, indicator_sum, facts)
+     SELECT f.year, f.measure, SUBSTR(f.recorded_at, 1, 10), f.country, f.category, f.market, COALESCE(f.treatment, ''),
+            COALESCE(f.producer_id, ''), COALESCE(f.on_behalf_of, ''), ${segmentOf(tables)},
+            f.period, ${CELL_ANNEX_I},
+            SUM(f.mass_mg), SUM(f.units), SUM(COALESCE(f.indicator_value, 0)), COUNT(*)
+     FROM ${tables.facts} f WHERE`,
+  );
+  where(sql);
+  return sql.add(`GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+     ON CONFLICT (${RECORDED_CELL_KEY}) DO UPDATE SET
+       mass_mg = c.mass_mg + excluded.mass_mg,
+       units = c.units + excluded.units,
+       indicator_sum = c.indicator_sum + excluded.indicator_sum,
+       facts = c.facts + excluded.facts`);
+}
+
+/** The recorded cells of a page's facts, except those of producers whose membership changed. */
+export function addPageToRecordedCells(
+  tables: StatisticsTables,
+  from: number,
+  to: number,
+  changedProducers: readonly string[],
+): Sql {
+  return addFactsToRecordedCells(tables, (sql) => {
+    sql.add('f.global_position > ? AND f.global_position <= ?', from, to);
+    if (changedProducers.length === 0) return sql;
+    sql.add('AND (f.producer_id IS NULL OR NOT');
+    return sql.in('f.producer_id', changedProducers).add(')');
+  });
+}
+
+/** A producer's boundaries changed: its recorded cells are recomputed from all its facts. */
+export function recomputeProducerRecordedCells(tables: StatisticsTables, producers: readonly string[]): Sql[] {
+  return [
+    new Sql().add(`DELETE FROM ${tables.recordedCells} WHERE`).in('producer_id', producers),
+    addFactsToRecordedCells(tables, (sql) => sql.in('f.producer_id', producers)),
+  ];
+}
+
 function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrganisation: boolean): Sql {
   if (filters.country !== null) sql.add(`AND ${alias}.country = ?`, filters.country);
   if (filters.category !== null) sql.add(`AND ${alias}.category = ?`, filters.category);
@@ -112,31 +187,92 @@ function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrga
 
 /**
  * Sums per year and measure (and the requested dimensions). Current figures read the cells; as-of
- * figures aggregate the facts recorded by then, with the memberships recorded by then. Both give
- * the same rows for the same facts; a spec holds them to it.
+ * figures read the recorded cells of the days before the moment's day and the facts recorded that
+ * day up to the moment (docs/adr/0031); the spec holds both to the facts themselves.
  */
 export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
+  if (query.asOf === null) return sumsOver(query, (sql) => sql.add(`${tables.cells} c`));
+  const asOf = query.asOf;
+  const day = recordedDayOf(asOf);
+  if (day === null) return sumsFromFactsSql(tables, { ...query, asOf });
+  return sumsOver(query, (sql) => {
+    sql.add(
+      `(SELECT c.year, c.measure, c.country, c.category, c.market, c.treatment, c.producer_id,
+                     COALESCE(NULLIF(c.on_behalf_of, ''), m.organisation_id, '') AS organisation_id,
+                     c.period, c.annex_i_category, c.mass_mg, c.units, c.indicator_sum, c.facts
+              FROM ${tables.recordedCells} c
+              LEFT JOIN ${tables.memberships} m ON m.producer_id = c.producer_id AND m.joined_ms <= c.segment_ms
+                AND m.joined_recorded_at <= ? AND (m.left_ms IS NULL OR m.left_recorded_at > ? OR c.segment_ms < m.left_ms)
+              WHERE c.recorded_day <`,
+      asOf,
+      asOf,
+    );
+    recordedCutoff(sql, tables, asOf, day).add('AND');
+    sql.in('c.year', query.years).add('AND').in('c.measure', query.measures);
+    filtersOn(sql, 'c', { ...query.filters, organisationId: null }, false).add('UNION ALL');
+    factRows(sql, tables, asOf).add('WHERE f.recorded_at <= ? AND f.recorded_at >=', asOf);
+    recordedCutoff(sql, tables, asOf, day).add('AND');
+    sql.in('f.year', query.years).add('AND').in('f.measure', query.measures);
+    return filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
+  });
+}
+
+/**
+ * The same sums straight from the facts recorded by `asOf`: the reference the recorded cells are
+ * tested against, and the path for a moment outside four-digit years, which has no recording day.
+ */
+export function sumsFromFactsSql(tables: StatisticsTables, query: SumsQuery & { readonly asOf: string }): Sql {
+  return sumsOver(query, (sql) => {
+    sql.add('(');
+    factRows(sql, tables, query.asOf).add('WHERE f.recorded_at <= ? AND', query.asOf);
+    sql.in('f.year', query.years).add('AND').in('f.measure', query.measures);
+    return filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
+  });
+}
+
+/** SELECT … GROUP BY over a source of cell-shaped rows (alias c). */
+function sumsOver(query: SumsQuery, source: (sql: Sql) => Sql): Sql {
   const dimensions = query.groupBy.map((dimension) => `c.${DIMENSION_COLUMNS[dimension]}`);
   const select = ['c.year', 'c.measure', ...dimensions].join(', ');
   const sql = new Sql().add(
     `SELECT ${select}, SUM(c.mass_mg) AS mass_mg, SUM(c.units) AS units,
             SUM(c.indicator_sum) AS indicator_sum, SUM(c.facts) AS facts FROM`,
   );
-  if (query.asOf === null) {
-    sql.add(`${tables.cells} c`);
-  } else {
-    sql.add(`(SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, '') AS treatment,
-                     COALESCE(f.producer_id, '') AS producer_id, COALESCE(${ORGANISATION}, '') AS organisation_id,
-                     f.period, ${CELL_ANNEX_I} AS annex_i_category,
-                     f.mass_mg, f.units, COALESCE(f.indicator_value, 0) AS indicator_sum, 1 AS facts
-              FROM ${tables.facts} f`);
-    joinMembership(sql, tables, query.asOf).add('WHERE f.recorded_at <= ? AND', query.asOf);
-    sql.in('f.year', query.years).add('AND').in('f.measure', query.measures);
-    filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
-  }
-  sql.add('WHERE').in('c.year', query.years).add('AND').in('c.measure', query.measures);
+  source(sql).add('WHERE').in('c.year', query.years).add('AND').in('c.measure', query.measures);
   filtersOn(sql, 'c', query.filters, true);
   return sql.add(`GROUP BY ${select}`);
+}
+
+/** Facts (alias f) as cell-shaped rows, their organisation resolved as of `asOf`; the caller adds WHERE. */
+function factRows(sql: Sql, tables: StatisticsTables, asOf: string): Sql {
+  sql.add(`SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, '') AS treatment,
+                  COALESCE(f.producer_id, '') AS producer_id, COALESCE(${ORGANISATION}, '') AS organisation_id,
+                  f.period, ${CELL_ANNEX_I} AS annex_i_category,
+                  f.mass_mg, f.units, COALESCE(f.indicator_value, 0) AS indicator_sum, 1 AS facts
+           FROM ${tables.facts} f`);
+  return joinMembership(sql, tables, asOf);
+}
+
+/** The UTC day ("YYYY-MM-DD") of a canonical ISO moment, as `recorded_day` holds it; null outside four-digit years. */
+export function recordedDayOf(asOf: string): string | null {
+  return /^\d{4}-\d{2}-\d{2}T/.test(asOf) ? asOf.slice(0, 10) : null;
+}
+
+/**
+ * Where the recorded cells stop and the facts take over, compared with `recorded_day` (cells
+ * before it) and `recorded_at` (facts from it): the moment's day when a fact was recorded later
+ * that day, so that day's facts are read one by one up to the moment; else just after that day
+ * ('T' < 'U' < any next day), so the whole day comes from its cells and no fact is read. One probe
+ * of the recorded_at index; uncorrelated, so evaluated once.
+ */
+function recordedCutoff(sql: Sql, tables: StatisticsTables, asOf: string, day: string): Sql {
+  return sql.add(
+    `(CASE WHEN EXISTS (SELECT 1 FROM ${tables.facts} x WHERE x.recorded_at > ? AND x.recorded_at < ?) THEN ? ELSE ? END)`,
+    asOf,
+    `${day}U`,
+    day,
+    `${day}U`,
+  );
 }
 
 const FACT_COLUMNS = `f.global_position, f.measure, f.event_id, f.device_id, f.recorded_at, f.occurred_at, f.year,

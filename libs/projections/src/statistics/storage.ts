@@ -16,7 +16,14 @@ import type { ProjectionPage, ReadModelStorage } from '../projection.js';
 import type { SqlParam } from '../read-models/sql.js';
 import type { StatisticsApplied, StatisticsDevice, StatisticsFact } from './model.js';
 import { factValues } from './read-model.js';
-import { addPageToCells, FACT_INSERT_COLUMNS, recomputeProducerCells, type StatisticsTables } from './sql.js';
+import {
+  addPageToCells,
+  addPageToRecordedCells,
+  FACT_INSERT_COLUMNS,
+  recomputeProducerCells,
+  recomputeProducerRecordedCells,
+  type StatisticsTables,
+} from './sql.js';
 import { STATISTICS_DEVICES, STATISTICS_TABLE_ORDER, STATISTICS_TABLES, statisticsDdl } from './tables.js';
 
 /** PostgreSQL type of each fact column, for the casts of the batch insert. */
@@ -56,16 +63,18 @@ function changesOf(page: Page): { facts: StatisticsFact[]; memberships: Membersh
 }
 
 /**
- * The cell statements of a page: its facts added to their cells, except those of producers whose
- * membership changed, whose cells are recomputed from all their facts; none when the page wrote
- * neither facts nor memberships.
+ * The cell statements of a page: its facts added to their cells and recorded cells (docs/adr/0031),
+ * except those of producers whose membership changed, whose cells of both kinds are recomputed from
+ * all their facts; none when the page wrote neither facts nor memberships.
  */
 function cellStatements(tables: StatisticsTables, page: Page, facts: number, memberships: readonly MembershipChange[]) {
   if (facts === 0 && memberships.length === 0) return [];
   const changed = [...new Set(memberships.map((change) => change.producerId))];
   return [
     addPageToCells(tables, page.from, page.to, changed),
+    addPageToRecordedCells(tables, page.from, page.to, changed),
     ...(changed.length > 0 ? recomputeProducerCells(tables, changed) : []),
+    ...(changed.length > 0 ? recomputeProducerRecordedCells(tables, changed) : []),
   ];
 }
 

@@ -18,12 +18,14 @@ import type { StatisticsTables } from './sql.js';
 export const STATISTICS_DEVICES = 'statistics_devices';
 const FACTS = 'statistics_facts';
 const CELLS = 'statistics_cells';
+const RECORDED_CELLS = 'statistics_recorded_cells';
 
 /** The SQL's tables as the store spells them. */
 export const STATISTICS_TABLES = (table: (name: string) => string): StatisticsTables => ({
   facts: table(FACTS),
   memberships: table(MEMBERSHIPS_TABLE),
   cells: table(CELLS),
+  recordedCells: table(RECORDED_CELLS),
 });
 
 /** Every table of the statistics read model, with its key: the ORDER BY of dump(). */
@@ -33,6 +35,8 @@ export const STATISTICS_TABLE_ORDER: Readonly<Record<string, string>> = {
   [MEMBERSHIPS_TABLE]: MEMBERSHIPS_ORDER,
   [CELLS]:
     'year, measure, country, category, market, treatment, organisation_id, producer_id, period, annex_i_category',
+  [RECORDED_CELLS]:
+    'year, measure, recorded_day, country, category, market, treatment, producer_id, on_behalf_of, segment_ms, period, annex_i_category',
 };
 
 /** CREATE statements of the statistics tables and indexes; `IF NOT EXISTS` so they can be re-run. */
@@ -66,6 +70,7 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
     // Index names live in the schema of their table in PostgreSQL, so the same name in two schemas is fine.
     `CREATE INDEX IF NOT EXISTS statistics_facts_by_year ON ${facts} (year, measure, global_position)`,
     `CREATE INDEX IF NOT EXISTS statistics_facts_by_producer ON ${facts} (producer_id)`,
+    `CREATE INDEX IF NOT EXISTS statistics_facts_by_recorded_at ON ${facts} (recorded_at)`,
     membershipsDdl(dialect, table(MEMBERSHIPS_TABLE)),
     `CREATE TABLE IF NOT EXISTS ${table(CELLS)} (
       year ${t.int} NOT NULL,
@@ -84,6 +89,26 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
       facts ${t.int} NOT NULL,
       PRIMARY KEY (year, measure, country, category, market, treatment, organisation_id, producer_id, period,
         annex_i_category)
+    )${t.clustered}`,
+    `CREATE TABLE IF NOT EXISTS ${table(RECORDED_CELLS)} (
+      year ${t.int} NOT NULL,
+      measure ${t.text} NOT NULL,
+      recorded_day ${t.text} NOT NULL,
+      country ${t.text} NOT NULL,
+      category ${t.int} NOT NULL,
+      market ${t.text} NOT NULL,
+      treatment ${t.text} NOT NULL,
+      producer_id ${t.text} NOT NULL,
+      on_behalf_of ${t.text} NOT NULL,
+      segment_ms ${t.int} NOT NULL,
+      period ${t.text} NOT NULL,
+      annex_i_category ${t.int} NOT NULL,
+      mass_mg ${t.int} NOT NULL,
+      units ${t.int} NOT NULL,
+      indicator_sum ${t.int} NOT NULL,
+      facts ${t.int} NOT NULL,
+      PRIMARY KEY (year, measure, recorded_day, country, category, market, treatment, producer_id, on_behalf_of,
+        segment_ms, period, annex_i_category)
     )${t.clustered}`,
   ];
 }
