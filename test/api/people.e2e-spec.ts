@@ -45,6 +45,8 @@ describe('a session cookie', () => {
     const admin = await signIn(app, 'people-admin', ['admin']);
     const listed = await request(app.http).get('/organisations').set('Cookie', admin.cookie);
     expect(listed.status).toBe(200);
+    expect(listed.headers['cache-control']).toBe('no-store');
+    expect(listed.headers['vary']).toMatch(/Cookie/);
     await expectRefused(() => request(app.http).get('/organisations').set('Cookie', producer.cookie), 403, 'FORBIDDEN');
   });
 

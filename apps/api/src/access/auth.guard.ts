@@ -89,6 +89,9 @@ export class AuthGuard implements CanActivate {
   ): Promise<boolean> {
     setPrincipal(request, person.principal);
     setSession(request, person.session);
+    // As for a key (security-headers.ts): an answer that depends on who asks is no shared cache's.
+    response.setHeader('Cache-Control', 'no-store');
+    response.vary('Cookie');
     await this.limit(response, `user:${person.user.id}`, this.config.rateLimitPerMinute);
     try {
       checkCsrf(request, person.session);
