@@ -427,6 +427,28 @@ describe('the user admin page', () => {
     expect({ status: unknown.status, code: pageCode(unknown) }).toEqual({ status: 404, code: 'INVITATION_INVALID' });
   });
 
+  it('lets a link be used in a browser where someone is signed in: that person is signed out, the invited one in', async () => {
+    const path = await invite('same-browser@users-shop.test');
+    const other = await signIn(app, 'users-admin', ['admin']);
+    const page = await request(app.http).get(path).set('Cookie', other.cookie);
+    // The form carries the session's token, which the guard checks.
+    expect(page.text).toContain(`name="_csrf" value="${other.csrfToken}"`);
+    const accepted = await request(app.http)
+      .post(path)
+      .set('Cookie', other.cookie)
+      .type('form')
+      .send({ _csrf: other.csrfToken, password: 'a long enough password', repeat: 'a long enough password' });
+    expect({ status: accepted.status, location: accepted.headers['location'] }).toEqual({
+      status: 303,
+      location: '/account',
+    });
+    expect(await app.access.getSession(hashToken(other.sessionId))).toBeNull();
+    const session = `kierto_session=${setCookies(accepted).get('kierto_session') ?? ''}`;
+    expect((await request(app.http).get('/account').set('Cookie', session)).text).toContain(
+      'same-browser@users-shop.test',
+    );
+  });
+
   it('gives someone who has not used their link a new one, and nobody else', async () => {
     const first = await invite('late@users-shop.test');
     const user = await app.access.findUserByEmail('late@users-shop.test');

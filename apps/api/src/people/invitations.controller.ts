@@ -11,6 +11,7 @@ import {
 } from '#kierto/access';
 import { ACCESS_STORE } from '../access/access.tokens.js';
 import { HtmlPage, Public } from '../access/decorators.js';
+import { sessionOf } from '../access/principal.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
 import type { Language } from '../pages/i18n.js';
@@ -65,7 +66,10 @@ export class InvitationsController {
     if (!found.ok) return this.refuse(request, response, language, found);
     const refuse = (status: number, error: FormError): void =>
       this.send(request, response, language, token, found, error, status);
-    const csrf = formTokenProblem(request, body);
+    // Opened in a browser that is signed in (an admin trying the link): the guard has checked the
+    // session's token, which the form then carries; otherwise the pre-session double submit.
+    const signedIn = sessionOf(request);
+    const csrf = signedIn === null ? formTokenProblem(request, body) : null;
     if (csrf !== null) return refuse(403, csrf);
     const password = field(body, 'password');
     if (password === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'password' });
@@ -87,6 +91,8 @@ export class InvitationsController {
         now.ok ? { ok: false, status: 410, code: 'INVITATION_USED' } : now,
       );
     }
+    // The browser becomes the invited person's: whoever was signed in there is signed out.
+    if (signedIn !== null) await this.access.endSession(signedIn.sessionId);
     await startSession(this.access, this.config, request, response, user.id);
     response.redirect(303, '/account');
   }
@@ -118,7 +124,7 @@ export class InvitationsController {
     status: number,
   ): void {
     const page = invitationPage(request, language, {
-      formToken: formToken(request, response),
+      formToken: sessionOf(request)?.csrfToken ?? formToken(request, response),
       token,
       email: found.user.email,
       organisation: found.organisation,
