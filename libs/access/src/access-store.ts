@@ -65,6 +65,8 @@ export interface AccessStore {
   getSession(idHash: string): Promise<SessionRecord | null>;
   touchSession(idHash: string, at: string): Promise<void>;
   endSession(idHash: string): Promise<void>;
+  /** Deletes the sessions that ended (absolute end at or before `now`, or not seen since `idleSince`). */
+  purgeSessions(now: string, idleSince: string): Promise<number>;
   /** Creates or replaces the organisation's OpenID Connect provider. */
   setOidcProvider(provider: OidcProviderRecord): Promise<void>;
   getOidcProvider(organisationId: string): Promise<OidcProviderRecord | null>;

@@ -117,6 +117,18 @@ function accessStoreContract(name: string, open: () => Promise<{ store: AccessSt
       expect((await store.getSession(record.idHash))?.lastSeenAt).toBe(seen);
       await store.endSession(record.idHash);
       expect(await store.getSession(record.idHash)).toBeNull();
+
+      // Purged: ended by its absolute end, or idle since before the cut; a live one stays.
+      const at = (minutes: number): Date => new Date(NOW.getTime() + minutes * 60_000);
+      const times = { maxAgeMinutes: 60, idleMinutes: 30 };
+      const ended = openSession(invited.user.id, times, at(-120)).record;
+      const idle = openSession(invited.user.id, { ...times, maxAgeMinutes: 600 }, at(-45)).record;
+      const live = openSession(invited.user.id, times, at(-10)).record;
+      for (const each of [ended, idle, live]) await store.addSession(each);
+      expect(await store.purgeSessions(NOW.toISOString(), at(-30).toISOString())).toBe(2);
+      expect(await store.getSession(ended.idHash)).toBeNull();
+      expect(await store.getSession(idle.idHash)).toBeNull();
+      expect(await store.getSession(live.idHash)).toEqual(live);
     });
 
     it("keeps an organisation's OpenID provider, replaced by the next one, and removes it", async () => {

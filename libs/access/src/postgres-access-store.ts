@@ -251,6 +251,14 @@ export class PostgresAccessStore implements AccessStore {
     await this.pool.query(`DELETE FROM ${this.table.sessions} WHERE id_hash = $1`, [idHash]);
   }
 
+  async purgeSessions(now: string, idleSince: string): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM ${this.table.sessions} WHERE expires_at <= $1 OR last_seen_at < $2`,
+      [now, idleSince],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async setOidcProvider(provider: OidcProviderRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO ${this.table.oidc} (organisation_id, issuer, client_id, client_secret, email_domain, roles, updated_at)

@@ -267,6 +267,13 @@ export class SqliteAccessStore implements AccessStore {
     return Promise.resolve();
   }
 
+  purgeSessions(now: string, idleSince: string): Promise<number> {
+    const result = this.open()
+      .prepare('DELETE FROM access_sessions WHERE expires_at <= ? OR last_seen_at < ?')
+      .run(now, idleSince);
+    return Promise.resolve(result.changes);
+  }
+
   setOidcProvider(provider: OidcProviderRecord): Promise<void> {
     this.open()
       .prepare(

@@ -60,7 +60,10 @@ export async function startSession(
   userId: string,
 ): Promise<void> {
   const times = sessionTimesOf(config);
-  const { sessionId, record } = openSession(userId, times, new Date());
+  const now = new Date();
+  // Sessions that ended and were never presented again go here, a sign-in at a time.
+  await access.purgeSessions(now.toISOString(), new Date(now.getTime() - times.idleMinutes * 60_000).toISOString());
+  const { sessionId, record } = openSession(userId, times, now);
   await access.addSession(record);
   setCookie(request, response, SESSION_COOKIE, sessionId, { sameSite: 'Lax', maxAgeSeconds: times.maxAgeMinutes * 60 });
   clearCookie(request, response, FORM_COOKIE);
