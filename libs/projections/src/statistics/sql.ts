@@ -263,11 +263,14 @@ export function recordedDayOf(asOf: string): string | null {
  * before it) and `recorded_at` (facts from it): the moment's day when a fact was recorded later
  * that day, so that day's facts are read one by one up to the moment; else just after that day
  * ('T' < 'U' < any next day), so the whole day comes from its cells and no fact is read. One probe
- * of the recorded_at index; uncorrelated, so evaluated once.
+ * of the recorded_at index, evaluated once (uncorrelated). MIN and not EXISTS: with a day's facts
+ * all recorded at a few moments, PostgreSQL estimated thousands of matches for EXISTS and chose a
+ * sequential scan that found the first one at the end of the table; MIN takes the index's first
+ * entry after the moment in both databases. No later fact: NULL, which is not < anything.
  */
 function recordedCutoff(sql: Sql, tables: StatisticsTables, asOf: string, day: string): Sql {
   return sql.add(
-    `(CASE WHEN EXISTS (SELECT 1 FROM ${tables.facts} x WHERE x.recorded_at > ? AND x.recorded_at < ?) THEN ? ELSE ? END)`,
+    `(CASE WHEN (SELECT MIN(x.recorded_at) FROM ${tables.facts} x WHERE x.recorded_at > ?) < ? THEN ? ELSE ? END)`,
     asOf,
     `${day}U`,
     day,
