@@ -79,8 +79,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record('lot:manage', { kind: 'OpenLot', lotId: data.lotId, data }, occurredAt, request, response);
+    return this.record('lot:manage', 'OpenLot', body.lotId, body, request, response);
   }
 
   @Post('bulk-collections')
@@ -92,14 +91,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record(
-      'lot:collect-bulk',
-      { kind: 'CollectBulkWeee', lotId: data.lotId, data },
-      occurredAt,
-      request,
-      response,
-    );
+    return this.record('lot:collect-bulk', 'CollectBulkWeee', body.lotId, body, request, response);
   }
 
   @Post(':lotId/devices')
@@ -113,14 +105,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record(
-      'lot:manage',
-      { kind: 'AddDevicesToLot', lotId: checkLabelId(lotId, 'lotId'), data },
-      occurredAt,
-      request,
-      response,
-    );
+    return this.record('lot:manage', 'AddDevicesToLot', checkLabelId(lotId, 'lotId'), body, request, response);
   }
 
   @Post(':lotId/handovers')
@@ -134,14 +119,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record(
-      'lot:manage',
-      { kind: 'OfferLotHandover', lotId: checkLabelId(lotId, 'lotId'), data },
-      occurredAt,
-      request,
-      response,
-    );
+    return this.record('lot:manage', 'OfferLotHandover', checkLabelId(lotId, 'lotId'), body, request, response);
   }
 
   @Post(':lotId/acceptances')
@@ -158,14 +136,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record(
-      'lot:receive',
-      { kind: 'AcceptLotHandover', lotId: checkLabelId(lotId, 'lotId'), data },
-      occurredAt,
-      request,
-      response,
-    );
+    return this.record('lot:receive', 'AcceptLotHandover', checkLabelId(lotId, 'lotId'), body, request, response);
   }
 
   @Post(':lotId/rejections')
@@ -179,14 +150,7 @@ export class LotsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LotRecordedResponse> {
-    const { occurredAt, ...data } = body;
-    return this.record(
-      'lot:receive',
-      { kind: 'RejectLotHandover', lotId: checkLabelId(lotId, 'lotId'), data },
-      occurredAt,
-      request,
-      response,
-    );
+    return this.record('lot:receive', 'RejectLotHandover', checkLabelId(lotId, 'lotId'), body, request, response);
   }
 
   @Get(':lotId')
@@ -262,17 +226,30 @@ export class LotsController {
     return lot;
   }
 
-  private async record(
+  /**
+   * Every lot command's steps: the body less `occurredAt` is the command's data, the lot id comes from
+   * the path (checked there) or from the body, the organisation asking from authentication.
+   */
+  private async record<K extends LotRequest['kind']>(
     permission: Permission,
-    partial: DistributiveOmit<LotRequest, 'organisationId' | 'occurredAt' | 'now'>,
-    occurredAt: string,
+    kind: K,
+    lotId: string,
+    body: LotDataOf<K> & { readonly occurredAt: string },
     request: Request,
     response: Response,
   ): Promise<LotRecordedResponse> {
     const actor = actorFor(request, permission);
-    // The organisation asking comes from authentication, never from the body; kind and data are unchanged,
-    // so the spread keeps the variant TypeScript cannot follow through it.
-    const lotRequest = { ...partial, organisationId: actor.organisationId, occurredAt, now: now() } as LotRequest;
+    const { occurredAt, ...data }: { readonly occurredAt: string } = body;
+    // The organisation asking comes from authentication, never from the body. The signature pairs kind
+    // and data (the body less `occurredAt`) of one variant, which TypeScript cannot follow through the spread.
+    const lotRequest = {
+      kind,
+      lotId,
+      data,
+      organisationId: actor.organisationId,
+      occurredAt,
+      now: now(),
+    } as LotRequest;
     const outcome: LotCommandOutcome = await this.commandBus.execute(
       new RecordLotCommand(lotRequest, commandContextOf(request, actor)),
     );
@@ -288,7 +265,8 @@ export class LotsController {
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** The data of one kind of lot command, as its request body carries it (less `occurredAt`). */
+type LotDataOf<K extends LotRequest['kind']> = Extract<LotRequest, { readonly kind: K }>['data'];
 
 function handoverOf(lot: LotView, handoverId: string): HandoverView {
   const handover = lot.handovers.find((each) => each.handoverId === handoverId);
