@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
 import type { StoredEvent } from '#kierto/event-store';
 import type { Dialect } from './read-models/ddl.js';
+import type { DocumentCodec } from './read-models/documents.js';
 import type { Row, Sql } from './read-models/sql.js';
 
 /** A projection's name: its checkpoint's and quarantine rows' key, and what `--projection` selects. */
@@ -90,6 +91,11 @@ export interface ReadModelStorage<Doc, Out> {
   readonly tables: Readonly<Record<string, string>>;
   /** CREATE statements of its tables and indexes, `IF NOT EXISTS` so they can be re-run. */
   ddl(dialect: Dialect, table: (name: string) => string): readonly string[];
+  /**
+   * How its `document` columns are stored when not as JSON text (the passports' deflated JSON):
+   * dump() reads them back through it, so that dumps compare documents, not their encoding.
+   */
+  readonly documentCodec?: DocumentCodec;
   readonly sqlite: {
     load(session: SqliteSession, keys: readonly string[]): Map<string, Doc>;
     write(session: SqliteSession, page: ProjectionPage<Doc, Out>): void;

@@ -5,6 +5,7 @@
  * before the cursor.
  */
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
+import { decodePassport } from './compact.js';
 import { PASSPORTS, type Passport } from './passport.js';
 
 /** Up to `limit` passports whose device id sorts after `after` (all from the first when null). */
@@ -17,19 +18,19 @@ export function passportsPage(
   return readModels.snapshot<readonly Passport[]>('passports', {
     sqlite: (session) =>
       session
-        .prepare<[string, number], { document: string }>(
+        .prepare<[string, number], { document: Buffer }>(
           `SELECT document FROM ${session.table(PASSPORTS)} WHERE device_id > ? ORDER BY device_id LIMIT ?`,
         )
         .all(from, limit)
-        .map((row) => JSON.parse(row.document) as Passport),
+        .map((row) => decodePassport<Passport>(row.document)),
     postgres: async (session) => {
       // COLLATE "C": byte order, the same as SQLite's, so that a cursor means the same on both.
-      const { rows } = await session.client.query<{ document: string }>(
+      const { rows } = await session.client.query<{ document: Buffer }>(
         `SELECT document FROM ${session.table(PASSPORTS)} WHERE device_id COLLATE "C" > $1
          ORDER BY device_id COLLATE "C" LIMIT $2`,
         [from, limit],
       );
-      return rows.map((row) => JSON.parse(row.document) as Passport);
+      return rows.map((row) => decodePassport<Passport>(row.document));
     },
   });
 }

@@ -35,6 +35,7 @@ import {
 import type { StoredEvent } from '#kierto/event-store';
 import type { Evolved, Projection } from '../projection.js';
 import { documentStorage } from '../read-models/documents.js';
+import { PASSPORT_CODEC, PASSPORT_STORAGE } from './compact.js';
 
 /** Null where the history started at a collection whose collector did not know it (ADR 0016). */
 export interface PassportIdentity {
@@ -251,13 +252,14 @@ export interface Passport {
  */
 const PASSPORT_CODE_VERSION = 3;
 
-/** The passports table: one JSON document per device. */
+/** The passports table: one passport per device, its JSON deflated against a dictionary (./compact.ts). */
 export const PASSPORTS = 'passports';
 
 /** The passports projection (docs/projections.md): its evolve here, its reader in ./read-model.ts. */
 export const passportProjection: Projection<Passport> = {
   name: 'passports',
-  version: `passports/${PASSPORT_CODE_VERSION}`,
+  // The stored format is part of the version too: passports written by another codec are rebuilt.
+  version: `passports/${PASSPORT_CODE_VERSION};documents=${PASSPORT_STORAGE}`,
   eventTypes: DEVICE_EVENT_TYPES,
   documentKey: (event) => (isDeviceEventType(event.type) ? event.streamId : null),
   evolve: (passport, event): Evolved<Passport> => {
@@ -265,7 +267,7 @@ export const passportProjection: Projection<Passport> = {
     if (passport !== null && event.globalPosition <= passport.globalPosition) return { document: passport };
     return { document: evolvePassport(passport, event) };
   },
-  storage: documentStorage<Passport>(PASSPORTS),
+  storage: documentStorage<Passport>(PASSPORTS, PASSPORT_CODEC),
 };
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer } from '../read-models/rows.js';
+import { decodePassport } from './compact.js';
 import { PASSPORTS, type Passport } from './passport.js';
 
 /** A device's passport (null when it has none) and the checkpoint of the passports read model it was read at. */
@@ -11,21 +12,21 @@ export function passportAt(readModels: ReadModelStore, deviceId: string): Promis
   return readModels.snapshot<Passport | null>('passports', {
     sqlite: (session) => {
       const row = session
-        .prepare<[string], { document: string }>(`SELECT document FROM ${session.table(PASSPORTS)} WHERE device_id = ?`)
+        .prepare<[string], { document: Buffer }>(`SELECT document FROM ${session.table(PASSPORTS)} WHERE device_id = ?`)
         .get(deviceId);
-      return row === undefined ? null : (JSON.parse(row.document) as Passport);
+      return row === undefined ? null : decodePassport<Passport>(row.document);
     },
     postgres: async (session) => {
-      const { rows } = await session.client.query<{ document: string }>(
+      const { rows } = await session.client.query<{ document: Buffer }>(
         `SELECT document FROM ${session.table(PASSPORTS)} WHERE device_id = $1`,
         [deviceId],
       );
       const document = rows[0]?.document;
-      return document === undefined ? null : (JSON.parse(document) as Passport);
+      return document === undefined ? null : decodePassport<Passport>(document);
     },
     // One statement, one snapshot: the checkpoint row with the passport (if any) beside it.
     postgresAtOnce: async (session, checkpoints, name) => {
-      const { rows } = await session.client.query<{ position: string; document: string | null }>(
+      const { rows } = await session.client.query<{ position: string; document: Buffer | null }>(
         `SELECT c.position, p.document FROM ${checkpoints} c
          LEFT JOIN ${session.table(PASSPORTS)} p ON p.device_id = $2 WHERE c.name = $1`,
         [name, deviceId],
@@ -33,7 +34,7 @@ export function passportAt(readModels: ReadModelStore, deviceId: string): Promis
       const row = rows[0];
       const document = row?.document ?? null;
       return {
-        value: document === null ? null : (JSON.parse(document) as Passport),
+        value: document === null ? null : decodePassport<Passport>(document),
         checkpoint: row === undefined ? 0 : integer(row.position, 'position'),
       };
     },

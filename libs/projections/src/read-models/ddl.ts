@@ -14,6 +14,8 @@ export interface ColumnTypes {
    * parse every passport on every write (measured: the rebuild ran at half the speed).
    */
   readonly document: string;
+  /** Bytes a codec wrote (a compressed document, docs/adr/0031). */
+  readonly bytes: string;
   readonly strict: string;
   /** Table options of a table clustered by its key (SQLite WITHOUT ROWID). */
   readonly clustered: string;
@@ -26,6 +28,7 @@ const TYPES: Readonly<Record<Dialect, ColumnTypes>> = {
     int: 'INTEGER',
     text: 'TEXT',
     document: 'TEXT',
+    bytes: 'BLOB',
     strict: ' STRICT',
     clustered: ' WITHOUT ROWID, STRICT',
     documents: ' STRICT',
@@ -36,6 +39,7 @@ const TYPES: Readonly<Record<Dialect, ColumnTypes>> = {
     int: 'bigint',
     text: 'text COLLATE "C"',
     document: 'text',
+    bytes: 'bytea',
     strict: '',
     clustered: '',
     documents: ' WITH (toast_tuple_target = 8160)',

@@ -6,9 +6,29 @@
 import { columnTypes, type Dialect } from './ddl.js';
 import type { Evolved, PostgresSession, ReadModelStorage, SqliteSession } from '../projection.js';
 
-export function documentsDdl(dialect: Dialect, table: string): string {
+/**
+ * How a document table stores its documents: JSON text by default, or bytes a codec writes (the
+ * passports, deflated against a dictionary: ../passport/compact.ts).
+ */
+export interface DocumentCodec {
+  readonly column: 'text' | 'bytes';
+  encode(document: unknown): string | Buffer;
+  decode(stored: unknown): unknown;
+}
+
+export const JSON_TEXT: DocumentCodec = {
+  column: 'text',
+  encode: (document) => JSON.stringify(document),
+  decode: (stored) => {
+    if (typeof stored !== 'string') throw new TypeError('A JSON document column held no text');
+    return JSON.parse(stored) as unknown;
+  },
+};
+
+export function documentsDdl(dialect: Dialect, table: string, codec: DocumentCodec = JSON_TEXT): string {
   const t = columnTypes(dialect);
-  return `CREATE TABLE IF NOT EXISTS ${table} (device_id ${t.text} PRIMARY KEY, document ${t.document} NOT NULL)${t.documents}`;
+  const type = codec.column === 'bytes' ? t.bytes : t.document;
+  return `CREATE TABLE IF NOT EXISTS ${table} (device_id ${t.text} PRIMARY KEY, document ${type} NOT NULL)${t.documents}`;
 }
 
 /** The ORDER BY of a document table in dump(): its key. */
@@ -18,15 +38,16 @@ export function loadSqliteDocuments<Doc>(
   session: SqliteSession,
   table: string,
   keys: readonly string[],
+  codec: DocumentCodec = JSON_TEXT,
 ): Map<string, Doc> {
   const found = new Map<string, Doc>();
   if (keys.length === 0) return found;
   const rows = session
-    .prepare<[string], { device_id: string; document: string }>(
+    .prepare<[string], { device_id: string; document: unknown }>(
       `SELECT device_id, document FROM ${session.table(table)} WHERE device_id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(keys));
-  for (const row of rows) found.set(row.device_id, JSON.parse(row.document) as Doc);
+  for (const row of rows) found.set(row.device_id, codec.decode(row.document) as Doc);
   return found;
 }
 
@@ -34,27 +55,29 @@ export function writeSqliteDocuments(
   session: SqliteSession,
   table: string,
   documents: ReadonlyMap<string, unknown>,
+  codec: DocumentCodec = JSON_TEXT,
 ): void {
   if (documents.size === 0) return;
-  const upsert = session.prepare<[string, string]>(
+  const upsert = session.prepare<[string, string | Buffer]>(
     `INSERT INTO ${session.table(table)} (device_id, document) VALUES (?, ?)
      ON CONFLICT (device_id) DO UPDATE SET document = excluded.document`,
   );
-  for (const [key, document] of documents) upsert.run(key, JSON.stringify(document));
+  for (const [key, document] of documents) upsert.run(key, codec.encode(document));
 }
 
 export async function loadPostgresDocuments<Doc>(
   session: PostgresSession,
   table: string,
   keys: readonly string[],
+  codec: DocumentCodec = JSON_TEXT,
 ): Promise<Map<string, Doc>> {
   const found = new Map<string, Doc>();
   if (keys.length === 0) return found;
-  const { rows } = await session.client.query<{ device_id: string; document: string }>(
+  const { rows } = await session.client.query<{ device_id: string; document: unknown }>(
     `SELECT device_id, document FROM ${session.table(table)} WHERE device_id = ANY($1::text[])`,
     [keys],
   );
-  for (const row of rows) found.set(row.device_id, JSON.parse(row.document) as Doc);
+  for (const row of rows) found.set(row.device_id, codec.decode(row.document) as Doc);
   return found;
 }
 
@@ -69,6 +92,7 @@ export async function writePostgresDocuments(
   session: PostgresSession,
   table: string,
   documents: ReadonlyMap<string, unknown>,
+  codec: DocumentCodec = JSON_TEXT,
 ): Promise<void> {
   const writes = [...documents];
   for (let start = 0; start < writes.length; start += DOCUMENT_ROWS_PER_STATEMENT) {
@@ -76,23 +100,27 @@ export async function writePostgresDocuments(
     await session.client.query(
       `INSERT INTO ${session.table(table)} (device_id, document) VALUES ${chunk.map((_, row) => `($${row * 2 + 1}, $${row * 2 + 2})`).join(', ')}
        ON CONFLICT (device_id) DO UPDATE SET document = excluded.document`,
-      chunk.flatMap(([key, document]) => [key, JSON.stringify(document)]),
+      chunk.flatMap(([key, document]) => [key, codec.encode(document)]),
     );
   }
 }
 
 /** The storage of a projection whose read model is one table of documents (the passports). */
-export function documentStorage<Doc>(table: string): ReadModelStorage<Doc, Evolved<Doc>> {
+export function documentStorage<Doc>(
+  table: string,
+  codec: DocumentCodec = JSON_TEXT,
+): ReadModelStorage<Doc, Evolved<Doc>> {
   return {
     tables: { [table]: DOCUMENTS_ORDER },
-    ddl: (dialect, name) => [documentsDdl(dialect, name(table))],
+    ddl: (dialect, name) => [documentsDdl(dialect, name(table), codec)],
+    documentCodec: codec,
     sqlite: {
-      load: (session, keys) => loadSqliteDocuments<Doc>(session, table, keys),
-      write: (session, page) => writeSqliteDocuments(session, table, page.documents),
+      load: (session, keys) => loadSqliteDocuments<Doc>(session, table, keys, codec),
+      write: (session, page) => writeSqliteDocuments(session, table, page.documents, codec),
     },
     postgres: {
-      load: (session, keys) => loadPostgresDocuments<Doc>(session, table, keys),
-      write: (session, page) => writePostgresDocuments(session, table, page.documents),
+      load: (session, keys) => loadPostgresDocuments<Doc>(session, table, keys, codec),
+      write: (session, page) => writePostgresDocuments(session, table, page.documents, codec),
     },
   };
 }

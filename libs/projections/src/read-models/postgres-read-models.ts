@@ -24,6 +24,7 @@ import {
 } from './port.js';
 import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues } from './rows.js';
 import type { Row, Sql } from './sql.js';
+import type { DocumentCodec } from './documents.js';
 
 export interface PostgresReadModelOptions {
   readonly connectionString: string;
@@ -184,7 +185,10 @@ export class PostgresReadModelStore implements ReadModelStore {
     };
     for (const projection of projections) {
       for (const [table, order] of Object.entries(projection.storage.tables)) {
-        dump[table] = await this.dumpRows(`SELECT * FROM ${this.table(table)} ORDER BY ${order}`);
+        dump[table] = await this.dumpRows(
+          `SELECT * FROM ${this.table(table)} ORDER BY ${order}`,
+          projection.storage.documentCodec,
+        );
       }
     }
     return dump;
@@ -195,10 +199,10 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   /** The rows of a query, bigint columns as numbers, as SQLite gives them. */
-  private async dumpRows(text: string): Promise<Row[]> {
+  private async dumpRows(text: string, documents?: DocumentCodec): Promise<Row[]> {
     const result = await this.pool.query<Row>(text);
     const bigints = new Set(result.fields.filter((field) => field.dataTypeID === INT8_OID).map((field) => field.name));
-    return result.rows.map((row) => normaliseDumpRow(row, bigints));
+    return result.rows.map((row) => normaliseDumpRow(row, bigints, documents));
   }
 
   /** A table of the store's schema. */

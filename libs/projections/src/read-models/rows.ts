@@ -4,6 +4,7 @@
  * what a JavaScript number cannot hold exactly.
  */
 import type { QuarantinedEvent } from './port.js';
+import { JSON_TEXT, type DocumentCodec } from './documents.js';
 import type { Row, SqlParam } from './sql.js';
 
 export function integer(value: unknown, column: string): number {
@@ -30,10 +31,14 @@ export const nullableText = (value: unknown, column: string): string | null =>
  * columns (pg hands bigint back as text; `bigintColumns` names them) become numbers, and a
  * `document` column (./documents.ts) is parsed.
  */
-export function normaliseDumpRow(row: Row, bigintColumns: ReadonlySet<string> = NONE): Row {
+export function normaliseDumpRow(
+  row: Row,
+  bigintColumns: ReadonlySet<string> = NONE,
+  documents: DocumentCodec = JSON_TEXT,
+): Row {
   const out: Row = {};
   for (const [column, value] of Object.entries(row)) {
-    if (column === 'document') out[column] = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+    if (column === 'document') out[column] = value === null ? null : documents.decode(value);
     else if (bigintColumns.has(column) && value !== null) out[column] = integer(value, column);
     else out[column] = value;
   }

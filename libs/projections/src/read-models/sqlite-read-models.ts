@@ -172,7 +172,7 @@ export class SqliteReadModelStore implements ReadModelStore {
           dump[table] = db
             .prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`)
             .all()
-            .map((row) => normaliseDumpRow(row));
+            .map((row) => normaliseDumpRow(row, undefined, projection.storage.documentCodec));
         }
       }
       return dump;
