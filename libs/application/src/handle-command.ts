@@ -104,36 +104,123 @@ async function handleNow<Command, Event extends DomainEventShape, State>(
   command: Command,
   context: CommandContext,
 ): Promise<CommandOutcome> {
-  const eventIdAt = (index: number): string =>
+  const earlier = await earlierRequestEvents(store, context);
+  if (earlier !== null) return replayed(earlier);
+
+  const eventIdAt = eventIdsOf(context);
+  return retryOnConflict(
+    context,
+    async () => {
+      const { state, expectedRevision } = await readToDecide(store, kind, streamId, context);
+      const { events } = decideCommand(kind, state, command, {
+        eventId: eventIdAt,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        metadata: { requestFingerprint: context.requestFingerprint },
+      });
+      return { events, expectedRevision };
+    },
+    async ({ events, expectedRevision }) => {
+      const result = await store.append(streamId, events, expectedRevision);
+      if (result.replayed && context.idempotencyKey !== null) {
+        const first = result.events[0];
+        if (first !== undefined) {
+          return replayed(await requestEventsFrom(store, first, context, context.idempotencyKey));
+        }
+      }
+      return { streamId, events: result.events, revision: result.nextExpectedRevision, replayed: result.replayed };
+    },
+  );
+}
+
+/** What a replayed request answers: its stream and the revision its last event left the stream at. */
+function replayed(events: readonly [StoredEvent, ...StoredEvent[]]): CommandOutcome {
+  const first = events[0];
+  const last = events.at(-1) ?? first;
+  return { streamId: first.streamId, events, revision: last.streamRevision, replayed: true };
+}
+
+/*
+ * The steps every command loop shares, the one for a device, producer or ORDS stream above and the
+ * one for a lot and its devices (lots.ts): the same event ids, idempotency replay and retries.
+ */
+
+/** Event ids of a command's events: derived from the Idempotency-Key (a retry gets the same ids), else new ones. */
+export function eventIdsOf(context: CommandContext): (index: number) => string {
+  return (index) =>
     context.idempotencyKey === null
       ? context.newEventId()
       : idempotentEventId(context.actor.organisationId, context.idempotencyKey, index);
+}
 
-  if (context.idempotencyKey !== null) {
-    const earlier = await store.findEvent(eventIdAt(0));
-    if (earlier !== null) return replay(store, earlier, context, context.idempotencyKey);
+/**
+ * The events of an earlier request with this Idempotency-Key, first to last, when there was one (this
+ * request then appends nothing); null when the key is new or there is no key.
+ */
+export async function earlierRequestEvents(
+  store: EventStore,
+  context: CommandContext,
+): Promise<[StoredEvent, ...StoredEvent[]] | null> {
+  if (context.idempotencyKey === null) return null;
+  const first = await store.findEvent(idempotentEventId(context.actor.organisationId, context.idempotencyKey, 0));
+  return first === null ? null : requestEventsFrom(store, first, context, context.idempotencyKey);
+}
+
+/**
+ * The events one request recorded under an Idempotency-Key, from its first: a different request
+ * reusing the key (another fingerprint) is refused.
+ */
+export async function requestEventsFrom(
+  store: EventStore,
+  first: StoredEvent,
+  context: CommandContext,
+  idempotencyKey: string,
+): Promise<[StoredEvent, ...StoredEvent[]]> {
+  if (first.metadata['requestFingerprint'] !== context.requestFingerprint) {
+    throw new IdempotencyKeyReusedError(idempotencyKey);
   }
+  const events: [StoredEvent, ...StoredEvent[]] = [first];
+  for (let index = 1; ; index += 1) {
+    const next = await store.findEvent(idempotentEventId(context.actor.organisationId, idempotencyKey, index));
+    if (next === null) break;
+    events.push(next);
+  }
+  return events;
+}
 
+/**
+ * A stream folded for a decision, with the revision its append expects; when the caller pinned a
+ * revision (If-Match) the stream has moved past, that is a conflict at once.
+ */
+export async function readToDecide<Command, Event extends DomainEventShape, State>(
+  store: EventStore,
+  kind: StreamKind<Command, Event, State>,
+  streamId: string,
+  context: CommandContext,
+): Promise<{ readonly state: State; readonly expectedRevision: number | 'no-stream' }> {
+  const { state, revision } = foldStream(kind, await store.readStream(streamId));
+  const expectedRevision = revision ?? 'no-stream';
+  if (context.expectedRevision !== null && context.expectedRevision !== expectedRevision) {
+    throw new ConcurrencyError(streamId, String(context.expectedRevision), revision ?? -1);
+  }
+  return { state, expectedRevision };
+}
+
+/**
+ * Decide, then append; when a concurrent writer moved a stream between the read and the append, read
+ * and decide again (RETRY_POLICY), unless the caller pinned the revision with If-Match. Only the
+ * append is retried on: what `decide` throws (a refusal, a pinned revision moved) is the answer.
+ */
+export async function retryOnConflict<Decided, Outcome>(
+  context: CommandContext,
+  decide: () => Promise<Decided>,
+  append: (decided: Decided) => Promise<Outcome>,
+): Promise<Outcome> {
   for (let attempt = 1; ; attempt += 1) {
-    const { state, revision } = foldStream(kind, await store.readStream(streamId));
-    const current = revision ?? 'no-stream';
-    if (context.expectedRevision !== null && context.expectedRevision !== current) {
-      throw new ConcurrencyError(streamId, String(context.expectedRevision), revision ?? -1);
-    }
-    const { events } = decideCommand(kind, state, command, {
-      eventId: eventIdAt,
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      metadata: { requestFingerprint: context.requestFingerprint },
-    });
+    const decided = await decide();
     try {
-      const result = await store.append(streamId, events, current);
-      if (result.replayed && context.idempotencyKey !== null) {
-        const first = result.events[0];
-        if (first !== undefined) return replay(store, first, context, context.idempotencyKey);
-      }
-      return { streamId, events: result.events, revision: result.nextExpectedRevision, replayed: result.replayed };
+      return await append(decided);
     } catch (error) {
       const retryable = error instanceof ConcurrencyError && context.expectedRevision === null;
       if (!retryable || attempt >= RETRY_POLICY.maxAttempts) throw error;
@@ -141,25 +228,6 @@ async function handleNow<Command, Event extends DomainEventShape, State>(
       await sleep(retryDelayMs(attempt));
     }
   }
-}
-
-async function replay(
-  store: EventStore,
-  first: StoredEvent,
-  context: CommandContext,
-  idempotencyKey: string,
-): Promise<CommandOutcome> {
-  if (first.metadata['requestFingerprint'] !== context.requestFingerprint) {
-    throw new IdempotencyKeyReusedError(idempotencyKey);
-  }
-  const events: StoredEvent[] = [first];
-  for (let index = 1; ; index += 1) {
-    const next = await store.findEvent(idempotentEventId(context.actor.organisationId, idempotencyKey, index));
-    if (next === null) break;
-    events.push(next);
-  }
-  const last = events.at(-1) ?? first;
-  return { streamId: first.streamId, events, revision: last.streamRevision, replayed: true };
 }
 
 /**

@@ -7,13 +7,14 @@
  * device appends nothing at all.
  */
 import { lotStreamId, type DeviceCommand, type DeviceHolding, type LotCommand, type LotState } from '#kierto/domain';
-import { ConcurrencyError, type AppendRequest, type EventStore, type StoredEvent } from '#kierto/event-store';
+import type { AppendRequest, EventStore, StoredEvent } from '#kierto/event-store';
 import { decideCommand } from './decide-command.js';
 import {
-  idempotentEventId,
-  IdempotencyKeyReusedError,
-  RETRY_POLICY,
-  retryDelayMs,
+  earlierRequestEvents,
+  eventIdsOf,
+  readToDecide,
+  requestEventsFrom,
+  retryOnConflict,
   type CommandContext,
 } from './handle-command.js';
 import { deviceStreams, foldStream, lotStreams } from './streams.js';
@@ -103,116 +104,92 @@ export async function readHistories(
   return histories;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Handles a lot command: read, decide, append all or nothing, and decide again on the new state when
  * a concurrent writer moved the lot or one of its devices (unless the caller pinned the lot's
- * revision with If-Match), as handleCommand does for one stream.
+ * revision with If-Match), with handleCommand's event ids, idempotency replay and retries.
  */
 export async function handleLotCommand(
   store: EventStore,
   request: LotRequest,
   context: CommandContext,
 ): Promise<LotCommandOutcome> {
-  const eventIdAt = (index: number): string =>
-    context.idempotencyKey === null
-      ? context.newEventId()
-      : idempotentEventId(context.actor.organisationId, context.idempotencyKey, index);
-  if (context.idempotencyKey !== null) {
-    const earlier = await store.findEvent(eventIdAt(0));
-    if (earlier !== null) return replay(store, request.lotId, earlier, context, context.idempotencyKey);
-  }
+  const earlier = await earlierRequestEvents(store, context);
+  if (earlier !== null) return replayed(request.lotId, earlier);
+  const eventIdAt = eventIdsOf(context);
   const lotStream = lotStreamId(request.lotId);
-  for (let attempt = 1; ; attempt += 1) {
-    const { state, revision } = foldStream(lotStreams, await store.readStream(lotStream));
-    const current = revision ?? 'no-stream';
-    if (context.expectedRevision !== null && context.expectedRevision !== current) {
-      throw new ConcurrencyError(lotStream, String(context.expectedRevision), revision ?? -1);
-    }
-    const histories = await readHistories(store, devicesConcerned(request, state));
-    const devices = new Map([...histories].map(([deviceId, history]) => [deviceId, holdingOf(history)]));
-    // The request plus what decide needs of the devices: the same kind and data, so the same variant.
-    const command = { ...request, devices } as LotCommand;
-    const envelope = {
-      eventId: eventIdAt,
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      metadata: { requestFingerprint: context.requestFingerprint },
-    };
-    const decided = decideCommand(lotStreams, state, command, envelope);
-    const requests: AppendRequest[] = [{ streamId: lotStream, events: decided.events, expectedRevision: current }];
-    const accepted = decided.events[0];
-    const handover =
-      request.kind === 'AcceptLotHandover' && state.status === 'open'
-        ? state.handovers.find((each) => each.handoverId === request.data.handoverId)
-        : undefined;
-    if (handover !== undefined && accepted !== undefined) {
-      let index = decided.events.length;
-      for (const deviceId of handover.deviceIds) {
-        const device = foldStream(deviceStreams, histories.get(deviceId) ?? []);
-        const handedOver: DeviceCommand = {
-          kind: 'RecordHandover',
-          deviceId,
-          occurredAt: request.occurredAt,
-          now: request.now,
-          data: {
-            lotId: request.lotId,
-            handoverId: handover.handoverId,
-            fromOrganisationId: handover.fromOrganisationId,
-            toOrganisationId: handover.toOrganisationId,
-          },
-        };
-        const first = index;
-        const onDevice = decideCommand(deviceStreams, device.state, handedOver, {
-          ...envelope,
-          eventId: (offset) => eventIdAt(first + offset),
-          // Caused by the lot's acceptance: a device's history points at the handover that moved it.
-          causationId: accepted.eventId,
-        });
-        index += onDevice.events.length;
-        requests.push({
-          streamId: deviceId,
-          events: onDevice.events,
-          expectedRevision: device.revision ?? 'no-stream',
-        });
+  return retryOnConflict(
+    context,
+    async () => {
+      const { state, expectedRevision } = await readToDecide(store, lotStreams, lotStream, context);
+      const histories = await readHistories(store, devicesConcerned(request, state));
+      const devices = new Map([...histories].map(([deviceId, history]) => [deviceId, holdingOf(history)]));
+      // The request plus what decide needs of the devices: the same kind and data, so the same variant.
+      const command = { ...request, devices } as LotCommand;
+      const envelope = {
+        eventId: eventIdAt,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        metadata: { requestFingerprint: context.requestFingerprint },
+      };
+      const decided = decideCommand(lotStreams, state, command, envelope);
+      const requests: AppendRequest[] = [{ streamId: lotStream, events: decided.events, expectedRevision }];
+      const accepted = decided.events[0];
+      const handover =
+        request.kind === 'AcceptLotHandover' && state.status === 'open'
+          ? state.handovers.find((each) => each.handoverId === request.data.handoverId)
+          : undefined;
+      if (handover !== undefined && accepted !== undefined) {
+        let index = decided.events.length;
+        for (const deviceId of handover.deviceIds) {
+          const device = foldStream(deviceStreams, histories.get(deviceId) ?? []);
+          const handedOver: DeviceCommand = {
+            kind: 'RecordHandover',
+            deviceId,
+            occurredAt: request.occurredAt,
+            now: request.now,
+            data: {
+              lotId: request.lotId,
+              handoverId: handover.handoverId,
+              fromOrganisationId: handover.fromOrganisationId,
+              toOrganisationId: handover.toOrganisationId,
+            },
+          };
+          const first = index;
+          const onDevice = decideCommand(deviceStreams, device.state, handedOver, {
+            ...envelope,
+            eventId: (offset) => eventIdAt(first + offset),
+            // Caused by the lot's acceptance: a device's history points at the handover that moved it.
+            causationId: accepted.eventId,
+          });
+          index += onDevice.events.length;
+          requests.push({
+            streamId: deviceId,
+            events: onDevice.events,
+            expectedRevision: device.revision ?? 'no-stream',
+          });
+        }
       }
-    }
-    try {
+      return requests;
+    },
+    async (requests) => {
       const results = await store.appendMany(requests);
       const events = results.flatMap((result) => result.events);
       const lot = results[0];
       if (lot === undefined) throw new Error('appendMany answered no result for the lot stream');
       if (lot.replayed && context.idempotencyKey !== null) {
         const first = lot.events[0];
-        if (first !== undefined) return replay(store, request.lotId, first, context, context.idempotencyKey);
+        if (first !== undefined) {
+          return replayed(request.lotId, await requestEventsFrom(store, first, context, context.idempotencyKey));
+        }
       }
       return { lotId: request.lotId, events, revision: lot.nextExpectedRevision, replayed: lot.replayed };
-    } catch (error) {
-      const retryable = error instanceof ConcurrencyError && context.expectedRevision === null;
-      if (!retryable || attempt >= RETRY_POLICY.maxAttempts) throw error;
-      context.onRetry?.(attempt);
-      await sleep(retryDelayMs(attempt));
-    }
-  }
+    },
+  );
 }
 
-async function replay(
-  store: EventStore,
-  lotId: string,
-  first: StoredEvent,
-  context: CommandContext,
-  idempotencyKey: string,
-): Promise<LotCommandOutcome> {
-  if (first.metadata['requestFingerprint'] !== context.requestFingerprint) {
-    throw new IdempotencyKeyReusedError(idempotencyKey);
-  }
-  const events: StoredEvent[] = [first];
-  for (let index = 1; ; index += 1) {
-    const next = await store.findEvent(idempotentEventId(context.actor.organisationId, idempotencyKey, index));
-    if (next === null) break;
-    events.push(next);
-  }
-  return { lotId, events, revision: first.streamRevision, replayed: true };
+/** What a replayed lot command answers: the lot stream's revision is its first event's (then come the devices'). */
+function replayed(lotId: string, events: readonly [StoredEvent, ...StoredEvent[]]): LotCommandOutcome {
+  return { lotId, events, revision: events[0].streamRevision, replayed: true };
 }
