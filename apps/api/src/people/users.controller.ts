@@ -52,52 +52,40 @@ export class UsersController {
     @Res() response: Response,
     @Query('organisation') chosen: unknown,
   ): Promise<void> {
-    const language = workspaceLanguage(request);
-    const organisation = await this.organisation(request, typeof chosen === 'string' ? chosen : '');
-    if (organisation === null) return this.notFound(request, response, language);
-    await this.send(request, response, language, organisation, {}, 200);
+    await this.onPage(request, response, typeof chosen === 'string' ? chosen : '', ({ show }) => show({}, 200));
   }
 
   @Post('invitations')
   @Requires('organisations:manage')
   @HtmlPage()
   async invite(@Req() request: Request, @Res() response: Response, @Body() body: unknown): Promise<void> {
-    const language = workspaceLanguage(request);
-    const organisation = await this.organisation(request, field(body, 'organisation'));
-    if (organisation === null) return this.notFound(request, response, language);
-    const email = normaliseEmail(field(body, 'email'));
-    const displayName = field(body, 'displayName').trim();
-    const rolesGiven = rolesOf(body);
-    const draft = { email, displayName, roles: rolesGiven };
-    const refuse = (status: number, error: FormError): Promise<void> =>
-      this.send(request, response, language, organisation, { error, draft }, status);
+    await this.onPage(request, response, field(body, 'organisation'), async ({ organisation, show }) => {
+      const email = normaliseEmail(field(body, 'email'));
+      const displayName = field(body, 'displayName').trim();
+      const rolesGiven = rolesOf(body);
+      const draft = { email, displayName, roles: rolesGiven };
+      const refuse = (status: number, error: FormError): Promise<void> => show({ error, draft }, status);
 
-    if (displayName === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'displayName' });
-    if (email === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'email' });
-    if (!isEmailAddress(email)) return refuse(400, { code: 'INVALID_EMAIL', field: 'email' });
-    const roles = rolesGiven.filter((role): role is Role => isRole(role) && organisation.roles.includes(role));
-    if (roles.length === 0 || roles.length !== rolesGiven.length) {
-      return refuse(400, { code: 'ROLE_NOT_HELD', field: 'roles' });
-    }
-    try {
-      const invited = await inviteUser(
-        this.access,
-        { organisationId: organisation.id, email, displayName: displayName.slice(0, 200), roles },
-        new Date(),
-      );
-      const link = invitationLink(this.config, request, invited.token);
-      await this.send(
-        request,
-        response,
-        language,
-        organisation,
-        { invited: { email, link, expiresAt: invited.expiresAt } },
-        201,
-      );
-    } catch (error) {
-      if (error instanceof UserExistsError) return refuse(409, { code: 'USER_EXISTS', field: 'email' });
-      throw error;
-    }
+      if (displayName === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'displayName' });
+      if (email === '') return refuse(400, { code: 'FIELD_REQUIRED', field: 'email' });
+      if (!isEmailAddress(email)) return refuse(400, { code: 'INVALID_EMAIL', field: 'email' });
+      const roles = rolesGiven.filter((role): role is Role => isRole(role) && organisation.roles.includes(role));
+      if (roles.length === 0 || roles.length !== rolesGiven.length) {
+        return refuse(400, { code: 'ROLE_NOT_HELD', field: 'roles' });
+      }
+      try {
+        const invited = await inviteUser(
+          this.access,
+          { organisationId: organisation.id, email, displayName: displayName.slice(0, 200), roles },
+          new Date(),
+        );
+        const link = invitationLink(this.config, request, invited.token);
+        await show({ invited: { email, link, expiresAt: invited.expiresAt } }, 201);
+      } catch (error) {
+        if (error instanceof UserExistsError) return refuse(409, { code: 'USER_EXISTS', field: 'email' });
+        throw error;
+      }
+    });
   }
 
   @Post(':userId/invitation')
@@ -109,36 +97,21 @@ export class UsersController {
     @Param('userId') userId: string,
     @Body() body: unknown,
   ): Promise<void> {
-    const language = workspaceLanguage(request);
-    const organisation = await this.organisation(request, field(body, 'organisation'));
-    if (organisation === null) return this.notFound(request, response, language);
-    const user = await this.access.getUser(userId);
-    // A new link only for someone invited and not yet in: a person with a password signs in.
-    if (
-      user === null ||
-      user.organisationId !== organisation.id ||
-      user.removedAt !== null ||
-      user.passwordHash !== null
-    ) {
-      return this.send(
-        request,
-        response,
-        language,
-        organisation,
-        { error: { code: 'USER_NOT_FOUND', field: null } },
-        404,
-      );
-    }
-    const { token, expiresAt } = await reinvite(this.access, user, new Date());
-    const link = invitationLink(this.config, request, token);
-    await this.send(
-      request,
-      response,
-      language,
-      organisation,
-      { invited: { email: user.email, link, expiresAt } },
-      201,
-    );
+    await this.onPage(request, response, field(body, 'organisation'), async ({ organisation, show }) => {
+      const user = await this.access.getUser(userId);
+      // A new link only for someone invited and not yet in: a person with a password signs in.
+      if (
+        user === null ||
+        user.organisationId !== organisation.id ||
+        user.removedAt !== null ||
+        user.passwordHash !== null
+      ) {
+        return show(failure('USER_NOT_FOUND'), 404);
+      }
+      const { token, expiresAt } = await reinvite(this.access, user, new Date());
+      const link = invitationLink(this.config, request, token);
+      await show({ invited: { email: user.email, link, expiresAt } }, 201);
+    });
   }
 
   @Post(':userId/removal')
@@ -150,31 +123,30 @@ export class UsersController {
     @Param('userId') userId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.onPage(request, response, field(body, 'organisation'), async ({ organisation, show }) => {
+      if (sessionOf(request)?.userId === userId) return show(failure('CANNOT_REMOVE_SELF'), 409);
+      const removed = await this.access.removeUser(organisation.id, userId, new Date().toISOString());
+      if (removed === null) return show(failure('USER_NOT_FOUND'), 404);
+      await show({ removed: removed.email }, 200);
+    });
+  }
+
+  /**
+   * Every handler's first steps: the language and the organisation the page is about (the one named,
+   * else the admin's own); no such organisation is answered on the admin's own page, and `handle` is
+   * not called. `show` answers with the organisation's page.
+   */
+  private async onPage(
+    request: Request,
+    response: Response,
+    chosen: string,
+    handle: (page: { readonly organisation: Organisation; readonly show: ShowPage }) => Promise<void>,
+  ): Promise<void> {
     const language = workspaceLanguage(request);
-    const organisation = await this.organisation(request, field(body, 'organisation'));
+    const organisation = await this.organisation(request, chosen);
     if (organisation === null) return this.notFound(request, response, language);
-    if (sessionOf(request)?.userId === userId) {
-      return this.send(
-        request,
-        response,
-        language,
-        organisation,
-        { error: { code: 'CANNOT_REMOVE_SELF', field: null } },
-        409,
-      );
-    }
-    const removed = await this.access.removeUser(organisation.id, userId, new Date().toISOString());
-    if (removed === null) {
-      return this.send(
-        request,
-        response,
-        language,
-        organisation,
-        { error: { code: 'USER_NOT_FOUND', field: null } },
-        404,
-      );
-    }
-    await this.send(request, response, language, organisation, { removed: removed.email }, 200);
+    const show: ShowPage = (shown, status) => this.send(request, response, language, organisation, shown, status);
+    return handle({ organisation, show });
   }
 
   /** The organisation the page is about: the one named, else the admin's own. */
@@ -189,7 +161,7 @@ export class UsersController {
     response: Response,
     language: Language,
     organisation: Organisation,
-    shown: Partial<Pick<UsersPageModel, 'error' | 'draft' | 'invited' | 'removed'>>,
+    shown: Shown,
     status: number,
   ): Promise<void> {
     const model: UsersPageModel = {
@@ -208,8 +180,17 @@ export class UsersController {
   private async notFound(request: Request, response: Response, language: Language): Promise<void> {
     const own = await this.access.getOrganisation(requirePrincipal(request).organisation.id);
     if (own === null) throw new Error('the signed-in organisation has gone');
-    await this.send(request, response, language, own, { error: { code: 'ORGANISATION_NOT_FOUND', field: null } }, 404);
+    await this.send(request, response, language, own, failure('ORGANISATION_NOT_FOUND'), 404);
   }
+}
+
+/** What the page shows besides the organisation's people: a refusal, the form as typed, an invitation, a removal. */
+type Shown = Partial<Pick<UsersPageModel, 'error' | 'draft' | 'invited' | 'removed'>>;
+type ShowPage = (shown: Shown, status: number) => Promise<void>;
+
+/** A refusal that concerns no field of the form. */
+function failure(code: FormError['code']): Shown {
+  return { error: { code, field: null } };
 }
 
 /** The `roles` checkboxes: none, one (a string) or several (an array). */
