@@ -6,13 +6,10 @@
  * check the paper against the JSON (`kierto verify-certificate`).
  */
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
 import type { CertifiedMedium, SignedCertificate } from '#kierto/interop';
+import { printedDocument, type PrintedDocumentOptions } from '../pages/pdf-document.js';
 
-export interface CertificatePdfOptions {
-  /** Deflate the page streams (default). Tests read the text with it off. */
-  readonly compress?: boolean;
-}
+export type CertificatePdfOptions = PrintedDocumentOptions;
 
 function mediumLine(medium: CertifiedMedium): string {
   const name = [medium.make, medium.model].filter((part) => part !== null).join(' ') || 'medium';
@@ -22,21 +19,7 @@ function mediumLine(medium: CertifiedMedium): string {
 export function certificatePdf(signed: SignedCertificate, options: CertificatePdfOptions = {}): Promise<Buffer> {
   const { certificate } = signed;
   const subject = certificate.credentialSubject;
-  const document = new PDFDocument({
-    size: 'A4',
-    margin: 50,
-    compress: options.compress ?? true,
-    info: { Title: 'Data sanitisation certificate', Creator: 'Kierto' },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    document.on('data', (chunk: Buffer) => chunks.push(chunk));
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-  });
-  const heading = (line: string): void => {
-    document.moveDown(0.6).font('Helvetica-Bold').fontSize(12).text(line).font('Helvetica').fontSize(10);
-  };
+  const { document, heading, done } = printedDocument('Data sanitisation certificate', options);
   document.font('Helvetica-Bold').fontSize(18).text('Data sanitisation certificate');
   document
     .font('Helvetica')

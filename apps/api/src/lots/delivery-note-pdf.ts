@@ -5,14 +5,11 @@
  * and, once the handover is answered, the received mass and the weighbridge difference or the
  * reason for the refusal; blank blocks for the two signatures. Made with pdfkit as the certificates are.
  */
-import PDFDocument from 'pdfkit';
 import { WEEE_CATEGORY_NAMES } from '#kierto/domain';
 import type { HandoverView, LotView } from '#kierto/application';
+import { printedDocument, type PrintedDocumentOptions } from '../pages/pdf-document.js';
 
-export interface DeliveryNotePdfOptions {
-  /** Deflate the page streams (default). Tests read the text with it off. */
-  readonly compress?: boolean;
-}
+export type DeliveryNotePdfOptions = PrintedDocumentOptions;
 
 const kg = (value: number | null): string => (value === null ? 'unknown' : `${value} kg`);
 
@@ -21,21 +18,7 @@ export function deliveryNotePdf(
   handover: HandoverView,
   options: DeliveryNotePdfOptions = {},
 ): Promise<Buffer> {
-  const document = new PDFDocument({
-    size: 'A4',
-    margin: 50,
-    compress: options.compress ?? true,
-    info: { Title: `Delivery note ${handover.handoverId}`, Creator: 'Kierto' },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    document.on('data', (chunk: Buffer) => chunks.push(chunk));
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-  });
-  const heading = (line: string): void => {
-    document.moveDown(0.6).font('Helvetica-Bold').fontSize(12).text(line).font('Helvetica').fontSize(10);
-  };
+  const { document, heading, done } = printedDocument(`Delivery note ${handover.handoverId}`, options);
 
   document.font('Helvetica-Bold').fontSize(18).text(`Delivery note ${handover.handoverId}`);
   document.font('Helvetica').fontSize(9).text(`Lot ${lot.lotId}  ·  offered ${handover.offeredAt}`);
