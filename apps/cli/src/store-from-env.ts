@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEventStore, type EventStoreConfig } from '#kierto/event-store/configured';
 import type { EventStore } from '#kierto/event-store';
+import { createAccessStore, type AccessStore } from '#kierto/access';
 
 /** A store setting that cannot work; the CLI prints the message and exits 1. */
 export class StoreConfigError extends Error {}
@@ -45,5 +46,27 @@ export async function withStore<T>(env: NodeJS.ProcessEnv, work: (store: EventSt
     return await work(store);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Runs `work` on the initialised access store (organisations, people, keys) of the same environment
+ * and closes it: the commands that add people or keys (create-admin, invite-user) open it this one way.
+ */
+export async function withAccessStore<T>(
+  env: NodeJS.ProcessEnv,
+  work: (access: AccessStore) => Promise<T>,
+): Promise<T> {
+  const config = storeConfigFromEnv(env);
+  const access = createAccessStore({
+    databaseUrl: config.databaseUrl,
+    databaseSchema: config.databaseSchema,
+    dataDir: config.dataDir,
+  });
+  await access.init();
+  try {
+    return await work(access);
+  } finally {
+    await access.close();
   }
 }

@@ -1,6 +1,6 @@
-import { createAccessStore, createKey, OrganisationExistsError } from '#kierto/access';
+import { createKey, OrganisationExistsError } from '#kierto/access';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
-import { storeConfigFromEnv } from '../store-from-env.js';
+import { withAccessStore } from '../store-from-env.js';
 
 /**
  * `kierto create-admin --organisation <id>`: the first admin of an installation on PostgreSQL (or a
@@ -22,14 +22,7 @@ export const createAdminCommand: CliCommand = {
         '--organisation is 1–100 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
       );
     }
-    const config = storeConfigFromEnv(io.env);
-    const access = createAccessStore({
-      databaseUrl: config.databaseUrl,
-      databaseSchema: config.databaseSchema,
-      dataDir: config.dataDir,
-    });
-    await access.init();
-    try {
+    return withAccessStore(io.env, async (access) => {
       const now = new Date();
       const existing = await access.getOrganisation(id);
       if (existing === null) {
@@ -59,8 +52,6 @@ export const createAdminCommand: CliCommand = {
       );
       io.out(token);
       return 0;
-    } finally {
-      await access.close();
-    }
+    });
   },
 };

@@ -1,14 +1,6 @@
-import {
-  createAccessStore,
-  inviteUser,
-  isEmailAddress,
-  isRole,
-  normaliseEmail,
-  UserExistsError,
-  type Role,
-} from '#kierto/access';
+import { inviteUser, isEmailAddress, isRole, normaliseEmail, UserExistsError, type Role } from '#kierto/access';
 import { UsageError, parseOptions, type CliCommand } from '../cli-command.js';
-import { storeConfigFromEnv } from '../store-from-env.js';
+import { withAccessStore } from '../store-from-env.js';
 
 /**
  * `kierto invite-user --organisation <id> --email <address>`: a person account in an organisation,
@@ -37,14 +29,7 @@ export const inviteUserCommand: CliCommand = {
     if (asked !== null && (asked.length === 0 || asked.some((role) => !isRole(role)))) {
       throw new UsageError('--roles is a comma-separated list of roles such as admin or repairer,refurbisher');
     }
-    const config = storeConfigFromEnv(io.env);
-    const access = createAccessStore({
-      databaseUrl: config.databaseUrl,
-      databaseSchema: config.databaseSchema,
-      dataDir: config.dataDir,
-    });
-    await access.init();
-    try {
+    return withAccessStore(io.env, async (access) => {
       const organisation = await access.getOrganisation(id);
       if (organisation === null) throw new Error(`there is no organisation ${id}; create it first`);
       const roles = (asked ?? organisation.roles).filter((role): role is Role => isRole(role));
@@ -72,8 +57,6 @@ export const inviteUserCommand: CliCommand = {
       );
       io.out(`${base}/invitations/${invited.token}`);
       return 0;
-    } finally {
-      await access.close();
-    }
+    });
   },
 };
