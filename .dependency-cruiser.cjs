@@ -45,7 +45,7 @@ const MAY_IMPORT = {
 const MAY_USE_PACKAGES = {
   'libs/domain': [],
   'libs/event-store': ['node', 'better-sqlite3', 'pg', '@kurrent/kurrentdb-client'],
-  'libs/access': ['node', 'better-sqlite3', 'pg', 'argon2'],
+  'libs/access': ['node', 'better-sqlite3', 'pg', 'hash-wasm'],
 };
 
 /** Tests (.spec.ts, .int-spec.ts, .e2e-spec.ts) and test helpers: they wire libraries together, so only the internals rule binds them. */
