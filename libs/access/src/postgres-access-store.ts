@@ -8,6 +8,7 @@ import {
   type UserRecord,
 } from './people.js';
 import {
+  invitationParameters,
   oidcParameters,
   peopleTablesSql,
   toOidcProvider,
@@ -16,6 +17,7 @@ import {
   toOrganisation,
   toSession,
   toUser,
+  userParameters,
   type InvitationRow,
   type KeyRow,
   type OidcRow,
@@ -125,16 +127,7 @@ export class PostgresAccessStore implements AccessStore {
     const result = await this.pool.query(
       `INSERT INTO ${this.table.users} (id, organisation_id, email, display_name, roles, password_hash, created_at, removed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [
-        user.id,
-        user.organisationId,
-        user.email,
-        user.displayName,
-        JSON.stringify(user.roles),
-        user.passwordHash,
-        user.createdAt,
-        user.removedAt,
-      ],
+      userParameters(user),
     );
     if (result.rowCount === 0) throw new UserExistsError(user.email);
   }
@@ -181,14 +174,7 @@ export class PostgresAccessStore implements AccessStore {
     await this.pool.query(
       `INSERT INTO ${this.table.invitations} (token_hash, user_id, organisation_id, created_at, expires_at, accepted_at)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        invitation.tokenHash,
-        invitation.userId,
-        invitation.organisationId,
-        invitation.createdAt,
-        invitation.expiresAt,
-        invitation.acceptedAt,
-      ],
+      invitationParameters(invitation),
     );
   }
 

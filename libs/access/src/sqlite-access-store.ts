@@ -146,16 +146,7 @@ export class SqliteAccessStore implements AccessStore {
         `INSERT INTO access_users (id, organisation_id, email, display_name, roles, password_hash, created_at, removed_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
-      .run(
-        user.id,
-        user.organisationId,
-        user.email,
-        user.displayName,
-        JSON.stringify(user.roles),
-        user.passwordHash,
-        user.createdAt,
-        user.removedAt,
-      );
+      .run(...userParameters(user));
     if (result.changes === 0) return Promise.reject(new UserExistsError(user.email));
     return Promise.resolve();
   }
@@ -202,14 +193,7 @@ export class SqliteAccessStore implements AccessStore {
         `INSERT INTO access_invitations (token_hash, user_id, organisation_id, created_at, expires_at, accepted_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        invitation.tokenHash,
-        invitation.userId,
-        invitation.organisationId,
-        invitation.createdAt,
-        invitation.expiresAt,
-        invitation.acceptedAt,
-      );
+      .run(...invitationParameters(invitation));
     return Promise.resolve();
   }
 
@@ -360,6 +344,22 @@ export function peopleTablesSql(prefix = ''): string {
 
 const PEOPLE_TABLES_SQL = peopleTablesSql();
 
+/** The columns of access_users in table order, for both stores' inserts. */
+export function userParameters(
+  user: UserRecord,
+): [string, string, string, string, string, string | null, string, string | null] {
+  return [
+    user.id,
+    user.organisationId,
+    user.email,
+    user.displayName,
+    JSON.stringify(user.roles),
+    user.passwordHash,
+    user.createdAt,
+    user.removedAt,
+  ];
+}
+
 export function toUser(row: UserRow): UserRecord {
   const roles: unknown = JSON.parse(row.roles);
   return {
@@ -372,6 +372,20 @@ export function toUser(row: UserRow): UserRecord {
     createdAt: row.created_at,
     removedAt: row.removed_at,
   };
+}
+
+/** The columns of access_invitations in table order, for both stores' inserts. */
+export function invitationParameters(
+  invitation: InvitationRecord,
+): [string, string, string, string, string, string | null] {
+  return [
+    invitation.tokenHash,
+    invitation.userId,
+    invitation.organisationId,
+    invitation.createdAt,
+    invitation.expiresAt,
+    invitation.acceptedAt,
+  ];
 }
 
 export function toInvitation(row: InvitationRow): InvitationRecord {
