@@ -9,7 +9,13 @@ import type { Actor } from '#kierto/event-store';
 import { Requires } from '../access/decorators.js';
 import { forbidden, requirePrincipal } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';
-import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
+import {
+  commandContextOf,
+  now,
+  recordedEvents,
+  setRecordedHeaders,
+  type RecordedEvent,
+} from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { GetDeviceHistory, GetDeviceSummary, type DeviceHistory, type DeviceSummary } from './device-queries.js';
 import type {
@@ -299,9 +305,7 @@ export class DevicesController {
     const outcome: CommandOutcome = await this.commandBus.execute(
       new RecordDeviceEvent(command, commandContextOf(request, actor)),
     );
-    response.setHeader('Location', `/devices/${outcome.streamId}`);
-    response.setHeader('ETag', `"${outcome.revision}"`);
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    setRecordedHeaders(response, `/devices/${outcome.streamId}`, outcome);
     return {
       deviceId: outcome.streamId,
       revision: outcome.revision,

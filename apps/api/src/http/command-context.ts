@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { fingerprint, toJsonObject, type CommandContext, type CommandOutcome } from '#kierto/application';
 import type { Actor, StoredEvent } from '#kierto/event-store';
 import { badRequest } from './api-error.js';
@@ -40,6 +40,20 @@ export function recordedEvents(outcome: CommandOutcome): RecordedEvent[] {
     recordedAt,
     hash,
   }));
+}
+
+/**
+ * The headers every recorded command answers with: where its stream is read, the stream's revision as
+ * the ETag (what If-Match takes), and whether it replays an earlier request with the same Idempotency-Key.
+ */
+export function setRecordedHeaders(
+  response: Response,
+  location: string,
+  outcome: { readonly revision: number; readonly replayed: boolean },
+): void {
+  response.setHeader('Location', location);
+  response.setHeader('ETag', `"${outcome.revision}"`);
+  if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
 }
 
 function idempotencyKeyOf(request: Request): string | null {

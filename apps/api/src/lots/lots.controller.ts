@@ -8,7 +8,13 @@ import type { RequestBodyByName, RequestName } from '#kierto/schemas';
 import { Requires } from '../access/decorators.js';
 import { actorFor, requirePrincipal } from '../access/principal.js';
 import { ApiError, badRequest } from '../http/api-error.js';
-import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
+import {
+  commandContextOf,
+  now,
+  recordedEvents,
+  setRecordedHeaders,
+  type RecordedEvent,
+} from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { deliveryNotePdf } from './delivery-note-pdf.js';
 import { GetLot, RecordLotCommand } from './lot-commands.js';
@@ -253,9 +259,7 @@ export class LotsController {
     const outcome: LotCommandOutcome = await this.commandBus.execute(
       new RecordLotCommand(lotRequest, commandContextOf(request, actor)),
     );
-    response.setHeader('Location', `/lots/${encodeURIComponent(outcome.lotId)}`);
-    response.setHeader('ETag', `"${outcome.revision}"`);
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    setRecordedHeaders(response, `/lots/${encodeURIComponent(outcome.lotId)}`, outcome);
     return {
       lotId: outcome.lotId,
       revision: outcome.revision,

@@ -9,7 +9,13 @@ import { Requires } from '../access/decorators.js';
 import { actorFor, forbidden, requirePrincipal } from '../access/principal.js';
 import type { RequestBodyByName } from '#kierto/schemas';
 import { ApiError, badRequest } from '../http/api-error.js';
-import { commandContextOf, now, recordedEvents, type RecordedEvent } from '../http/command-context.js';
+import {
+  commandContextOf,
+  now,
+  recordedEvents,
+  setRecordedHeaders,
+  type RecordedEvent,
+} from '../http/command-context.js';
 import { openApiRequestSchema, RequestBodyPipe } from '../http/request-body.pipe.js';
 import { GetMembershipHistory, type MembershipHistory } from './membership-history.js';
 import { RecordMembershipChange } from './record-membership-change.js';
@@ -144,9 +150,7 @@ export class ProducersController {
     const outcome: CommandOutcome = await this.commandBus.execute(
       new RecordMembershipChange(command, commandContextOf(request, actor)),
     );
-    response.setHeader('Location', `/producers/${encodeURIComponent(command.producerId)}/memberships`);
-    response.setHeader('ETag', `"${outcome.revision}"`);
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    setRecordedHeaders(response, `/producers/${encodeURIComponent(command.producerId)}/memberships`, outcome);
     return {
       producerId: command.producerId,
       revision: outcome.revision,
