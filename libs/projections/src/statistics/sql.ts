@@ -191,7 +191,7 @@ function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrga
  * day up to the moment (docs/adr/0031); the spec holds both to the facts themselves.
  */
 export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
-  if (query.asOf === null) return sumsOver(query, (sql) => sql.add(`${tables.cells} c`));
+  if (query.asOf === null) return sumsOver(query, (sql) => sql.add(`${tables.cells} c`), false);
   const asOf = query.asOf;
   const day = recordedDayOf(asOf);
   if (day === null) return sumsFromFactsSql(tables, { ...query, asOf });
@@ -212,7 +212,10 @@ export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
     filtersOn(sql, 'c', { ...query.filters, organisationId: null }, false).add('UNION ALL');
     factRows(sql, tables, asOf).add('WHERE f.recorded_at <= ? AND f.recorded_at >=', asOf);
     recordedCutoff(sql, tables, asOf, day).add('AND');
-    sql.in('f.year', query.years).add('AND').in('f.measure', query.measures);
+    // `+f.year`: SQLite cannot size a range whose bound is a CASE and preferred the by_year index,
+    // reading every fact of the years; unary plus (an identity on integers in both dialects) keeps
+    // the year off any index, so the recorded_at range is the one left. PostgreSQL took it anyway.
+    sql.in('+f.year', query.years).add('AND').in('f.measure', query.measures);
     return filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
   });
 }
@@ -230,18 +233,36 @@ export function sumsFromFactsSql(tables: StatisticsTables, query: SumsQuery & { 
   });
 }
 
-/** SELECT … GROUP BY over a source of cell-shaped rows (alias c). */
-function sumsOver(query: SumsQuery, source: (sql: Sql) => Sql): Sql {
+/**
+ * SELECT … GROUP BY over a source of cell-shaped rows (alias c). A subquery source has applied
+ * every filter but the organisation's (which it resolves) already; repeating them outside only lets
+ * SQLite push `year IN (…)` down into the facts of the moment's day, where it then chose the by_year
+ * index over the recorded_at range and read every fact of the years.
+ */
+function sumsOver(query: SumsQuery, source: (sql: Sql) => Sql, filteredInside = true): Sql {
   const dimensions = query.groupBy.map((dimension) => `c.${DIMENSION_COLUMNS[dimension]}`);
   const select = ['c.year', 'c.measure', ...dimensions].join(', ');
   const sql = new Sql().add(
     `SELECT ${select}, SUM(c.mass_mg) AS mass_mg, SUM(c.units) AS units,
             SUM(c.indicator_sum) AS indicator_sum, SUM(c.facts) AS facts FROM`,
   );
-  source(sql).add('WHERE').in('c.year', query.years).add('AND').in('c.measure', query.measures);
-  filtersOn(sql, 'c', query.filters, true);
+  if (filteredInside) {
+    source(sql).add('WHERE 1 = 1');
+    filtersOn(sql, 'c', { ...NO_FILTERS, organisationId: query.filters.organisationId }, true);
+  } else {
+    source(sql).add('WHERE').in('c.year', query.years).add('AND').in('c.measure', query.measures);
+    filtersOn(sql, 'c', query.filters, true);
+  }
   return sql.add(`GROUP BY ${select}`);
 }
+
+const NO_FILTERS: StatisticsFilters = {
+  country: null,
+  category: null,
+  market: null,
+  producerId: null,
+  organisationId: null,
+};
 
 /** Facts (alias f) as cell-shaped rows, their organisation resolved as of `asOf`; the caller adds WHERE. */
 function factRows(sql: Sql, tables: StatisticsTables, asOf: string): Sql {
