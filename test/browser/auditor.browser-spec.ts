@@ -10,70 +10,49 @@
  * axe-core's findings for docs/pages.md.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import axe from 'axe-core';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
-import { describeIfBrowser, launchChromium } from '../support/browser.js';
-import { signIn, signInBrowser, type SignedInPerson } from '../support/people.js';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { describeIfBrowser } from '../support/browser.js';
+import {
+  axeFindings,
+  DESKTOP,
+  ok,
+  PagesInChromium,
+  PHONE,
+  SCREENSHOTS,
+  serious,
+  watch,
+  WRITE_ARTEFACTS,
+} from '../support/browser-pages.js';
+import { signIn, type SignedInPerson } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 const DEVICE_PAGE = `/auditor/devices/${LAPTOP_ID}`;
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const WRITE_ARTEFACTS = process.env['KIERTO_SCREENSHOTS'] === '1';
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 /** The few browser globals the functions given to `page.evaluate` use (the project has no DOM types). */
 interface InPage {
   readonly document: { readonly body: object; readonly documentElement: { readonly scrollWidth: number } };
   readonly innerWidth: number;
   getComputedStyle(element: object): { readonly fontFamily: string; readonly color: string };
-  readonly axe: typeof axe;
-}
-
-interface Finding {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
 }
 
 let app: TestApp;
 let dataDir: string;
-let browser: Browser;
+let chromium: PagesInChromium;
 let base = '';
 let person: SignedInPerson;
 /** When the collection was recorded; the wipe was recorded at least one whole second later. */
 let collectedAt = '';
-const contexts: BrowserContext[] = [];
 
 /** A desktop browser in English, the auditor signed in. */
 async function auditor(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const created = await browser.newContext({ ...DESKTOP, extraHTTPHeaders: { 'Accept-Language': 'en' }, ...options });
-  await signInBrowser(created, base, person);
-  // Chromium asks for /favicon.ico on its own; Kierto has none, and that 404 is not the pages' doing.
-  await created.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
-  contexts.push(created);
-  return created;
-}
-
-function ok(response: Response | null): Response {
-  if (response === null) throw new Error('the navigation got no response');
-  return response;
-}
-
-/** Every console error or warning (CSP violations land there) and uncaught error, and every request. */
-function watch(page: Page): { problems: string[]; requests: string[] } {
-  const watched = { problems: [] as string[], requests: [] as string[] };
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') watched.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => watched.problems.push(error.message));
-  page.on('request', (sent) => watched.requests.push(sent.url()));
-  return watched;
+  return chromium.context(
+    { ...DESKTOP, extraHTTPHeaders: { 'Accept-Language': 'en' }, ...options },
+    { person, answerFavicon: true },
+  );
 }
 
 async function styled(page: Page): Promise<{ font: string; color: string }> {
@@ -81,19 +60,6 @@ async function styled(page: Page): Promise<{ font: string; color: string }> {
     const inPage = globalThis as unknown as InPage;
     const style = inPage.getComputedStyle(inPage.document.body);
     return { font: style.fontFamily, color: style.color };
-  });
-}
-
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    const results = await (globalThis as unknown as InPage).axe.run({ resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      nodes: violation.nodes.length,
-    }));
   });
 }
 
@@ -119,13 +85,11 @@ describeIfBrowser('the auditor pages in Chromium', () => {
     await post(`/devices/${LAPTOP_ID}/data-wipes`, 'wipe-laptop');
     await post(`/devices/${LAPTOP_ID}/resales`, 'resell-laptop');
     person = await signIn(app, 'browser-authority', ['auditor'], { displayName: 'Aino Auditor' });
-    await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    chromium = await PagesInChromium.open(app);
+    base = chromium.base;
   });
   afterAll(async () => {
-    for (const created of contexts) await created.close();
-    await browser?.close();
+    await chromium?.close();
     await app?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -213,9 +177,7 @@ describeIfBrowser('the auditor pages in Chromium', () => {
   });
 
   it('fits a phone: no page is wider than a 390 px screen (hashes wrap)', async () => {
-    const page = await (
-      await auditor({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    ).newPage();
+    const page = await (await auditor(PHONE)).newPage();
     for (const path of ['/auditor', DEVICE_PAGE]) {
       ok(await page.goto(base + path));
       const widths = await page.evaluate(() => {
@@ -237,7 +199,7 @@ describeIfBrowser('the auditor pages in Chromium', () => {
     const page = await (await auditor({ bypassCSP: true })).newPage();
     ok(await page.goto(base + path));
     const findings = await axeFindings(page);
-    expect(findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')).toEqual([]);
+    expect(serious(findings)).toEqual([]);
     if (WRITE_ARTEFACTS) console.log(`axe-core on ${path}: ${JSON.stringify(findings)}`);
   });
 

@@ -10,28 +10,36 @@
  * axe-core's findings for docs/pages.md.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
-import { describeIfBrowser, launchChromium } from '../support/browser.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describeIfBrowser } from '../support/browser.js';
+import {
+  axeFindings,
+  DESKTOP,
+  ok,
+  PagesInChromium,
+  PHONE,
+  SCREENSHOTS,
+  serious,
+  WRITE_ARTEFACTS,
+} from '../support/browser-pages.js';
 import { Lifecycle, productOf, type Recorded } from '../support/lifecycle.js';
-import { signIn, signInBrowser, type SignedInPerson } from '../support/people.js';
+import { signIn, type SignedInPerson } from '../support/people.js';
 import { StatisticsReader } from '../support/statistics-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const YEAR = 2022;
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 /**
  * The dashboard's budget (docs/pages.md): its tables have a fixed number of rows (five years, six
  * categories, twelve report rows), so its weight does not grow with the organisation's data.
  */
 const DASHBOARD_BUDGET_BYTES = 48 * 1024;
-const WRITE_ARTEFACTS = process.env['KIERTO_SCREENSHOTS'] === '1';
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
-/** What a page did besides rendering: console errors and warnings (CSP violations land there) and uncaught errors. */
+/**
+ * What a page did besides rendering: console errors and warnings (CSP violations land there), uncaught
+ * errors, and every answer of 400 and above (the shared `watch` leaves those to the console).
+ */
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -52,48 +60,17 @@ interface InPage {
     querySelector(selector: string): { getBoundingClientRect(): { width: number; height: number } } | null;
   };
   getComputedStyle(element: unknown): { readonly fontFamily: string };
-  readonly axe: typeof axe;
-}
-
-interface Finding {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
 }
 
 let app: TestApp;
-let browser: Browser;
+let chromium: PagesInChromium;
 let base = '';
 let person: SignedInPerson;
-const contexts: BrowserContext[] = [];
 
 /** A desktop browser signed in as a person of po-north. */
 async function signedIn(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ ...DESKTOP, ...options });
-  contexts.push(context);
-  // Chromium asks for /favicon.ico on its own; Kierto has none, and that 404 is not the dashboard's doing.
-  await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
-  await signInBrowser(context, base, person);
+  const context = await chromium.context({ ...DESKTOP, ...options }, { person, answerFavicon: true });
   return context.newPage();
-}
-
-function ok(response: Response | null): Response {
-  if (response === null) throw new Error('the navigation got no response');
-  return response;
-}
-
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    const results = await (globalThis as unknown as InPage).axe.run({ resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      nodes: violation.nodes.length,
-    }));
-  });
 }
 
 describeIfBrowser('the dashboard in Chromium', () => {
@@ -145,13 +122,11 @@ describeIfBrowser('the dashboard in Chromium', () => {
     await reader.get('report', { year: YEAR }, 'ProducerOrganisationReport');
     await app.api.get(`/passports/${phone?.id ?? ''}`).query({ minPosition: reader.head });
     person = await signIn(app, 'po-north', ['producer-organisation'], { displayName: 'Riikka Raportoija' });
-    await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    chromium = await PagesInChromium.open(app);
+    base = chromium.base;
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
+    await chromium?.close();
     await app?.close();
   });
 
@@ -223,7 +198,7 @@ describeIfBrowser('the dashboard in Chromium', () => {
   });
 
   it('fits a phone: the page does not scroll sideways, the wide tables scroll in their own box', async () => {
-    const page = await signedIn({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await signedIn(PHONE);
     ok(await page.goto(`${base}/dashboard?year=${YEAR}&lang=fi`));
     const widths = await page.evaluate(() => {
       const inPage = globalThis as unknown as InPage;
@@ -250,7 +225,7 @@ describeIfBrowser('the dashboard in Chromium', () => {
     const page = await signedIn({ bypassCSP: true });
     const response = ok(await page.goto(base + path));
     const findings = await axeFindings(page);
-    expect(findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')).toEqual([]);
+    expect(serious(findings)).toEqual([]);
     const sizes = await response.request().sizes();
     if (path.startsWith('/dashboard?')) expect(sizes.responseBodySize).toBeLessThanOrEqual(DASHBOARD_BUDGET_BYTES);
     if (WRITE_ARTEFACTS) {

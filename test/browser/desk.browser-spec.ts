@@ -12,28 +12,30 @@
  * axe-core's findings for docs/pages.md.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
-import { describeIfBrowser, launchChromium } from '../support/browser.js';
-import { signIn, signInBrowser, type SignedInPerson } from '../support/people.js';
+import type { BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
+import { describeIfBrowser } from '../support/browser.js';
+import {
+  axeFindings,
+  DESKTOP,
+  ok,
+  PagesInChromium,
+  PHONE,
+  SCREENSHOTS,
+  serious,
+  watch,
+  WRITE_ARTEFACTS,
+} from '../support/browser-pages.js';
+import { signIn, type SignedInPerson } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 const DEVICE_PAGE = `/desk/devices/${encodeURIComponent(LAPTOP_ID)}`;
 const DIGITAL_LINK = '/01/09506000134352/21/LAP-0001';
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+/** A phone at its screen's density. */
+const PHONE_2X: BrowserContextOptions = { ...PHONE, deviceScaleFactor: 2 };
 /** The desk's stated budget per page (docs/pages.md): HTML with its stylesheet, uncompressed. */
 const BUDGET_BYTES = 48 * 1024;
-const WRITE_ARTEFACTS = process.env['KIERTO_SCREENSHOTS'] === '1';
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 /** The few browser globals the functions given to `page.evaluate` and init scripts use (no DOM types here). */
 interface InPage {
@@ -51,23 +53,14 @@ interface InPage {
   readonly innerWidth: number;
   readonly navigator: { readonly mediaDevices: { getUserMedia: (constraints: unknown) => Promise<unknown> } };
   getComputedStyle(element: object): { readonly fontFamily: string; readonly color: string };
-  readonly axe: typeof axe;
   BarcodeDetector?: unknown;
 }
 
-interface Finding {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
-}
-
 let app: TestApp;
-let browser: Browser;
+let chromium: PagesInChromium;
 let base = '';
 let repairer: SignedInPerson;
 let refurbisher: SignedInPerson;
-const contexts: BrowserContext[] = [];
 const weights: string[] = [];
 
 /** A browser signed in as `person`, in English unless told otherwise. */
@@ -76,28 +69,10 @@ async function signedIn(
   options: BrowserContextOptions = DESKTOP,
   language = 'en',
 ): Promise<BrowserContext> {
-  const created = await browser.newContext({ ...options, extraHTTPHeaders: { 'Accept-Language': language } });
-  contexts.push(created);
-  // Chromium asks for /favicon.ico on its own; Kierto has none, and that 404 is not the desk's doing.
-  await created.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
-  await signInBrowser(created, base, person);
-  return created;
-}
-
-function ok(response: Response | null): Response {
-  if (response === null) throw new Error('the navigation got no response');
-  return response;
-}
-
-/** Every console error or warning (CSP violations land there) and uncaught error, and every request. */
-function watch(page: Page): { problems: string[]; requests: string[] } {
-  const watched = { problems: [] as string[], requests: [] as string[] };
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') watched.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => watched.problems.push(error.message));
-  page.on('request', (sent) => watched.requests.push(sent.url()));
-  return watched;
+  return chromium.context(
+    { ...options, extraHTTPHeaders: { 'Accept-Language': language } },
+    { person, answerFavicon: true },
+  );
 }
 
 async function styled(page: Page): Promise<{ font: string; color: string }> {
@@ -109,19 +84,6 @@ async function styled(page: Page): Promise<{ font: string; color: string }> {
 }
 
 const STYLED = { font: expect.stringContaining('system-ui'), color: 'rgb(27, 27, 27)' };
-
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    const results = await (globalThis as unknown as InPage).axe.run({ resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      nodes: violation.nodes.length,
-    }));
-  });
-}
 
 /** Notes what Chromium transferred for a document, and holds it to the budget. */
 async function weigh(name: string, response: Response): Promise<void> {
@@ -141,6 +103,17 @@ async function fillRepair(page: Page, outcome: string): Promise<void> {
   await page.getByLabel('Labour (minutes)').fill('30');
 }
 
+/** Opens the device page and sends a repair that lacks its barrier: the page then shows the refused form. */
+async function showRefusedRepair(page: Page): Promise<void> {
+  ok(await page.goto(base + DEVICE_PAGE));
+  await fillRepair(page, 'Could not be repaired');
+  await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/repairs')),
+    page.getByRole('button', { name: 'Record the repair' }).click(),
+  ]);
+  await page.waitForLoadState();
+}
+
 describeIfBrowser('the desk in Chromium', () => {
   beforeAll(async () => {
     app = await startTestApp();
@@ -153,13 +126,11 @@ describeIfBrowser('the desk in Chromium', () => {
     }
     repairer = await signIn(app, 'bench-repairs', ['repairer'], { displayName: 'Aino' });
     refurbisher = await signIn(app, 'bench-refurbish', ['refurbisher'], { displayName: 'Ville' });
-    await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    chromium = await PagesInChromium.open(app);
+    base = chromium.base;
   });
   afterAll(async () => {
-    for (const created of contexts) await created.close();
-    await browser?.close();
+    await chromium?.close();
     await app?.close();
     if (WRITE_ARTEFACTS) console.log(`Transferred, as Chromium counts it:\n${weights.join('\n')}`);
   });
@@ -185,7 +156,7 @@ describeIfBrowser('the desk in Chromium', () => {
   });
 
   it('records a repair through the form on a phone without JavaScript, and shows it in the history', async () => {
-    const context = await signedIn(repairer, { ...PHONE, javaScriptEnabled: false }, 'fi');
+    const context = await signedIn(repairer, { ...PHONE_2X, javaScriptEnabled: false }, 'fi');
     const page = await context.newPage();
     const watched = watch(page);
     const shown = ok(await page.goto(`${base}${DEVICE_PAGE}?lang=en`));
@@ -246,7 +217,7 @@ describeIfBrowser('the desk in Chromium', () => {
   });
 
   it('scans the QR code where the browser can: the code read opens the device', async () => {
-    const context = await signedIn(repairer, PHONE);
+    const context = await signedIn(repairer, PHONE_2X);
     // Stand-ins for what a phone's Chromium has: BarcodeDetector reading the label's code, and a camera.
     await context.addInitScript((link: string) => {
       const inPage = globalThis as unknown as InPage;
@@ -293,34 +264,22 @@ describeIfBrowser('the desk in Chromium', () => {
     const page = await (await signedIn(person, { ...DESKTOP, bypassCSP: true })).newPage();
     ok(await page.goto(base + path));
     const findings = await axeFindings(page);
-    expect(findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')).toEqual([]);
+    expect(serious(findings)).toEqual([]);
     if (WRITE_ARTEFACTS) console.log(`axe-core on ${path} as ${who}: ${JSON.stringify(findings)}`);
   });
 
   it('gives axe-core no serious or critical violation on a refused form', async () => {
     const page = await (await signedIn(repairer, { ...DESKTOP, bypassCSP: true })).newPage();
-    ok(await page.goto(base + DEVICE_PAGE));
-    await fillRepair(page, 'Could not be repaired');
-    await Promise.all([
-      page.waitForResponse((response) => response.url().endsWith('/repairs')),
-      page.getByRole('button', { name: 'Record the repair' }).click(),
-    ]);
-    await page.waitForLoadState();
+    await showRefusedRepair(page);
     const findings = await axeFindings(page);
-    expect(findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')).toEqual([]);
+    expect(serious(findings)).toEqual([]);
     if (WRITE_ARTEFACTS) console.log(`axe-core on the refused repair form: ${JSON.stringify(findings)}`);
   });
 
   (WRITE_ARTEFACTS ? it : it.skip)('writes the screenshot for the docs (KIERTO_SCREENSHOTS=1)', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const page = await (await signedIn(repairer, DESKTOP)).newPage();
-    ok(await page.goto(base + DEVICE_PAGE));
-    await fillRepair(page, 'Could not be repaired');
-    await Promise.all([
-      page.waitForResponse((response) => response.url().endsWith('/repairs')),
-      page.getByRole('button', { name: 'Record the repair' }).click(),
-    ]);
-    await page.waitForLoadState();
+    await showRefusedRepair(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'desk.png'), fullPage: true });
     const script = await page.request.get(`${base}/desk/scan.js`);
     weights.push(`scan.js: body ${(await script.body()).length} B`);

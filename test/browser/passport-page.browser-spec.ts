@@ -10,28 +10,30 @@
  * weights and axe-core's minor findings for docs/pages.md.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import request from 'supertest';
-import { describeIfBrowser, launchChromium } from '../support/browser.js';
+import { describeIfBrowser } from '../support/browser.js';
+import {
+  axeFindings,
+  DESKTOP,
+  ok,
+  PagesInChromium,
+  PHONE,
+  SCREENSHOTS,
+  serious,
+  watch,
+  WRITE_ARTEFACTS,
+} from '../support/browser-pages.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
 const DIGITAL_LINK = '/01/09506000134352/21/LAP-0001';
 const UNKNOWN_LINK = '/01/09506000134352/21/NOPE-1';
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+/** The phone that scans the code, at its screen's density (the phone screenshot is taken on it). */
+const PHONE_2X: BrowserContextOptions = { ...PHONE, deviceScaleFactor: 2 };
 /** The page's stated budget (docs/pages.md): what fits in the first round trip of a new connection. */
 const BUDGET_BYTES = 14 * 1024;
-const WRITE_ARTEFACTS = process.env['KIERTO_SCREENSHOTS'] === '1';
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 /** What the page says in the language it is opened in. */
 const WORDS = {
@@ -48,22 +50,6 @@ const WORDS = {
     wipe: "The previous owner's data was erased on 10 June 2026, before it was sold on 20 June 2026; the erasure was verified.",
   },
 } as const;
-
-/** What a page did besides rendering: every console error or warning (CSP violations land there) and uncaught error. */
-interface Watched {
-  readonly problems: string[];
-  readonly requests: string[];
-}
-
-function watch(page: Page): Watched {
-  const watched: Watched = { problems: [], requests: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') watched.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => watched.problems.push(error.message));
-  page.on('request', (sent) => watched.requests.push(sent.url()));
-  return watched;
-}
 
 /**
  * The few browser globals the functions given to `page.evaluate` use. The project's TypeScript has no
@@ -99,36 +85,15 @@ interface InPage {
     readonly paddingLeft: string;
     readonly paddingRight: string;
   };
-  readonly axe: typeof axe;
-}
-
-/** One axe-core finding, as reported. */
-interface Finding {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
 }
 
 let app: TestApp;
-let browser: Browser;
+let chromium: PagesInChromium;
 let base = '';
-const contexts: BrowserContext[] = [];
-
-async function context(options: BrowserContextOptions): Promise<BrowserContext> {
-  const created = await browser.newContext(options);
-  contexts.push(created);
-  return created;
-}
 
 /** A phone that scans the code: no JavaScript, Finnish. */
 async function phone(): Promise<BrowserContext> {
-  return context({ ...PHONE, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'fi' } });
-}
-
-function ok(response: Response | null): Response {
-  if (response === null) throw new Error('the navigation got no response');
-  return response;
+  return chromium.context({ ...PHONE_2X, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'fi' } });
 }
 
 /** Whether the stylesheet applied: the browser default is a serif font in black. */
@@ -161,21 +126,6 @@ async function outsideTheColumn(page: Page): Promise<string[]> {
 
 const STYLED = { font: expect.stringContaining('system-ui'), color: 'rgb(27, 27, 27)' };
 
-/** axe-core run in the page. Needs JavaScript, so only in a context with it. */
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    // The whole document is axe's default context.
-    const results = await (globalThis as unknown as InPage).axe.run({ resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      nodes: violation.nodes.length,
-    }));
-  });
-}
-
 describeIfBrowser('the passport page in Chromium', () => {
   beforeAll(async () => {
     app = await startTestApp();
@@ -193,13 +143,11 @@ describeIfBrowser('the passport page in Chromium', () => {
     // The browser cannot pass minPosition on every link; wait here until the passport has the sale.
     const settled = await request(app.http).get(`/passports/${LAPTOP_ID}`).query({ minPosition: position });
     expect(settled.status).toBe(200);
-    await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    chromium = await PagesInChromium.open(app);
+    base = chromium.base;
   });
   afterAll(async () => {
-    for (const created of contexts) await created.close();
-    await browser?.close();
+    await chromium?.close();
     await app?.close();
   });
 
@@ -288,7 +236,7 @@ describeIfBrowser('the passport page in Chromium', () => {
     await page.getByRole('link', { name: 'QR-koodi' }).tap();
     await page.waitForURL(`${base}/passports/${LAPTOP_ID}/qr.svg`);
 
-    const embedding = await (await context(DESKTOP)).newPage();
+    const embedding = await (await chromium.context(DESKTOP)).newPage();
     const qr = `${base}/passports/${LAPTOP_ID}/qr`;
     await embedding.setContent(`<img alt="" src="${qr}.svg"><img alt="" src="${qr}.png">`);
     const images = await embedding.evaluate(async () => {
@@ -312,10 +260,10 @@ describeIfBrowser('the passport page in Chromium', () => {
     ['the 404 page', `${UNKNOWN_LINK}?lang=en`],
   ])('gives axe-core no serious or critical violation on %s', async (_, path) => {
     // axe-core is a script, which the pages' CSP forbids (rightly); this context alone lets it in.
-    const page = await (await context({ ...DESKTOP, bypassCSP: true })).newPage();
+    const page = await (await chromium.context({ ...DESKTOP, bypassCSP: true })).newPage();
     ok(await page.goto(base + path));
     const findings = await axeFindings(page);
-    expect(findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')).toEqual([]);
+    expect(serious(findings)).toEqual([]);
     if (WRITE_ARTEFACTS) console.log(`axe-core on ${path}: ${JSON.stringify(findings)}`);
   });
 
@@ -325,7 +273,7 @@ describeIfBrowser('the passport page in Chromium', () => {
     ok(await onPhone.goto(base + DIGITAL_LINK));
     // The first screen, what the buyer sees on scanning; the desktop shot shows the whole page.
     await onPhone.screenshot({ path: join(SCREENSHOTS, 'passport-phone.png') });
-    const onDesktop = await (await context({ ...DESKTOP, javaScriptEnabled: false })).newPage();
+    const onDesktop = await (await chromium.context({ ...DESKTOP, javaScriptEnabled: false })).newPage();
     ok(await onDesktop.goto(`${base}${DIGITAL_LINK}?lang=en`));
     await onDesktop.screenshot({ path: join(SCREENSHOTS, 'passport-desktop.png'), fullPage: true });
   });

@@ -7,43 +7,20 @@
  * CSRF fields under the workspace's Content-Security-Policy, and that axe-core finds no serious or
  * critical accessibility violation on the sign-in, invitation and admin pages.
  */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { describeIfBrowser, launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describeIfBrowser } from '../support/browser.js';
+import { axeFindings, DESKTOP, PagesInChromium, PHONE, serious } from '../support/browser-pages.js';
 import { signIn, signInBrowser, signInThroughForm, type SignedInPerson } from '../support/people.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** KIERTO_SCREENSHOTS=1 also prints each page's weight and axe-core's findings of every impact, for docs/pages.md. */
 const REPORT = process.env['KIERTO_SCREENSHOTS'] === '1';
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/** One axe-core finding, as reported. */
-interface Finding {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
-}
-
-/** axe-core as the page sees it (the project's TypeScript has no DOM library; see passport-page.browser-spec.ts). */
-interface InPage {
-  readonly axe: typeof axe;
-}
 
 let app: TestApp;
-let browser: Browser;
+let chromium: PagesInChromium;
 let base = '';
 let admin: SignedInPerson;
-const contexts: BrowserContext[] = [];
-
-async function context(options: BrowserContextOptions): Promise<BrowserContext> {
-  const created = await browser.newContext(options);
-  contexts.push(created);
-  return created;
-}
 
 /**
  * Console errors and warnings (CSP violations land there) and uncaught errors of a page. Chromium
@@ -61,39 +38,20 @@ function problemsOf(page: Page): string[] {
   return problems;
 }
 
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    const results = await (globalThis as unknown as InPage).axe.run({ resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      nodes: violation.nodes.length,
-    }));
-  });
-}
-
-function serious(findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
-}
-
 describeIfBrowser('signing in, in Chromium', () => {
   beforeAll(async () => {
     app = await startTestApp();
     admin = await signIn(app, 'browser-admin', ['admin'], { email: 'admin@browser.test', displayName: 'Aino Admin' });
-    await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    chromium = await PagesInChromium.open(app);
+    base = chromium.base;
   });
   afterAll(async () => {
-    for (const created of contexts) await created.close();
-    await browser?.close();
+    await chromium?.close();
     await app?.close();
   });
 
   it('signs in through the form, shows the workspace, and signs out', async () => {
-    const browserContext = await context(DESKTOP);
+    const browserContext = await chromium.context(DESKTOP);
     const page = await browserContext.newPage();
     const problems = problemsOf(page);
     // A page behind sign-in sends the browser to the form, which brings it back afterwards.
@@ -130,8 +88,7 @@ describeIfBrowser('signing in, in Chromium', () => {
   });
 
   it('lets an admin invite a colleague, who sets a password through the link and is signed in', async () => {
-    const adminContext = await context(DESKTOP);
-    await signInBrowser(adminContext, base, admin);
+    const adminContext = await chromium.context(DESKTOP, { person: admin });
     const page = await adminContext.newPage();
     await page.goto(`${base}/admin/users?lang=en`);
     await page.getByLabel('Name').fill('Veera Colleague');
@@ -142,7 +99,7 @@ describeIfBrowser('signing in, in Chromium', () => {
     expect(link).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}$/);
 
     // The colleague opens the link on a phone, in another browser.
-    const phone = await (await context(PHONE)).newPage();
+    const phone = await (await chromium.context(PHONE)).newPage();
     const problems = problemsOf(phone);
     await phone.goto(`${link ?? ''}?lang=en`);
     await phone.getByLabel('New password').fill('a sentence I will remember');
@@ -155,7 +112,7 @@ describeIfBrowser('signing in, in Chromium', () => {
     expect(problems).toEqual([]);
 
     // And signs in again later through the form.
-    const later = await (await context(PHONE)).newPage();
+    const later = await (await chromium.context(PHONE)).newPage();
     await signInThroughForm(later, base, { email: 'veera@browser.test', password: 'a sentence I will remember' });
     expect(await later.getByRole('heading', { level: 1 }).innerText()).toBe('Your account');
   });
@@ -168,7 +125,7 @@ describeIfBrowser('signing in, in Chromium', () => {
     ['the account page', '/account?lang=fi', true],
   ] as const)('gives axe-core no serious or critical violation on %s', async (name, path, signedIn) => {
     // axe-core is a script, which the pages' CSP forbids (rightly); this context alone lets it in.
-    const browserContext = await context({ ...DESKTOP, bypassCSP: true });
+    const browserContext = await chromium.context({ ...DESKTOP, bypassCSP: true });
     if (signedIn) await signInBrowser(browserContext, base, admin);
     const page = await browserContext.newPage();
     const answer = await page.goto(base + path);
@@ -189,15 +146,14 @@ describeIfBrowser('signing in, in Chromium', () => {
   it('gives axe-core no serious or critical violation on the invitation page', async () => {
     const colleague = await signIn(app, 'browser-admin', ['admin']);
     // A fresh invitation for a new person, opened as that person would.
-    const adminPage = await (await context(DESKTOP)).newPage();
-    await signInBrowser(adminPage.context(), base, colleague);
+    const adminPage = await (await chromium.context(DESKTOP, { person: colleague })).newPage();
     await adminPage.goto(`${base}/admin/users?lang=en`);
     await adminPage.getByLabel('Name').fill('Axe Person');
     await adminPage.getByLabel('E-mail address').fill('axe@browser.test');
     await adminPage.getByLabel('administrator').check();
     await adminPage.getByRole('button', { name: 'Create invitation' }).click();
     const link = (await adminPage.locator('#invitation-link').getAttribute('href')) ?? '';
-    const page = await (await context({ ...DESKTOP, bypassCSP: true })).newPage();
+    const page = await (await chromium.context({ ...DESKTOP, bypassCSP: true })).newPage();
     await page.goto(`${link}?lang=sv`);
     const findings = await axeFindings(page);
     expect(serious(findings)).toEqual([]);
