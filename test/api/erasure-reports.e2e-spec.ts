@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
-import type { ApiConfig } from '../../apps/api/src/config.js';
 import request from 'supertest';
 import { cli } from '../../apps/cli/src/commands/testing/audit-cli.js';
 import { Lifecycle, idOf, productOf } from '../support/lifecycle.js';
+import { onEachStore, type StoreSuite } from '../support/on-each-store.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const PUBLIC_URL = 'https://dpp.example.org';
@@ -41,12 +40,7 @@ function post(path: string, type: string, body: Buffer | string): request.Test {
 }
 
 /** The same suite on the embedded store and, when a server is reachable, on PostgreSQL (the erasure store's and the events'). */
-function erasureSuite(
-  label: string,
-  describeOn: (name: string, fn: () => void) => void,
-  config: () => Partial<ApiConfig>,
-  cleanUp: () => Promise<void>,
-): void {
+const erasureSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
   describeOn(label, () => {
     beforeAll(async () => {
       rmSync(join(dir, 'data'), { recursive: true, force: true });
@@ -391,19 +385,7 @@ function erasureSuite(
       });
     });
   });
-}
+};
 
-erasureSuite(
-  'on SQLite',
-  describe,
-  () => ({}),
-  () => Promise.resolve(),
-);
-const schema = createTestSchema('kierto_api_erasure');
-erasureSuite(
-  'on PostgreSQL',
-  describeIfPostgres,
-  () => ({ databaseUrl: postgres.url, databaseSchema: schema }),
-  () => dropTestSchema(schema),
-);
+onEachStore('kierto_api_erasure', erasureSuite);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
-import type { ApiConfig } from '../../apps/api/src/config.js';
 import { Lifecycle, idOf, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { pdfTexts } from '../support/pdf.js';
 import { StatisticsReader } from '../support/statistics-reader.js';
+import { onEachStore, type StoreSuite } from '../support/on-each-store.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 /**
@@ -86,12 +85,7 @@ const stockIds = async (client: Client, query: Record<string, string | number> =
     ).body.items as { deviceId: string }[]
   ).map((item) => item.deviceId);
 
-function lotsSuite(
-  label: string,
-  describeOn: (name: string, fn: () => void) => void,
-  config: () => Partial<ApiConfig>,
-  cleanUp: () => Promise<void>,
-): void {
+const lotsSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
   describeOn(label, () => {
     beforeAll(async () => {
       head = 0;
@@ -683,18 +677,6 @@ function lotsSuite(
       });
     });
   });
-}
+};
 
-lotsSuite(
-  'on SQLite',
-  describe,
-  () => ({}),
-  () => Promise.resolve(),
-);
-const schema = createTestSchema('kierto_api_lots');
-lotsSuite(
-  'on PostgreSQL',
-  describeIfPostgres,
-  () => ({ databaseUrl: postgres.url, databaseSchema: schema }),
-  () => dropTestSchema(schema),
-);
+onEachStore('kierto_api_lots', lotsSuite);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
-import type { ApiConfig } from '../../apps/api/src/config.js';
 import { Lifecycle, idOf, productOf, type Body } from '../support/lifecycle.js';
+import { onEachStore, type StoreSuite } from '../support/on-each-store.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 /** GET /devices without identifiers: the stock of the calling organisation (docs/intake.md, "Stock"). */
@@ -16,12 +15,7 @@ const [L1, L2, L3, L4] = ['ST-1', 'ST-2', 'ST-3', 'ST-4'].map((serial) => laptop
 const ids = { l1: idOf(L1!), l2: idOf(L2!), l3: idOf(L3!), l4: idOf(L4!), fridge: idOf(fridge) };
 
 /** The same suite on the embedded store and, when a server is reachable, on PostgreSQL (the stock's SQL is shared). */
-function stockSuite(
-  label: string,
-  describeOn: (name: string, fn: () => void) => void,
-  config: () => Partial<ApiConfig>,
-  cleanUp: () => Promise<void>,
-): void {
+const stockSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
   describeOn(label, () => {
     beforeAll(async () => {
       app = await startTestApp(config());
@@ -145,18 +139,6 @@ function stockSuite(
       });
     });
   });
-}
+};
 
-stockSuite(
-  'on SQLite',
-  describe,
-  () => ({}),
-  () => Promise.resolve(),
-);
-const schema = createTestSchema('kierto_api_stock');
-stockSuite(
-  'on PostgreSQL',
-  describeIfPostgres,
-  () => ({ databaseUrl: postgres.url, databaseSchema: schema }),
-  () => dropTestSchema(schema),
-);
+onEachStore('kierto_api_stock', stockSuite);
