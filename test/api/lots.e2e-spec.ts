@@ -53,6 +53,33 @@ async function refused(
   expect(await app.store.headPosition()).toBe(before);
 }
 
+/**
+ * The city opens a pallet on 2 October, puts the devices on it and offers it to the centre; `lot` and
+ * `handover` are the optional fields of the opening and of the offer.
+ */
+async function offerPallet(
+  lotId: string,
+  deviceIds: string[],
+  handoverId: string,
+  lot: Body = {},
+  handover: Body = {},
+): Promise<void> {
+  await post(city, '/lots', {
+    occurredAt: '2026-10-02T08:00:00Z',
+    lotId,
+    organisationId: 'org-city',
+    kind: 'pallet',
+    ...lot,
+  });
+  await post(city, `/lots/${lotId}/devices`, { occurredAt: '2026-10-02T08:10:00Z', deviceIds });
+  await post(city, `/lots/${lotId}/handovers`, {
+    occurredAt: '2026-10-02T09:00:00Z',
+    handoverId,
+    toOrganisationId: 'org-centre',
+    ...handover,
+  });
+}
+
 const pdfOf = async (client: Client, path: string): Promise<string> => {
   const response = await client
     .get(path)
@@ -102,32 +129,8 @@ const lotsSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
         head = Math.max(head, (await collector.collectNew(product, at, 'FI')).position);
       }
       head = Math.max(head, (await new Lifecycle(outsider).collectNew(STRAY, '2026-10-01T09:00:00Z', 'FI')).position);
-      await post(city, '/lots', {
-        occurredAt: '2026-10-02T08:00:00Z',
-        lotId: 'PAL-1',
-        organisationId: 'org-city',
-        kind: 'pallet',
-        label: 'Laptops, floor 3',
-      });
-      await post(city, '/lots/PAL-1/devices', { occurredAt: '2026-10-02T08:10:00Z', deviceIds: [ids.l1, ids.l2] });
-      await post(city, '/lots/PAL-1/handovers', {
-        occurredAt: '2026-10-02T09:00:00Z',
-        handoverId: 'DN-1',
-        toOrganisationId: 'org-centre',
-        note: 'Pallet 1 of 2',
-      });
-      await post(city, '/lots', {
-        occurredAt: '2026-10-02T08:00:00Z',
-        lotId: 'PAL-2',
-        organisationId: 'org-city',
-        kind: 'pallet',
-      });
-      await post(city, '/lots/PAL-2/devices', { occurredAt: '2026-10-02T08:10:00Z', deviceIds: [ids.l3] });
-      await post(city, '/lots/PAL-2/handovers', {
-        occurredAt: '2026-10-02T09:00:00Z',
-        handoverId: 'DN-2',
-        toOrganisationId: 'org-centre',
-      });
+      await offerPallet('PAL-1', [ids.l1, ids.l2], 'DN-1', { label: 'Laptops, floor 3' }, { note: 'Pallet 1 of 2' });
+      await offerPallet('PAL-2', [ids.l3], 'DN-2');
     });
     afterAll(async () => {
       await app.close();
@@ -217,17 +220,7 @@ const lotsSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
       });
 
       it('prints the delivery note: parties, devices with serials and weights, the receipt and the difference', async () => {
-        const response = await city
-          .get('/lots/PAL-1/handovers/DN-1/delivery-note.pdf')
-          .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          })
-          .expect(200);
-        expect(response.headers['content-type']).toBe('application/pdf');
-        const text = pdfTexts(response.body as Buffer).join('\n');
+        const text = await pdfOf(city, '/lots/PAL-1/handovers/DN-1/delivery-note.pdf');
         expect(text).toContain('Delivery note DN-1');
         expect(text).toContain('From: org-city');
         expect(text).toContain('To: org-centre');
@@ -623,18 +616,14 @@ const lotsSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
           handoverId: 'DN-SHA-1',
           receivedMassKg: 409,
         };
-        const first = await plant
-          .post('/lots/CAGE-SHA-7/acceptances')
-          .set('Idempotency-Key', 'accept-sha-1')
-          .send(acceptance);
+        const accept = () =>
+          plant.post('/lots/CAGE-SHA-7/acceptances').set('Idempotency-Key', 'accept-sha-1').send(acceptance);
+        const first = await accept();
         expect(first.status).toBe(201);
         track(first);
         // A retry of the same request answers as the first time and records nothing more.
         const before = await app.store.headPosition();
-        const retry = await plant
-          .post('/lots/CAGE-SHA-7/acceptances')
-          .set('Idempotency-Key', 'accept-sha-1')
-          .send(acceptance);
+        const retry = await accept();
         expect({ status: retry.status, replayed: retry.headers['idempotent-replayed'] }).toEqual({
           status: 201,
           replayed: 'true',
