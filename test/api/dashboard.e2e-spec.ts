@@ -9,8 +9,8 @@
  * collection (prepared for re-use) and recycled.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseHTML } from 'linkedom';
 import request from 'supertest';
+import { all, parse, type Element } from '../support/html.js';
 import { signIn } from '../support/people.js';
 import { Lifecycle, productOf, type Body, type Recorded } from '../support/lifecycle.js';
 import { StatisticsReader } from '../support/statistics-reader.js';
@@ -25,20 +25,6 @@ let south: Client;
 let auditor: Client;
 let producer: Client;
 const YEAR = 2022;
-
-/** The elements of a page the tests read, through linkedom (the project's TypeScript has no DOM library). */
-interface Element {
-  readonly textContent: string | null;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): Element | null;
-  querySelectorAll(selector: string): ArrayLike<Element>;
-}
-
-function parse(html: string): Element {
-  return (parseHTML(html) as unknown as { document: Element }).document;
-}
-
-const all = (root: Element, selector: string): Element[] => Array.from(root.querySelectorAll(selector));
 
 /** A table's rows as the values of its cells: a number's `<data value>`, else its text. */
 function tableValues(page: Element, id: string): string[][] {

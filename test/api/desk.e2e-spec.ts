@@ -11,9 +11,9 @@
  * forms carry the session's CSRF token and are refused without it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseHTML } from 'linkedom';
 import request from 'supertest';
 import type { Response } from 'supertest';
+import { all, parse, type Element } from '../support/html.js';
 import { signIn, type SignedInPerson } from '../support/people.js';
 import { example, startTestApp, storeSnapshot, type Client, type TestApp } from '../support/test-app.js';
 
@@ -23,21 +23,6 @@ let refurbisher: Client;
 let collector: Client;
 
 const GTIN = '09506000134352';
-
-/** The elements of a page the tests read, through linkedom (the project's TypeScript has no DOM library). */
-interface Element {
-  readonly textContent: string | null;
-  readonly tagName: string;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): Element | null;
-  querySelectorAll(selector: string): ArrayLike<Element>;
-}
-
-function parse(html: string): Element {
-  return (parseHTML(html) as unknown as { document: Element }).document;
-}
-
-const all = (root: Element, selector: string): Element[] => Array.from(root.querySelectorAll(selector));
 
 interface ShownError {
   readonly field: string;
