@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Provider from 'oidc-provider';
 import request from 'supertest';
-import { createPerson } from '../support/people.js';
+import { createPerson, pageCode, setCookies } from '../support/people.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -72,19 +72,6 @@ afterAll(async () => {
   await app?.close();
   await new Promise<void>((resolve) => identityServer.close(() => resolve()));
 });
-
-/** The cookies a response sets, by name. */
-function setCookies(response: request.Response): Map<string, string> {
-  const header: unknown = response.headers['set-cookie'];
-  const lines = Array.isArray(header) ? header.filter((line): line is string => typeof line === 'string') : [];
-  return new Map(
-    lines.map((line) => [line.split('=')[0] ?? '', (line.split(';')[0] ?? '').split('=').slice(1).join('=')]),
-  );
-}
-
-function pageCode(response: request.Response): string | null {
-  return /data-code="([A-Z_]+)"/.exec(response.text)?.[1] ?? null;
-}
 
 /** Starts a sign-in at Kierto: the provider's authorization URL and the pending sign-in's cookie. */
 async function start(next?: string): Promise<{ authorize: URL; cookie: string }> {

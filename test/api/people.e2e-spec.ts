@@ -6,7 +6,7 @@ import request from 'supertest';
 import { ensureLocalAdmin, ensureLocalAdminPerson } from '../../apps/api/src/access/local-admin.js';
 import { hashToken, openSession } from '#kierto/access';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
-import { createPerson, signIn, type SignedInPerson } from '../support/people.js';
+import { createPerson, pageCode, setCookies, signIn, type SignedInPerson } from '../support/people.js';
 import { example, LAPTOP_ID, startTestApp, storeSnapshot, type TestApp } from '../support/test-app.js';
 
 /**
@@ -122,20 +122,6 @@ describe('a session cookie', () => {
     expect((await request(app.http).get('/audit/verify').set('Cookie', live.cookie)).status).not.toBe(401);
   });
 });
-
-/** The cookies a response sets, by name (value only). */
-function setCookies(response: request.Response): Map<string, string> {
-  const header: unknown = response.headers['set-cookie'];
-  const lines = Array.isArray(header) ? header.filter((line): line is string => typeof line === 'string') : [];
-  return new Map(
-    lines.map((line) => [line.split('=')[0] ?? '', (line.split(';')[0] ?? '').split('=').slice(1).join('=')]),
-  );
-}
-
-/** The stable code a page shows for its error (`data-code`), or null. */
-function pageCode(response: request.Response): string | null {
-  return /data-code="([A-Z_]+)"/.exec(response.text)?.[1] ?? null;
-}
 
 /** A browser's first visit to the sign-in page: its form cookie and the token the form repeats. */
 async function openSignInForm(path = '/sign-in'): Promise<{ cookie: string; token: string }> {

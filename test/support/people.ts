@@ -11,6 +11,7 @@
  *   await signInBrowser(context, baseUrl, person);   // Playwright: the context's pages are signed in
  */
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Response } from 'supertest';
 import { hashPassword, hashToken, inviteUser, openSession, type Role, type UserRecord } from '#kierto/access';
 import type { TestApp } from './test-app.js';
 
@@ -125,4 +126,18 @@ export async function signInThroughForm(
     page.waitForURL((url) => url.pathname === next.split('?')[0]),
     page.getByRole('button', { name: 'Sign in' }).click(),
   ]);
+}
+
+/** The cookies a response sets, by name (value only). */
+export function setCookies(response: Response): Map<string, string> {
+  const header: unknown = response.headers['set-cookie'];
+  const lines = Array.isArray(header) ? header.filter((line): line is string => typeof line === 'string') : [];
+  return new Map(
+    lines.map((line) => [line.split('=')[0] ?? '', (line.split(';')[0] ?? '').split('=').slice(1).join('=')]),
+  );
+}
+
+/** The stable code a page shows for its error (`data-code`), or null. */
+export function pageCode(response: Response): string | null {
+  return /data-code="([A-Z_]+)"/.exec(response.text)?.[1] ?? null;
 }
