@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { hashToken, PostgresAccessStore, SqliteAccessStore, type AccessStore } from '#kierto/access';
-import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
+import { describe, expect, it } from '@jest/globals';
+import { hashToken, type AccessStore } from '#kierto/access';
+import { describeIfPostgres, postgres } from '#kierto/event-store/testing/postgres';
+import { DataDirPerTest, withPostgresAccess, withTestSchema } from '../../../../test/support/access-stores.js';
 import { cli } from './testing/audit-cli.js';
 
 const TOKEN_PATH = /\/invitations\/([A-Za-z0-9_-]{43})$/;
@@ -15,51 +13,35 @@ async function invitationOf(access: AccessStore, link: string) {
 }
 
 describe('kierto invite-user', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kierto-invite-user-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const withAccess = async <T>(work: (access: SqliteAccessStore) => Promise<T>): Promise<T> => {
-    const access = new SqliteAccessStore(join(dir, 'access.sqlite'));
-    await access.init();
-    try {
-      return await work(access);
-    } finally {
-      await access.close();
-    }
-  };
+  const data = new DataDirPerTest('kierto-invite-user-');
 
   it('adds a person to an organisation with its roles and prints the invitation link once, on stdout alone', async () => {
-    expect((await cli(['create-admin', '--organisation', 'ops'], { KIERTO_DATA_DIR: dir })).code).toBe(0);
+    expect((await cli(['create-admin', '--organisation', 'ops'], { KIERTO_DATA_DIR: data.dir })).code).toBe(0);
     const run = await cli(['invite-user', '--organisation', 'ops', '--email', 'Maija@Example.org', '--name', 'Maija'], {
-      KIERTO_DATA_DIR: dir,
+      KIERTO_DATA_DIR: data.dir,
       KIERTO_PUBLIC_URL: 'https://dpp.example.org/',
     });
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^https:\/\/dpp\.example\.org\/invitations\/[A-Za-z0-9_-]{43}$/);
     expect(run.err).toContain('invited maija@example.org into ops as admin');
     expect(run.err).not.toContain(run.out);
-    await withAccess(async (access) => {
+    await data.withAccess(async (access) => {
       const user = await access.findUserByEmail('maija@example.org');
       expect(user).toMatchObject({ organisationId: 'ops', displayName: 'Maija', roles: ['admin'], passwordHash: null });
       expect(await invitationOf(access, run.out)).toMatchObject({ userId: user?.id, acceptedAt: null });
     });
     const withoutUrl = await cli(['invite-user', '--organisation', 'ops', '--email', 'b@example.org'], {
-      KIERTO_DATA_DIR: dir,
+      KIERTO_DATA_DIR: data.dir,
     });
     expect(withoutUrl.out).toMatch(TOKEN_PATH);
     expect(withoutUrl.out.startsWith('/invitations/')).toBe(true);
   });
 
   it('refuses a used address, a role the organisation lacks, an unknown organisation and bad options', async () => {
-    await withAccess((access) =>
+    await data.withAccess((access) =>
       access.createOrganisation({ id: 'shop', name: 'Shop', roles: ['repairer'], createdAt: new Date().toISOString() }),
     );
-    const env = { KIERTO_DATA_DIR: dir };
+    const env = { KIERTO_DATA_DIR: data.dir };
     expect((await cli(['invite-user', '--organisation', 'shop', '--email', 'a@shop.test'], env)).code).toBe(0);
     const again = await cli(['invite-user', '--organisation', 'shop', '--email', 'A@shop.test'], env);
     expect({ code: again.code, out: again.out }).toEqual({ code: 1, out: '' });
@@ -81,7 +63,7 @@ describe('kierto invite-user', () => {
     ]) {
       expect((await cli(['invite-user', ...args], env)).code).toBe(2);
     }
-    await withAccess(async (access) =>
+    await data.withAccess(async (access) =>
       expect((await access.listUsers('shop')).map((user) => user.email)).toEqual(['a@shop.test']),
     );
   });
@@ -89,22 +71,16 @@ describe('kierto invite-user', () => {
 
 describeIfPostgres('kierto invite-user on PostgreSQL', () => {
   it('invites the first person after create-admin, in the configured schema', async () => {
-    const schema = createTestSchema('kierto_cli_invite');
-    const env = { DATABASE_URL: postgres.url, DATABASE_SCHEMA: schema };
-    try {
+    await withTestSchema('kierto_cli_invite', async (schema) => {
+      const env = { DATABASE_URL: postgres.url, DATABASE_SCHEMA: schema };
       expect((await cli(['create-admin', '--organisation', 'ops'], env)).code).toBe(0);
       const run = await cli(['invite-user', '--organisation', 'ops', '--email', 'ops@example.org'], env);
       expect(run.code).toBe(0);
-      const access = new PostgresAccessStore(postgres.url, schema);
-      try {
+      await withPostgresAccess(schema, async (access) => {
         const user = await access.findUserByEmail('ops@example.org');
         expect(user?.roles).toEqual(['admin']);
         expect((await invitationOf(access, run.out))?.userId).toBe(user?.id);
-      } finally {
-        await access.close();
-      }
-    } finally {
-      await dropTestSchema(schema);
-    }
+      });
+    });
   });
 });
