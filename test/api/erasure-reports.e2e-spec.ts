@@ -6,6 +6,7 @@ import request from 'supertest';
 import { cli } from '../../apps/cli/src/commands/testing/audit-cli.js';
 import { Lifecycle, idOf, productOf } from '../support/lifecycle.js';
 import { onEachStore, type StoreSuite } from '../support/on-each-store.js';
+import { bytes } from '../support/pdf.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const PUBLIC_URL = 'https://dpp.example.org';
@@ -306,16 +307,7 @@ const erasureSuite: StoreSuite = (label, describeOn, config, cleanUp) => {
           allErasedAndVerified: true,
           erasedOn: '2026-12-06',
         });
-        const pdf = await centre
-          .get(path)
-          .set('Accept', 'application/pdf')
-          .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          })
-          .expect(200);
+        const pdf = await bytes(centre.get(path).set('Accept', 'application/pdf')).expect(200);
         expect(pdf.headers['content-type']).toBe('application/pdf');
         expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       });

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import request from 'supertest';
 import { deviceIdOf } from '#kierto/domain';
 import { productOf } from '../support/lifecycle.js';
-import { pdfPageCount, pdfTexts } from '../support/pdf.js';
+import { bytes, pdfPageCount, pdfTexts } from '../support/pdf.js';
 import { decodePng } from '../support/png.js';
 import { example, LAPTOP_ID, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -12,15 +12,6 @@ const LAPTOP_LINK = `${PUBLIC_URL}/01/09506000134352/21/LAP-0001`;
 const OTHER_ID = deviceIdOf({ manufacturer: 'Kierto Acceptance Oy', serialNumber: 'NO-GTIN-7' });
 const OTHER_LINK = `${PUBLIC_URL}/passports/${OTHER_ID}`;
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-
-/** The body as bytes, whatever its type (supertest buffers only text and JSON by itself). */
-function bytes(test: request.Test): request.Test {
-  return test.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 let app: TestApp;
 let position = 0;

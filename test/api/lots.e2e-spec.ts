@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Lifecycle, idOf, productOf, type Body, type Recorded } from '../support/lifecycle.js';
-import { pdfTexts } from '../support/pdf.js';
+import { bytes, pdfTexts } from '../support/pdf.js';
 import { StatisticsReader } from '../support/statistics-reader.js';
 import { onEachStore, type StoreSuite } from '../support/on-each-store.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
@@ -81,15 +81,7 @@ async function offerPallet(
 }
 
 const pdfOf = async (client: Client, path: string): Promise<string> => {
-  const response = await client
-    .get(path)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const response = await bytes(client.get(path)).expect(200);
   expect(response.headers['content-type']).toBe('application/pdf');
   return pdfTexts(response.body as Buffer).join('\n');
 };

@@ -1,4 +1,14 @@
 import { inflateSync } from 'node:zlib';
+import type { Test } from 'supertest';
+
+/** The body as bytes, whatever its type (supertest buffers only text and JSON by itself): a PDF, an image. */
+export function bytes(test: Test): Test {
+  return test.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+}
 
 /** The content streams of a PDF, inflated where they are deflated (pdfkit's /FlateDecode). */
 function streamsOf(pdf: Buffer): string[] {
