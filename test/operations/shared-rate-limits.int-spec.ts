@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import request from 'supertest';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
 import { PostgresRequestLimiter } from '../../apps/api/src/access/rate-limiter.js';
+import { earlyEnoughInAMinute } from '../support/rate-windows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -67,7 +67,7 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
     });
 
     it('share one budget per key: the limit once across both, then 429 RATE_LIMITED on either', async () => {
-      await outsideTheLastSecondsOfAMinute();
+      await earlyEnoughInAMinute(postgres.url, 10_000);
       const token = await apps[0]?.tokenOf('limits-auditor', 'auditor');
       const remaining: string[] = [];
       for (let index = 0; index < 6; index += 1) {
@@ -90,7 +90,7 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
     });
 
     it('share the failed authentications of a client address: failures on either count against both', async () => {
-      await outsideTheLastSecondsOfAMinute();
+      await earlyEnoughInAMinute(postgres.url, 10_000);
       const valid = await apps[1]?.tokenOf('limits-other', 'auditor');
       const wrong = 'Bearer kierto_k0000000000000000_wrong';
       const [first, second] = apps as [TestApp, TestApp];
@@ -108,21 +108,3 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
     });
   });
 });
-
-/**
- * The windows are whole minutes of the database's clock: start a sequence of requests early enough
- * in one that it cannot be split across two (waits at most ten seconds).
- */
-async function outsideTheLastSecondsOfAMinute(): Promise<void> {
-  const client = new pg.Client({ connectionString: postgres.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ ms: string }>(
-      'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms',
-    );
-    const intoMinute = Number(rows[0]?.ms) % 60_000;
-    if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
-  } finally {
-    await client.end();
-  }
-}
