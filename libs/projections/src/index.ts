@@ -7,6 +7,7 @@
 export * from './kierto.js';
 export * from './leadership.js';
 export * from './memberships/memberships.js';
+export * from './passport/compact.js';
 export * from './passport/pages.js';
 export * from './passport/passport.js';
 export * from './passport/read-model.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { decodePassport, encodePassport } from '#kierto/projections';
 import { example, LAPTOP_ID, startTestApp } from '../../../../test/support/test-app.js';
 import { cli } from './testing/audit-cli.js';
 
@@ -27,7 +28,13 @@ describe('kierto drift', () => {
   it('names the table whose stored rows differ from the recomputation, and exits 1', async () => {
     const db = new Database(join(dataDir, 'projections.sqlite'));
     try {
-      db.prepare(`UPDATE passports SET document = json_set(document, '$.lives', 7)`).run();
+      // Passports are stored deflated (ADR 0031): change one field of the decoded document.
+      const row = db.prepare('SELECT device_id AS id, document FROM passports').get() as {
+        id: string;
+        document: Buffer;
+      };
+      const changed = { ...decodePassport<Record<string, unknown>>(row.document), lives: 7 };
+      db.prepare('UPDATE passports SET document = ? WHERE device_id = ?').run(encodePassport(changed), row.id);
     } finally {
       db.close();
     }
