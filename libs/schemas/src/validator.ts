@@ -44,8 +44,8 @@ export interface SchemaValidator {
 }
 
 /**
- * Compiles every schema once (compiling is the expensive part; validating is cheap), so create one
- * validator per process and share it.
+ * Compiles each schema once, the first time it is used (compiling is the expensive part; validating
+ * is cheap), so create one validator per process and share it.
  */
 export function createSchemaValidator(): SchemaValidator {
   const ajv = new Ajv2020({
@@ -59,8 +59,8 @@ export function createSchemaValidator(): SchemaValidator {
   // ajv-formats is CommonJS; under nodenext ESM its default export sits on `.default`.
   addFormats.default(ajv);
 
-  const requestValidators = compileAll(ajv, requestSchemas);
-  const eventValidators = compileAll(ajv, eventDataSchemas);
+  const requestValidators = compiledOnUse(ajv, requestSchemas);
+  const eventValidators = compiledOnUse(ajv, eventDataSchemas);
 
   return {
     validateRequest<N extends RequestName>(name: N, body: unknown): ValidationResult<RequestBodyByName[N]> {
@@ -87,7 +87,7 @@ export function validateRequest<N extends RequestName>(name: N, body: unknown): 
   return schemaValidator().validateRequest(name, body);
 }
 
-let documentValidators: ReadonlyMap<string, ValidateFunction> | undefined;
+let documentValidators: CompiledSchemas | undefined;
 
 /**
  * Validates a document Kierto serves (passport, statistics) against its schema in
@@ -99,7 +99,7 @@ export function validateDocument(name: DocumentName, document: unknown): Validat
   if (documentValidators === undefined) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     addFormats.default(ajv);
-    documentValidators = compileAll(ajv, documentSchemas);
+    documentValidators = compiledOnUse(ajv, documentSchemas);
   }
   return run<unknown>(documentValidators.get(name), document);
 }
@@ -112,12 +112,32 @@ export function validateEventData<T extends DomainEventType>(
   return schemaValidator().validateEventData(type, data);
 }
 
+/** The compiled validator of a schema by name; undefined for a name that has no schema. */
+interface CompiledSchemas {
+  get(name: string): ValidateFunction | undefined;
+}
+
 /**
+ * Each schema compiled when its name is first asked for: a process that validates a few kinds (bulk
+ * import: the device events' data) does not pay for compiling all of them, about a second of CPU.
  * A Map rather than an object: a name from outside (a route parameter, an import file) such as
  * "constructor" must not find an inherited property and "validate" with it.
  */
-function compileAll(ajv: Ajv2020, schemas: Readonly<Record<string, object>>): ReadonlyMap<string, ValidateFunction> {
-  return new Map(Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+function compiledOnUse(ajv: Ajv2020, schemas: Readonly<Record<string, object>>): CompiledSchemas {
+  const sources = new Map(Object.entries(schemas));
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    get(name) {
+      let validate = compiled.get(name);
+      if (validate === undefined) {
+        const schema = sources.get(name);
+        if (schema === undefined) return undefined;
+        validate = ajv.compile(schema);
+        compiled.set(name, validate);
+      }
+      return validate;
+    },
+  };
 }
 
 function run<T>(validate: ValidateFunction | undefined, value: unknown): ValidationResult<T> {
