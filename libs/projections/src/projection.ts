@@ -61,6 +61,11 @@ export interface ProjectionPage<Doc, Out> {
   readonly documents: ReadonlyMap<string, Doc>;
   /** What each applied event gave (`evolve`), in log order. */
   readonly applied: readonly Out[];
+  /**
+   * The page is part of a full rebuild (docs/adr/0032): the storage may skip what its
+   * `finishRebuild` builds once, set-based, when the rebuild reaches the end of the log.
+   */
+  readonly rebuilding: boolean;
 }
 
 /** A better-sqlite3 connection inside the store's transaction (or read snapshot). */
@@ -89,8 +94,17 @@ export interface PostgresSession {
 export interface ReadModelStorage<Doc, Out> {
   /** The projection's tables (unqualified) and the ORDER BY of each in dump(): its key. */
   readonly tables: Readonly<Record<string, string>>;
-  /** CREATE statements of its tables and indexes, `IF NOT EXISTS` so they can be re-run. */
+  /**
+   * CREATE statements of its tables and of the indexes its writes rely on (keys, unique
+   * constraints for ON CONFLICT), `IF NOT EXISTS` so they can be re-run.
+   */
   ddl(dialect: Dialect, table: (name: string) => string): readonly string[];
+  /**
+   * CREATE statements of its secondary indexes, which only its queries read, `IF NOT EXISTS`. A
+   * full rebuild creates them once at its end rather than maintaining them on every insert
+   * (docs/adr/0032); otherwise they are created with the tables.
+   */
+  indexes?(dialect: Dialect, table: (name: string) => string): readonly string[];
   /**
    * How its `document` columns are stored when not as JSON text (the passports' deflated JSON):
    * dump() reads them back through it, so that dumps compare documents, not their encoding.
@@ -99,9 +113,16 @@ export interface ReadModelStorage<Doc, Out> {
   readonly sqlite: {
     load(session: SqliteSession, keys: readonly string[]): Map<string, Doc>;
     write(session: SqliteSession, page: ProjectionPage<Doc, Out>): void;
+    /**
+     * Ends a full rebuild, in the transaction of its last page, before the secondary indexes are
+     * created: builds what its pages skipped while `rebuilding` (the statistics cells).
+     */
+    finishRebuild?(session: SqliteSession): void;
   };
   readonly postgres: {
     load(session: PostgresSession, keys: readonly string[]): Promise<Map<string, Doc>>;
     write(session: PostgresSession, page: ProjectionPage<Doc, Out>): Promise<void>;
+    /** As `sqlite.finishRebuild`. */
+    finishRebuild?(session: PostgresSession): Promise<void>;
   };
 }

@@ -25,13 +25,17 @@ import type { EventStore, StoredEvent } from '#kierto/event-store';
 import type { AnyProjection, Evolved, ProjectionName } from './projection.js';
 import {
   CheckpointMovedError,
+  isRebuilding,
   LeadershipLostError,
+  readableCheckpoint,
+  rebuildingVersion,
   type Checkpoint,
   type CheckpointMove,
   type PagePart,
   type PageWrite,
   type QuarantinedEvent,
   type ReadModelStore,
+  type RebuildFinish,
 } from './read-models/port.js';
 import { isTransientError, reasonOf } from './transient.js';
 
@@ -174,47 +178,99 @@ export class Projector {
    * 0 means every projection has caught up with the log.
    */
   async runPage(): Promise<number> {
-    const { readModels, store } = this.options;
     const started = performance.now();
-    const startTime = Date.now();
-    const checkpoints = await readModels.checkpoints();
-    const positions = this.options.projections.map((projection) => positionOf(checkpoints, projection.name));
-    const events = await store.readAll(Math.min(...positions), this.nextPageSize);
-    const last = events.at(-1);
-    if (last === undefined) return 0;
-    const first = events[0] ?? last;
-    const parts = this.options.projections.flatMap((projection, index) => {
-      const from = positions[index] ?? 0;
-      const unseen = events.filter((event) => event.globalPosition > from);
-      return unseen.length === 0 ? [] : [{ projection, from, events: unseen }];
+    const page = await this.readPage(await this.positions(), new Map());
+    if (page.events.length === 0 && page.finish.length === 0) return 0;
+    await this.writePage(page);
+    this.fitPageToBudget(page.events.length, performance.now() - started);
+    this.progress.emit('progress');
+    return page.events.length;
+  }
+
+  /** Where each projection stands: its checkpoint and the version stored with it. */
+  private async positions(): Promise<ProjectionPosition[]> {
+    const checkpoints = await this.options.readModels.checkpoints();
+    return this.options.projections.map((projection) => {
+      const checkpoint = checkpoints.get(projection.name);
+      if (checkpoint === undefined)
+        throw new Error(`Projection ${projection.name} has no checkpoint: run prepare() first`);
+      return { projection, position: checkpoint.position, version: checkpoint.version };
     });
+  }
+
+  /**
+   * Reads the next page from these positions and folds every projection over its unseen events,
+   * each document taken from `overlay` (the documents of a page still committing, by projection)
+   * before the store. A fold that throws is kept, not thrown: writePage() isolates it.
+   */
+  private async readPage(
+    positions: readonly ProjectionPosition[],
+    overlay: ReadonlyMap<ProjectionName, ReadonlyMap<string, object>>,
+  ): Promise<ReadPage> {
+    const { readModels, store } = this.options;
+    const startTime = Date.now();
+    const size = this.nextPageSize;
+    const events = await store.readAll(Math.min(...positions.map((each) => each.position)), size);
+    const last = events.at(-1);
+    const parts = positions.flatMap((at) => {
+      const unseen = events.filter((event) => event.globalPosition > at.position);
+      return unseen.length === 0 ? [] : [{ at, events: unseen }];
+    });
+    const after = positions.map((at) => ({ ...at, position: Math.max(at.position, last?.globalPosition ?? 0) }));
+    // A page shorter than asked for reached the end of the log: it ends the full rebuilds in progress.
+    const finish =
+      events.length < size ? after.filter((at) => at.version === rebuildingVersion(at.projection.version)) : [];
+    let fold: ReadPage['fold'];
+    try {
+      const page = emptyPage();
+      for (const { at, events: unseen } of parts) {
+        const move = moveOf(at, unseen);
+        const documents = overlay.get(at.projection.name);
+        page.parts.push(await applyPage(at.projection, unseen, readModels, move, isRebuilding(at.version), documents));
+        page.checkpoints.push(move);
+      }
+      fold = { page };
+    } catch (error) {
+      fold = { error };
+    }
+    return { startTime, events, parts, after, finish: finish.map(finishOf), fold };
+  }
+
+  /**
+   * Commits a page read by readPage(): every projection's part in one transaction, with the
+   * rebuilds it ends. Returns whether that fast path committed; 'isolated' when the page failed
+   * for a reason that may be an event's and each projection's part was committed on its own,
+   * narrowed down to the events quarantined (the documents may then differ from the page's fold).
+   */
+  private async writePage(page: ReadPage): Promise<'committed' | 'isolated'> {
+    const first = page.events[0];
+    const last = page.events.at(-1);
     // Started only once the page has events, back-dated to its first read: a caught-up projector
     // polling an empty log would otherwise send a span per wait. A no-op without a tracer provider.
     const span = trace.getTracer(TRACER_SCOPE).startSpan('projector page', {
-      startTime,
+      startTime: page.startTime,
       attributes: {
-        'kierto.projector.read_models': parts.length,
-        'kierto.projector.events': events.length,
-        'kierto.projector.first_position': first.globalPosition,
-        'kierto.projector.last_position': last.globalPosition,
+        'kierto.projector.read_models': page.parts.length,
+        'kierto.projector.events': page.events.length,
+        'kierto.projector.first_position': first?.globalPosition ?? 0,
+        'kierto.projector.last_position': last?.globalPosition ?? 0,
+        'kierto.projector.rebuilds_finished': page.finish.length,
       },
     });
     try {
       try {
         // The fast path: every projection's part in one transaction.
-        const page = emptyPage();
-        for (const part of parts) {
-          const move = { name: part.projection.name, from: part.from, to: last.globalPosition, hash: last.hash };
-          page.parts.push(await applyPage(part.projection, part.events, readModels, move));
-          page.checkpoints.push(move);
-        }
-        await this.commit(page);
+        if ('error' in page.fold) throw page.fold.error;
+        await this.commit({ ...page.fold.page, finish: page.finish });
+        return 'committed';
       } catch (error) {
         if (isRefusal(error) || isTransientError(error)) throw error;
         span.setAttribute('kierto.projector.isolated', true);
         // Possibly one event's fault: each projection on its own, so that passports and statistics
         // never share a failure, and within it the part that fails narrowed down to its event.
-        for (const part of parts) await this.isolate(part.projection, part.from, part.events);
+        for (const part of page.parts) await this.isolate(part.at, part.events);
+        if (page.finish.length > 0) await this.commit({ ...emptyPage(), finish: page.finish });
+        return 'isolated';
       }
     } catch (error) {
       failSpan(span, error);
@@ -222,9 +278,6 @@ export class Projector {
     } finally {
       span.end();
     }
-    this.fitPageToBudget(events.length, performance.now() - started);
-    this.progress.emit('progress');
-    return events.length;
   }
 
   /** Commits a page, fenced by the leader epoch when this projector runs under an election. */
@@ -258,15 +311,16 @@ export class Projector {
    * quarantined: its checkpoint moves past it with nothing applied. A page with one poison event
    * costs about 2·log2(page size) transactions.
    */
-  private async isolate(projection: AnyProjection, from: number, events: readonly StoredEvent[]): Promise<void> {
+  private async isolate(at: ProjectionPosition, events: readonly StoredEvent[]): Promise<void> {
     const { readModels } = this.options;
+    const { projection } = at;
     const last = events.at(-1);
     if (last === undefined) return;
-    const move = { name: projection.name, from, to: last.globalPosition, hash: last.hash };
+    const move = moveOf(at, events);
     let failure: unknown;
     try {
       const page = emptyPage();
-      page.parts.push(await applyPage(projection, events, readModels, move));
+      page.parts.push(await applyPage(projection, events, readModels, move, isRebuilding(at.version)));
       page.checkpoints.push(move);
       await this.commit(page);
       return;
@@ -290,8 +344,8 @@ export class Projector {
     }
     const half = Math.ceil(events.length / 2);
     const first = events.slice(0, half);
-    await this.isolate(projection, from, first);
-    await this.isolate(projection, first.at(-1)?.globalPosition ?? from, events.slice(half));
+    await this.isolate(at, first);
+    await this.isolate({ ...at, position: first.at(-1)?.globalPosition ?? at.position }, events.slice(half));
   }
 
   /**
@@ -328,7 +382,8 @@ export class Projector {
     }
     try {
       const page = emptyPage();
-      page.parts.push(await applyPage(projection, [event], readModels, { from: position - 1, to: position }));
+      const covers = { from: position - 1, to: position };
+      page.parts.push(await applyPage(projection, [event], readModels, covers, false));
       await this.commit({ ...page, release: { name, position } });
     } catch (error) {
       if (error instanceof LeadershipLostError || isTransientError(error)) throw error;
@@ -341,23 +396,60 @@ export class Projector {
   /**
    * Pages until every projection has reached the head it finds; returns the events read. A page
    * another projector committed first is not an error: this one reads on from there.
+   *
+   * Without a page budget (rebuilds, `kierto project`) the next page is read and folded while the
+   * one before commits, its documents taken from that page (docs/adr/0032): pages still commit in
+   * order, one at a time. The folded page is dropped whenever the one before did not commit as
+   * folded (another projector moved a checkpoint, an event was quarantined), and read again.
    */
   async catchUp(): Promise<number> {
+    if (this.options.pageBudgetMs !== undefined) return this.catchUpPageByPage();
+    let total = 0;
+    /** The next page, read and folded while the one before commits; null: read it from the checkpoints. */
+    let ahead: Promise<ReadPage> | null = null;
+    for (;;) {
+      try {
+        const pending = ahead;
+        ahead = null;
+        const page = pending !== null ? await pending : await this.readPage(await this.positions(), new Map());
+        if (page.events.length === 0 && page.finish.length === 0) return await this.caughtUp(total);
+        const written = this.writePage(page);
+        // Not past a page that ends a rebuild: the next one would be folded under the rebuild's marker.
+        let next: Promise<ReadPage> | null = null;
+        if (page.finish.length === 0) {
+          next = this.readPage(page.after, documentsOf(page));
+          // Dropped unread when this page fails; a failure of its own surfaces when it is read again.
+          next.catch(() => undefined);
+        }
+        if ((await written) === 'committed') ahead = next;
+        total += page.events.length;
+        this.progress.emit('progress');
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+      }
+    }
+  }
+
+  /** catchUp() one page at a time, each sized to the page budget, the event loop let run between pages. */
+  private async catchUpPageByPage(): Promise<number> {
     let total = 0;
     for (;;) {
       try {
         const read = await this.runPage();
-        if (read === 0) {
-          if (total >= ANALYZE_AFTER_EVENTS)
-            await this.options.readModels.analyze(this.options.projections.map((p) => p.name));
-          return total;
-        }
+        if (read === 0) return await this.caughtUp(total);
         total += read;
         await this.yieldBetweenPages();
       } catch (error) {
         if (!(error instanceof CheckpointMovedError)) throw error;
       }
     }
+  }
+
+  /** A catch-up of `events` reached the head: after a bulk load the planner's statistics are refreshed. */
+  private async caughtUp(events: number): Promise<number> {
+    if (events >= ANALYZE_AFTER_EVENTS)
+      await this.options.readModels.analyze(this.options.projections.map((p) => p.name));
+    return events;
   }
 
   /** Drops the projections' read models and replays the whole log into them. */
@@ -474,6 +566,48 @@ function isRefusal(error: unknown): boolean {
   return error instanceof CheckpointMovedError || error instanceof LeadershipLostError;
 }
 
+/** A projection's checkpoint as a page starts from it: position and the version stored with it. */
+interface ProjectionPosition {
+  readonly projection: AnyProjection;
+  readonly position: number;
+  readonly version: string;
+}
+
+/** A page read and folded, ready to be written (Projector.readPage). */
+interface ReadPage {
+  /** When its read started (epoch ms), for its span. */
+  readonly startTime: number;
+  readonly events: readonly StoredEvent[];
+  /** Each projection that has unseen events in it, where it starts and those events. */
+  readonly parts: readonly { readonly at: ProjectionPosition; readonly events: readonly StoredEvent[] }[];
+  /** Every projection's position once the page is committed: where the next page starts. */
+  readonly after: readonly ProjectionPosition[];
+  /** The full rebuilds the page ends. */
+  readonly finish: readonly RebuildFinish[];
+  /** Every part folded, with the checkpoint moves; or the error a fold threw. */
+  readonly fold: { readonly page: MutablePage } | { readonly error: unknown };
+}
+
+/** The documents a page's fold changed, by projection: what the next page folds over while this one commits. */
+function documentsOf(page: ReadPage): ReadonlyMap<ProjectionName, ReadonlyMap<string, object>> {
+  const documents = new Map<ProjectionName, ReadonlyMap<string, object>>();
+  if ('page' in page.fold)
+    for (const part of page.fold.page.parts) documents.set(part.projection.name, part.page.documents);
+  return documents;
+}
+
+/** The checkpoint move of a part starting at `at` and ending with the last of `events` (at least one). */
+function moveOf(at: ProjectionPosition, events: readonly StoredEvent[]): CheckpointMove {
+  const last = events.at(-1);
+  if (last === undefined) throw new RangeError('A checkpoint move needs at least one event');
+  const { projection, position, version } = at;
+  return { name: projection.name, from: position, version, to: last.globalPosition, hash: last.hash };
+}
+
+function finishOf(at: ProjectionPosition): RebuildFinish {
+  return { projection: at.projection, position: at.position };
+}
+
 /** A page being assembled. */
 interface MutablePage {
   readonly checkpoints: CheckpointMove[];
@@ -498,17 +632,26 @@ function handles(projection: AnyProjection, type: string): boolean {
 
 /**
  * Folds a projection over the unseen events of a page, loading each document once: its part of the
- * page, the positions (from, to] it covers, for its storage to write.
+ * page, the positions (from, to] it covers, for its storage to write. A document in `overlay` (the
+ * page before, still committing) is taken from there rather than loaded.
  */
 async function applyPage(
   projection: AnyProjection,
   events: readonly StoredEvent[],
   readModels: ReadModelStore,
   covers: { readonly from: number; readonly to: number },
+  rebuilding: boolean,
+  overlay: ReadonlyMap<string, object> = new Map(),
 ): Promise<PagePart> {
   const relevant = events.filter((event) => handles(projection, event.type));
   const keys = [...new Set(relevant.map((event) => projection.documentKey(event)).filter((key) => key !== null))];
-  const documents = keys.length === 0 ? new Map<string, object>() : await readModels.loadDocuments(projection, keys);
+  const missing = keys.filter((key) => !overlay.has(key));
+  const documents =
+    missing.length === 0 ? new Map<string, object>() : await readModels.loadDocuments(projection, missing);
+  for (const key of keys) {
+    const overlaid = overlay.get(key);
+    if (overlaid !== undefined) documents.set(key, overlaid);
+  }
   const changed = new Map<string, object>();
   const applied: Evolved<object>[] = [];
   for (const event of relevant) {
@@ -520,7 +663,7 @@ async function applyPage(
     }
     applied.push(evolved);
   }
-  return { projection, page: { from: covers.from, to: covers.to, documents: changed, applied } };
+  return { projection, page: { from: covers.from, to: covers.to, documents: changed, applied, rebuilding } };
 }
 
 function positionOf(checkpoints: ReadonlyMap<ProjectionName, Checkpoint>, name: ProjectionName): number {
@@ -541,7 +684,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * Resolves once the projection's checkpoint reaches `position`, or with the checkpoint it is at
- * after `timeoutMs` (read-your-writes for a query: `?minPosition=`). Wakes on the in-process
+ * after `timeoutMs` (read-your-writes for a query: `?minPosition=`), as `readableCheckpoint` gives
+ * it. Wakes on the in-process
  * projector's progress and polls the checkpoint too, for a projector running in another process.
  */
 export async function waitForCheckpoint(
@@ -554,7 +698,10 @@ export async function waitForCheckpoint(
 ): Promise<{ readonly reached: boolean; readonly checkpoint: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const checkpoint = (await readModels.checkpoints()).get(name)?.position ?? 0;
+    const stored = (await readModels.checkpoints()).get(name);
+    // A full rebuild that finishes its read model at the end gives nothing to rely on before (docs/adr/0032).
+    const projection = projector?.projections.find((each) => each.name === name);
+    const checkpoint = stored === undefined ? 0 : readableCheckpoint(stored, projection);
     if (checkpoint >= position) return { reached: true, checkpoint };
     const remaining = deadline - Date.now();
     if (remaining <= 0) return { reached: false, checkpoint };

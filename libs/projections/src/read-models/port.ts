@@ -30,8 +30,55 @@ export interface CheckpointMove {
   readonly name: ProjectionName;
   /** The position the page was computed from: the write is refused when the stored one differs. */
   readonly from: number;
+  /**
+   * The stored version the page was computed under (a full rebuild's marker, or the projection's
+   * version): refused when it differs, so that a page folded for a rebuild in progress never
+   * commits after another projector finished that rebuild, nor the reverse.
+   */
+  readonly version: string;
   readonly to: number;
   readonly hash: string;
+}
+
+/**
+ * What the checkpoint's version reads while a full rebuild is in progress (docs/adr/0032): the
+ * projection's tables were recreated without their secondary indexes and its pages skip the work
+ * its storage does once at the end (`finishRebuild`). Stored in the checkpoint row, so a crash
+ * mid-rebuild leaves it there: the next prepare() keeps the tables and the rebuild resumes in the
+ * same mode. A version that is neither the code's nor this marker is rebuilt from zero, as before.
+ */
+export function rebuildingVersion(version: string): string {
+  return `${version}${REBUILDING}`;
+}
+
+/** Whether a stored version is a full rebuild in progress (of any version). */
+export function isRebuilding(storedVersion: string): boolean {
+  return storedVersion.endsWith(REBUILDING);
+}
+
+const REBUILDING = ' (rebuilding)';
+
+/**
+ * The checkpoint a query may rely on: the stored position, except during a full rebuild of a read
+ * model whose storage builds part of it at the end (`finishRebuild`, the statistics cells), or of
+ * one this instance does not know: 0 then, until the rebuild ends (docs/adr/0032).
+ */
+export function readableCheckpoint(
+  stored: { readonly position: number; readonly version: string },
+  projection: AnyProjection | undefined,
+): number {
+  if (!isRebuilding(stored.version)) return stored.position;
+  const finishes =
+    projection === undefined ||
+    projection.storage.sqlite.finishRebuild !== undefined ||
+    projection.storage.postgres.finishRebuild !== undefined;
+  return finishes ? 0 : stored.position;
+}
+
+/** A projection whose full rebuild a page ends: at the position the page leaves its checkpoint at. */
+export interface RebuildFinish {
+  readonly projection: AnyProjection;
+  readonly position: number;
 }
 
 /** One projection's part of a page. */
@@ -58,6 +105,14 @@ export interface PageWrite {
    * epoch is still this one, so a leader that lost its lock without knowing it writes nothing.
    */
   readonly fence?: number;
+  /**
+   * Full rebuilds this page ends (it reached the end of the log): after the page's writes, in its
+   * transaction, each projection's storage runs its `finishRebuild`, its secondary indexes are
+   * created and its checkpoint gets its real version back, refused (CheckpointMovedError) unless
+   * the checkpoint is still at `position` with the rebuilding marker. Queries therefore never see
+   * the finished version with the end-of-rebuild work missing.
+   */
+  readonly finish?: readonly RebuildFinish[];
 }
 
 /** A read in one snapshot, per dialect; the store adds the checkpoint the snapshot saw. */
@@ -142,7 +197,10 @@ export interface ReadModelStore {
   /**
    * Makes a projection's tables ready: creates them with a checkpoint at 0 when missing ('created'),
    * drops and recreates them when they were built by another version ('recreated'), else 'kept'.
-   * The store remembers the projection's storage for reset() and dump().
+   * Created and recreated tables start a full rebuild: no secondary indexes, the checkpoint's
+   * version marked (`rebuildingVersion`) until a page finishes it. A rebuild of the code's version
+   * left unfinished (a crash) is 'kept' as it is and resumes; a finished one gets any missing
+   * index back. The store remembers the projection's storage for reset() and dump().
    */
   prepare(projection: AnyProjection): Promise<PrepareOutcome>;
 
@@ -155,7 +213,8 @@ export interface ReadModelStore {
   commit(page: PageWrite): Promise<void>;
 
   /**
-   * Drops and recreates a prepared projection's tables, checkpoint back to 0 (rebuild from the log).
+   * Drops and recreates a prepared projection's tables, checkpoint back to 0 (rebuild from the log),
+   * as a full rebuild (see prepare()).
    * Its quarantine is emptied too: the rebuild meets those events again and quarantines what still fails.
    */
   reset(name: ProjectionName, version: string): Promise<void>;
@@ -173,7 +232,10 @@ export interface ReadModelStore {
     readonly counts: ReadonlyMap<ProjectionName, number>;
   }>;
 
-  /** Runs a projection's read in one snapshot with that projection's checkpoint. */
+  /**
+   * Runs a projection's read in one snapshot with that projection's checkpoint, as
+   * `readableCheckpoint` gives it (0 while a rebuild that finishes its read model at the end runs).
+   */
   snapshot<T>(name: ProjectionName, read: SnapshotRead<T>): Promise<AtCheckpoint<T>>;
 
   /**

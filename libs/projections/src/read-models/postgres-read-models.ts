@@ -19,7 +19,9 @@ import {
   type PageWrite,
   type PrepareOutcome,
   type QuarantinedEvent,
+  readableCheckpoint,
   type ReadModelStore,
+  rebuildingVersion,
   type SnapshotRead,
 } from './port.js';
 import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues } from './rows.js';
@@ -84,8 +86,13 @@ export class PostgresReadModelStore implements ReadModelStore {
         [projection.name],
       );
       const stored = rows[0]?.version;
-      if (stored === projection.version) {
-        for (const statement of projection.storage.ddl('postgres', this.table)) await client.query(statement);
+      if (stored === projection.version || stored === rebuildingVersion(projection.version)) {
+        // A finished read model gets any missing index back; a rebuild left unfinished resumes
+        // without them, to create them at its end (docs/adr/0032).
+        const indexes =
+          stored === projection.version ? (projection.storage.indexes?.('postgres', this.table) ?? []) : [];
+        for (const statement of [...projection.storage.ddl('postgres', this.table), ...indexes])
+          await client.query(statement);
         return 'kept';
       }
       await this.recreate(client, projection, projection.version);
@@ -169,11 +176,14 @@ export class PostgresReadModelStore implements ReadModelStore {
     }
     return this.transaction(async (client) => {
       const value = await read.postgres(this.session(client));
-      const { rows } = await client.query<{ position: string }>(
-        `SELECT position FROM ${this.checkpointsTable} WHERE name = $1`,
+      const { rows } = await client.query<{ position: string; version: string }>(
+        `SELECT position, version FROM ${this.checkpointsTable} WHERE name = $1`,
         [name],
       );
-      return { value, checkpoint: rows[0] === undefined ? 0 : integer(rows[0].position, 'position') };
+      const row = rows[0];
+      const stored =
+        row === undefined ? undefined : { position: integer(row.position, 'position'), version: row.version };
+      return { value, checkpoint: stored === undefined ? 0 : readableCheckpoint(stored, this.prepared.get(name)) };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
@@ -227,8 +237,9 @@ export class PostgresReadModelStore implements ReadModelStore {
     // Checkpoints first: a competing instance waits on the row lock here, then finds it moved.
     for (const move of page.checkpoints) {
       const result = await client.query(
-        `UPDATE ${this.checkpointsTable} SET position = $1, hash = $2, updated_at = $3 WHERE name = $4 AND position = $5`,
-        [move.to, move.hash, new Date().toISOString(), move.name, move.from],
+        `UPDATE ${this.checkpointsTable} SET position = $1, hash = $2, updated_at = $3
+         WHERE name = $4 AND position = $5 AND version = $6`,
+        [move.to, move.hash, new Date().toISOString(), move.name, move.from, move.version],
       );
       if (result.rowCount !== 1) throw new CheckpointMovedError(move.name, move.from);
     }
@@ -248,17 +259,28 @@ export class PostgresReadModelStore implements ReadModelStore {
     }
     const session = this.session(client);
     for (const part of page.parts) await part.projection.storage.postgres.write(session, part.page);
+    for (const { projection, position } of page.finish ?? []) {
+      // The guard first: another projector that finished this rebuild, or moved on, refuses the page.
+      const finished = await client.query(
+        `UPDATE ${this.checkpointsTable} SET version = $1 WHERE name = $2 AND position = $3 AND version = $4`,
+        [projection.version, projection.name, position, rebuildingVersion(projection.version)],
+      );
+      if (finished.rowCount !== 1) throw new CheckpointMovedError(projection.name, position);
+      await projection.storage.postgres.finishRebuild?.(session);
+      for (const statement of projection.storage.indexes?.('postgres', this.table) ?? []) await client.query(statement);
+    }
   }
 
   private async recreate(client: PoolClient, projection: AnyProjection, version: string): Promise<void> {
     for (const table of Object.keys(projection.storage.tables))
       await client.query(`DROP TABLE IF EXISTS ${this.table(table)}`);
+    // A full rebuild starts: tables without their secondary indexes, the version marked until its last page.
     for (const statement of projection.storage.ddl('postgres', this.table)) await client.query(statement);
     await client.query(`DELETE FROM ${this.quarantineTable} WHERE name = $1`, [projection.name]);
     await client.query(
       `INSERT INTO ${this.checkpointsTable} (name, position, version, hash, updated_at) VALUES ($1, 0, $2, NULL, $3)
        ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,
-      [projection.name, version, new Date().toISOString()],
+      [projection.name, rebuildingVersion(version), new Date().toISOString()],
     );
   }
 

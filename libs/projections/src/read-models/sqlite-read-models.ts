@@ -22,7 +22,9 @@ import {
   type PageWrite,
   type PrepareOutcome,
   type QuarantinedEvent,
+  readableCheckpoint,
   type ReadModelStore,
+  rebuildingVersion,
   type SnapshotRead,
 } from './port.js';
 import { integer, normaliseDumpRow, quarantineCounts, quarantineRow, quarantineValues } from './rows.js';
@@ -86,8 +88,15 @@ export class SqliteReadModelStore implements ReadModelStore {
         const row = db
           .prepare<[string], CheckpointRow>(`SELECT * FROM ${CHECKPOINTS_TABLE} WHERE name = ?`)
           .get(projection.name);
-        if (row !== undefined && row.version === projection.version) {
-          for (const statement of projection.storage.ddl('sqlite', same)) db.exec(statement);
+        if (
+          row !== undefined &&
+          (row.version === projection.version || row.version === rebuildingVersion(projection.version))
+        ) {
+          // A finished read model gets any missing index back; a rebuild left unfinished resumes
+          // without them, to create them at its end (docs/adr/0032).
+          const indexes =
+            row.version === projection.version ? (projection.storage.indexes?.('sqlite', same) ?? []) : [];
+          for (const statement of [...projection.storage.ddl('sqlite', same), ...indexes]) db.exec(statement);
           return 'kept';
         }
         this.recreate(db, projection, projection.version);
@@ -151,10 +160,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       const db = this.open();
       return db.transaction((): AtCheckpoint<T> => {
         const value = read.sqlite(this.session());
-        const row = this.cached<[string], { position: number }>(
-          `SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ?`,
+        const row = this.cached<[string], { position: number; version: string }>(
+          `SELECT position, version FROM ${CHECKPOINTS_TABLE} WHERE name = ?`,
         ).get(name);
-        return { value, checkpoint: row?.position ?? 0 };
+        return { value, checkpoint: row === undefined ? 0 : readableCheckpoint(row, this.prepared.get(name)) };
       })();
     });
   }
@@ -215,12 +224,13 @@ export class SqliteReadModelStore implements ReadModelStore {
     // Dropped tables invalidate the statements prepared on them.
     this.statements.clear();
     for (const table of Object.keys(projection.storage.tables)) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    // A full rebuild starts: tables without their secondary indexes, the version marked until its last page.
     for (const statement of projection.storage.ddl('sqlite', same)) db.exec(statement);
     db.prepare(`DELETE FROM ${QUARANTINE_TABLE} WHERE name = ?`).run(projection.name);
     db.prepare(
       `INSERT INTO ${CHECKPOINTS_TABLE} (name, position, version, hash, updated_at) VALUES (?, 0, ?, NULL, ?)
        ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version, hash = NULL, updated_at = excluded.updated_at`,
-    ).run(projection.name, version, new Date().toISOString());
+    ).run(projection.name, rebuildingVersion(version), new Date().toISOString());
   }
 }
 
@@ -245,11 +255,11 @@ function readCheckpoints(db: Db): Map<ProjectionName, Checkpoint> {
 function writePage(session: SqliteSession, page: PageWrite): void {
   const { prepare } = session;
   const now = new Date().toISOString();
-  const moveCheckpoint = prepare<[number, string, string, string, number]>(
-    `UPDATE ${CHECKPOINTS_TABLE} SET position = ?, hash = ?, updated_at = ? WHERE name = ? AND position = ?`,
+  const moveCheckpoint = prepare<[number, string, string, string, number, string]>(
+    `UPDATE ${CHECKPOINTS_TABLE} SET position = ?, hash = ?, updated_at = ? WHERE name = ? AND position = ? AND version = ?`,
   );
   for (const move of page.checkpoints) {
-    if (moveCheckpoint.run(move.to, move.hash, now, move.name, move.from).changes !== 1) {
+    if (moveCheckpoint.run(move.to, move.hash, now, move.name, move.from, move.version).changes !== 1) {
       throw new CheckpointMovedError(move.name, move.from);
     }
   }
@@ -266,6 +276,17 @@ function writePage(session: SqliteSession, page: PageWrite): void {
     ).run(...quarantineValues(event));
   }
   for (const part of page.parts) part.projection.storage.sqlite.write(session, part.page);
+  const finish = prepare<[string, string, number, string]>(
+    `UPDATE ${CHECKPOINTS_TABLE} SET version = ? WHERE name = ? AND position = ? AND version = ?`,
+  );
+  for (const { projection, position } of page.finish ?? []) {
+    // The guard first: another projector that finished this rebuild, or moved on, refuses the page.
+    const { version, name } = projection;
+    if (finish.run(version, name, position, rebuildingVersion(version)).changes !== 1)
+      throw new CheckpointMovedError(name, position);
+    projection.storage.sqlite.finishRebuild?.(session);
+    for (const statement of projection.storage.indexes?.('sqlite', same) ?? []) session.db.exec(statement);
+  }
 }
 
 /** better-sqlite3 works synchronously; hands the result over as the port's promise, a throw as a rejection. */

@@ -3,7 +3,8 @@
  * per page, the devices' documents, the facts appended, the membership intervals changed
  * (../memberships) and the pre-aggregated cells, in SQLite or PostgreSQL, inside the engine's page
  * transaction. The cells take the facts of the positions the page covers, (from, to]; a producer
- * whose membership changed has its cells recomputed from all its facts instead.
+ * whose membership changed has its cells recomputed from all its facts instead. A full rebuild skips
+ * the cells page by page and builds them once at its end (`rebuildCellStatements`, docs/adr/0032).
  */
 import { writePostgresMemberships, writeSqliteMemberships, type MembershipChange } from '../memberships/memberships.js';
 import {
@@ -13,10 +14,12 @@ import {
   writeSqliteDocuments,
 } from '../read-models/documents.js';
 import type { ProjectionPage, ReadModelStorage } from '../projection.js';
-import type { SqlParam } from '../read-models/sql.js';
+import { Sql, type SqlParam } from '../read-models/sql.js';
 import type { StatisticsApplied, StatisticsDevice, StatisticsFact } from './model.js';
 import { factValues } from './read-model.js';
 import {
+  addFactsToCells,
+  addFactsToRecordedCells,
   addPageToCells,
   addPageToRecordedCells,
   FACT_INSERT_COLUMNS,
@@ -24,7 +27,13 @@ import {
   recomputeProducerRecordedCells,
   type StatisticsTables,
 } from './sql.js';
-import { STATISTICS_DEVICES, STATISTICS_TABLE_ORDER, STATISTICS_TABLES, statisticsDdl } from './tables.js';
+import {
+  STATISTICS_DEVICES,
+  STATISTICS_TABLE_ORDER,
+  STATISTICS_TABLES,
+  statisticsDdl,
+  statisticsIndexes,
+} from './tables.js';
 
 /** PostgreSQL type of each fact column, for the casts of the batch insert. */
 const FACT_COLUMN_TYPES: Record<(typeof FACT_INSERT_COLUMNS)[number], string> = {
@@ -78,9 +87,27 @@ function cellStatements(tables: StatisticsTables, page: Page, facts: number, mem
   ];
 }
 
+/**
+ * The end of a full rebuild (docs/adr/0032), in order: every pre-aggregated table built once from
+ * all facts with the memberships as they end up, set-based, instead of page by page
+ * (`cellStatements`, which a rebuilding page skips). Each table is emptied first: a quarantined
+ * event re-projected during the rebuild (`kierto quarantine --retry`) adds its cells the
+ * incremental way.
+ */
+export function rebuildCellStatements(tables: StatisticsTables): Sql[] {
+  const all = (sql: Sql): Sql => sql.add('1 = 1');
+  return [
+    new Sql().add(`DELETE FROM ${tables.cells}`),
+    addFactsToCells(tables, all),
+    new Sql().add(`DELETE FROM ${tables.recordedCells}`),
+    addFactsToRecordedCells(tables, all),
+  ];
+}
+
 export const statisticsStorage: ReadModelStorage<StatisticsDevice, StatisticsApplied> = {
   tables: STATISTICS_TABLE_ORDER,
   ddl: statisticsDdl,
+  indexes: statisticsIndexes,
   sqlite: {
     load: (session, keys) => loadSqliteDocuments<StatisticsDevice>(session, STATISTICS_DEVICES, keys),
     write(session, page) {
@@ -94,9 +121,14 @@ export const statisticsStorage: ReadModelStorage<StatisticsDevice, StatisticsApp
         for (const fact of facts) insertFact.run(...factValues(fact));
       }
       writeSqliteMemberships(session, memberships);
+      if (page.rebuilding) return;
       for (const sql of cellStatements(tables, page, facts.length, memberships)) {
         session.prepare<SqlParam[]>(sql.text).run(...sql.params);
       }
+    },
+    finishRebuild(session) {
+      for (const sql of rebuildCellStatements(STATISTICS_TABLES(session.table)))
+        session.prepare<SqlParam[]>(sql.text).run(...sql.params);
     },
   },
   postgres: {
@@ -116,7 +148,11 @@ export const statisticsStorage: ReadModelStorage<StatisticsDevice, StatisticsApp
         );
       }
       await writePostgresMemberships(session, memberships);
+      if (page.rebuilding) return;
       for (const sql of cellStatements(tables, page, facts.length, memberships)) await session.query(sql);
+    },
+    async finishRebuild(session) {
+      for (const sql of rebuildCellStatements(STATISTICS_TABLES(session.table))) await session.query(sql);
     },
   },
 };

@@ -193,8 +193,6 @@ export const stockStorage: ReadModelStorage<StockEntry, StockApplied> = {
         wipe ${t.text} NOT NULL,
         document ${t.document} NOT NULL
       )${t.strict}`,
-      // The listing: one organisation's devices in the order they were received, keyset-paged.
-      `CREATE INDEX IF NOT EXISTS stock_by_holder ON ${table(STOCK)} (holder, received_at, device_id)`,
       `CREATE TABLE IF NOT EXISTS ${table(STOCK_LOT_DEVICES)} (
         lot_id ${t.text} NOT NULL,
         device_id ${t.text} NOT NULL,
@@ -202,6 +200,11 @@ export const stockStorage: ReadModelStorage<StockEntry, StockApplied> = {
       )${t.strict}`,
     ];
   },
+  // The listing: one organisation's devices in the order they were received, keyset-paged. A full
+  // rebuild creates it at its end (docs/adr/0032).
+  indexes: (_dialect, table) => [
+    `CREATE INDEX IF NOT EXISTS stock_by_holder ON ${table(STOCK)} (holder, received_at, device_id)`,
+  ],
   sqlite: {
     load: loadSqlite,
     write: (session, page) => {
