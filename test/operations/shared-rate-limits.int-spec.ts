@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createTestSchema, describeIfPostgres, dropTestSchema, postgres } from '#kierto/event-store/testing/postgres';
-import { PostgresRequestLimiter } from '../../apps/api/src/access/rate-limiter.js';
+import { leaseCap, PostgresRequestLimiter } from '../../apps/api/src/access/rate-limiter.js';
 import { earlyEnoughInAMinute } from '../support/rate-windows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -32,6 +32,50 @@ describeIfPostgres('rate limits shared through PostgreSQL', () => {
         [false, 0],
       ]);
       expect((await limiters[1]?.take('key:k-other', 4, Date.now()))?.remaining).toBe(3);
+      expect(errors).toEqual([]);
+    } finally {
+      for (const limiter of limiters) await limiter.close();
+    }
+  });
+
+  it('reserves requests in leases under a high limit: one instance allows exactly the limit', async () => {
+    const errors: unknown[] = [];
+    const limiter = new PostgresRequestLimiter(postgres.url, schema, (error) => errors.push(error), 3_600_000);
+    try {
+      const limit = 640;
+      expect(leaseCap(limit)).toBe(10);
+      const decisions = [];
+      for (let index = 0; index < limit + 20; index += 1) {
+        decisions.push(await limiter.take('key:k-leased', limit, Date.now()));
+      }
+      expect(decisions.filter((decision) => decision.allowed)).toHaveLength(limit);
+      expect(decisions.slice(0, limit).every((decision) => decision.allowed)).toBe(true);
+      expect(decisions.map((decision) => decision.remaining).slice(0, 3)).toEqual([639, 638, 637]);
+      expect(decisions.at(limit - 1)?.remaining).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await limiter.close();
+    }
+  });
+
+  it('never allows more than the limit across instances taking at once, and holds back at most a lease each', async () => {
+    const errors: unknown[] = [];
+    const limiters = [0, 1].map(
+      () => new PostgresRequestLimiter(postgres.url, schema, (error) => errors.push(error), 3_600_000),
+    );
+    try {
+      const limit = 640;
+      // Concurrent takes on both instances, more than the limit in all.
+      const [first, second] = limiters as [PostgresRequestLimiter, PostgresRequestLimiter];
+      const decisions = await Promise.all(
+        Array.from({ length: 800 }, (_, index) =>
+          (index % 2 === 0 ? first : second).take('key:k-concurrent', limit, Date.now()),
+        ),
+      );
+      const allowed = decisions.filter((decision) => decision.allowed).length;
+      expect(allowed).toBeLessThanOrEqual(limit);
+      // What an instance reserved and did not use is at most a lease, less the request that took it.
+      expect(allowed).toBeGreaterThanOrEqual(limit - 2 * (leaseCap(limit) - 1));
       expect(errors).toEqual([]);
     } finally {
       for (const limiter of limiters) await limiter.close();

@@ -20,12 +20,74 @@ export class AuthenticationError extends Error {
   }
 }
 
+/** A key with its organisation as the store held them when they were looked up. */
+export interface KnownKey {
+  readonly key: ApiKeyRecord;
+  readonly organisation: Organisation;
+  readonly lookedUpAt: number;
+}
+
+/**
+ * Keys looked up in the last `maxAgeMs`, so that a client's requests do not each ask the access
+ * store again (two round trips on PostgreSQL, docs/adr/0035). What it holds may be stale by at most
+ * `maxAgeMs`: a key revoked on another instance, or an organisation's changed roles, take effect
+ * here that much later; a revocation through this process forgets the key at once (`forget`). The
+ * secret is still checked against the stored hash on every request, the expiry against `now`.
+ */
+export class KeyCache {
+  private readonly keys = new Map<string, KnownKey>();
+
+  constructor(
+    readonly maxAgeMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  get(keyId: string, nowMs: number): KnownKey | null {
+    const known = this.keys.get(keyId);
+    if (known === undefined) return null;
+    // A clock that went back counts as stale too: the bound holds whichever way it moved.
+    const age = nowMs - known.lookedUpAt;
+    if (age >= 0 && age < this.maxAgeMs) return known;
+    this.keys.delete(keyId);
+    return null;
+  }
+
+  remember(key: ApiKeyRecord, organisation: Organisation, nowMs: number): void {
+    if (this.maxAgeMs <= 0) return;
+    // Bounded memory: when full, the oldest entry goes (a Map iterates in insertion order).
+    if (this.keys.size >= this.maxKeys && !this.keys.has(key.keyId)) {
+      const oldest = this.keys.keys().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
+    }
+    this.keys.delete(key.keyId);
+    this.keys.set(key.keyId, { key, organisation, lookedUpAt: nowMs });
+  }
+
+  /** After a revocation (or any change to the key) through this process: the next request looks it up. */
+  forget(keyId: string): void {
+    this.keys.delete(keyId);
+  }
+}
+
 /** Checks `Authorization: Bearer kierto_…` against the stored key hashes. */
 export async function authenticate(
   store: AccessStore,
   authorization: string | undefined,
   now: Date,
 ): Promise<Principal> {
+  return (await authenticateWith(store, authorization, now, null)).principal;
+}
+
+/**
+ * `authenticate` with a cache: a key looked up less than the cache's `maxAgeMs` ago is not looked
+ * up again (`fromCache` then says so).
+ */
+export async function authenticateWith(
+  store: AccessStore,
+  authorization: string | undefined,
+  now: Date,
+  cache: KeyCache | null,
+): Promise<{ readonly principal: Principal; readonly fromCache: boolean }> {
   if (authorization === undefined || authorization.trim() === '') {
     throw new AuthenticationError('MISSING_CREDENTIALS', 'Send an API key: Authorization: Bearer <key>');
   }
@@ -37,7 +99,8 @@ export async function authenticate(
       'The Authorization header must be "Bearer kierto_<keyId>_<secret>"',
     );
   }
-  const key = await store.getKey(parsed.keyId);
+  const known = cache?.get(parsed.keyId, now.getTime()) ?? null;
+  const key = known?.key ?? (await store.getKey(parsed.keyId));
   // Unknown key and wrong secret answer alike, so a key id alone reveals nothing.
   if (key === null || !secretMatches(parsed.secret, key.secretHash)) {
     throw new AuthenticationError('UNKNOWN_KEY', 'This API key is not valid');
@@ -46,9 +109,10 @@ export async function authenticate(
   if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime()) {
     throw new AuthenticationError('KEY_EXPIRED', `API key ${key.keyId} expired at ${key.expiresAt}`);
   }
-  const organisation = await store.getOrganisation(key.organisationId);
+  const organisation = known?.organisation ?? (await store.getOrganisation(key.organisationId));
   if (organisation === null) throw new AuthenticationError('UNKNOWN_KEY', 'This API key is not valid');
-  return { organisation, keyId: key.keyId };
+  if (known === null) cache?.remember(key, organisation, now.getTime());
+  return { principal: { organisation, keyId: key.keyId }, fromCache: known !== null };
 }
 
 /** The role in which the organisation acts for a permission (recorded as the actor's role), or null. */

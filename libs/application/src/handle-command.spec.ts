@@ -55,6 +55,46 @@ describe('handleCommand', () => {
     expect(foldStream(producerStreams, await store.readStream(stream)).state.organisationId).toBe('org-elker');
   });
 
+  describe('a command that starts its stream (startsStream)', () => {
+    it('is decided on the empty stream without reading it, and appended expecting no stream', async () => {
+      let reads = 0;
+      const readStream = store.readStream.bind(store);
+      store.readStream = (streamId) => {
+        reads += 1;
+        return readStream(streamId);
+      };
+      const outcome = await handleCommand(store, producerStreams, stream, join('org-elker'), {
+        ...context(),
+        startsStream: true,
+      });
+      expect(outcome).toMatchObject({ revision: 0, replayed: false });
+      expect(reads).toBe(0);
+    });
+
+    it('is read and decided on what is stored when the stream exists: refused as without the hint', async () => {
+      await handleCommand(store, producerStreams, stream, join('org-elker'), context());
+      const retries: number[] = [];
+      await expect(
+        handleCommand(store, producerStreams, stream, join('org-serty', '2025-02-01T00:00:00Z'), {
+          ...context({ onRetry: (attempt) => retries.push(attempt) }),
+          startsStream: true,
+        }),
+      ).rejects.toBeInstanceOf(DomainError);
+      expect(retries).toEqual([1]);
+      expect(await store.headPosition()).toBe(1);
+    });
+
+    it('is read first when If-Match pins a revision', async () => {
+      await handleCommand(store, producerStreams, stream, join('org-elker'), context());
+      await expect(
+        handleCommand(store, producerStreams, stream, join('org-serty', '2025-02-01T00:00:00Z'), {
+          ...context({ expectedRevision: 'no-stream' }),
+          startsStream: true,
+        }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+    });
+  });
+
   it('decides on what is stored: a second join is refused and appends nothing', async () => {
     await handleCommand(store, producerStreams, stream, join('org-elker'), context());
     await expect(

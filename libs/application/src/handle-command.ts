@@ -19,6 +19,13 @@ export interface CommandContext {
   readonly newEventId: () => string;
   /** Told before each automatic retry after a concurrent writer moved the stream (traces count them). */
   readonly onRetry?: (attempt: number) => void;
+  /**
+   * The command starts its stream (placing a device on the market): decide it first on the empty
+   * stream without reading it. The append expects no stream, so an existing one makes it conflict,
+   * and the command is then read and decided like any other (refused as the stream's state says).
+   * Saves the read, a round trip, on every new stream. Ignored when If-Match pins a revision.
+   */
+  readonly startsStream?: boolean;
 }
 
 export interface CommandOutcome {
@@ -108,18 +115,28 @@ async function handleNow<Command, Event extends DomainEventShape, State>(
   if (earlier !== null) return replayed(earlier);
 
   const eventIdAt = eventIdsOf(context);
+  const decideOn = (state: State) =>
+    decideCommand(kind, state, command, {
+      eventId: eventIdAt,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      metadata: { requestFingerprint: context.requestFingerprint },
+    }).events;
+  let unread = context.startsStream === true && context.expectedRevision === null;
   return retryOnConflict(
     context,
     async () => {
+      if (unread) {
+        unread = false;
+        try {
+          return { events: decideOn(kind.initialState()), expectedRevision: 'no-stream' as const };
+        } catch {
+          // Refused on an empty stream: the answer is the one the stored stream gives, read below.
+        }
+      }
       const { state, expectedRevision } = await readToDecide(store, kind, streamId, context);
-      const { events } = decideCommand(kind, state, command, {
-        eventId: eventIdAt,
-        actor: context.actor,
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        metadata: { requestFingerprint: context.requestFingerprint },
-      });
-      return { events, expectedRevision };
+      return { events: decideOn(state), expectedRevision };
     },
     async ({ events, expectedRevision }) => {
       const result = await store.append(streamId, events, expectedRevision);

@@ -1,9 +1,9 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { AccessStore } from '#kierto/access';
+import { KeyCache, type AccessStore } from '#kierto/access';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../event-store.provider.js';
-import { ACCESS_STORE, REQUEST_LIMITER } from './access.tokens.js';
+import { ACCESS_STORE, KEY_CACHE, REQUEST_LIMITER } from './access.tokens.js';
 import { AuthGuard } from './auth.guard.js';
 import { OrganisationsController } from './organisations.controller.js';
 import { InProcessRequestLimiter, PostgresRequestLimiter, type RequestLimiter } from './rate-limiter.js';
@@ -37,6 +37,18 @@ function requestLimiterFor(config: ApiConfig): RequestLimiter {
 }
 
 /**
+ * How long a looked-up API key is used without asking the access store again (docs/adr/0035). On
+ * PostgreSQL a lookup is two round trips on every request, and other instances may revoke a key: a
+ * revocation elsewhere takes effect here within this bound. The embedded store's lookups are cheap
+ * and in process, so it is not cached: a revocation holds from the next request on.
+ */
+export const KEY_CACHE_MS = 2_000;
+
+function keyCacheFor(config: ApiConfig): KeyCache {
+  return new KeyCache(config.databaseUrl === null ? 0 : KEY_CACHE_MS);
+}
+
+/**
  * Organisations, API keys and the guard that runs before every route (docs/access.md). The access
  * store is created and initialised before Nest starts, like the event store.
  */
@@ -50,10 +62,11 @@ export class AccessModule {
       providers: [
         { provide: ACCESS_STORE, useValue: access },
         { provide: REQUEST_LIMITER, inject: [API_CONFIG], useFactory: requestLimiterFor },
+        { provide: KEY_CACHE, inject: [API_CONFIG], useFactory: keyCacheFor },
         { provide: APP_GUARD, useClass: AuthGuard },
         AccessStoreLifecycle,
       ],
-      exports: [ACCESS_STORE, REQUEST_LIMITER],
+      exports: [ACCESS_STORE, REQUEST_LIMITER, KEY_CACHE],
     };
   }
 }

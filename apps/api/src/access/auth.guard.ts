@@ -2,10 +2,12 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import {
-  authenticate,
+  authenticateWith,
   AuthenticationError,
   hasPermission,
+  KeyCache,
   parseToken,
+  secretMatches,
   type AccessStore,
   type Permission,
   type Principal,
@@ -15,7 +17,7 @@ import { API_CONFIG } from '../event-store.provider.js';
 import { ApiError } from '../http/api-error.js';
 import { authenticateSession, checkCsrf, sessionTimesOf, type SignedInPerson } from '../people/session-auth.js';
 import { PageAnswered, redirectToSignIn, sendRefusalPage } from '../people/refusal-page.js';
-import { ACCESS_STORE, REQUEST_LIMITER } from './access.tokens.js';
+import { ACCESS_STORE, KEY_CACHE, REQUEST_LIMITER } from './access.tokens.js';
 import { HTML_PAGE_KEY, PERMISSION_KEY, PUBLIC_KEY } from './decorators.js';
 import { forbidden, setPrincipal, setSession } from './principal.js';
 import { FailedAuthenticationLimiter, type RequestLimiter } from './rate-limiter.js';
@@ -40,6 +42,7 @@ export class AuthGuard implements CanActivate {
     @Inject(ACCESS_STORE) private readonly access: AccessStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(REQUEST_LIMITER) private readonly limiter: RequestLimiter,
+    @Inject(KEY_CACHE) private readonly keys: KeyCache,
   ) {
     // The same windows as the request limits: shared by every instance on PostgreSQL.
     this.failures = new FailedAuthenticationLimiter(
@@ -106,23 +109,41 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  /** Authentication behind the failure limits; every failure counts for the address and the key id. */
+  /**
+   * Authentication behind the failure limits; every failure counts for the address and the key id.
+   * A key whose secret this process checked within the key cache's bound is not guessing: it is not
+   * held back by the failures of its address until the cache looks it up again (ADR 0035).
+   */
   private async authenticate(request: Request, response: Response): Promise<Principal> {
     const address = request.ip ?? 'unknown';
     const authorization = request.header('authorization');
-    const keyId = keyIdOf(authorization);
+    const token = tokenOf(authorization);
     const now = Date.now();
-    const wait = await this.failures.blockedFor(address, keyId, now);
-    if (wait !== null) {
-      response.setHeader('Retry-After', String(wait));
-      throw new ApiError(429, 'AUTHENTICATION_RATE_LIMITED', `Too many failed authentications; try again in ${wait} s`);
+    if (!this.knownSecret(token, now)) {
+      const wait = await this.failures.blockedFor(address, token?.keyId ?? null, now);
+      if (wait !== null) {
+        response.setHeader('Retry-After', String(wait));
+        throw new ApiError(
+          429,
+          'AUTHENTICATION_RATE_LIMITED',
+          `Too many failed authentications; try again in ${wait} s`,
+        );
+      }
     }
+    const keyId = token?.keyId ?? null;
     try {
-      return await authenticate(this.access, authorization, new Date(now));
+      return (await authenticateWith(this.access, authorization, new Date(now), this.keys)).principal;
     } catch (error) {
       if (error instanceof AuthenticationError) await this.failures.record(address, keyId, now);
       throw error;
     }
+  }
+
+  /** Whether `token` is a key the cache holds, with its secret: a valid key, seen within the cache's bound. */
+  private knownSecret(token: { keyId: string; secret: string } | null, nowMs: number): boolean {
+    if (token === null) return false;
+    const known = this.keys.get(token.keyId, nowMs);
+    return known !== null && secretMatches(token.secret, known.key.secretHash);
   }
 
   private async limit(response: Response, client: string, perMinute: number): Promise<void> {
@@ -137,8 +158,8 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** The key id an Authorization header names, when it is well-formed: what the per-key limit counts. */
-function keyIdOf(authorization: string | undefined): string | null {
+/** The key an Authorization header names, when it is well-formed: its id is what the per-key limit counts. */
+function tokenOf(authorization: string | undefined): { keyId: string; secret: string } | null {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
-  return token === undefined ? null : (parseToken(token)?.keyId ?? null);
+  return token === undefined ? null : parseToken(token);
 }

@@ -17,12 +17,13 @@ import {
   OrganisationExistsError,
   type AccessStore,
   type ApiKeyRecord,
+  KeyCache,
   type Organisation,
   ROLES,
   type Role,
 } from '#kierto/access';
 import { ApiError } from '../http/api-error.js';
-import { ACCESS_STORE } from './access.tokens.js';
+import { ACCESS_STORE, KEY_CACHE } from './access.tokens.js';
 import { Requires } from './decorators.js';
 
 /** Administrative bodies are not events, so they are plain DTOs rather than schemas/v1 contracts. */
@@ -72,7 +73,10 @@ export type ShownKey = Omit<ApiKeyRecord, 'secretHash'>;
 @Controller('organisations')
 @Requires('organisations:manage')
 export class OrganisationsController {
-  constructor(@Inject(ACCESS_STORE) private readonly access: AccessStore) {}
+  constructor(
+    @Inject(ACCESS_STORE) private readonly access: AccessStore,
+    @Inject(KEY_CACHE) private readonly keyCache: KeyCache,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -144,6 +148,8 @@ export class OrganisationsController {
   ): Promise<ShownKey> {
     refuseBody(request.body);
     const revoked = await this.access.revokeKey(organisationId, keyId, new Date().toISOString());
+    // From this instance's next request on; other instances within their cache's bound (ADR 0035).
+    this.keyCache.forget(keyId);
     if (revoked === null)
       throw new ApiError(404, 'KEY_NOT_FOUND', `Organisation ${organisationId} has no key ${keyId}`);
     const { secretHash: _hidden, ...shown } = revoked;

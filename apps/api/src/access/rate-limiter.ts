@@ -73,8 +73,8 @@ export class FailedAuthenticationLimiter {
   }
 
   async record(address: string, keyId: string | null, nowMs: number): Promise<void> {
-    await this.failures.take(`failed-ip:${address}`, this.perAddress, nowMs);
-    if (keyId !== null) await this.failures.take(`failed-key:${keyId}`, this.perKey, nowMs);
+    await this.failures.add(`failed-ip:${address}`, nowMs);
+    if (keyId !== null) await this.failures.add(`failed-key:${keyId}`, nowMs);
   }
 }
 
@@ -85,6 +85,8 @@ export class FailedAuthenticationLimiter {
  */
 export interface RequestLimiter {
   take(client: string, limit: number, nowMs: number): Promise<RateDecision>;
+  /** Counts one for `client` in its current window, exactly (what `count` reads back), deciding nothing. */
+  add(client: string, nowMs: number): Promise<void>;
   /** How many requests `client` has made in its current window, without counting one. */
   count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }>;
   close(): Promise<void>;
@@ -101,6 +103,11 @@ export class InProcessRequestLimiter implements RequestLimiter {
     return Promise.resolve(this.windows.take(client, limit, nowMs));
   }
 
+  add(client: string, nowMs: number): Promise<void> {
+    this.windows.take(client, Number.POSITIVE_INFINITY, nowMs);
+    return Promise.resolve();
+  }
+
   count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }> {
     return Promise.resolve(this.windows.count(client, nowMs));
   }
@@ -114,9 +121,37 @@ export class InProcessRequestLimiter implements RequestLimiter {
 const PURGE_EVERY_MS = 60_000;
 
 /**
+ * The most requests an instance reserves for a client at once: a 64th of the limit (what other
+ * instances may be refused while this one holds reserved requests it does not use), and never more
+ * than 256. Limits under 128 reserve one at a time: every request is counted as it comes, as before.
+ */
+export function leaseCap(limit: number): number {
+  return Math.max(1, Math.min(256, Math.floor(limit / 64)));
+}
+
+/** Requests of one client's window this instance has reserved in the shared count and not used yet. */
+interface Lease {
+  /** When the window ends, on this instance's clock. */
+  readonly endsAtMs: number;
+  left: number;
+  /** The shared count once this lease was taken: what was used elsewhere, and by this instance, and what it holds. */
+  readonly reservedTo: number;
+  readonly size: number;
+}
+
+/**
  * Fixed windows shared through PostgreSQL: one row per client and window, counted by an upsert. The
  * windows are aligned on the database's clock (`clock_timestamp()`), not the instances', so
- * instances whose clocks differ still count into the same window. Costs one round trip per request.
+ * instances whose clocks differ still count into the same window.
+ *
+ * A client that sends many requests does not cost a database write each (docs/adr/0035): the upsert
+ * reserves several requests of the window at once (a lease, doubling while the client uses each one
+ * up, back to one when it did not, at most `leaseCap(limit)`), and the requests that follow take
+ * from it in memory. The shared count includes what every instance reserved, so all instances
+ * together never allow more than the limit; an instance may hold up to `leaseCap(limit) − 1`
+ * reserved requests it does not use, which others are refused meanwhile. Concurrent requests of one
+ * client wait for the reservation in flight rather than each making its own.
+ *
  * If the database does not answer, the request is let through and `onError` told: the limit
  * protects the service, and an API whose database is away cannot serve much anyway.
  */
@@ -125,6 +160,8 @@ export class PostgresRequestLimiter implements RequestLimiter {
   private readonly table: string;
   private ready: Promise<void> | null = null;
   private lastPurge = 0;
+  private readonly leases = new Map<string, Lease>();
+  private readonly reserving = new Map<string, Promise<RateDecision>>();
 
   constructor(
     connectionString: string,
@@ -140,27 +177,85 @@ export class PostgresRequestLimiter implements RequestLimiter {
   }
 
   async take(client: string, limit: number, nowMs: number): Promise<RateDecision> {
+    for (;;) {
+      const lease = this.leases.get(client);
+      if (lease !== undefined && nowMs < lease.endsAtMs && lease.left > 0) {
+        lease.left -= 1;
+        return {
+          allowed: true,
+          limit,
+          remaining: Math.max(0, limit - (lease.reservedTo - lease.left)),
+          resetSeconds: Math.max(1, Math.ceil((lease.endsAtMs - nowMs) / 1000)),
+        };
+      }
+      const inFlight = this.reserving.get(client);
+      if (inFlight === undefined) break;
+      // Never rejects (reserve answers its errors); then try the lease it left.
+      await inFlight;
+    }
+    const reservation = this.reserve(client, limit, nowMs);
+    this.reserving.set(client, reservation);
     try {
-      await this.init();
-      const { rows } = await this.pool.query<{ count: number; window_start: string; now_ms: string }>(
-        `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
-         INSERT INTO ${this.table} AS w (client, window_start, count)
-         SELECT $1, (ms / $2) * $2, 1 FROM clock
-         ON CONFLICT (client, window_start) DO UPDATE SET count = w.count + 1
-         RETURNING w.count, w.window_start, (SELECT ms FROM clock) AS now_ms`,
-        [client, this.windowMs],
-      );
-      const row = rows[0];
-      if (row === undefined) throw new Error('the rate limit upsert returned no row');
+      return await reservation;
+    } finally {
+      this.reserving.delete(client);
+    }
+  }
+
+  /** Reserves the next lease of `client`'s window and takes this request's from it. */
+  private async reserve(client: string, limit: number, nowMs: number): Promise<RateDecision> {
+    const previous = this.leases.get(client);
+    const size =
+      previous === undefined || previous.left > 0 ? 1 : Math.min(leaseCap(limit), Math.max(1, previous.size * 2));
+    try {
+      const row = await this.upsert(client, size);
       const now = Number(row.now_ms);
       this.purge(now);
-      const resetSeconds = Math.max(1, Math.ceil((Number(row.window_start) + this.windowMs - now) / 1000));
-      return { allowed: row.count <= limit, limit, remaining: Math.max(0, limit - row.count), resetSeconds };
+      const windowEnd = Number(row.window_start) + this.windowMs;
+      const resetSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+      const before = row.count - size;
+      const granted = Math.max(0, Math.min(size, limit - before));
+      if (granted === 0) {
+        this.leases.delete(client);
+        return { allowed: false, limit, remaining: 0, resetSeconds };
+      }
+      this.leases.set(client, {
+        endsAtMs: nowMs + (windowEnd - now),
+        left: granted - 1,
+        reservedTo: before + granted,
+        size,
+      });
+      return { allowed: true, limit, remaining: Math.max(0, limit - (before + 1)), resetSeconds };
     } catch (error) {
       this.onError(error);
       const resetSeconds = Math.max(1, Math.ceil((this.windowMs - (nowMs % this.windowMs)) / 1000));
       return { allowed: true, limit, remaining: limit, resetSeconds };
     }
+  }
+
+  /** The database's clock decides the window, as for `take`. */
+  async add(client: string): Promise<void> {
+    try {
+      this.purge(Number((await this.upsert(client, 1)).now_ms));
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  /** Adds `by` to the client's count in the current window of the database's clock. */
+  private async upsert(client: string, by: number): Promise<{ count: number; window_start: string; now_ms: string }> {
+    await this.init();
+    const { rows } = await this.pool.query<{ count: number; window_start: string; now_ms: string }>(
+      `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+       INSERT INTO ${this.table} AS w (client, window_start, count)
+       SELECT $1, (ms / $2) * $2, $3 FROM clock
+       ON CONFLICT (client, window_start) DO UPDATE SET count = w.count + $3
+       RETURNING w.count, w.window_start, (SELECT ms FROM clock) AS now_ms`,
+      [client, this.windowMs, by],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error('the rate limit upsert returned no row');
+    return row;
   }
 
   async count(client: string, nowMs: number): Promise<{ count: number; resetSeconds: number }> {

@@ -302,9 +302,9 @@ export class DevicesController {
     response: Response,
     actor: Actor = actorOf(command, request),
   ): Promise<RecordedResponse> {
-    const outcome: CommandOutcome = await this.commandBus.execute(
-      new RecordDeviceEvent(command, commandContextOf(request, actor)),
-    );
+    // Placing on the market starts the device's stream: decided without reading it first (libs/application).
+    const context = { ...commandContextOf(request, actor), startsStream: command.kind === 'PlaceDeviceOnMarket' };
+    const outcome: CommandOutcome = await this.commandBus.execute(new RecordDeviceEvent(command, context));
     setRecordedHeaders(response, `/devices/${outcome.streamId}`, outcome);
     return {
       deviceId: outcome.streamId,
