@@ -53,9 +53,10 @@ export interface StatisticsOptions {
  * Bump when the facts an event produces change: stored statistics are then rebuilt. 3: facts and
  * cells carry the Annex I category and the reference period (docs/adr/0015). 4: bulk WEEE collected
  * by weight counts in COL (BulkWeeeCollected, docs/adr/0026). 5: the storage gains recorded cells
- * and a recorded_at index for as-of figures (docs/adr/0031); the facts are unchanged.
+ * and a recorded_at index for as-of figures (docs/adr/0031); the facts are unchanged. 6: running
+ * totals per key and recording day for national as-of figures (docs/adr/0033); facts unchanged.
  */
-const STATISTICS_CODE_VERSION = 5;
+const STATISTICS_CODE_VERSION = 6;
 
 /** The statistics projection (docs/statistics.md): its evolve here, its tables and SQL in ./storage.ts. */
 export function statisticsProjection(options: StatisticsOptions): Projection<StatisticsDevice, StatisticsApplied> {

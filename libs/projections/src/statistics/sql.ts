@@ -17,6 +17,10 @@ export interface StatisticsTables {
   readonly memberships: string;
   readonly cells: string;
   readonly recordedCells: string;
+  /** Every key the running totals have, so an as-of sum probes each key once (docs/adr/0033). */
+  readonly runningKeys: string;
+  /** Per key and recording day, the sums of every fact recorded up to the end of that day. */
+  readonly runningTotals: string;
 }
 
 /** The organisation of a fact (alias f) once joined with its producer's membership (alias m). */
@@ -175,6 +179,98 @@ export function recomputeProducerRecordedCells(tables: StatisticsTables, produce
   ];
 }
 
+/** The key of a running total: the reporting dimensions without producer or organisation (docs/adr/0033). */
+const RUNNING_KEY_COLUMNS = [
+  'year',
+  'measure',
+  'country',
+  'category',
+  'market',
+  'treatment',
+  'period',
+  'annex_i_category',
+] as const;
+const RUNNING_KEY = RUNNING_KEY_COLUMNS.join(', ');
+
+/** `a.year = b.year AND …` over the running key. */
+const sameRunningKey = (a: string, b: string): string =>
+  RUNNING_KEY_COLUMNS.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
+
+/** A fact's (alias f) running key as the key columns hold it (they cannot be null), named after them. */
+const FACT_RUNNING_KEY = `f.year AS year, f.measure AS measure, f.country AS country, f.category AS category,
+  f.market AS market, COALESCE(f.treatment, '') AS treatment, f.period AS period, ${CELL_ANNEX_I} AS annex_i_category`;
+
+/** What the facts selected by `where` (alias f) add to each running key on each recording day, as a subquery d. */
+function dayChanges(sql: Sql, tables: StatisticsTables, where: (sql: Sql) => Sql): Sql {
+  sql.add(`(SELECT ${FACT_RUNNING_KEY}, SUBSTR(f.recorded_at, 1, 10) AS recorded_day,
+                   SUM(f.mass_mg) AS mass_mg, SUM(f.units) AS units,
+                   SUM(COALESCE(f.indicator_value, 0)) AS indicator_sum, COUNT(*) AS facts
+            FROM ${tables.facts} f WHERE`);
+  return where(sql).add('GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) d');
+}
+
+/**
+ * Adds the facts of a page's positions, (from, to], to the running totals (docs/adr/0033): its keys
+ * are remembered; a (key, day) the page is the first to reach gets a row holding the key's total
+ * before that day; then every row of the key on or after a day the page adds to grows by what the
+ * page adds up to that row's day. Recorded in order, that is the key's latest row only; a fact
+ * recorded on a day before a key's latest row (clocks of several instances) moves the later rows
+ * too. Memberships play no part: the totals have no producer or organisation.
+ */
+export function addPageToRunningTotals(tables: StatisticsTables, from: number, to: number): Sql[] {
+  const page = (sql: Sql): Sql => sql.add('f.global_position > ? AND f.global_position <= ?', from, to);
+  const keys = new Sql().add(`INSERT INTO ${tables.runningKeys} (${RUNNING_KEY})
+     SELECT DISTINCT ${FACT_RUNNING_KEY} FROM ${tables.facts} f WHERE`);
+  page(keys).add('ON CONFLICT DO NOTHING');
+  const rows = new Sql().add(`INSERT INTO ${tables.runningTotals} (${RUNNING_KEY}, recorded_day, mass_mg, units,
+       indicator_sum, facts)
+     SELECT ${RUNNING_KEY_COLUMNS.map((column) => `d.${column}`).join(', ')}, d.recorded_day,
+            COALESCE(p.mass_mg, 0), COALESCE(p.units, 0), COALESCE(p.indicator_sum, 0), COALESCE(p.facts, 0)
+     FROM`);
+  dayChanges(rows, tables, page).add(`LEFT JOIN ${tables.runningTotals} p ON ${sameRunningKey('p', 'd')}
+       AND p.recorded_day = (SELECT MAX(x.recorded_day) FROM ${tables.runningTotals} x
+                             WHERE ${sameRunningKey('x', 'd')} AND x.recorded_day < d.recorded_day)
+     WHERE true ON CONFLICT (${RUNNING_KEY}, recorded_day) DO NOTHING`);
+  const grow = new Sql().add(`UPDATE ${tables.runningTotals} AS t SET mass_mg = t.mass_mg + s.mass_mg,
+       units = t.units + s.units, indicator_sum = t.indicator_sum + s.indicator_sum, facts = t.facts + s.facts
+     FROM (SELECT ${RUNNING_KEY_COLUMNS.map((column) => `x.${column}`).join(', ')}, x.recorded_day,
+                  SUM(d.mass_mg) AS mass_mg, SUM(d.units) AS units, SUM(d.indicator_sum) AS indicator_sum,
+                  SUM(d.facts) AS facts
+           FROM`);
+  dayChanges(grow, tables, page).add(`JOIN ${tables.runningTotals} x ON ${sameRunningKey('x', 'd')}
+             AND x.recorded_day >= d.recorded_day
+           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) s
+     WHERE ${sameRunningKey('t', 's')} AND t.recorded_day = s.recorded_day`);
+  return [keys, rows, grow];
+}
+
+/**
+ * The running totals of every fact, computed at once: per key and recording day, the sums up to
+ * that day as a window over the days' sums. The rows addPageToRunningTotals keeps page by page,
+ * whatever the pages (the as-of spec compares them), in key and day order.
+ */
+export function runningTotalsOfFacts(sql: Sql, tables: StatisticsTables): Sql {
+  const running = (column: string): string =>
+    `SUM(d.${column}) OVER (PARTITION BY ${RUNNING_KEY_COLUMNS.map((key) => `d.${key}`).join(', ')} ORDER BY d.recorded_day) AS ${column}`;
+  sql.add(`SELECT ${RUNNING_KEY_COLUMNS.map((column) => `d.${column}`).join(', ')}, d.recorded_day,
+            ${running('mass_mg')}, ${running('units')}, ${running('indicator_sum')}, ${running('facts')}
+     FROM`);
+  return dayChanges(sql, tables, (where) => where.add('true')).add(`ORDER BY ${RUNNING_KEY}, recorded_day`);
+}
+
+/** The running keys and totals built from every fact at once, into empty tables (a full rebuild). */
+export function buildRunningTotals(tables: StatisticsTables): Sql[] {
+  return [
+    new Sql().add(`INSERT INTO ${tables.runningKeys} (${RUNNING_KEY})
+       SELECT DISTINCT ${FACT_RUNNING_KEY} FROM ${tables.facts} f`),
+    runningTotalsOfFacts(
+      new Sql().add(`INSERT INTO ${tables.runningTotals} (${RUNNING_KEY}, recorded_day, mass_mg, units, indicator_sum,
+         facts)`),
+      tables,
+    ),
+  ];
+}
+
 function filtersOn(sql: Sql, alias: string, filters: StatisticsFilters, withOrganisation: boolean): Sql {
   if (filters.country !== null) sql.add(`AND ${alias}.country = ?`, filters.country);
   if (filters.category !== null) sql.add(`AND ${alias}.category = ?`, filters.category);
@@ -195,6 +291,8 @@ export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
   const asOf = query.asOf;
   const day = recordedDayOf(asOf);
   if (day === null) return sumsFromFactsSql(tables, { ...query, asOf });
+  if (query.filters.producerId === null && query.filters.organisationId === null)
+    return runningSumsSql(tables, query, asOf, day);
   return sumsOver(query, (sql) => {
     sql.add(
       `(SELECT c.year, c.measure, c.country, c.category, c.market, c.treatment, c.producer_id,
@@ -217,6 +315,29 @@ export function sumsSql(tables: StatisticsTables, query: SumsQuery): Sql {
     // the year off any index, so the recorded_at range is the one left. PostgreSQL took it anyway.
     sql.in('+f.year', query.years).add('AND').in('f.measure', query.measures);
     return filtersOn(sql, 'f', { ...query.filters, organisationId: null }, false).add(') c');
+  });
+}
+
+/**
+ * As-of sums without a producer or organisation (national, or by country, category or market) from
+ * the running totals (docs/adr/0033): per key, its latest total from before the cutoff day — one
+ * probe of the key's rows, however many days or facts it has — plus the facts recorded from the
+ * cutoff up to the moment, as in the recorded-cell path.
+ */
+function runningSumsSql(tables: StatisticsTables, query: SumsQuery, asOf: string, day: string): Sql {
+  return sumsOver(query, (sql) => {
+    sql.add(`(SELECT t.year, t.measure, t.country, t.category, t.market, t.treatment, '' AS producer_id,
+                     '' AS organisation_id, t.period, t.annex_i_category, t.mass_mg, t.units, t.indicator_sum, t.facts
+              FROM ${tables.runningKeys} k JOIN ${tables.runningTotals} t ON ${sameRunningKey('t', 'k')}
+                AND t.recorded_day = (SELECT MAX(x.recorded_day) FROM ${tables.runningTotals} x
+                                      WHERE ${sameRunningKey('x', 'k')} AND x.recorded_day <`);
+    recordedCutoff(sql, tables, asOf, day).add(') WHERE');
+    sql.in('k.year', query.years).add('AND').in('k.measure', query.measures);
+    filtersOn(sql, 'k', query.filters, false).add('UNION ALL');
+    factRows(sql, tables, null).add('WHERE f.recorded_at <= ? AND f.recorded_at >=', asOf);
+    recordedCutoff(sql, tables, asOf, day).add('AND');
+    sql.in('+f.year', query.years).add('AND').in('f.measure', query.measures);
+    return filtersOn(sql, 'f', query.filters, false).add(') c');
   });
 }
 
@@ -264,14 +385,19 @@ const NO_FILTERS: StatisticsFilters = {
   organisationId: null,
 };
 
-/** Facts (alias f) as cell-shaped rows, their organisation resolved as of `asOf`; the caller adds WHERE. */
-function factRows(sql: Sql, tables: StatisticsTables, asOf: string): Sql {
+/**
+ * Facts (alias f) as cell-shaped rows, their organisation resolved as of `asOf`, or none for
+ * national figures (no membership join: one row per fact even where the join would match two
+ * intervals, see docs/adr/0033); the caller adds WHERE.
+ */
+function factRows(sql: Sql, tables: StatisticsTables, asOf: string | null): Sql {
+  const organisation = asOf === null ? "''" : `COALESCE(${ORGANISATION}, '')`;
   sql.add(`SELECT f.year, f.measure, f.country, f.category, f.market, COALESCE(f.treatment, '') AS treatment,
-                  COALESCE(f.producer_id, '') AS producer_id, COALESCE(${ORGANISATION}, '') AS organisation_id,
+                  COALESCE(f.producer_id, '') AS producer_id, ${organisation} AS organisation_id,
                   f.period, ${CELL_ANNEX_I} AS annex_i_category,
                   f.mass_mg, f.units, COALESCE(f.indicator_value, 0) AS indicator_sum, 1 AS facts
            FROM ${tables.facts} f`);
-  return joinMembership(sql, tables, asOf);
+  return asOf === null ? sql : joinMembership(sql, tables, asOf);
 }
 
 /** The UTC day ("YYYY-MM-DD") of a canonical ISO moment, as `recorded_day` holds it; null outside four-digit years. */

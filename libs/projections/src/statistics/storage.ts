@@ -22,6 +22,8 @@ import {
   addFactsToRecordedCells,
   addPageToCells,
   addPageToRecordedCells,
+  addPageToRunningTotals,
+  buildRunningTotals,
   FACT_INSERT_COLUMNS,
   recomputeProducerCells,
   recomputeProducerRecordedCells,
@@ -74,7 +76,8 @@ function changesOf(page: Page): { facts: StatisticsFact[]; memberships: Membersh
 /**
  * The cell statements of a page: its facts added to their cells and recorded cells (docs/adr/0031),
  * except those of producers whose membership changed, whose cells of both kinds are recomputed from
- * all their facts; none when the page wrote neither facts nor memberships.
+ * all their facts; and all its facts added to the running totals (docs/adr/0033), which no
+ * membership affects. None when the page wrote neither facts nor memberships.
  */
 function cellStatements(tables: StatisticsTables, page: Page, facts: number, memberships: readonly MembershipChange[]) {
   if (facts === 0 && memberships.length === 0) return [];
@@ -82,6 +85,7 @@ function cellStatements(tables: StatisticsTables, page: Page, facts: number, mem
   return [
     addPageToCells(tables, page.from, page.to, changed),
     addPageToRecordedCells(tables, page.from, page.to, changed),
+    ...(facts > 0 ? addPageToRunningTotals(tables, page.from, page.to) : []),
     ...(changed.length > 0 ? recomputeProducerCells(tables, changed) : []),
     ...(changed.length > 0 ? recomputeProducerRecordedCells(tables, changed) : []),
   ];
@@ -101,6 +105,9 @@ export function rebuildCellStatements(tables: StatisticsTables): Sql[] {
     addFactsToCells(tables, all),
     new Sql().add(`DELETE FROM ${tables.recordedCells}`),
     addFactsToRecordedCells(tables, all),
+    new Sql().add(`DELETE FROM ${tables.runningKeys}`),
+    new Sql().add(`DELETE FROM ${tables.runningTotals}`),
+    ...buildRunningTotals(tables),
   ];
 }
 

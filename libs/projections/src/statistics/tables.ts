@@ -7,7 +7,8 @@
  * table by year instead made as-of sums 3–4× faster but the rebuild 25 % slower (bench, 300 000
  * devices): the rebuild has a target (docs/benchmarks.md), as-of reports do not, and in a real log
  * positions follow time closely enough that a year's facts sit together anyway. Cells are clustered
- * by their key.
+ * by their key. Running totals are clustered by key then recording day, so the latest total of a key
+ * before a day is one probe of the key.
  */
 import { MEMBERSHIPS_ORDER, MEMBERSHIPS_TABLE, membershipsDdl } from '../memberships/memberships.js';
 import { columnTypes, type Dialect } from '../read-models/ddl.js';
@@ -19,6 +20,11 @@ export const STATISTICS_DEVICES = 'statistics_devices';
 const FACTS = 'statistics_facts';
 const CELLS = 'statistics_cells';
 const RECORDED_CELLS = 'statistics_recorded_cells';
+const RUNNING_KEYS = 'statistics_running_keys';
+const RUNNING_TOTALS = 'statistics_running_totals';
+
+/** The key of a running total (docs/adr/0033): every reporting dimension, no producer or organisation. */
+const RUNNING_KEY = 'year, measure, country, category, market, treatment, period, annex_i_category';
 
 /** The SQL's tables as the store spells them. */
 export const STATISTICS_TABLES = (table: (name: string) => string): StatisticsTables => ({
@@ -26,6 +32,8 @@ export const STATISTICS_TABLES = (table: (name: string) => string): StatisticsTa
   memberships: table(MEMBERSHIPS_TABLE),
   cells: table(CELLS),
   recordedCells: table(RECORDED_CELLS),
+  runningKeys: table(RUNNING_KEYS),
+  runningTotals: table(RUNNING_TOTALS),
 });
 
 /** Every table of the statistics read model, with its key: the ORDER BY of dump(). */
@@ -37,6 +45,8 @@ export const STATISTICS_TABLE_ORDER: Readonly<Record<string, string>> = {
     'year, measure, country, category, market, treatment, organisation_id, producer_id, period, annex_i_category',
   [RECORDED_CELLS]:
     'year, measure, recorded_day, country, category, market, treatment, producer_id, on_behalf_of, segment_ms, period, annex_i_category',
+  [RUNNING_KEYS]: RUNNING_KEY,
+  [RUNNING_TOTALS]: `${RUNNING_KEY}, recorded_day`,
 };
 
 /**
@@ -108,6 +118,33 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
       facts ${t.int} NOT NULL,
       PRIMARY KEY (year, measure, recorded_day, country, category, market, treatment, producer_id, on_behalf_of,
         segment_ms, period, annex_i_category)
+    )${t.clustered}`,
+    `CREATE TABLE IF NOT EXISTS ${table(RUNNING_KEYS)} (
+      year ${t.int} NOT NULL,
+      measure ${t.text} NOT NULL,
+      country ${t.text} NOT NULL,
+      category ${t.int} NOT NULL,
+      market ${t.text} NOT NULL,
+      treatment ${t.text} NOT NULL,
+      period ${t.text} NOT NULL,
+      annex_i_category ${t.int} NOT NULL,
+      PRIMARY KEY (${RUNNING_KEY})
+    )${t.clustered}`,
+    `CREATE TABLE IF NOT EXISTS ${table(RUNNING_TOTALS)} (
+      year ${t.int} NOT NULL,
+      measure ${t.text} NOT NULL,
+      country ${t.text} NOT NULL,
+      category ${t.int} NOT NULL,
+      market ${t.text} NOT NULL,
+      treatment ${t.text} NOT NULL,
+      period ${t.text} NOT NULL,
+      annex_i_category ${t.int} NOT NULL,
+      recorded_day ${t.text} NOT NULL,
+      mass_mg ${t.int} NOT NULL,
+      units ${t.int} NOT NULL,
+      indicator_sum ${t.int} NOT NULL,
+      facts ${t.int} NOT NULL,
+      PRIMARY KEY (${RUNNING_KEY}, recorded_day)
     )${t.clustered}`,
   ];
 }
