@@ -222,19 +222,23 @@ export const stockStorage: ReadModelStorage<StockEntry, StockApplied> = {
   postgres: {
     load: loadPostgres,
     write: async (session, page) => {
-      for (const entry of page.documents.values()) {
+      // One statement per page, a column array each: a statement per device was the largest cost of
+      // a PostgreSQL rebuild (one round trip per row, docs/adr/0032).
+      const rows = [...page.documents.values()].map(rowOf);
+      if (rows.length > 0) {
         await session.client.query(
-          `INSERT INTO ${session.table(STOCK)} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+          `INSERT INTO ${session.table(STOCK)} (${COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
            ON CONFLICT (device_id) DO UPDATE SET ${UPSERT_SET}`,
-          rowOf(entry),
+          [0, 1, 2, 3, 4, 5, 6].map((column) => rows.map((row) => row[column])),
         );
       }
-      const rows = lotRows(page);
-      if (rows.length > 0) {
+      const lots = lotRows(page);
+      if (lots.length > 0) {
         await session.client.query(
           `INSERT INTO ${session.table(STOCK_LOT_DEVICES)} (lot_id, device_id)
            SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-          [rows.map((row) => row.lotId), rows.map((row) => row.deviceId)],
+          [lots.map((row) => row.lotId), lots.map((row) => row.deviceId)],
         );
       }
     },
