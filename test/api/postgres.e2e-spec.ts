@@ -27,6 +27,19 @@ describeIfPostgres('the API on PostgreSQL (DATABASE_URL)', () => {
     expect(history.body.events.map((event: { globalPosition: number }) => event.globalPosition)).toEqual([1, 2, 3, 4]);
   });
 
+  it('reads a passport again and again through its prepared statement, and a device without one as 404', async () => {
+    const position = await app.store.headPosition();
+    const reads = [];
+    // More reads than the pool has connections: some connection prepares once and then reuses it.
+    for (let index = 0; index < 12; index += 1) {
+      reads.push(await app.api.get(`/passports/${LAPTOP_ID}`).query({ minPosition: position }));
+    }
+    expect(reads.map((read) => read.status)).toEqual(Array.from({ length: 12 }, () => 200));
+    expect(new Set(reads.map((read) => JSON.stringify(read.body))).size).toBe(1);
+    expect(reads[0]?.body).toMatchObject({ deviceId: LAPTOP_ID, revision: 3 });
+    expect((await app.api.get('/passports/mfr:nobody~20oy:none')).status).toBe(404);
+  });
+
   it('refuses a NUL character in text, which PostgreSQL could not store', async () => {
     const body = example('collect-laptop');
     const response = await app.api

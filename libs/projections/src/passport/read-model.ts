@@ -2,10 +2,31 @@
  * The passports read model as its readers see it: one passport with the checkpoint it was read at
  * (docs/projections.md). The table is the passport projection's (./passport.ts).
  */
+import { createHash } from 'node:crypto';
 import type { AtCheckpoint, ReadModelStore } from '../read-models/port.js';
 import { integer } from '../read-models/rows.js';
 import { decodePassport } from './compact.js';
 import { PASSPORTS, type Passport } from './passport.js';
+
+/**
+ * The passport read's statement, prepared once per connection under a name: PostgreSQL then parses
+ * and plans it once instead of on every read (the most frequent public request). The name is derived
+ * from the text, which holds the schema, so two stores in one process never share a name for
+ * different statements (and it stays under PostgreSQL's 63-byte identifiers).
+ */
+const prepared = new Map<string, { readonly name: string; readonly text: string }>();
+
+function passportStatement(checkpoints: string, passports: string): { readonly name: string; readonly text: string } {
+  const key = `${checkpoints}\n${passports}`;
+  let statement = prepared.get(key);
+  if (statement === undefined) {
+    const text = `SELECT c.position, p.document FROM ${checkpoints} c
+         LEFT JOIN ${passports} p ON p.device_id = $2 WHERE c.name = $1`;
+    statement = { name: `kierto-passport-${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+    prepared.set(key, statement);
+  }
+  return statement;
+}
 
 /** A device's passport (null when it has none) and the checkpoint of the passports read model it was read at. */
 export function passportAt(readModels: ReadModelStore, deviceId: string): Promise<AtCheckpoint<Passport | null>> {
@@ -26,11 +47,10 @@ export function passportAt(readModels: ReadModelStore, deviceId: string): Promis
     },
     // One statement, one snapshot: the checkpoint row with the passport (if any) beside it.
     postgresAtOnce: async (session, checkpoints, name) => {
-      const { rows } = await session.client.query<{ position: string; document: Buffer | null }>(
-        `SELECT c.position, p.document FROM ${checkpoints} c
-         LEFT JOIN ${session.table(PASSPORTS)} p ON p.device_id = $2 WHERE c.name = $1`,
-        [name, deviceId],
-      );
+      const { rows } = await session.client.query<{ position: string; document: Buffer | null }>({
+        ...passportStatement(checkpoints, session.table(PASSPORTS)),
+        values: [name, deviceId],
+      });
       const row = rows[0];
       const document = row?.document ?? null;
       return {
