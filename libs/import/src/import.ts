@@ -18,21 +18,16 @@
  * counted as already imported, never refused. A run killed midway leaves whole batches behind, so a
  * restart imports exactly what is missing.
  */
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '#kierto/application';
 import {
   deviceCommandOf,
-  deviceIdOf,
-  identifierOfProduct,
   DomainError,
-  isDeviceEventType,
-  isWellFormedDeviceId,
   type DeviceCommand,
   type DeviceEventType,
   type DeviceState,
-  type EventDataByType,
 } from '#kierto/domain';
 import { ConcurrencyError } from '#kierto/event-store';
 import {
@@ -45,10 +40,11 @@ import {
   type StoreLimits,
   type StoredEvent,
 } from '#kierto/event-store';
-import { findTextProblem, TEXT_RULE_MESSAGE } from '#kierto/schemas';
-import { withIsoCountryCodes } from '#kierto/schemas';
-import { validateEventData } from '#kierto/schemas';
+import { ImportErrorCodes, importEventId, parseLine, type ParsedLine, type PendingLine } from './parse-line.js';
+import { ParsePool } from './parse-pool.js';
 import { Utf8LineWatch } from './utf8-lines.js';
+
+export { ImportErrorCodes, importEventId, parseImportLine } from './parse-line.js';
 
 /** One row of the error report. */
 export interface ImportLineError {
@@ -123,152 +119,18 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Called after each committed batch (tests use it to simulate a crash). */
   readonly afterBatch?: (batch: number, progress: ImportProgress) => void | Promise<void>;
+  /**
+   * Worker threads that parse and validate lines while this thread decides and appends (parse-pool.ts,
+   * docs/adr/0034-import-parse-workers.md). Default 0: every line in this thread.
+   */
+  readonly parseWorkers?: number;
 }
 
-/** Error codes of the import itself; domain and schema codes are passed through. */
-export const ImportErrorCodes = {
-  invalidJson: 'INVALID_JSON',
-  invalidLine: 'INVALID_LINE',
-  unknownEventType: 'UNKNOWN_EVENT_TYPE',
-  missingDeviceId: 'DEVICE_ID_REQUIRED',
-  invalidDeviceId: 'INVALID_DEVICE_ID',
-  lineTooLarge: 'LINE_TOO_LARGE',
-  /** The text rule of every entry (text-safety.ts): a NUL or a lone surrogate in a string. */
-  invalidCharacter: 'INVALID_CHARACTER',
-  /** Bytes of the line that are not UTF-8 (they would otherwise be read as U+FFFD). */
-  invalidUtf8: 'INVALID_UTF8',
-  nestingTooDeep: 'NESTING_TOO_DEEP',
-  precedingLineRefused: 'PRECEDING_LINE_REFUSED',
-  forbidden: 'FORBIDDEN',
-} as const;
+/** Lines per chunk sent to a parse worker. */
+const PARSE_CHUNK_LINES = 512;
 
-const LINE_FIELDS = new Set(['type', 'deviceId', 'occurredAt', 'eventId', 'data']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Attempts of one batch when another writer moved one of its streams meanwhile. */
 const MAX_BATCH_ATTEMPTS = 3;
-
-/** A line that passed parsing and schema validation, waiting for its batch. */
-interface PendingLine {
-  readonly line: number;
-  readonly deviceId: string;
-  readonly type: DeviceEventType;
-  readonly occurredAt: string;
-  /** The id of the (first) event the line records: its own eventId, or importEventId. */
-  readonly eventId: string;
-  /** The line's data as parsed: plain JSON, stored as it is when decide passes it through. */
-  readonly data: JsonObject;
-  /** The same object, typed by the schema it passed: the data of the line's command. */
-  readonly eventData: EventDataByType[DeviceEventType];
-}
-
-class LineError extends Error {
-  constructor(
-    readonly code: string,
-    readonly field: string,
-    message: string,
-    readonly deviceId: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The event id of an imported line: its own eventId, or a UUID (version 8) of the device id and the
- * line's bytes, so the same line always maps to the same event (hashing the text, not a canonical
- * form of the parsed JSON, is measurably cheaper; a re-formatted line counts as a different line).
- */
-export function importEventId(deviceId: string, lineText: string): string {
-  // One-shot hash of the same bytes as update(prefix).update(line): about half the cost per line.
-  const hex = hash('sha256', `kierto-import\n${deviceId}\n${lineText}`, 'hex');
-  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** Parses and validates one line; throws LineError. */
-export function parseImportLine(text: string, lineNumber: number, limits: StoreLimits = DEFAULT_LIMITS): PendingLine {
-  if (Buffer.byteLength(text, 'utf8') > limits.maxEventBytes) {
-    throw new LineError(ImportErrorCodes.lineTooLarge, '', `A line holds at most ${limits.maxEventBytes} bytes`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new LineError(ImportErrorCodes.invalidJson, '', `Not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new LineError(ImportErrorCodes.invalidLine, '', 'A line is one JSON object');
-  }
-  const line = parsed as Record<string, unknown>;
-  // The text rule before anything reads the line. A parsed string can hold a NUL or a lone surrogate
-  // only if the text has a \u escape (JSON forbids the raw NUL, and decoding UTF-8 never yields a
-  // surrogate), so most lines skip the walk. Its device id is not echoed when it is the field at fault.
-  const textProblem = text.includes('\\u') ? findTextProblem(line) : null;
-  if (textProblem !== null) {
-    const echoed = textProblem.field === 'deviceId' || typeof line['deviceId'] !== 'string' ? null : line['deviceId'];
-    throw textProblem.problem === 'character'
-      ? new LineError(ImportErrorCodes.invalidCharacter, textProblem.field, TEXT_RULE_MESSAGE, echoed)
-      : new LineError(ImportErrorCodes.nestingTooDeep, textProblem.field, 'Arrays and objects nest too deeply', echoed);
-  }
-  const given = typeof line['deviceId'] === 'string' ? line['deviceId'] : null;
-  const fail = (code: string, field: string, message: string): never => {
-    throw new LineError(code, field, message, given);
-  };
-  for (const key of Object.keys(line)) {
-    if (!LINE_FIELDS.has(key)) fail('UNKNOWN_FIELD', key, `Unknown field ${key}`);
-  }
-  const type = line['type'];
-  if (typeof type !== 'string') return fail('REQUIRED', 'type', 'type is required: the event type');
-  if (!isDeviceEventType(type))
-    return fail(ImportErrorCodes.unknownEventType, 'type', `${type} is not a device event type`);
-  const occurredAt = line['occurredAt'];
-  if (typeof occurredAt !== 'string')
-    return fail('REQUIRED', 'occurredAt', 'occurredAt is required (ISO 8601 date-time)');
-  const eventId = line['eventId'];
-  if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
-    fail('INVALID_FORMAT', 'eventId', 'eventId is a UUID');
-  }
-  if (line['deviceId'] !== undefined && (given === null || !isWellFormedDeviceId(given))) {
-    fail(ImportErrorCodes.invalidDeviceId, 'deviceId', 'deviceId is not a Kierto device id');
-  }
-  // Eurostat's EL and UK are taken as GR and GB, as in request bodies: the stored event holds ISO codes.
-  const data = withIsoCountryCodes(line['data']);
-  if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return fail('REQUIRED', 'data', 'data is required: an object');
-  const validation = validateEventData(type, data);
-  if (!validation.ok) {
-    const [first, ...more] = validation.errors;
-    const field = first?.field ? `data.${first.field}` : 'data';
-    const message = validation.errors.map((issue) => `${issue.field || 'data'}: ${issue.message}`).join('; ');
-    return fail(first?.code ?? 'INVALID', field, more.length > 0 ? `${message}` : message);
-  }
-  const deviceId = given ?? derivedDeviceId(type, data as Record<string, unknown>);
-  return {
-    line: lineNumber,
-    deviceId,
-    type,
-    occurredAt,
-    data: data as JsonObject,
-    eventData: validation.value,
-    eventId: typeof eventId === 'string' ? eventId.toLowerCase() : importEventId(deviceId, text.trim()),
-  };
-}
-
-function derivedDeviceId(type: DeviceEventType, data: Record<string, unknown>): string {
-  const product = data['product'] as { gtin?: string; manufacturer: string; serialNumber: string } | undefined;
-  if ((type !== 'DevicePlacedOnMarket' && type !== 'DeviceCollected') || product === undefined) {
-    throw new LineError(
-      ImportErrorCodes.missingDeviceId,
-      'deviceId',
-      'deviceId is required unless the line starts a history with a product description',
-    );
-  }
-  try {
-    return deviceIdOf(identifierOfProduct(product), 'data.product.');
-  } catch (error) {
-    if (error instanceof DomainError) throw new LineError(error.code, error.field ?? '', error.message);
-    throw error;
-  }
-}
 
 type DeviceRead = { state: DeviceState; revision: number | null; ids: Set<string> };
 
@@ -288,6 +150,8 @@ interface InFlight {
   readonly decision: Promise<BatchDecision>;
   /** Resolves true when the batch was stored as first decided. */
   readonly done: Promise<boolean>;
+  /** The batch's devices: their stored state is not read ahead while it is appended. */
+  readonly devices: ReadonlySet<string>;
 }
 
 /** While a batch is being appended, the line loop lets pending I/O in every this many lines. */
@@ -359,6 +223,13 @@ class ImportRun {
   private readonly started = performance.now();
   /** Device id → the first line of it that was refused; its later lines are reported, not applied. */
   private readonly refusedAt = new Map<string, number>();
+  /**
+   * The same for refusals before any decision (the line itself is invalid), which are known in line
+   * order as lines are taken. Lines are held back from the pending batch by these only: refusals of
+   * decided batches arrive when their batch commits, at a moment that depends on the server, and
+   * would make where batches are cut depend on it too. Deciding holds back by both.
+   */
+  private readonly refusedBeforeDecidingAt = new Map<string, number>();
   private readonly utf8 = new Utf8LineWatch();
 
   private lines = 0;
@@ -374,6 +245,10 @@ class ImportRun {
   private pendingBytes = 0;
   private errors: ImportLineError[] = [];
   private inFlight: InFlight | null = null;
+  /** The devices of the pending batch; those not yet sent to be read ahead; the reads ahead sent. */
+  private pendingDevices = new Set<string>();
+  private toRead: string[] = [];
+  private readsAhead: Promise<Map<string, DeviceRead>>[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -394,61 +269,162 @@ class ImportRun {
       if (typeof chunk !== 'string') this.utf8.feed(chunk);
     });
     input.on('end', () => this.utf8.end());
+    const workers = Math.max(0, Math.floor(this.options.parseWorkers ?? 0));
+    const pool = workers > 0 ? new ParsePool(workers, this.limits) : null;
     try {
-      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-        this.lines += 1;
-        if (this.inFlight !== null && this.lines % YIELD_EVERY_LINES === 0) {
-          // Let the in-flight append's replies in: readline hands over a whole chunk of lines without
-          // returning to the event loop, and the server would wait for the next statement meanwhile.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        this.take(text);
-        // Cut by lines: each device command records one event today, so lines are the batch's events.
-        if (this.pending.length >= this.batchEvents || this.pendingBytes >= this.batchBytes) await this.flush();
-      }
+      if (pool === null) await this.readInThread(input);
+      else await this.readWithWorkers(input, pool, workers);
       if (this.pending.length > 0 || this.errors.length > 0) await this.flush();
       if (this.inFlight !== null) await this.inFlight.done;
     } catch (error) {
-      // A batch still being appended finishes before the caller (who may close the store) hears of the failure.
+      // A batch still being appended, and reads ahead, finish before the caller (who may close the
+      // store) hears of the failure.
       await this.inFlight?.done.catch(() => undefined);
+      await Promise.allSettled(this.readsAhead);
       throw error;
+    } finally {
+      await pool?.close();
     }
     return this.summary();
   }
 
   // --- parse ---
 
-  /** Parses one line into the pending batch, or reports why it cannot be. */
-  private take(text: string): void {
-    const lineNumber = this.lines;
-    if (text.trim() === '') {
-      this.blankLines += 1;
-      return;
-    }
-    try {
-      if (this.utf8.takeInvalid(lineNumber)) {
-        throw new LineError(ImportErrorCodes.invalidUtf8, '', 'The line holds bytes that are not UTF-8');
+  /** Every line parsed in this thread as it is read. */
+  private async readInThread(input: Readable): Promise<void> {
+    let read = 0;
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      read += 1;
+      if (this.inFlight !== null && read % YIELD_EVERY_LINES === 0) {
+        // Let the in-flight append's replies in: readline hands over a whole chunk of lines without
+        // returning to the event loop, and the server would wait for the next statement meanwhile.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const line = parseImportLine(text, lineNumber, this.limits);
-      if (this.isHeldBack(line.deviceId, lineNumber)) {
+      const kind = this.kindOf(text, read);
+      // Only a full batch waits: a promise per line is measurable at bulk speed.
+      if (this.take(read, kind, kind === 'line' ? parseLine(text, read, this.limits) : null, text.length))
+        await this.flush();
+    }
+  }
+
+  /**
+   * Lines sent to the parse workers in chunks, and taken back chunk by chunk in the order they were
+   * read: the batches, the error rows and every decision are those of the in-thread path.
+   */
+  private async readWithWorkers(input: Readable, pool: ParsePool, workers: number): Promise<void> {
+    const sent: { readonly chunk: ReadChunk; readonly parsed: Promise<readonly ParsedLine[]> }[] = [];
+    // Lines sent ahead: a batch and a chunk per worker, so that the workers parse the next batch while
+    // this thread decides the last one and waits for its reads (a few chunks kept them idle meanwhile).
+    const ahead = Math.ceil(this.batchEvents / PARSE_CHUNK_LINES) + workers;
+    let chunk = emptyChunk();
+    let read = 0;
+    const send = (): void => {
+      const parsed = pool.parse(chunk.texts, chunk.parseLines);
+      // Awaited in order below; a failure meanwhile must not be an unhandled rejection.
+      parsed.catch(() => undefined);
+      sent.push({ chunk, parsed });
+      chunk = emptyChunk();
+    };
+    const takeOldest = async (): Promise<void> => {
+      const oldest = sent.shift();
+      if (oldest === undefined) return;
+      const results = await oldest.parsed;
+      let next = 0;
+      for (const [index, line] of oldest.chunk.lines.entries()) {
+        const kind = oldest.chunk.kinds[index] ?? 'line';
+        const parsed = kind === 'line' ? results[next++] : null;
+        if (kind === 'line' && parsed === undefined) throw new Error(`line ${line} came back unparsed`);
+        if (this.take(line, kind, parsed ?? null, oldest.chunk.lengths[index] ?? 0)) await this.flush();
+      }
+    };
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      read += 1;
+      const kind = this.kindOf(text, read);
+      chunk.lines.push(read);
+      chunk.kinds.push(kind);
+      chunk.lengths.push(text.length);
+      if (kind === 'line') {
+        chunk.texts.push(text);
+        chunk.parseLines.push(read);
+      }
+      if (chunk.lines.length < PARSE_CHUNK_LINES) continue;
+      send();
+      while (sent.length > ahead) await takeOldest();
+    }
+    if (chunk.lines.length > 0) send();
+    while (sent.length > 0) await takeOldest();
+  }
+
+  /** What a line is before parsing: blank, not UTF-8 (told by the byte watch as it is read), or a line to parse. */
+  private kindOf(text: string, lineNumber: number): LineKind {
+    if (text.trim() === '') return 'blank';
+    // Asked as the line is read: the watch has seen exactly the bytes up to this line's chunk.
+    return this.utf8.takeInvalid(lineNumber) ? 'invalid-utf8' : 'line';
+  }
+
+  /**
+   * Takes one line, in file order, into the pending batch, or reports why it cannot be; true when the
+   * batch is full and is to be flushed.
+   */
+  private take(lineNumber: number, kind: LineKind, parsed: ParsedLine | null, length: number): boolean {
+    this.lines = lineNumber;
+    if (kind === 'blank') {
+      this.blankLines += 1;
+      return false;
+    }
+    const refusal =
+      kind === 'invalid-utf8'
+        ? {
+            code: ImportErrorCodes.invalidUtf8,
+            field: '',
+            message: 'The line holds bytes that are not UTF-8',
+            deviceId: null,
+          }
+        : parsed?.ok === false
+          ? parsed.refusal
+          : null;
+    if (refusal !== null) {
+      // A line that names its device and is invalid also holds back that device's later lines.
+      if (refusal.deviceId !== null) {
+        if (!this.refusedAt.has(refusal.deviceId)) this.refusedAt.set(refusal.deviceId, lineNumber);
+        if (!this.refusedBeforeDecidingAt.has(refusal.deviceId))
+          this.refusedBeforeDecidingAt.set(refusal.deviceId, lineNumber);
+      }
+      this.errors.push({ line: lineNumber, ...refusal });
+    } else if (parsed?.ok === true) {
+      const line = parsed.line;
+      const at = this.refusedBeforeDecidingAt.get(line.deviceId);
+      if (at !== undefined && at < lineNumber) {
         this.errors.push(precedingLineRefused(lineNumber, line.deviceId));
       } else {
         this.pending.push(line);
-        this.pendingBytes += text.length;
+        this.pendingBytes += length;
+        this.readAhead(line.deviceId);
       }
-    } catch (error) {
-      if (!(error instanceof LineError)) throw error;
-      // A line that names its device and is invalid also holds back that device's later lines.
-      if (error.deviceId !== null && !this.refusedAt.has(error.deviceId))
-        this.refusedAt.set(error.deviceId, lineNumber);
-      this.errors.push({
-        line: lineNumber,
-        deviceId: error.deviceId,
-        code: error.code,
-        field: error.field,
-        message: error.message,
-      });
     }
+    // Cut by lines: each device command records one event today, so lines are the batch's events.
+    return this.pending.length >= this.batchEvents || this.pendingBytes >= this.batchBytes;
+  }
+
+  /**
+   * Reads the stored state of the pending batch's devices while its lines are still being read, a
+   * chunk at a time, so that the server answers while this thread parses. Not the devices of the
+   * batch being appended: those are taken as it leaves them, or read again if it is decided again.
+   * Every batch before it has committed (flush waits for it), so what is read here is what deciding
+   * would read; a writer that moves a device meanwhile fails the append, which then decides again
+   * from fresh reads.
+   */
+  private readAhead(deviceId: string): void {
+    if (this.pendingDevices.has(deviceId)) return;
+    this.pendingDevices.add(deviceId);
+    if (this.inFlight?.devices.has(deviceId) === true) return;
+    this.toRead.push(deviceId);
+    if (this.toRead.length < READ_CHUNK) return;
+    const reads = readDevices(this.store, this.toRead, this.readConcurrency);
+    // Awaited when the batch is decided; a failure meanwhile is not an unhandled rejection.
+    reads.catch(() => undefined);
+    this.readsAhead.push(reads);
+    this.toRead = [];
   }
 
   private isHeldBack(deviceId: string, line: number): boolean {
@@ -468,37 +444,53 @@ class ImportRun {
   private async flush(): Promise<void> {
     const batch = this.pending;
     const parseErrors = this.errors;
+    const devices = this.pendingDevices;
+    const readsAhead = this.readsAhead;
     this.pending = [];
     this.pendingBytes = 0;
     this.errors = [];
+    this.pendingDevices = new Set();
+    this.toRead = [];
+    this.readsAhead = [];
     const previous = this.inFlight;
     let decision: Promise<BatchDecision> | null = null;
     if (previous !== null) {
-      const ahead = await this.decideBatch(batch, await previous.decision);
+      const ahead = await this.decideBatch(batch, await previous.decision, readsAhead);
       if (await previous.done) decision = Promise.resolve(ahead);
     }
-    decision ??= this.decideBatch(batch, null);
+    decision ??= this.decideBatch(batch, null, readsAhead);
     const done = this.appendBatch(batch, parseErrors, decision);
     // A failure surfaces where it is awaited (the next flush or the end), not as an unhandled rejection.
     decision.catch(() => undefined);
     done.catch(() => undefined);
-    this.inFlight = { decision, done };
+    this.inFlight = { decision, done, devices };
   }
 
   // --- decide ---
 
   /**
-   * Decides a batch against its devices' state: as stored, except the devices of the batch still
-   * being appended (`basis`), which are taken as that batch leaves them.
+   * Decides a batch against its devices' state: as stored (read ahead while the batch was collected,
+   * `readsAhead`, or now), except the devices of the batch still being appended (`basis`), which are
+   * taken as that batch leaves them.
    */
-  private async decideBatch(batch: readonly PendingLine[], basis: BatchDecision | null): Promise<BatchDecision> {
+  private async decideBatch(
+    batch: readonly PendingLine[],
+    basis: BatchDecision | null,
+    readsAhead: readonly Promise<Map<string, DeviceRead>>[] = [],
+  ): Promise<BatchDecision> {
     const deviceIds = [...new Set(batch.map((line) => line.deviceId))];
     const carried: ReadonlyMap<string, DeviceRead> = basis?.after ?? new Map();
-    const devices = await readDevices(
-      this.store,
-      deviceIds.filter((deviceId) => !carried.has(deviceId)),
-      this.readConcurrency,
-    );
+    const read = new Map<string, DeviceRead>();
+    for (const reads of readsAhead) for (const [deviceId, device] of await reads) read.set(deviceId, device);
+    const unread = deviceIds.filter((deviceId) => !carried.has(deviceId) && !read.has(deviceId));
+    for (const [deviceId, device] of await readDevices(this.store, unread, this.readConcurrency))
+      read.set(deviceId, device);
+    // In the batch's order, then the carried ones, as one read would have given them.
+    const devices = new Map<string, DeviceRead>();
+    for (const deviceId of deviceIds) {
+      const device = carried.has(deviceId) ? undefined : read.get(deviceId);
+      if (device !== undefined) devices.set(deviceId, device);
+    }
     for (const deviceId of deviceIds) {
       const device = carried.get(deviceId);
       if (device !== undefined) devices.set(deviceId, { ...device, ids: new Set(device.ids) });
@@ -668,6 +660,23 @@ class ImportRun {
       lastPosition: this.lastPosition,
     };
   }
+}
+
+/** A line as read: blank (ignored), bytes that are not UTF-8 (refused), or a line to parse. */
+type LineKind = 'blank' | 'invalid-utf8' | 'line';
+
+/** Lines read and not yet taken, on their way through a parse worker. */
+interface ReadChunk {
+  readonly lines: number[];
+  readonly kinds: LineKind[];
+  readonly lengths: number[];
+  /** The texts of the lines to parse, and their line numbers. */
+  readonly texts: string[];
+  readonly parseLines: number[];
+}
+
+function emptyChunk(): ReadChunk {
+  return { lines: [], kinds: [], lengths: [], texts: [], parseLines: [] };
 }
 
 /** What became of one line: refused (its error row), already imported, or the events decide returned. */
