@@ -129,6 +129,9 @@ export function leaseCap(limit: number): number {
   return Math.max(1, Math.min(256, Math.floor(limit / 64)));
 }
 
+/** How many clients' leases an instance keeps before it drops those whose window has ended. */
+const MAX_LEASES = 100_000;
+
 /** Requests of one client's window this instance has reserved in the shared count and not used yet. */
 interface Lease {
   /** When the window ends, on this instance's clock. */
@@ -225,6 +228,10 @@ export class PostgresRequestLimiter implements RequestLimiter {
         reservedTo: before + granted,
         size,
       });
+      // One lease per client seen (addresses too): ended ones go once there are many.
+      if (this.leases.size > MAX_LEASES) {
+        for (const [key, lease] of this.leases) if (lease.endsAtMs <= nowMs) this.leases.delete(key);
+      }
       return { allowed: true, limit, remaining: Math.max(0, limit - (before + 1)), resetSeconds };
     } catch (error) {
       this.onError(error);
