@@ -19,6 +19,7 @@
  * restart imports exactly what is missing.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { decideCommand, deviceStreams, foldStream, type DecidedCommand } from '#kierto/application';
@@ -121,9 +122,10 @@ export interface ImportOptions {
   readonly afterBatch?: (batch: number, progress: ImportProgress) => void | Promise<void>;
   /**
    * Worker threads that parse and validate lines while this thread decides and appends (parse-pool.ts,
-   * docs/adr/0034-import-parse-workers.md). Default 0: every line in this thread.
+   * docs/adr/0034-import-parse-workers.md). Default 0: every line in this thread; `'auto'`: one per
+   * core but the one this thread runs on (at least one).
    */
-  readonly parseWorkers?: number;
+  readonly parseWorkers?: number | 'auto';
 }
 
 /** Lines per chunk sent to a parse worker. */
@@ -269,7 +271,8 @@ class ImportRun {
       if (typeof chunk !== 'string') this.utf8.feed(chunk);
     });
     input.on('end', () => this.utf8.end());
-    const workers = Math.max(0, Math.floor(this.options.parseWorkers ?? 0));
+    const asked = this.options.parseWorkers ?? 0;
+    const workers = asked === 'auto' ? Math.max(1, availableParallelism() - 1) : Math.max(0, Math.floor(asked));
     const pool = workers > 0 ? new ParsePool(workers, this.limits) : null;
     try {
       if (pool === null) await this.readInThread(input);

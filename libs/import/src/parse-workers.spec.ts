@@ -99,8 +99,8 @@ describeBuilt('bulk import with parse workers', () => {
       // Given the in-thread import of a file with every kind of line
       const inThread = await outcome({ batchEvents });
 
-      // When the same file is imported with one and with two parse workers
-      for (const parseWorkers of [1, 2]) {
+      // When the same file is imported with one, two and one per spare core of parse workers
+      for (const parseWorkers of [1, 2, 'auto'] as const) {
         // Then the counts (batches included), the error rows and the events are the same
         expect(await outcome({ batchEvents, parseWorkers })).toEqual(inThread);
       }
