@@ -188,6 +188,23 @@ function historiesWithGap(seed: number, insertAt: number): ScenarioCommand[] {
   return [...commands.slice(0, at), ...gap, ...commands.slice(at)];
 }
 
+/**
+ * Projects the statistics page by page, and checks that the running totals kept that way are the
+ * ones the full rebuild computes from the facts.
+ */
+async function projectPageByPage(store: EventStore, readModels: ReadModelStore, pageSize: number): Promise<void> {
+  const projector = new Projector({
+    store,
+    readModels,
+    projections: [statisticsProjection({ timeZone: 'Europe/Helsinki' })],
+    pageSize,
+  });
+  await projector.prepare();
+  await projector.catchUp();
+  const totals = await runningTotals(readModels);
+  expect(totals.stored).toEqual(totals.fromFacts);
+}
+
 /** The running totals as stored, and as computed at once from the facts (a full rebuild's way). */
 async function runningTotals(readModels: ReadModelStore): Promise<{ stored: Row[]; fromFacts: Row[] }> {
   const { value } = await readModels.snapshot<{ stored: Row[]; fromFacts: Row[] }>('statistics', {
@@ -291,16 +308,7 @@ function asOfProperty(open: Open) {
       const { store, readModels, close } = await open(steppingClock(gaps));
       try {
         await new Recorder(store).recordAll(historiesWithGap(seed, insertAt));
-        const projector = new Projector({
-          store,
-          readModels,
-          projections: [statisticsProjection({ timeZone: 'Europe/Helsinki' })],
-          pageSize,
-        });
-        await projector.prepare();
-        await projector.catchUp();
-        const totals = await runningTotals(readModels);
-        expect(totals.stored).toEqual(totals.fromFacts);
+        await projectPageByPage(store, readModels, pageSize);
         const statistics = statisticsReadModel(readModels);
         const moments = probeMoments(await recordedTimes(store));
         for (const [index, asOf] of moments.entries()) {
@@ -333,16 +341,7 @@ function clockBackProperty(open: Open) {
       const { store, readModels, close } = await open(steppingClock(gaps));
       try {
         await new Recorder(store).recordAll(randomHistories(25, seed));
-        const projector = new Projector({
-          store,
-          readModels,
-          projections: [statisticsProjection({ timeZone: 'Europe/Helsinki' })],
-          pageSize,
-        });
-        await projector.prepare();
-        await projector.catchUp();
-        const totals = await runningTotals(readModels);
-        expect(totals.stored).toEqual(totals.fromFacts);
+        await projectPageByPage(store, readModels, pageSize);
         const statistics = statisticsReadModel(readModels);
         for (const [index, asOf] of probeMoments(await recordedTimes(store)).entries()) {
           const shape = NATIONAL_SHAPES[index % NATIONAL_SHAPES.length];

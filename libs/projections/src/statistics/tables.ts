@@ -56,6 +56,10 @@ export const STATISTICS_TABLE_ORDER: Readonly<Record<string, string>> = {
 export function statisticsDdl(dialect: Dialect, table: (name: string) => string): string[] {
   const t = columnTypes(dialect);
   const facts = table(FACTS);
+  // The running totals' key, in both tables that carry it (the keys and the totals per day).
+  const runningKeyColumns = `year ${t.int} NOT NULL, measure ${t.text} NOT NULL, country ${t.text} NOT NULL,
+      category ${t.int} NOT NULL, market ${t.text} NOT NULL, treatment ${t.text} NOT NULL, period ${t.text} NOT NULL,
+      annex_i_category ${t.int} NOT NULL,`;
   return [
     documentsDdl(dialect, table(STATISTICS_DEVICES)),
     `CREATE TABLE IF NOT EXISTS ${facts} (
@@ -120,25 +124,11 @@ export function statisticsDdl(dialect: Dialect, table: (name: string) => string)
         segment_ms, period, annex_i_category)
     )${t.clustered}`,
     `CREATE TABLE IF NOT EXISTS ${table(RUNNING_KEYS)} (
-      year ${t.int} NOT NULL,
-      measure ${t.text} NOT NULL,
-      country ${t.text} NOT NULL,
-      category ${t.int} NOT NULL,
-      market ${t.text} NOT NULL,
-      treatment ${t.text} NOT NULL,
-      period ${t.text} NOT NULL,
-      annex_i_category ${t.int} NOT NULL,
+      ${runningKeyColumns}
       PRIMARY KEY (${RUNNING_KEY})
     )${t.clustered}`,
     `CREATE TABLE IF NOT EXISTS ${table(RUNNING_TOTALS)} (
-      year ${t.int} NOT NULL,
-      measure ${t.text} NOT NULL,
-      country ${t.text} NOT NULL,
-      category ${t.int} NOT NULL,
-      market ${t.text} NOT NULL,
-      treatment ${t.text} NOT NULL,
-      period ${t.text} NOT NULL,
-      annex_i_category ${t.int} NOT NULL,
+      ${runningKeyColumns}
       recorded_day ${t.text} NOT NULL,
       mass_mg ${t.int} NOT NULL,
       units ${t.int} NOT NULL,
