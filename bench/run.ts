@@ -2,7 +2,8 @@
  * `npm run bench` (docs/benchmarks.md): one run, one table, ratios measured side by side.
  *
  *   node dist/bench/run.js [--devices 2000] [--peer-devices 2000] [--only sqlite|postgres] [--no-emmett]
- *                          [--no-projections] [--no-http] [--http-seconds 10] [--out bench/results/<name>.json]
+ *                          [--no-projections] [--no-http] [--http-seconds 10] [--parse-workers 0|N|auto]
+ *                          [--out bench/results/<name>.json]
  *   BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test)
  *
  * 1. A deterministic WEEE-shaped NDJSON dataset (bench/dataset.ts) of N devices.
@@ -87,6 +88,8 @@ interface Args {
   projections: boolean;
   http: boolean;
   httpSeconds: number;
+  /** The import's parse worker threads (docs/adr/0034): 0, the default, parses in the importing thread. */
+  parseWorkers: number | 'auto';
   out: string | null;
 }
 
@@ -99,6 +102,7 @@ function parseArgs(argv: readonly string[]): Args {
     projections: true,
     http: true,
     httpSeconds: 10,
+    parseWorkers: 0,
     out: null,
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -116,10 +120,15 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--no-projections') args.projections = false;
     else if (arg === '--no-http') args.http = false;
     else if (arg === '--http-seconds') args.httpSeconds = Number(value());
-    else if (arg === '--out') args.out = value();
+    else if (arg === '--parse-workers') {
+      const workers = value();
+      args.parseWorkers = workers === 'auto' ? 'auto' : Number(workers);
+    } else if (arg === '--out') args.out = value();
     else throw new Error(`unknown argument ${arg ?? ''}`);
   }
   if (!Number.isSafeInteger(args.devices) || args.devices < 1) throw new Error('--devices is a positive integer');
+  if (args.parseWorkers !== 'auto' && !(Number.isSafeInteger(args.parseWorkers) && args.parseWorkers >= 0))
+    throw new Error('--parse-workers is 0, a positive integer or auto');
   args.peerDevices = Math.min(args.peerDevices, args.devices);
   return args;
 }
@@ -512,8 +521,12 @@ async function httpPhase(args: Args, schema: string, dir: string): Promise<numbe
 
 // ---------------------------------------------------------------------------------------------------
 
-async function importFile(store: EventStore, file: string): Promise<ImportSummary> {
-  return importNdjson(store, createReadStream(file, { highWaterMark: 1 << 20 }), { actor, batchEvents: 5_000 });
+async function importFile(store: EventStore, file: string, parseWorkers: number | 'auto'): Promise<ImportSummary> {
+  return importNdjson(store, createReadStream(file, { highWaterMark: 1 << 20 }), {
+    actor,
+    batchEvents: 5_000,
+    parseWorkers,
+  });
 }
 
 async function benchSqlite(args: Args, file: string, dir: string, groups: readonly DeviceGroup[]): Promise<void> {
@@ -521,13 +534,13 @@ async function benchSqlite(args: Args, file: string, dir: string, groups: readon
   const kiertoFile = join(dir, 'kierto.sqlite');
   const store = new SqliteEventStore({ file: kiertoFile });
   await store.init();
-  const summary = await importFile(store, file);
+  const summary = await importFile(store, file, args.parseWorkers);
   record(
     backend,
     'Kierto import',
     summary.eventsPerSecond,
     'events/s',
-    `${summary.imported} events, ${summary.refused} refused`,
+    `${summary.imported} events, ${summary.refused} refused; parse workers ${String(args.parseWorkers)}`,
   );
   const ceiling = await rawCeilingSqlite(file, kiertoFile, dir);
   record(backend, 'raw ceiling (100-row prepared INSERTs, 1 tx)', ceiling, 'events/s');
@@ -573,13 +586,13 @@ async function benchPostgres(args: Args, file: string, dir: string, groups: read
   const store = new PostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 10 });
   try {
     await store.init();
-    const summary = await importFile(store, file);
+    const summary = await importFile(store, file, args.parseWorkers);
     record(
       backend,
       'Kierto import',
       summary.eventsPerSecond,
       'events/s',
-      `${summary.imported} events, ${summary.refused} refused`,
+      `${summary.imported} events, ${summary.refused} refused; parse workers ${String(args.parseWorkers)}`,
     );
     const ceiling = await rawCeilingPostgres(file, schema);
     record(backend, 'raw ceiling (COPY, 1 MB chunks)', ceiling, 'events/s');
