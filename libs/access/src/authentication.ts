@@ -36,6 +36,12 @@ export interface KnownKey {
  */
 export class KeyCache {
   private readonly keys = new Map<string, KnownKey>();
+  /**
+   * Counts `forget` calls: a lookup that began before a revocation through this process must not
+   * be remembered after it (it read the key as it was), so `remember` takes the count its lookup
+   * began at and keeps nothing if a key was forgotten since.
+   */
+  private forgets = 0;
 
   constructor(
     readonly maxAgeMs: number,
@@ -52,8 +58,13 @@ export class KeyCache {
     return null;
   }
 
-  remember(key: ApiKeyRecord, organisation: Organisation, nowMs: number): void {
-    if (this.maxAgeMs <= 0) return;
+  /** What `remember` needs from before a lookup: see `forgets`. */
+  get generation(): number {
+    return this.forgets;
+  }
+
+  remember(key: ApiKeyRecord, organisation: Organisation, nowMs: number, generation = this.forgets): void {
+    if (this.maxAgeMs <= 0 || generation !== this.forgets) return;
     // Bounded memory: when full, the oldest entry goes (a Map iterates in insertion order).
     if (this.keys.size >= this.maxKeys && !this.keys.has(key.keyId)) {
       const oldest = this.keys.keys().next().value;
@@ -65,6 +76,7 @@ export class KeyCache {
 
   /** After a revocation (or any change to the key) through this process: the next request looks it up. */
   forget(keyId: string): void {
+    this.forgets += 1;
     this.keys.delete(keyId);
   }
 }
@@ -100,6 +112,7 @@ export async function authenticateWith(
     );
   }
   const known = cache?.get(parsed.keyId, now.getTime()) ?? null;
+  const generation = cache?.generation ?? 0;
   const key = known?.key ?? (await store.getKey(parsed.keyId));
   // Unknown key and wrong secret answer alike, so a key id alone reveals nothing.
   if (key === null || !secretMatches(parsed.secret, key.secretHash)) {
@@ -111,7 +124,7 @@ export async function authenticateWith(
   }
   const organisation = known?.organisation ?? (await store.getOrganisation(key.organisationId));
   if (organisation === null) throw new AuthenticationError('UNKNOWN_KEY', 'This API key is not valid');
-  if (known === null) cache?.remember(key, organisation, now.getTime());
+  if (known === null) cache?.remember(key, organisation, now.getTime(), generation);
   return { principal: { organisation, keyId: key.keyId }, fromCache: known !== null };
 }
 

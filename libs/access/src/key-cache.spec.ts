@@ -68,6 +68,24 @@ describe('KeyCache', () => {
     expect(await refusal(authenticateWith(store, `Bearer ${token}`, at(11), cache))).toBe('KEY_REVOKED');
   });
 
+  it('does not remember a lookup that a revocation through this process overtook', async () => {
+    const cache = new KeyCache(BOUND_MS);
+    const { token } = await createKey(store, 'producer-1', { label: 'raced', expiresAt: null, now: at(0) });
+    // The key is read, then revoked and forgotten through this process before the lookup returns.
+    const racing = Object.assign(Object.create(store) as SqliteAccessStore, {
+      getKey: async (keyId: string) => {
+        const asRead = await store.getKey(keyId);
+        await store.revokeKey('producer-1', keyId, at(1).toISOString());
+        cache.forget(keyId);
+        return asRead;
+      },
+    });
+    // The request that began before the revocation is answered from what it read ...
+    expect((await authenticateWith(racing, `Bearer ${token}`, at(0), cache)).fromCache).toBe(false);
+    // ... but the next one, well within the bound, is not answered from it.
+    expect(await refusal(authenticateWith(store, `Bearer ${token}`, at(2), cache))).toBe('KEY_REVOKED');
+  });
+
   it('checks the secret of a cached key id on every request', async () => {
     const { cache, keyId } = await cachedKey();
     const wrong = `Bearer kierto_${keyId}_${'x'.repeat(43)}`;
