@@ -42,19 +42,29 @@ export class ParsePool {
   private closing = false;
 
   constructor(size: number, limits: StoreLimits, script: URL = parseWorkerUrl()) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(script, { workerData: { limits } });
-      worker.on('message', (reply: ParseReply) => {
-        const waiting = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
-        waiting?.resolve(reply.results);
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (!this.closing) this.fail(new Error(`An import parse worker stopped (exit code ${code})`));
-      });
-      return worker;
+    this.workers = [];
+    try {
+      for (let index = 0; index < size; index += 1) this.workers.push(this.start(script, limits));
+    } catch (error) {
+      // A worker that cannot be made: those already running would keep the process alive.
+      this.closing = true;
+      for (const worker of this.workers) void worker.terminate();
+      throw error;
+    }
+  }
+
+  private start(script: URL, limits: StoreLimits): Worker {
+    const worker = new Worker(script, { workerData: { limits } });
+    worker.on('message', (reply: ParseReply) => {
+      const waiting = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      waiting?.resolve(reply.results);
     });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`An import parse worker stopped (exit code ${code})`));
+    });
+    return worker;
   }
 
   /** Parses the lines on the next worker; resolves with one result per line, in order. */
